@@ -1,0 +1,28 @@
+/** Every demo, in the order the home page and the navigation show them. One line each. */
+export interface Demo {
+  href: string
+  title: string
+  summary: string
+  source: string
+}
+
+export const demos: readonly Demo[] = [
+  {
+    href: '/words',
+    title: 'Words',
+    summary: 'A route handler streams tokens from an async generator; the client reads them with getReader() and can stop.',
+    source: 'doc 001',
+  },
+  {
+    href: '/feed',
+    title: 'Live feed',
+    summary: 'Server-Sent Events of live server metrics with ids, heartbeats and gap-free Last-Event-ID replay.',
+    source: 'doc 004',
+  },
+  {
+    href: '/pipeline',
+    title: 'Pipeline',
+    summary: 'A large text body piped through TransformStreams and streamed back while it is still being read.',
+    source: 'docs 000, 004',
+  },
+]

@@ -1,0 +1,148 @@
+import { config } from '@/lib/config'
+import { toAppError } from '@/lib/errors'
+import { iterableToStream, type IterableSource } from '@/lib/stream/iterable'
+import { sleep } from '@/lib/async'
+
+/** One Server-Sent Event. `data` that is not a string is sent as JSON. */
+export interface SseMessage {
+  event?: string
+  id?: string | number
+  retry?: number
+  data?: unknown
+  /** A comment line (`: ...`), ignored by clients; used for heartbeats and padding. */
+  comment?: string
+}
+
+const lineBreak = /\r\n|\r|\n/
+
+function assertNoLineBreak(field: string, value: string): void {
+  if (lineBreak.test(value)) throw new TypeError(`SSE ${field} must not contain a line break`)
+}
+
+/**
+ * Formats one message in the `text/event-stream` wire format. Multi-line data becomes several
+ * `data:` lines (the client joins them with `\n`); ids and event names may not contain line breaks
+ * or NUL (the spec ignores such ids).
+ */
+export function formatSse(message: SseMessage): string {
+  let out = ''
+  if (message.comment !== undefined) {
+    for (const line of message.comment.split(lineBreak)) out += `: ${line}\n`
+  }
+  if (message.event !== undefined) {
+    assertNoLineBreak('event', message.event)
+    out += `event: ${message.event}\n`
+  }
+  if (message.id !== undefined) {
+    const id = String(message.id)
+    assertNoLineBreak('id', id)
+    if (id.includes('\0')) throw new TypeError('SSE id must not contain NUL')
+    out += `id: ${id}\n`
+  }
+  if (message.retry !== undefined) {
+    if (!Number.isInteger(message.retry) || message.retry < 0) throw new TypeError('SSE retry must be a non-negative integer')
+    out += `retry: ${message.retry}\n`
+  }
+  if (message.data !== undefined) {
+    const text = typeof message.data === 'string' ? message.data : JSON.stringify(message.data)
+    for (const line of text.split(lineBreak)) out += `data: ${line}\n`
+  }
+  return out === '' ? '' : `${out}\n`
+}
+
+/** Headers every SSE response carries: no caching, no transforming (compression), no proxy buffering. */
+export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Content-Type': 'text/event-stream; charset=utf-8',
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  Connection: 'keep-alive',
+})
+
+export interface SseStreamOptions {
+  /** Heartbeat comment interval while the stream is quiet, in ms. Default `SLUICE_HEARTBEAT_MS` (15 s). 0 disables. */
+  heartbeatMs?: number
+  /** Reconnection delay sent to the client as `retry:` at the start. */
+  retry?: number
+  /**
+   * Final event written when the source ends normally, before the deliberate close, so that
+   * `EventSource` clients close instead of reconnecting and re-running the work.
+   * Default `{ event: 'done', data: {} }`; `false` to omit (for streams a client should resume).
+   */
+  done?: SseMessage | false
+  /** Cancels the stream when aborted (pass `request.signal`). */
+  signal?: AbortSignal
+  /** Called once when the stream ends, however it ends. */
+  onEnd?: (outcome: 'done' | 'cancelled' | 'error') => void
+}
+
+/**
+ * A `ReadableStream` of SSE bytes from a source of messages, with heartbeats when quiet,
+ * a final `done` event, and an `error` event (the app's error shape) if the source throws.
+ * Pull-based like {@link iterableToStream}: cancelling it cancels the source.
+ */
+export function sseStream(source: IterableSource<SseMessage>, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+  const heartbeatMs = options.heartbeatMs ?? config().SLUICE_HEARTBEAT_MS
+  const done = options.done === undefined ? { event: 'done', data: {} } : options.done
+
+  async function* frames(signal: AbortSignal): AsyncGenerator<string> {
+    const inner = typeof source === 'function' ? source(signal) : source
+    const iterator =
+      Symbol.asyncIterator in inner
+        ? (inner as AsyncIterable<SseMessage>)[Symbol.asyncIterator]()
+        : (inner as Iterable<SseMessage>)[Symbol.iterator]()
+    let pending: Promise<IteratorResult<SseMessage>> | undefined
+    try {
+      if (options.retry !== undefined) yield formatSse({ retry: options.retry })
+      // Flush headers at once so clients see the connection open before the first event.
+      yield formatSse({ comment: 'open' })
+      for (;;) {
+        pending ??= Promise.resolve(iterator.next())
+        let result: IteratorResult<SseMessage> | 'heartbeat'
+        if (heartbeatMs > 0) {
+          const beat = new AbortController()
+          const onAbort = () => beat.abort()
+          signal.addEventListener('abort', onAbort, { once: true })
+          result = await Promise.race([
+            pending,
+            sleep(heartbeatMs, beat.signal).then(() => 'heartbeat' as const),
+          ]).finally(() => {
+            beat.abort()
+            signal.removeEventListener('abort', onAbort)
+          })
+        } else {
+          result = await pending
+        }
+        if (result === 'heartbeat') {
+          yield formatSse({ comment: 'heartbeat' })
+          continue
+        }
+        pending = undefined
+        if (result.done) break
+        const text = formatSse(result.value)
+        if (text) yield text
+      }
+      if (done) yield formatSse(done)
+    } catch (error) {
+      if (signal.aborted) throw error
+      const appError = toAppError(error)
+      yield formatSse({ event: 'error', data: appError.toJSON() })
+    } finally {
+      // Closing an async generator that is mid-`next()` waits for that step; do not await it then.
+      const closing = iterator.return?.()
+      if (!pending) await closing
+      else void Promise.resolve(closing).catch(() => {})
+    }
+  }
+
+  return iterableToStream(frames, { signal: options.signal, onEnd: options.onEnd })
+}
+
+/** An SSE `Response` with the right headers. */
+export function sseResponse(
+  source: IterableSource<SseMessage>,
+  options: SseStreamOptions & { headers?: HeadersInit; status?: number } = {},
+): Response {
+  const headers = new Headers(SSE_HEADERS)
+  new Headers(options.headers).forEach((value, key) => headers.set(key, value))
+  return new Response(sseStream(source, options), { status: options.status ?? 200, headers })
+}

@@ -1,0 +1,95 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { createServer } from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '../..')
+
+/** A free TCP port on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      const port = typeof address === 'object' && address ? address.port : 0
+      server.close(() => resolve(port))
+    })
+  })
+}
+
+export interface TestServer {
+  baseUrl: string
+  port: number
+  dataDir: string
+  process: ChildProcess
+  /** Output so far, for failure messages. */
+  output(): string
+  /** Stops the server (SIGTERM) and removes its data directory unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>
+  /** SIGKILL, for crash tests; the data directory is kept. */
+  kill(): Promise<void>
+}
+
+/**
+ * Starts the production build (`next start`) on a free port on 127.0.0.1 with its own data
+ * directory, and waits for `/api/health`. Requires `npm run build` first.
+ */
+export async function startServer(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestServer> {
+  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    throw new Error('No production build: run `npm run build` before the integration tests')
+  }
+  const port = await freePort()
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sluice-test-')))
+  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (d) => (output += d))
+  child.stderr!.on('data', (d) => (output += d))
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const baseUrl = `http://127.0.0.1:${port}`
+
+  const deadline = Date.now() + 60_000
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`)
+    try {
+      const res = await fetch(`${baseUrl}/api/health`)
+      if (res.ok) break
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL')
+      throw new Error(`next start did not become healthy in 60 s:\n${output}`)
+    }
+    await new Promise((r) => setTimeout(r, 100))
+  }
+
+  return {
+    baseUrl,
+    port,
+    dataDir,
+    process: child,
+    output: () => output,
+    async stop({ keepData = false } = {}) {
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        await exited
+        clearTimeout(timer)
+      }
+      if (!keepData && !options.dataDir) await rm(dataDir, { recursive: true, force: true })
+    },
+    async kill() {
+      if (child.exitCode === null) {
+        child.kill('SIGKILL')
+        await exited
+      }
+    },
+  }
+}
