@@ -1,0 +1,49 @@
+import { createClient, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis'
+import * as lua from '@/lib/durable/redis/lua'
+import * as lifecycle from '@/lib/durable/redis/lua-lifecycle'
+
+/**
+ * Connections of the Redis store, on node-redis (the `redis` package): Redis's own client, kept
+ * current with the server, speaking RESP3, with Redis Cluster support (`createCluster`) and Lua
+ * scripts registered by SHA (`EVALSHA`, falling back to `EVAL` once per connection).
+ */
+
+/** What a Lua script answers: arrays of strings, integers and nested arrays. */
+export type ScriptReply = Array<string | number | ScriptReply>
+
+function script(source: string, numberOfKeys: number) {
+  return defineScript({
+    SCRIPT: source,
+    NUMBER_OF_KEYS: numberOfKeys,
+    parseCommand(parser: CommandParser, keys: readonly string[], args: readonly RedisArgument[]) {
+      for (const key of keys) parser.pushKey(key)
+      parser.push(...args)
+    },
+    transformReply: (reply: unknown) => reply as ScriptReply,
+  })
+}
+
+const scripts = {
+  createStream: script(lua.CREATE, 3),
+  appendStream: script(lua.APPEND, 3),
+  touchStream: script(lua.TOUCH, 1),
+  removeStream: script(lifecycle.REMOVE, 3),
+  pinSource: script(lifecycle.PIN_SOURCE, 1),
+  releaseSource: script(lifecycle.RELEASE_SOURCE, 1),
+  finishCompression: script(lifecycle.FINISH_COMPRESSION, 3),
+  zRemIfScore: script(lifecycle.ZREM_IF_SCORE, 1),
+}
+
+/** A client with the store's scripts. Call `connect()` on it; listen to its `error` events. */
+export function createConnection(url: string) {
+  return createClient({ url, RESP: 3, scripts })
+}
+
+export type RedisConnection = ReturnType<typeof createConnection>
+
+/** The same connection, answering bulk strings as `Buffer`s: for stream bytes. */
+export function binaryView(connection: RedisConnection) {
+  return connection.withTypeMapping({ [RESP_TYPES.BLOB_STRING]: Buffer })
+}
+
+export type BinaryConnection = ReturnType<typeof binaryView>
