@@ -22,9 +22,28 @@ const schema = z.object({
   SLUICE_STREAMS_LONG_POLL_MS: z.coerce.number().int().min(100).default(25_000),
   SLUICE_STREAMS_SSE_MAX_MS: z.coerce.number().int().min(1_000).default(60_000),
   SLUICE_STREAMS_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
+  // Scale-out (docs/scale-out.md): the Redis store, chosen by REDIS_URL or SLUICE_STORE=redis.
+  REDIS_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  ),
+  SLUICE_STORE: z.enum(['embedded', 'redis']).optional(),
+  SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:'),
+}).superRefine((env, ctx) => {
+  if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
+  }
 })
 
-export type Config = Readonly<z.infer<typeof schema> & { dataDir: string }>
+type Env = z.infer<typeof schema>
+
+export type Config = Readonly<
+  Env & {
+    dataDir: string
+    /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
+    store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string }
+  }
+>
 
 function load(env: NodeJS.ProcessEnv): Config {
   const parsed = schema.safeParse(env)
@@ -32,7 +51,13 @@ function load(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid Sluice configuration in the environment:\n${lines.join('\n')}`)
   }
-  return Object.freeze({ ...parsed.data, dataDir: path.resolve(parsed.data.SLUICE_DATA_DIR) })
+  const values = parsed.data
+  const url = values.REDIS_URL
+  const store =
+    url !== undefined && values.SLUICE_STORE !== 'embedded'
+      ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX }
+      : { kind: 'embedded' as const }
+  return Object.freeze({ ...values, dataDir: path.resolve(values.SLUICE_DATA_DIR), store })
 }
 
 let cached: Config | undefined

@@ -11,6 +11,8 @@ import * as lifecycle from '@/lib/durable/redis/lua-lifecycle'
 /** What a Lua script answers: arrays of strings, integers and nested arrays. */
 export type ScriptReply = Array<string | number | ScriptReply>
 
+export type RedisConnection = ReturnType<typeof createConnection>
+
 function script(source: string, numberOfKeys: number) {
   return defineScript({
     SCRIPT: source,
@@ -34,12 +36,34 @@ const scripts = {
   zRemIfScore: script(lifecycle.ZREM_IF_SCORE, 1),
 }
 
-/** A client with the store's scripts. Call `connect()` on it; listen to its `error` events. */
+/**
+ * A client with the store's scripts. It does not queue commands while disconnected (they fail
+ * at once, see `availability.ts`) and reconnects with a capped backoff. Call `connect()` on it.
+ */
 export function createConnection(url: string) {
-  return createClient({ url, RESP: 3, scripts })
+  return createClient({
+    url,
+    RESP: 3,
+    scripts,
+    disableOfflineQueue: true,
+    socket: { connectTimeout: 5_000, reconnectStrategy: (retries: number) => Math.min(50 * 2 ** retries, 2_000) },
+  })
 }
 
-export type RedisConnection = ReturnType<typeof createConnection>
+/** Logs a connection's failures once per outage (not once per reconnection attempt). */
+export function logOutages(connection: RedisConnection, role: string): void {
+  let healthy = true
+  connection.on('error', (error: unknown) => {
+    if (!healthy) return
+    healthy = false
+    console.error(`[sluice] redis (${role}) connection failed:`, error instanceof Error ? error.message : error)
+  })
+  connection.on('ready', () => {
+    if (!healthy) console.error(`[sluice] redis (${role}) connection is back`)
+    healthy = true
+  })
+}
+
 
 /** The same connection, answering bulk strings as `Buffer`s: for stream bytes. */
 export function binaryView(connection: RedisConnection) {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ChangeNotifier } from '@/lib/durable/notifier'
 import { RemoteChanges } from '@/lib/durable/redis/changes'
-import { binaryView, createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
+import { binaryView, createConnection, logOutages, type RedisConnection } from '@/lib/durable/redis/connection'
 import { StreamIndexes } from '@/lib/durable/redis/indexes'
 import { KeySpace } from '@/lib/durable/redis/keys'
 import { hashFromReply, metaFromHash } from '@/lib/durable/redis/meta'
@@ -22,6 +22,7 @@ import type {
   StreamStore,
   WaitOutcome,
 } from '@/lib/durable/store'
+import { AppError } from '@/lib/errors'
 
 export interface RedisStoreOptions {
   /** `redis://` or `rediss://` URL of the server. */
@@ -32,8 +33,11 @@ export interface RedisStoreOptions {
   notifier?: ChangeNotifier
   /** The clock, for expiry (tests pass a fake one). */
   now?: () => number
+  /** How long {@link RedisStore.connect} waits for Redis (default 10 s). */
+  connectTimeoutMs?: number
 }
 
+const CONNECT_TIMEOUT_MS = 10_000
 /** A compression not finished after this long is assumed dead and retried by the sweeper. */
 const STALLED_COMPRESSION_MS = 10 * 60 * 1000
 /** Expired streams removed per sweep, at most (the next sweep continues). */
@@ -73,14 +77,29 @@ export class RedisStore implements StreamStore {
     this.now = options.now ?? Date.now
   }
 
-  /** Connects (a command connection and a subscriber connection) and returns the store. */
+  /**
+   * Connects (a command connection and a subscriber connection) and returns the store; fails
+   * with `unavailable:store` if Redis cannot be reached in time.
+   */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
     const client = createConnection(options.url)
     const subscriber = client.duplicate()
-    for (const [connection, role] of [[client, 'commands'], [subscriber, 'subscriber']] as const) {
-      connection.on('error', (error: unknown) => console.error(`[sluice] redis (${role}):`, error instanceof Error ? error.message : error))
+    logOutages(client, 'commands')
+    logOutages(subscriber, 'subscriber')
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      const ms = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
+      timer = setTimeout(() => reject(new AppError('unavailable:store', `Cannot reach Redis (REDIS_URL) within ${ms} ms`)), ms)
+    })
+    try {
+      await Promise.race([Promise.all([client.connect(), subscriber.connect()]), timeout])
+    } catch (error) {
+      client.destroy()
+      subscriber.destroy()
+      throw error
+    } finally {
+      clearTimeout(timer)
     }
-    await Promise.all([client.connect(), subscriber.connect()])
     return new RedisStore(client, subscriber, options)
   }
 

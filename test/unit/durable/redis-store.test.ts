@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import { SEGMENT_BYTES } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { freePort } from '../../support/server'
 import { describeStoreContract } from './store-contract'
 
 /**
@@ -139,5 +141,25 @@ describe('redis store storage', () => {
     for (const p of ['free/fork', 'free/gz', 'seg/big', 'tag/a{b}%c']) expect(await store.delete(p)).toBe('deleted')
     expect(await store.lookup('free/src')).toEqual({ state: 'missing' })
     expect(await keys()).toEqual([])
+  })
+})
+
+describe('redis store when Redis is unreachable', () => {
+  test('opening fails with unavailable:store instead of waiting forever', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`
+    await expect(RedisStore.connect({ url, connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'unavailable:store', status: 503 })
+  })
+
+  test('requests fail at once with unavailable:store while the server is down', async () => {
+    const own = await startRedis()
+    const store = withUnavailableErrors(await RedisStore.connect({ url: own.url }))
+    try {
+      await store.create('down/s', { ...plain, initial: text('x') })
+      await own.stop()
+      await expect(store.lookup('down/s')).rejects.toMatchObject({ code: 'unavailable:store' })
+      await expect(store.append('down/s', { data: text('y') })).rejects.toMatchObject({ code: 'unavailable:store' })
+    } finally {
+      await store.dispose().catch(() => undefined)
+    }
   })
 })
