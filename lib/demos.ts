@@ -25,4 +25,10 @@ export const demos: readonly Demo[] = [
     summary: 'A large text body piped through TransformStreams and streamed back while it is still being read.',
     source: 'docs 000, 004',
   },
+  {
+    href: '/streams',
+    title: 'Durable streams',
+    summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
+    source: 'doc 002',
+  },
 ]

@@ -42,11 +42,6 @@ export function encodeJsonMessages(messages: readonly unknown[]): Uint8Array {
   return encoder.encode(text)
 }
 
-/** Length of the JSON array a stored range of `length` bytes reads as. */
-export function jsonArrayLength(length: number): number {
-  return length === 0 ? 2 : length + 1
-}
-
 /** A stored range of `length` bytes (whole lines) as a streamed JSON array. */
 export async function* jsonArray(lines: AsyncIterable<Uint8Array>, length: number): AsyncGenerator<Uint8Array> {
   if (length === 0) {

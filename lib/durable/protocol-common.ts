@@ -1,3 +1,5 @@
+import { jsonArray } from '@/lib/durable/json-mode'
+import { isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 
@@ -90,4 +92,12 @@ export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
     const t = tag.trim()
     return t === '*' || t === etag || t === `W/${etag}`
   })
+}
+
+/** Bytes `[from, end)` as the client sees them: a JSON stream's messages as one array. */
+export function rangeBytes(store: StreamStore, meta: StreamMeta, from: number, end: number) {
+  return (signal: AbortSignal) => {
+    const bytes = store.read(meta, from, end, signal)
+    return isJsonType(meta.contentType) ? jsonArray(bytes, end - from) : bytes
+  }
 }

@@ -1,9 +1,10 @@
 import { openStream } from '@/lib/activity'
 import { config } from '@/lib/config'
 import { cursorFor } from '@/lib/durable/cursor'
-import { jsonArray, jsonArrayLength, positionAfterMessages } from '@/lib/durable/json-mode'
+import { positionAfterMessages } from '@/lib/durable/json-mode'
 import { encodeOffset, readStart, startPosition, type ReadStart } from '@/lib/durable/offset'
-import { etagMatches, liveStream, type StreamRequest } from '@/lib/durable/protocol-common'
+import { etagMatches, liveStream, rangeBytes, type StreamRequest } from '@/lib/durable/protocol-common'
+import { downloadResponse } from '@/lib/durable/protocol-download'
 import { H, isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
@@ -23,22 +24,18 @@ async function chunkEnd(store: StreamStore, meta: StreamMeta, from: number): Pro
   return (await positionAfterMessages(store.read(meta, last, meta.tail), last, 1)) ?? meta.tail
 }
 
-function acceptsGzip(request: Request): boolean {
-  return /\bgzip\b/i.test(request.headers.get('accept-encoding') ?? '')
-}
-
 /**
- * A `200` with bytes `[from, end)` of the stream: JSON streams as an array, a whole compressed
- * stream as its stored gzip when the client accepts it. With ETag / `If-None-Match` → `304`.
+ * A `200` with bytes `[from, end)` of the stream (a JSON stream's as an array), or `304` when
+ * `If-None-Match` has its ETag. A stream stored gzip is decompressed on the way out: Next.js route
+ * handlers cannot send `Content-Encoding` (it strips the header), so `?download=gzip` offers the
+ * stored gzip as a file instead.
  */
 async function rangeResponse(req: StreamRequest, meta: StreamMeta, from: number, cursor?: string): Promise<Response> {
   const { request, store } = req
   const end = await chunkEnd(store, meta, from)
   const atTail = end === meta.tail
   const closedAtEnd = meta.closed && atTail
-  const json = isJsonType(meta.contentType)
-  const gzip = meta.compressed && !json && from === 0 && atTail && acceptsGzip(request)
-  const etag = `"${meta.incarnation}:${from}:${end}${closedAtEnd ? ':c' : ''}${gzip ? ':gz' : ''}"`
+  const etag = `"${meta.incarnation}:${from}:${end}${closedAtEnd ? ':c' : ''}"`
 
   const headers = new Headers({
     'Content-Type': meta.contentType,
@@ -47,22 +44,13 @@ async function rangeResponse(req: StreamRequest, meta: StreamMeta, from: number,
     // Data that is complete for good may be cached; an open stream's tail must be revalidated.
     'Cache-Control': atTail && !meta.closed ? 'no-cache' : CACHEABLE,
   })
-  if (meta.compress) headers.set('Vary', 'Accept-Encoding')
   if (atTail) headers.set(H.upToDate, 'true')
   if (closedAtEnd) headers.set(H.closed, 'true')
   if (cursor !== undefined) headers.set(H.cursor, cursor)
   if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers })
-
-  if (gzip) {
-    headers.set('Content-Encoding', 'gzip')
-    headers.set('Content-Length', String(meta.storedBytes))
-    return new Response(iterableToStream(store.readCompressed(meta, request.signal)!), { status: 200, headers })
-  }
-  const bytes = (signal: AbortSignal) => store.read(meta, from, end, signal)
-  headers.set('Content-Length', String(json ? jsonArrayLength(end - from) : end - from))
-  const body = json ? (signal: AbortSignal) => jsonArray(bytes(signal), end - from) : bytes
-  return new Response(iterableToStream(body, { signal: request.signal }), { status: 200, headers })
+  return new Response(iterableToStream(rangeBytes(store, meta, from, end), { signal: request.signal }), { status: 200, headers })
 }
+
 
 /** `offset=now` without waiting: no data, just where the tail is. */
 function tailResponse(meta: StreamMeta): Response {
@@ -84,10 +72,12 @@ export async function touchIfSliding(store: StreamStore, meta: StreamMeta): Prom
   if (meta.expiry.kind === 'ttl') await store.touch(meta.path)
 }
 
-/** `GET` without `live`: catch-up. */
+/** `GET` without `live`: catch-up (or, with `?download`, the whole stream as a file). */
 export async function catchUp(req: StreamRequest, start: ReadStart | undefined): Promise<Response> {
   const meta = await liveStream(req.store, req.path)
   await touchIfSliding(req.store, meta)
+  const download = req.url.searchParams.get('download')
+  if (download !== null) return downloadResponse(req, meta, download === 'gzip')
   const from = start ?? { kind: 'start' }
   if (from.kind === 'now') return tailResponse(meta)
   return rangeResponse(req, meta, startPosition(from, meta.tail))
