@@ -52,7 +52,7 @@ async function post(server: TestServer, name: string, body: string): Promise<Res
   return res
 }
 
-/** Resolves once some instance is subscribed to the stream's change channel (a reader waits). */
+/** Resolves once some instance listens for the stream's changes (a reader waits, or just waited). */
 async function readerWaiting(name: string): Promise<void> {
   const channel = keys.stream(name).channel
   while (((await watcher.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))

@@ -10,11 +10,23 @@ import type { ChangeNotifier } from '@/lib/durable/notifier'
  *
  * Subscribing (and unsubscribing) is serialised per channel, and {@link RemoteChanges.acquire}
  * resolves only once Redis has confirmed the subscription, so a reader that checks the stream
- * after acquiring cannot miss a change. If the subscriber connection drops, messages published
+ * after acquiring cannot miss a change. A subscription outlives its last reader by a moment
+ * ({@link LINGER_MS}), so a live tail that waits again right after each wake-up does not pay a
+ * subscribe and an unsubscribe per append. If the subscriber connection drops, messages published
  * meanwhile are lost; when it is back, every waiting reader is woken to look again.
  */
+export const LINGER_MS = 5_000
+
+interface Subscription {
+  path: string
+  users: number
+  ready: Promise<void>
+  /** Pending unsubscription, while nobody uses it. */
+  linger: NodeJS.Timeout | undefined
+}
+
 export class RemoteChanges {
-  private readonly subscribed = new Map<string, { path: string; users: number; ready: Promise<void> }>()
+  private readonly subscribed = new Map<string, Subscription>()
   private readonly queue = new Map<string, Promise<void>>()
 
   constructor(
@@ -46,28 +58,44 @@ export class RemoteChanges {
     let entry = this.subscribed.get(channel)
     if (!entry) {
       const ready = this.serially(channel, () => this.subscriber.subscribe(channel, () => this.notifier.notify(path)))
-      entry = { path, users: 0, ready }
+      entry = { path, users: 0, ready, linger: undefined }
       this.subscribed.set(channel, entry)
     }
     const held = entry
     held.users++
+    clearTimeout(held.linger)
+    held.linger = undefined
     let released = false
     const release = () => {
       if (released) return
       released = true
       if (--held.users > 0) return
-      if (this.subscribed.get(channel) === held) this.subscribed.delete(channel)
-      this.serially(channel, () => this.subscriber.unsubscribe(channel)).catch((error: unknown) =>
-        console.error('[sluice] redis unsubscribe failed', error),
-      )
+      held.linger = setTimeout(() => this.unsubscribe(channel, held), LINGER_MS)
+      held.linger.unref()
     }
     try {
       await held.ready
     } catch (error) {
-      release()
+      released = true
+      held.users--
+      if (this.subscribed.get(channel) === held) this.subscribed.delete(channel) // the next reader tries again
       throw error
     }
     return release
+  }
+
+  private unsubscribe(channel: string, entry: Subscription): void {
+    if (entry.users > 0 || this.subscribed.get(channel) !== entry) return
+    this.subscribed.delete(channel)
+    this.serially(channel, () => this.subscriber.unsubscribe(channel)).catch((error: unknown) =>
+      console.error('[sluice] redis unsubscribe failed', error),
+    )
+  }
+
+  /** Forgets every subscription (the connection is about to close). */
+  close(): void {
+    for (const entry of this.subscribed.values()) clearTimeout(entry.linger)
+    this.subscribed.clear()
   }
 
   /** Channels currently subscribed (for tests and metrics). */

@@ -299,6 +299,7 @@ export class RedisStore implements StreamStore {
 
   async dispose(): Promise<void> {
     await this.idle()
+    this.remote.close()
     await Promise.all([this.client.close(), this.subscriber.close()])
   }
 }
