@@ -6,7 +6,11 @@
 // Figures: appends/s of 100-byte messages (one writer; 16 concurrent writers — split over A and B on
 // Redis), catch-up read MB/s of a 100 MB stream, append-to-delivery latency p50/p99 for a live SSE
 // reader at 200 appends/s (on the other instance for Redis), and the reading instance's resident memory
-// while it catches up on a 100 MB and a 1 GB stream. Redis runs as the docs say: AOF, appendfsync always.
+// while it catches up on a 100 MB and a 1 GB stream.
+// Targets: `redis` (AOF, appendfsync always: what docs/scale-out.md requires) and `embedded` (default
+// durability: survives a crash of the process) get every figure; `redis-everysec` (survives a crash of
+// redis-server, not of the machine) and `embedded-fsync` (SLUICE_STREAMS_DURABILITY=fsync) only the
+// write and latency figures, which are the ones durability changes.
 // Sizes scale down with BENCH_* variables; results also go to bench/results/ as JSON.
 import { readFileSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -26,7 +30,7 @@ const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
 const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
 const RATE = 200
-const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis').split(',')
+const TARGETS = (env.BENCH_TARGETS ?? 'embedded,embedded-fsync,redis,redis-everysec').split(',')
 const MESSAGE = 'x'.repeat(100)
 const MB = 1024 * 1024
 
@@ -51,11 +55,11 @@ function rssMb(pid) {
 
 /** A deployment: `writer` takes appends, `reader` serves reads (the same instance when embedded). */
 async function deploy(name) {
-  if (name === 'embedded') {
-    const server = await startServer()
+  if (name.startsWith('embedded')) {
+    const server = await startServer({ env: { SLUICE_STREAMS_DURABILITY: name === 'embedded-fsync' ? 'fsync' : 'process' } })
     return { writer: server, reader: server, other: server, redis: undefined, stop: () => server.stop() }
   }
-  const redis = await startRedis()
+  const redis = await startRedis({ extraArgs: name === 'redis-everysec' ? ['--appendfsync', 'everysec'] : [] })
   const env = { REDIS_URL: redis.url }
   const [a, b] = await Promise.all([startServer({ env }), startServer({ env })])
   return {
@@ -184,6 +188,10 @@ async function measure(name) {
   try {
     result.appendsPerSecondSequential = await appendsPerSecond([d.writer], SEQUENTIAL, 1)
     result.appendsPerSecond16Writers = await appendsPerSecond([d.writer, d.other], CONCURRENT, WRITERS)
+    if (name.endsWith('fsync') || name.endsWith('everysec')) {
+      result.latency = await deliveryLatency(d.writer, d.reader)
+      return result
+    }
     const catchUp = await create(d.writer, 'application/octet-stream')
     await fill(d.writer, catchUp, CATCHUP_MB, 64 * 1024)
     const idle = rssMb(d.reader.process.pid)
@@ -210,7 +218,12 @@ async function measure(name) {
 }
 
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toFixed(digits))
-const label = { embedded: 'embedded, 1 instance', redis: 'Redis, 2 instances (write A, read B)' }
+const label = {
+  embedded: 'embedded, 1 instance',
+  'embedded-fsync': 'embedded, 1 instance, fsync',
+  redis: 'Redis (AOF always), 2 instances: write A, read B',
+  'redis-everysec': 'Redis (AOF everysec), 2 instances',
+}
 const results = []
 for (const name of TARGETS) {
   console.error(`== ${name}`)
@@ -219,13 +232,13 @@ for (const name of TARGETS) {
   results.push(result)
 }
 
-console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
+console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
 console.log('| store | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | live delivery p50 / p99 (ms) | reader RSS idle → peak, 100 MB | reader RSS before → peak, 1 GB |')
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
   const m = r.memory
   console.log(
-    `| ${label[r.target] ?? r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)} | ${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB | ${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB |`,
+    `| ${label[r.target] ?? r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
 }
 await mkdir(path.join(import.meta.dirname, 'results'), { recursive: true })

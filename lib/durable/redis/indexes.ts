@@ -71,7 +71,7 @@ export class StreamIndexes {
     const matching = entries.filter((entry, i) => {
       const [inc, deleted, ttl, at, accessed, metadata] = fields[i]!
       if (inc == null) {
-        void this.removeIf(index, entry.value, entry.score) // its stream is gone for good
+        this.removeIf(index, entry.value, entry.score).catch(() => undefined) // its stream is gone for good; a later listing retries
         return false
       }
       if (deleted === '1' || expiredAt(ttl, at, accessed, now)) return false

@@ -5,13 +5,15 @@ import type { BinaryConnection } from '@/lib/durable/redis/connection'
 import { SEGMENT_BYTES, STAGED_TTL_MS } from '@/lib/durable/redis/keys'
 
 /**
- * Stream bytes in Redis segments (see `keys.ts`): ranged reads that never hold more than two
- * chunks in memory, whatever the stream's size, and the staged writes of fork copies and
+ * Stream bytes in Redis segments (see `keys.ts`): ranged reads that hold at most a few chunks
+ * in memory, whatever the stream's size, and the staged writes of fork copies and
  * compression. The caller names the segments with a `key(k)` function.
  */
 
 /** Bytes per `GETRANGE`: large enough to stream fast, small enough to bound memory. */
 const READ_CHUNK = 256 * 1024
+/** `GETRANGE`s in flight per reader: hides the round trip; bounds a reader's buffer to 1 MiB. */
+const READ_AHEAD = 4
 
 /** A segment was absent or shorter than the committed tail promised: compressed or deleted meanwhile. */
 export class MissingBytesError extends Error {
@@ -27,25 +29,30 @@ export class Segments {
   constructor(private readonly binary: BinaryConnection) {}
 
   /**
-   * Bytes `[from, to)` in chunks of at most {@link READ_CHUNK}, with the next chunk requested
-   * while the current one is consumed. Throws {@link MissingBytesError} when bytes are missing.
+   * Bytes `[from, to)` in chunks of at most {@link READ_CHUNK}, keeping {@link READ_AHEAD}
+   * requests in flight while the caller consumes (so at most that many chunks are buffered).
+   * Throws {@link MissingBytesError} when bytes are missing.
    */
   async *read(key: SegmentKey, from: number, to: number, signal?: AbortSignal): AsyncGenerator<Buffer> {
-    const request = (position: number) => {
+    let requested = from
+    const request = () => {
+      const position = requested
       const k = Math.floor(position / SEGMENT_BYTES)
       const start = position - k * SEGMENT_BYTES
       const length = Math.min(READ_CHUNK, SEGMENT_BYTES - start, to - position)
       const reply = this.binary.getRange(key(k), start, start + length - 1)
       reply.catch(() => undefined) // observed below, unless the reader leaves first
+      requested += length
       return { position, length, reply }
     }
-    let next = from < to ? request(from) : undefined
-    while (next) {
+    const pending: Array<ReturnType<typeof request>> = []
+    while (requested < to && pending.length < READ_AHEAD) pending.push(request())
+    while (pending.length > 0) {
       signal?.throwIfAborted()
-      const { position, length, reply } = next
+      const { position, length, reply } = pending.shift()!
       const bytes = await reply
       if (!bytes || bytes.byteLength !== length) throw new MissingBytesError(position)
-      next = position + length < to ? request(position + length) : undefined
+      if (requested < to) pending.push(request())
       yield bytes
     }
   }
