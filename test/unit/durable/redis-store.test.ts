@@ -3,7 +3,7 @@ import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
-import { SEGMENT_BYTES } from '@/lib/durable/redis/keys'
+import { KeySpace, SEGMENT_BYTES } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { startRedis, type TestRedis } from '../../support/redis'
 import { freePort } from '../../support/server'
@@ -144,10 +144,36 @@ describe('redis store storage', () => {
   })
 })
 
+/** Resolves once someone is subscribed to `channel` (a reader waits). */
+async function subscribed(url: string, channel: string): Promise<void> {
+  const client = await createClient({ url }).connect()
+  try {
+    while (((await client.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))
+  } finally {
+    client.destroy()
+  }
+}
+
 describe('redis store when Redis is unreachable', () => {
   test('opening fails with unavailable:store instead of waiting forever', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`
     await expect(RedisStore.connect({ url, connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'unavailable:store', status: 503 })
+  })
+
+  test('readers waiting when the connection dropped are woken to look again once it is back', async () => {
+    const own = await startRedis()
+    const store = await RedisStore.connect({ url: own.url })
+    try {
+      await store.create('drop/s', plain)
+      // Appends made while the subscriber is away are never announced; a woken reader re-checks.
+      const waiting = store.waitForChange('drop/s', 0, { timeoutMs: 60_000 })
+      await subscribed(own.url, new KeySpace('sluice:').stream('drop/s').channel)
+      await own.restart()
+      expect(await waiting).toBe('changed')
+    } finally {
+      await store.dispose()
+      await own.stop()
+    }
   })
 
   test('requests fail at once with unavailable:store while the server is down', async () => {
