@@ -1,6 +1,7 @@
 import { createClient, defineScript, RESP_TYPES, type CommandParser, type RedisArgument } from 'redis'
 import * as lua from '@/lib/durable/redis/lua'
 import * as lifecycle from '@/lib/durable/redis/lua-lifecycle'
+import { AppError } from '@/lib/errors'
 
 /**
  * Connections of the Redis store, on node-redis (the `redis` package): Redis's own client, kept
@@ -51,7 +52,7 @@ export function createConnection(url: string) {
 }
 
 /** Logs a connection's failures once per outage (not once per reconnection attempt). */
-export function logOutages(connection: RedisConnection, role: string): void {
+function logOutages(connection: RedisConnection, role: string): void {
   let healthy = true
   connection.on('error', (error: unknown) => {
     if (!healthy) return
@@ -71,3 +72,29 @@ export function binaryView(connection: RedisConnection) {
 }
 
 export type BinaryConnection = ReturnType<typeof binaryView>
+
+/**
+ * Opens a command connection and a subscriber connection (pub/sub needs its own), or fails with
+ * `unavailable:store` after `timeoutMs` — a client keeps retrying a server it cannot reach, so
+ * without a deadline a request would wait forever.
+ */
+export async function connectPair(url: string, timeoutMs: number): Promise<{ client: RedisConnection; subscriber: RedisConnection }> {
+  const client = createConnection(url)
+  const subscriber = client.duplicate()
+  logOutages(client, 'commands')
+  logOutages(subscriber, 'subscriber')
+  let timer: NodeJS.Timeout | undefined
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new AppError('unavailable:store', `Cannot reach Redis (REDIS_URL) within ${timeoutMs} ms`)), timeoutMs)
+  })
+  try {
+    await Promise.race([Promise.all([client.connect(), subscriber.connect()]), deadline])
+    return { client, subscriber }
+  } catch (error) {
+    client.destroy()
+    subscriber.destroy()
+    throw error
+  } finally {
+    clearTimeout(timer)
+  }
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { ChangeNotifier } from '@/lib/durable/notifier'
 import { RemoteChanges } from '@/lib/durable/redis/changes'
-import { binaryView, createConnection, logOutages, type RedisConnection } from '@/lib/durable/redis/connection'
+import { binaryView, connectPair, type RedisConnection } from '@/lib/durable/redis/connection'
 import { StreamIndexes } from '@/lib/durable/redis/indexes'
 import { KeySpace } from '@/lib/durable/redis/keys'
 import { hashFromReply, metaFromHash } from '@/lib/durable/redis/meta'
@@ -22,7 +22,6 @@ import type {
   StreamStore,
   WaitOutcome,
 } from '@/lib/durable/store'
-import { AppError } from '@/lib/errors'
 
 export interface RedisStoreOptions {
   /** `redis://` or `rediss://` URL of the server. */
@@ -82,24 +81,7 @@ export class RedisStore implements StreamStore {
    * with `unavailable:store` if Redis cannot be reached in time.
    */
   static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const client = createConnection(options.url)
-    const subscriber = client.duplicate()
-    logOutages(client, 'commands')
-    logOutages(subscriber, 'subscriber')
-    let timer: NodeJS.Timeout | undefined
-    const timeout = new Promise<never>((_, reject) => {
-      const ms = options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS
-      timer = setTimeout(() => reject(new AppError('unavailable:store', `Cannot reach Redis (REDIS_URL) within ${ms} ms`)), ms)
-    })
-    try {
-      await Promise.race([Promise.all([client.connect(), subscriber.connect()]), timeout])
-    } catch (error) {
-      client.destroy()
-      subscriber.destroy()
-      throw error
-    } finally {
-      clearTimeout(timer)
-    }
+    const { client, subscriber } = await connectPair(options.url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)
     return new RedisStore(client, subscriber, options)
   }
 
