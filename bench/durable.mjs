@@ -6,7 +6,8 @@
 // Figures: appends/s of 100-byte messages (one writer; 16 concurrent writers), catch-up read MB/s of a
 // 100 MB stream, append-to-delivery latency p50/p99 for a live SSE reader at 200 appends/s, and the
 // server's resident memory while a 100 MB and a 1 GB stream are read. Sizes can be scaled down with
-// BENCH_* variables (see below); results also go to bench/results/ as JSON.
+// BENCH_* variables (see below; BENCH_PARTS and BENCH_TARGETS select what runs); results also go to
+// bench/results/ as JSON.
 import { spawn } from 'node:child_process'
 import { readFileSync, readdirSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -25,6 +26,7 @@ const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
 const RATE = 200
 const TARGETS = (env.BENCH_TARGETS ?? 'sluice,reference,sluice-fsync').split(',')
+const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
 const MESSAGE = 'x'.repeat(100)
 const MB = 1024 * 1024
 
@@ -171,26 +173,33 @@ async function measure(name) {
   const target = await startTarget(name)
   const result = { target: name }
   try {
-    result.appendsPerSecondSequential = await appendsPerSecond(target.baseUrl, SEQUENTIAL, 1)
-    result.appendsPerSecond16Writers = await appendsPerSecond(target.baseUrl, CONCURRENT, WRITERS)
-    if (name === 'sluice-fsync') return result // durability mode only changes writes
-    const catchUp = await create(target.baseUrl, 'application/octet-stream')
-    await fill(catchUp, CATCHUP_MB, 64 * 1024)
-    const idle = rssMb(target.pid)
-    const reads = [await readAll(catchUp, target.pid), await readAll(catchUp, target.pid), await readAll(catchUp, target.pid)]
-    result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
-    result.latency = await deliveryLatency(target.baseUrl)
-    const big = await create(target.baseUrl, 'application/octet-stream')
-    await fill(big, BIG_MB, 4 * MB)
-    const bigIdle = rssMb(target.pid)
-    const bigRead = await readAll(big, target.pid)
-    result.memory = {
-      idleRssMb: idle,
-      peakRssMbReading100: Math.max(...reads.map((r) => r.peakRssMb)),
-      idleRssMbBefore1GB: bigIdle,
-      peakRssMbReading1GB: bigRead.peakRssMb,
-      read1GBMbPerSecond: bigRead.mbPerSecond,
-      bytesRead1GB: bigRead.bytes,
+    if (PARTS.has('appends')) {
+      result.appendsPerSecondSequential = await appendsPerSecond(target.baseUrl, SEQUENTIAL, 1)
+      result.appendsPerSecond16Writers = await appendsPerSecond(target.baseUrl, CONCURRENT, WRITERS)
+    }
+    if (name === 'sluice-fsync') return result // the durability mode only changes writes
+    let reads = []
+    if (PARTS.has('catchup')) {
+      const catchUp = await create(target.baseUrl, 'application/octet-stream')
+      await fill(catchUp, CATCHUP_MB, 64 * 1024)
+      result.idleRssMb = rssMb(target.pid)
+      reads = [await readAll(catchUp, target.pid), await readAll(catchUp, target.pid), await readAll(catchUp, target.pid)]
+      result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
+    }
+    if (PARTS.has('latency')) result.latency = await deliveryLatency(target.baseUrl)
+    if (PARTS.has('memory')) {
+      const big = await create(target.baseUrl, 'application/octet-stream')
+      await fill(big, BIG_MB, 4 * MB)
+      const bigIdle = rssMb(target.pid)
+      const bigRead = await readAll(big, target.pid)
+      result.memory = {
+        idleRssMb: result.idleRssMb,
+        peakRssMbReading100: reads.length ? Math.max(...reads.map((r) => r.peakRssMb)) : undefined,
+        idleRssMbBefore1GB: bigIdle,
+        peakRssMbReading1GB: bigRead.peakRssMb,
+        read1GBMbPerSecond: bigRead.mbPerSecond,
+        bytesRead1GB: bigRead.bytes,
+      }
     }
   } finally {
     await target.stop()
