@@ -49,8 +49,10 @@ export function readText(source: BodySource, options: { signal?: AbortSignal } =
 }
 
 /** Reads a fetch response as lines of text (LF, CRLF or CR), e.g. NDJSON records. */
-export function readLines(source: BodySource, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
-  return iterate(bodyOf(source).pipeThrough(utf8Decoder()).pipeThrough(splitLines()), options.signal)
+export async function* readLines(source: BodySource, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
+  for await (const batch of iterate(bodyOf(source).pipeThrough(utf8Decoder()).pipeThrough(splitLines()), options.signal)) {
+    yield* batch
+  }
 }
 
 /**

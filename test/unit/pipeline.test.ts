@@ -14,15 +14,15 @@ describe('transformPipeline', () => {
   it('numbers, filters and enriches lines, then summarises', async () => {
     const records = await run('alpha beta\n\nGamma delta epsilon\r\nbeta again', { filter: 'BETA' })
     expect(records).toEqual([
-      { type: 'line', n: 1, text: 'alpha beta', words: 2, chars: 10 },
-      { type: 'line', n: 4, text: 'beta again', words: 2, chars: 10 },
+      { type: 'line', n: 1, text: 'alpha beta', words: 2, chars: 10, bytesIn: 43 },
+      { type: 'line', n: 4, text: 'beta again', words: 2, chars: 10, bytesIn: 43 },
       { type: 'summary', linesIn: 4, linesOut: 2, bytesIn: 43, words: 4 },
     ])
   })
 
   it('upper-cases and counts characters, not bytes', async () => {
     const records = await run('grüße 🌊\n', { upper: true })
-    expect(records[0]).toEqual({ type: 'line', n: 1, text: 'GRÜSSE 🌊', words: 2, chars: 7 })
+    expect(records[0]).toEqual({ type: 'line', n: 1, text: 'GRÜSSE 🌊', words: 2, chars: 7, bytesIn: 13 })
   })
 
   it('ends with an error record once the byte limit is passed', async () => {
@@ -43,7 +43,7 @@ describe('transformPipeline', () => {
     const lines = readLines(out)
     push('first line\nsecond')
     const first = await lines.next()
-    expect(JSON.parse(first.value!)).toMatchObject({ type: 'line', n: 1, text: 'first line' })
+    expect(JSON.parse(first.value!)).toMatchObject({ type: 'line', n: 1, text: 'first line', bytesIn: 17 })
     push(' half\n')
     end()
     const rest: unknown[] = []
