@@ -49,10 +49,11 @@ export function get(url, agent, onData) {
  */
 export async function chunkDelays(url, agent) {
   const delays = []
+  const decoder = new TextDecoder()
   let text = ''
   await get(url, agent, (chunk) => {
     const arrived = now()
-    text += chunk.toString('utf8')
+    text += decoder.decode(chunk, { stream: true })
     let newline
     while ((newline = text.indexOf('\n')) !== -1) {
       const line = text.slice(0, newline)

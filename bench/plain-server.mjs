@@ -59,10 +59,11 @@ function feedRoute(req, res, url, signal) {
   res.writeHead(200, SSE_HEADERS)
   // A heartbeat comment when nothing was written for SLUICE_HEARTBEAT_MS, as sseStream() does.
   const heartbeatMs = config().SLUICE_HEARTBEAT_MS
-  const heartbeat = heartbeatMs > 0 ? setTimeout(function beat() {
+  const beat = () => {
     res.write(formatSse({ comment: 'heartbeat' }))
     heartbeat.refresh()
-  }, heartbeatMs) : undefined
+  }
+  const heartbeat = heartbeatMs > 0 ? setTimeout(beat, heartbeatMs) : undefined
   async function* frames() {
     yield formatSse({ retry: 1_000 })
     yield formatSse({ comment: 'open' })
@@ -74,16 +75,16 @@ function feedRoute(req, res, url, signal) {
   return pipe(res, signal, frames()).finally(() => clearTimeout(heartbeat))
 }
 
-const routes = {
-  '/api/stream/words': wordsRoute,
-  '/api/feed': feedRoute,
-  '/api/health': (req, res) => sendJson(res, 200, { ok: true, pid: process.pid, ...activitySnapshot() }),
-}
+const routes = new Map([
+  ['/api/stream/words', wordsRoute],
+  ['/api/feed', feedRoute],
+  ['/api/health', (req, res) => sendJson(res, 200, { ok: true, pid: process.pid, ...activitySnapshot() })],
+])
 
 const server = http.createServer(async (req, res) => {
   countRequest()
   const url = new URL(req.url ?? '/', 'http://localhost')
-  const handler = req.method === 'GET' ? routes[url.pathname] : undefined
+  const handler = req.method === 'GET' ? routes.get(url.pathname) : undefined
   const disconnected = new AbortController()
   res.once('close', () => disconnected.abort())
   try {
