@@ -1,20 +1,21 @@
 // Durable streams benchmark: Sluice (production build) against the protocol's Node reference server
 // (@durable-streams/server, file-backed), in one run, on the same machine, with the same client code.
 //
-//   npm run build && node bench/durable.mjs        (Node 24: `export PATH=$PWD/node_modules/.bin:$PATH` first)
+//   npm run build && npm run bench:durable        (= node bench/durable.mjs, with Node 24 on the PATH)
 //
 // Figures: appends/s of 100-byte messages (one writer; 16 concurrent writers), catch-up read MB/s of a
 // 100 MB stream, append-to-delivery latency p50/p99 for a live SSE reader at 200 appends/s, and the
 // server's resident memory while a 100 MB and a 1 GB stream are read. Sizes can be scaled down with
-// BENCH_* variables (see below); results also go to bench/results/ as JSON.
+// BENCH_* variables (see below; BENCH_PARTS and BENCH_TARGETS select what runs); results also go to
+// bench/results/ as JSON.
 import { spawn } from 'node:child_process'
-import { readFileSync, readdirSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { createParser } from 'eventsource-parser'
 import { freePort, startServer } from '../test/support/server.ts'
+import { percentile, rssBytes } from './measure.mjs'
 
 const env = process.env
 const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
@@ -25,32 +26,19 @@ const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
 const RATE = 200
 const TARGETS = (env.BENCH_TARGETS ?? 'sluice,reference,sluice-fsync').split(',')
+const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
 const MESSAGE = 'x'.repeat(100)
 const MB = 1024 * 1024
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Resident memory (MB) of a process and its descendants, from /proc. */
-function rssMb(pid) {
-  let kb = 0
-  const visit = (p) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0)
-      for (const task of readdirSync(`/proc/${p}/task`)) {
-        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(child)
-      }
-    } catch {
-      // the process ended
-    }
-  }
-  visit(pid)
-  return kb / 1024
-}
+const rssMb = async (pid) => (await rssBytes(pid)) / MB
 
 async function startTarget(name) {
   if (name.startsWith('sluice')) {
     const server = await startServer({ env: { SLUICE_STREAMS_DURABILITY: name === 'sluice-fsync' ? 'fsync' : 'process' } })
-    return { baseUrl: server.baseUrl, pid: server.process.pid, stop: () => server.stop() }
+    const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json() // the serving process
+    return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
   }
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-'))
@@ -105,8 +93,8 @@ async function fill(url, megabytes, chunkBytes) {
 async function readAll(url, pid) {
   let offset = '-1'
   let bytes = 0
-  let peak = rssMb(pid)
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50)
+  let peak = await rssMb(pid)
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb))), 50)
   const start = performance.now()
   try {
     for (;;) {
@@ -118,11 +106,7 @@ async function readAll(url, pid) {
   } finally {
     clearInterval(sampler)
   }
-  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, rssMb(pid)) }
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, await rssMb(pid)) }
 }
 
 /** A live SSE reader at the tail; a writer appends its send time 200 times a second. */
@@ -163,34 +147,40 @@ async function deliveryLatency(baseUrl) {
   while (latencies.length < total && performance.now() < deadline) await sleep(20)
   controller.abort()
   await reading
-  const sorted = latencies.sort((a, b) => a - b)
-  return { delivered: latencies.length, sent: total, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }
+  return { delivered: latencies.length, sent: total, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) }
 }
 
 async function measure(name) {
   const target = await startTarget(name)
   const result = { target: name }
   try {
-    result.appendsPerSecondSequential = await appendsPerSecond(target.baseUrl, SEQUENTIAL, 1)
-    result.appendsPerSecond16Writers = await appendsPerSecond(target.baseUrl, CONCURRENT, WRITERS)
-    if (name === 'sluice-fsync') return result // durability mode only changes writes
-    const catchUp = await create(target.baseUrl, 'application/octet-stream')
-    await fill(catchUp, CATCHUP_MB, 64 * 1024)
-    const idle = rssMb(target.pid)
-    const reads = [await readAll(catchUp, target.pid), await readAll(catchUp, target.pid), await readAll(catchUp, target.pid)]
-    result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
-    result.latency = await deliveryLatency(target.baseUrl)
-    const big = await create(target.baseUrl, 'application/octet-stream')
-    await fill(big, BIG_MB, 4 * MB)
-    const bigIdle = rssMb(target.pid)
-    const bigRead = await readAll(big, target.pid)
-    result.memory = {
-      idleRssMb: idle,
-      peakRssMbReading100: Math.max(...reads.map((r) => r.peakRssMb)),
-      idleRssMbBefore1GB: bigIdle,
-      peakRssMbReading1GB: bigRead.peakRssMb,
-      read1GBMbPerSecond: bigRead.mbPerSecond,
-      bytesRead1GB: bigRead.bytes,
+    if (PARTS.has('appends')) {
+      result.appendsPerSecondSequential = await appendsPerSecond(target.baseUrl, SEQUENTIAL, 1)
+      result.appendsPerSecond16Writers = await appendsPerSecond(target.baseUrl, CONCURRENT, WRITERS)
+    }
+    if (name === 'sluice-fsync') return result // the durability mode only changes writes
+    let reads = []
+    if (PARTS.has('catchup')) {
+      const catchUp = await create(target.baseUrl, 'application/octet-stream')
+      await fill(catchUp, CATCHUP_MB, 64 * 1024)
+      result.idleRssMb = await rssMb(target.pid)
+      reads = [await readAll(catchUp, target.pid), await readAll(catchUp, target.pid), await readAll(catchUp, target.pid)]
+      result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
+    }
+    if (PARTS.has('latency')) result.latency = await deliveryLatency(target.baseUrl)
+    if (PARTS.has('memory')) {
+      const big = await create(target.baseUrl, 'application/octet-stream')
+      await fill(big, BIG_MB, 4 * MB)
+      const bigIdle = await rssMb(target.pid)
+      const bigRead = await readAll(big, target.pid)
+      result.memory = {
+        idleRssMb: result.idleRssMb,
+        peakRssMbReading100: reads.length ? Math.max(...reads.map((r) => r.peakRssMb)) : undefined,
+        idleRssMbBefore1GB: bigIdle,
+        peakRssMbReading1GB: bigRead.peakRssMb,
+        read1GBMbPerSecond: bigRead.mbPerSecond,
+        bytesRead1GB: bigRead.bytes,
+      }
     }
   } finally {
     await target.stop()
@@ -208,7 +198,9 @@ for (const name of TARGETS) {
 }
 
 console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
-console.log('| target | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | SSE latency p50 / p99 (ms) | RSS idle → peak reading 100 MB | RSS before → peak reading 1 GB |')
+console.log(
+  `| target | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | SSE latency p50 / p99 (ms) | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
+)
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
   const m = r.memory
