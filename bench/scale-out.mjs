@@ -1,18 +1,17 @@
 // Scale-out benchmark: durable streams on the Redis store across two instances (writes through A,
 // reads through B) against the embedded store on one instance, in one run, with the same client code.
 //
-//   npm run build && node bench/scale-out.mjs        (Node 24: `export PATH=$PWD/node_modules/.bin:$PATH` first)
+//   npm run build && npm run bench:scale-out        (= node bench/scale-out.mjs, with Node 24 on the PATH)
 //
 // Figures: appends/s of 100-byte messages (one writer; 16 concurrent writers — split over A and B on
 // Redis), catch-up read MB/s of a 100 MB stream, append-to-delivery latency p50/p99 for a live SSE
 // reader at 200 appends/s (on the other instance for Redis), and the reading instance's resident memory
 // while it catches up on a 100 MB and a 1 GB stream.
-// Targets: `redis` (AOF, appendfsync always: what docs/scale-out.md requires) and `embedded` (default
-// durability: survives a crash of the process) get every figure; `redis-everysec` (survives a crash of
-// redis-server, not of the machine) and `embedded-fsync` (SLUICE_STREAMS_DURABILITY=fsync) only the
-// write and latency figures, which are the ones durability changes.
+// Targets (BENCH_TARGETS): `redis` (AOF, appendfsync always: what docs/scale-out.md requires) and
+// `embedded` (default durability: survives a crash of the process) get every figure; `redis-everysec`
+// (survives a crash of redis-server, not of the machine) and `embedded-fsync` (not run by default)
+// only the write and latency figures, which are the ones durability changes.
 // Sizes scale down with BENCH_* variables; results also go to bench/results/ as JSON.
-import { readFileSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,6 +20,7 @@ import { createParser } from 'eventsource-parser'
 import { createClient } from 'redis'
 import { startRedis } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
+import { percentile, rssBytes } from './measure.mjs'
 
 const env = process.env
 const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
@@ -30,38 +30,30 @@ const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
 const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
 const RATE = 200
-const TARGETS = (env.BENCH_TARGETS ?? 'embedded,embedded-fsync,redis,redis-everysec').split(',')
+const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis,redis-everysec').split(',')
 const MESSAGE = 'x'.repeat(100)
 const MB = 1024 * 1024
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 
-/** Resident memory (MB) of a process and its descendants, from /proc. */
-function rssMb(pid) {
-  let kb = 0
-  const visit = (p) => {
-    try {
-      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, 'utf8'))?.[1] ?? 0)
-      for (const task of readdirSync(`/proc/${p}/task`)) {
-        for (const child of readFileSync(`/proc/${p}/task/${task}/children`, 'utf8').split(' ').filter(Boolean)) visit(child)
-      }
-    } catch {
-      // the process ended
-    }
-  }
-  visit(pid)
-  return kb / 1024
+const rssMb = async (pid) => (await rssBytes(pid)) / MB
+
+/** An instance of the production build, with the pid of the process that serves its requests. */
+async function instance(env) {
+  const server = await startServer({ env })
+  const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json()
+  return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
 }
 
 /** A deployment: `writer` takes appends, `reader` serves reads (the same instance when embedded). */
 async function deploy(name) {
   if (name.startsWith('embedded')) {
-    const server = await startServer({ env: { SLUICE_STREAMS_DURABILITY: name === 'embedded-fsync' ? 'fsync' : 'process' } })
+    const server = await instance({ SLUICE_STREAMS_DURABILITY: name === 'embedded-fsync' ? 'fsync' : 'process' })
     return { writer: server, reader: server, other: server, redis: undefined, stop: () => server.stop() }
   }
   const redis = await startRedis({ extraArgs: name === 'redis-everysec' ? ['--appendfsync', 'everysec'] : [] })
   const env = { REDIS_URL: redis.url }
-  const [a, b] = await Promise.all([startServer({ env }), startServer({ env })])
+  const [a, b] = await Promise.all([instance(env), instance(env)])
   return {
     writer: a,
     reader: b,
@@ -108,11 +100,11 @@ async function fill(server, name, megabytes, chunkBytes) {
 
 /** Reads a whole stream with catch-up GETs, following Stream-Next-Offset, sampling the server's memory. */
 async function readAll(server, name) {
-  const pid = server.process.pid
+  const { pid } = server
   let offset = '-1'
   let bytes = 0
-  let peak = rssMb(pid)
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb(pid))), 50)
+  let peak = await rssMb(pid)
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb))), 50)
   const start = performance.now()
   try {
     for (;;) {
@@ -124,11 +116,7 @@ async function readAll(server, name) {
   } finally {
     clearInterval(sampler)
   }
-  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, rssMb(pid)) }
-}
-
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, await rssMb(pid)) }
 }
 
 /** A live SSE reader on `reader`; a writer appends its send time through `writer` 200 times a second. */
@@ -169,8 +157,7 @@ async function deliveryLatency(writer, reader) {
   while (latencies.length < total && performance.now() < deadline) await sleep(20)
   controller.abort()
   await reading
-  const sorted = latencies.sort((a, b) => a - b)
-  return { delivered: latencies.length, sent: total, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) }
+  return { delivered: latencies.length, sent: total, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) }
 }
 
 async function redisMemoryMb(redis) {
@@ -194,13 +181,13 @@ async function measure(name) {
     }
     const catchUp = await create(d.writer, 'application/octet-stream')
     await fill(d.writer, catchUp, CATCHUP_MB, 64 * 1024)
-    const idle = rssMb(d.reader.process.pid)
+    const idle = await rssMb(d.reader.pid)
     const reads = [await readAll(d.reader, catchUp), await readAll(d.reader, catchUp), await readAll(d.reader, catchUp)]
     result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
     result.latency = await deliveryLatency(d.writer, d.reader)
     const big = await create(d.writer, 'application/octet-stream')
     await fill(d.writer, big, BIG_MB, 4 * MB)
-    const bigIdle = rssMb(d.reader.process.pid)
+    const bigIdle = await rssMb(d.reader.pid)
     const bigRead = await readAll(d.reader, big)
     result.memory = {
       idleRssMb: idle,
