@@ -5,6 +5,6 @@ export async function register() {
   warnIfWritesAreOpen()
   // Open the durable stream store now: crash recovery, unfinished compression and the expiry
   // sweeper start with the server, and a data directory that cannot be used fails it at once.
-  const { streamStore } = await import('@/lib/durable/instance')
-  await streamStore()
+  const { openStreamStoreAtStart } = await import('@/lib/durable/instance')
+  await openStreamStoreAtStart()
 }

@@ -211,10 +211,12 @@ const label = {
   redis: 'Redis (AOF always), 2 instances: write A, read B',
   'redis-everysec': 'Redis (AOF everysec), 2 instances',
 }
+
 const results = []
 for (const name of TARGETS) {
   console.error(`== ${name}`)
-  const result = await measure(name)
+  // A target that fails (e.g. a server that stops accepting connections) is reported, not fatal.
+  const result = await measure(name).catch((error) => ({ target: name, error: String(error.cause ?? error) }))
   console.error(JSON.stringify(result, null, 2))
   results.push(result)
 }
@@ -223,10 +225,19 @@ console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]
 console.log('| store | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | live delivery p50 / p99 (ms) | reader RSS idle → peak, 100 MB | reader RSS before → peak, 1 GB |')
 console.log('|---|---|---|---|---|---|---|')
 for (const r of results) {
+  if (r.error) {
+    console.log(`| ${label[r.target] ?? r.target} | failed: ${r.error} | | | | | |`)
+    continue
+  }
   const m = r.memory
   console.log(
     `| ${label[r.target] ?? r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
+}
+for (const r of results) {
+  if (r.memory?.redisUsedMemoryMb !== undefined) {
+    console.log(`\n${label[r.target]}: Redis used_memory ${fmt(r.memory.redisUsedMemoryMb)} MB, holding ${CATCHUP_MB + BIG_MB} MB of streams (+ the small ones)`)
+  }
 }
 await mkdir(path.join(import.meta.dirname, 'results'), { recursive: true })
 const file = path.join(import.meta.dirname, 'results', `scale-out-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)

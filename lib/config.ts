@@ -29,6 +29,7 @@ const schema = z.object({
   ),
   SLUICE_STORE: z.enum(['embedded', 'redis']).optional(),
   SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:'),
+  SLUICE_REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 }).superRefine((env, ctx) => {
   if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
@@ -41,7 +42,7 @@ export type Config = Readonly<
   Env & {
     dataDir: string
     /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
-    store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string }
+    store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string; connectTimeoutMs: number }
   }
 >
 
@@ -55,7 +56,7 @@ function load(env: NodeJS.ProcessEnv): Config {
   const url = values.REDIS_URL
   const store =
     url !== undefined && values.SLUICE_STORE !== 'embedded'
-      ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX }
+      ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX, connectTimeoutMs: values.SLUICE_REDIS_CONNECT_TIMEOUT_MS }
       : { kind: 'embedded' as const }
   return Object.freeze({ ...values, dataDir: path.resolve(values.SLUICE_DATA_DIR), store })
 }

@@ -22,11 +22,25 @@ export function streamStore(): Promise<StreamStore> {
   return opening.store
 }
 
+/**
+ * Opens the store as the server starts (instrumentation), so recovery, compression and the
+ * sweeper begin at once. An embedded store that cannot open fails the server; Redis being
+ * unreachable does not: stream requests answer `503 unavailable:store`, and each one tries again.
+ */
+export async function openStreamStoreAtStart(): Promise<void> {
+  try {
+    await streamStore()
+  } catch (error) {
+    if (config().store.kind !== 'redis') throw error
+    console.error('[sluice] durable streams: Redis is unreachable at start-up; stream requests answer 503 until it is back')
+  }
+}
+
 async function openStore(): Promise<StreamStore> {
   const c = config()
   const store =
     c.store.kind === 'redis'
-      ? withUnavailableErrors(await RedisStore.connect({ url: c.store.url, prefix: c.store.prefix, notifier: changeNotifier() }))
+      ? withUnavailableErrors(await RedisStore.connect({ url: c.store.url, prefix: c.store.prefix, connectTimeoutMs: c.store.connectTimeoutMs, notifier: changeNotifier() }))
       : await EmbeddedStore.open({
           dir: path.join(c.dataDir, 'streams'),
           durability: c.SLUICE_STREAMS_DURABILITY,

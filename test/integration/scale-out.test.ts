@@ -8,7 +8,7 @@ import { KeySpace } from '@/lib/durable/redis/keys'
 import { readSse, type SseEvent } from '@/lib/stream/client'
 import { appendThroughCrash } from '../support/crash'
 import { startRedis, type TestRedis } from '../support/redis'
-import { startServer, type TestServer } from '../support/server'
+import { freePort, startServer, type TestServer } from '../support/server'
 
 /**
  * Two production instances sharing one Redis, as behind a load balancer: whatever is written
@@ -147,6 +147,27 @@ describe('crashes on the Redis store', () => {
         return a.baseUrl
       },
     })
+  })
+})
+
+describe('Redis unreachable', () => {
+  test('an instance started while Redis is down answers 503, then serves streams once Redis is up', async () => {
+    const port = await freePort()
+    const server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${port}`, SLUICE_REDIS_CONNECT_TIMEOUT_MS: '500' } })
+    let late: TestRedis | undefined
+    try {
+      expect((await fetch(`${server.baseUrl}/api/health`)).status).toBe(200)
+      const name = streamName('late')
+      const refused = await fetch(at(server, name), { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
+      expect(refused.status).toBe(503)
+      expect((await refused.json()).error.code).toBe('unavailable:store')
+      late = await startRedis({ port })
+      await put(server, name, 'after the outage')
+      expect(await (await fetch(at(server, name))).text()).toBe('after the outage')
+    } finally {
+      await server.stop()
+      await late?.stop()
+    }
   })
 })
 

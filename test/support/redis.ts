@@ -70,9 +70,9 @@ async function launch(args: string[], port: number, log: (text: string) => void)
   return { child, exited }
 }
 
-export async function startRedis(options: { extraArgs?: string[] } = {}): Promise<TestRedis> {
+export async function startRedis(options: { extraArgs?: string[]; port?: number } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-redis-'))
-  const port = await freePort()
+  const port = options.port ?? (await freePort())
   const args = [
     '--bind', '127.0.0.1',
     '--port', String(port),

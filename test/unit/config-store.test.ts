@@ -10,7 +10,7 @@ describe('choosing the durable-streams store', () => {
     expect(parse({ REDIS_URL: 'redis://127.0.0.1:6379' }).store.kind).toBe('redis')
     expect(parse({ REDIS_URL: 'rediss://user:pw@example.com:6380/0', SLUICE_STORE: 'redis' }).store.kind).toBe('redis')
     expect(parse({ REDIS_URL: 'redis://127.0.0.1:6379', SLUICE_STORE: 'embedded' }).store.kind).toBe('embedded')
-    expect(parse({ REDIS_URL: 'redis://h:1' }).store).toEqual({ kind: 'redis', url: 'redis://h:1', prefix: 'sluice:' })
+    expect(parse({ REDIS_URL: 'redis://h:1' }).store).toEqual({ kind: 'redis', url: 'redis://h:1', prefix: 'sluice:', connectTimeoutMs: 10_000 })
   })
 
   test('bad settings fail at start-up, naming the variable and why', () => {

@@ -6,7 +6,7 @@
  * `{`, `}` and `%` in paths are percent-encoded, so the tag is exactly the path and no two paths
  * share a key.
  *
- * Stream bytes are stored in fixed-size segments: segment `k` holds bytes
+ * Stream bytes are stored in fixed-size segments (about 1 MiB): segment `k` holds bytes
  * `[k * SEGMENT_BYTES, (k + 1) * SEGMENT_BYTES)`, so any position is found without an index, an
  * append is an `APPEND` to the last segment (two when it crosses a boundary), and a read is a
  * series of `GETRANGE`s of bounded size. Segment keys include the stream's incarnation, so a
@@ -16,8 +16,11 @@
  * stream's slot; they are hints that the store checks against each stream's own keys.
  */
 
-/** Bytes per data segment. */
-export const SEGMENT_BYTES = 1024 * 1024
+/**
+ * Bytes per data segment: just under 1 MiB, so that a full segment (with Redis's string header)
+ * fits jemalloc's 1 MiB size class instead of spilling into the 1.25 MiB one.
+ */
+export const SEGMENT_BYTES = 1024 * 1024 - 64
 
 /** How long staged segments (a fork's copy or a compression in progress) live if never committed. */
 export const STAGED_TTL_MS = 60 * 60 * 1000

@@ -34,6 +34,8 @@ local function countExisting(keys)
   return n
 end
 -- Appends data at tail, filling the last segment before starting the next; returns the new tail.
+-- Redis over-allocates a string that grows by APPEND (up to twice its size), so a segment that
+-- appends filled is rewritten once, at its exact size.
 local function write(base, inc, tail, data)
   local n, i = #data, 1
   while i <= n do
@@ -41,7 +43,10 @@ local function write(base, inc, tail, data)
     local room = SEGMENT - (tail - k * SEGMENT)
     local piece = data
     if i > 1 or n > room then piece = string.sub(data, i, i + room - 1) end
-    redis.call('APPEND', segment(base, inc, k), piece)
+    local key = segment(base, inc, k)
+    if redis.call('APPEND', key, piece) == SEGMENT and #piece < SEGMENT then
+      redis.call('SET', key, redis.call('GET', key))
+    end
     i = i + #piece
     tail = tail + #piece
   end

@@ -48,7 +48,7 @@ const SWEEP_BATCHES = 20
  * answers any request. Each change is one Lua script (`lua.ts`) on the stream's own hash slot —
  * atomic, so concurrent appends from several instances never tear or reorder — and publishes on
  * the stream's channel, which wakes readers waiting on any instance (`changes.ts`). Bytes are
- * stored in 1 MiB segments and read in bounded ranges (`segments.ts`). Changes that span streams
+ * stored in segments of about 1 MiB and read in bounded ranges (`segments.ts`). Changes that span streams
  * (forks pinning their source, the listing and expiry indexes) are sequences of per-stream
  * atomic steps, ordered so that a crash between them leaves nothing a reader can see wrong.
  *

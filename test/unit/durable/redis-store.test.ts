@@ -3,7 +3,7 @@ import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
-import { KeySpace, SEGMENT_BYTES } from '@/lib/durable/redis/keys'
+import { KeySpace, SEGMENT_BYTES, segmentKey } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { startRedis, type TestRedis } from '../../support/redis'
 import { freePort } from '../../support/server'
@@ -122,6 +122,21 @@ describe('redis store storage', () => {
     }
   })
 
+  test('a segment filled by many small appends takes about its size in Redis memory', async () => {
+    await store.create('seg/small', plain)
+    const piece = Buffer.alloc(SEGMENT_BYTES / 16, 'm')
+    for (let i = 0; i < 17; i++) await store.append('seg/small', { data: piece })
+    const meta = await live(store, 'seg/small')
+    const client = await createClient({ url: redis.url }).connect()
+    try {
+      const used = await client.memoryUsage(segmentKey(new KeySpace(keyPrefix).stream('seg/small').base, meta.incarnation, 0))
+      expect(used).toBeLessThan(SEGMENT_BYTES * 1.01) // growing by APPEND alone, it would take up to twice that
+    } finally {
+      client.destroy()
+    }
+    expect((await readAll(store, meta)).equals(Buffer.alloc(17 * piece.byteLength, 'm'))).toBe(true)
+  })
+
   test('every key of a stream carries the stream path as its hash tag', async () => {
     await store.create('tag/a{b}%c', { ...plain, initial: text('x') })
     await store.append('tag/a{b}%c', { data: text('y'), producer: { id: 'p', epoch: 0, seq: 0 } })
@@ -138,7 +153,7 @@ describe('redis store storage', () => {
     await store.idle()
     expect((await live(store, 'free/gz')).compressed).toBe(true)
     expect(await store.delete('free/src')).toBe('soft-deleted')
-    for (const p of ['free/fork', 'free/gz', 'seg/big', 'tag/a{b}%c']) expect(await store.delete(p)).toBe('deleted')
+    for (const p of ['free/fork', 'free/gz', 'seg/big', 'seg/small', 'tag/a{b}%c']) expect(await store.delete(p)).toBe('deleted')
     expect(await store.lookup('free/src')).toEqual({ state: 'missing' })
     expect(await keys()).toEqual([])
   })
