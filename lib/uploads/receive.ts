@@ -149,6 +149,11 @@ async function writeAll(handle: FileHandle, chunk: Uint8Array, position: number)
   }
 }
 
+/** A body that fails to read means the client or the network went away: expected, resumable, not logged. */
+function brokenOff(cause: unknown): never {
+  throw new AppError('bad_request:aborted', 'The request body broke off', { cause })
+}
+
 /** Test-only write cap (`SLUICE_UPLOAD_THROTTLE_BPS`): waits until `bytes` would have taken that long. */
 function throttle(bytesPerSecond: number): (bytes: number, signal: AbortSignal) => Promise<void> {
   const start = performance.now()
@@ -175,7 +180,7 @@ async function write(session: UploadSession, job: WriteJob): Promise<UploadProgr
   let open = true
   try {
     for (;;) {
-      const next = reader ? await reader.read() : { done: true as const, value: undefined }
+      const next = reader ? await reader.read().catch(brokenOff) : { done: true as const, value: undefined }
       if (signal.aborted) throw signal.reason
       if (next.done) break
       const chunk = next.value
