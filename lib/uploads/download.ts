@@ -65,6 +65,8 @@ export async function downloadResponse(name: string, request: Request): Promise<
     return error.toResponse({ 'Content-Range': `bytes */${info.size}`, 'Accept-Ranges': 'bytes' })
   }
   const { start, end } = range ?? { start: 0, end: info.size - 1 }
+  // Next.js 16 drops Content-Length from route handler responses (FORBIDDEN_HEADERS in
+  // next/dist/server/send-response.js) and sends the body chunked; it is set for other hosts.
   headers.set('Content-Length', String(end - start + 1))
   if (range) headers.set('Content-Range', `bytes ${start}-${end}/${info.size}`)
   const status = range ? 206 : 200

@@ -220,7 +220,8 @@ async function write(session: UploadSession, job: WriteJob): Promise<UploadProgr
 /** Reports why a request stopped and decides whether its bytes are kept for a resume. */
 async function fail(session: UploadSession, offset: number, error: unknown): Promise<UploadProgress> {
   const appError = isAppError(error) ? error : undefined
-  if (appError?.code === 'gone:upload') return session.progress.value // cancelled: cancelUpload reports it
+  // Cancelled: cancelUpload removes the part once this request has let go of it.
+  if (appError?.code === 'gone:upload') return settle(session, { state: 'cancelled', resumable: false, error: undefined })
   if (appError && (appError.kind === 'too_large' || appError.code === 'bad_request:length')) {
     await removePart(session.id)
     return settle(session, { state: 'failed', offset: 0, resumable: false, error: { code: appError.code, message: appError.message } })
