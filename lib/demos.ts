@@ -25,4 +25,10 @@ export const demos: readonly Demo[] = [
     summary: 'A large text body piped through TransformStreams and streamed back while it is still being read.',
     source: 'docs 000, 004',
   },
+  {
+    href: '/upload',
+    title: 'Uploads',
+    summary: 'Files streamed to disk with backpressure and SHA-256, progress streamed back while uploading, resumable.',
+    source: 'doc 000',
+  },
 ]

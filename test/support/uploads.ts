@@ -14,10 +14,6 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(a, b) === 0
 }
 
-export function sha256(data: Uint8Array): string {
-  return createHash('sha256').update(data).digest('hex')
-}
-
 /** Writes `data` to `stream`, waiting for each chunk to be taken (so "bytes sent" is honest). */
 export async function writeChunks(stream: Writable, data: Uint8Array, chunkSize = 64 * 1024): Promise<void> {
   for (let i = 0; i < data.byteLength; i += chunkSize) {
