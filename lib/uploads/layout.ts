@@ -49,16 +49,7 @@ export function metaPath(name: string): string {
   return path.join(metaDir(), `${parseUploadName(name)}.json`)
 }
 
-const ready = new Map<string, Promise<void>>()
-
-/** Creates the directories above once per upload directory. */
-export function ensureLayout(): Promise<void> {
-  const dir = uploadDir()
-  let done = ready.get(dir)
-  if (!done) {
-    done = Promise.all([mkdir(partsDir(), { recursive: true }), mkdir(metaDir(), { recursive: true })]).then(() => {})
-    done.catch(() => ready.delete(dir))
-    ready.set(dir, done)
-  }
-  return done
+/** Creates the directories above if missing (cheap, and survives the directory being removed meanwhile). */
+export async function ensureLayout(): Promise<void> {
+  await Promise.all([mkdir(partsDir(), { recursive: true }), mkdir(metaDir(), { recursive: true })])
 }

@@ -43,6 +43,11 @@ export interface Reception {
   startOffset: number
   /** Settles with the upload's state once this request's body has been written (or has failed). */
   done: Promise<UploadProgress>
+  /**
+   * Calls `listener` with the new offset after each chunk of this request is on disk (the progress
+   * cell coalesces; this does not). Returns the function that stops it.
+   */
+  onChunk(listener: (offset: number) => void): () => void
 }
 
 /** The declared size after this request, or `null` if still unknown. Throws 400/413 for impossible sizes. */
@@ -119,16 +124,26 @@ export async function receiveUpload(input: ReceiveInput): Promise<Reception> {
     error: undefined,
     resumable: undefined,
   })
+  const chunkListeners = new Set<(offset: number) => void>()
+  const job: WriteJob = { handle, hash, body: input.body, offset, size, signal: controller.signal, chunkListeners }
   const attempt: Attempt = {
     controller,
-    done: write(session, { handle, hash, body: input.body, offset, size, signal: controller.signal }).finally(() => {
+    done: write(session, job).finally(() => {
       input.signal?.removeEventListener('abort', onClientAbort)
       if (session.attempt === attempt) session.attempt = undefined
       release()
     }),
   }
   session.attempt = attempt
-  return { session, startOffset: offset, done: attempt.done }
+  return {
+    session,
+    startOffset: offset,
+    done: attempt.done,
+    onChunk(listener) {
+      chunkListeners.add(listener)
+      return () => chunkListeners.delete(listener)
+    },
+  }
 }
 
 interface WriteJob {
@@ -138,6 +153,7 @@ interface WriteJob {
   offset: number
   size: number | null
   signal: AbortSignal
+  chunkListeners: ReadonlySet<(offset: number) => void>
 }
 
 /** Writes all of `chunk` at `position` (a write may take fewer bytes than asked). */
@@ -193,6 +209,7 @@ async function write(session: UploadSession, job: WriteJob): Promise<UploadProgr
       offset = end
       session.hashedBytes = offset
       session.progress.update({ offset })
+      for (const listener of job.chunkListeners) listener(offset)
       await wait?.(chunk.byteLength, signal)
     }
     if (size !== null && offset < size) {

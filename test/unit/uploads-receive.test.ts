@@ -7,6 +7,7 @@ import { deferred } from '@/lib/async'
 import { isAppError } from '@/lib/errors'
 import { listUploads } from '@/lib/uploads/files'
 import { receiveUpload } from '@/lib/uploads/receive'
+import { progressLines } from '@/lib/uploads/responses'
 import { cancelUpload, getUpload, sessions } from '@/lib/uploads/sessions'
 import { sweepStaleParts } from '@/lib/uploads/sweep'
 
@@ -179,6 +180,31 @@ describe('receiveUpload', () => {
     const first = await receiveUpload({ name: 'one.bin', body: pulledBody([randomBytes(10)]), length: 20 })
     await first.done
     expect(await codeOf(receiveUpload({ name: 'two.bin', id: first.session.id, offset: 10, body: pulledBody([]) }))).toBe('409 conflict:upload_name')
+  })
+})
+
+describe('progressLines', () => {
+  it('gives every chunk its line, then the summary with the SHA-256', async () => {
+    const data = randomBytes(5 * 2048)
+    const gate = deferred()
+    // The body waits until the lines are being read, so every chunk is written while subscribed.
+    const body = pulledBody(split(data, 2048), (i) => (i === 0 ? gate.promise : undefined))
+    const reception = await receiveUpload({ name: 'lines.bin', body, length: data.byteLength })
+    const lines: string[] = []
+    const reading = (async () => {
+      for await (const text of progressLines(reception)) lines.push(...text.split('\n').filter(Boolean))
+    })()
+    gate.resolve()
+    await reading
+    expect(lines).toEqual([
+      `Upload ${reception.session.id}: lines.bin, ${data.byteLength} bytes, from byte 0`,
+      'Received 2 KB',
+      'Received 4 KB',
+      'Received 6 KB',
+      'Received 8 KB',
+      'Received 10 KB',
+      `Upload complete: lines.bin, ${data.byteLength} bytes, sha256 ${sha256(data)}`,
+    ])
   })
 })
 
