@@ -6,6 +6,9 @@
 //   `cp`, and `cp` + `sync`, of the same file as the disk's limit; then Sluice's peak RSS during a
 //   10 MiB and during a 1 GiB upload.
 //
+// Also: the plain server reading its body as a Web Request body (as a route handler gets it), to
+// show where the time goes (docs/uploads.md).
+//
 // Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun]
 // Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json.
 import { spawn } from 'node:child_process'

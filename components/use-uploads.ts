@@ -58,16 +58,25 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
       samples.current.set(key, window)
       const first = window[0]!
       const rate = now - first.at > 300 ? ((progress.offset - first.offset) / (now - first.at)) * 1000 : undefined
-      patch(key, {
-        id: progress.id,
-        offset: progress.offset,
-        rate,
-        resumedFrom: progress.attemptOffset > 0 ? progress.attemptOffset : undefined,
-        ...(progress.state === 'failed' && progress.resumable ? { status: 'retrying' as const } : {}),
-        ...(progress.state === 'receiving' ? { status: 'uploading' as const } : {}),
-      })
+      const status: ItemStatus | undefined =
+        progress.state === 'receiving' ? 'uploading' : progress.state === 'failed' && progress.resumable ? 'retrying' : undefined
+      setItems((list) =>
+        list.map((item) =>
+          // A late event must not revive an upload the user cancelled.
+          item.key !== key || item.status === 'cancelled'
+            ? item
+            : {
+                ...item,
+                id: progress.id,
+                offset: progress.offset,
+                rate,
+                resumedFrom: progress.attemptOffset > 0 ? progress.attemptOffset : undefined,
+                status: status ?? item.status,
+              },
+        ),
+      )
     },
-    [patch],
+    [],
   )
 
   const start = useCallback(

@@ -237,8 +237,9 @@ async function write(session: UploadSession, job: WriteJob): Promise<UploadProgr
 /** Reports why a request stopped and decides whether its bytes are kept for a resume. */
 async function fail(session: UploadSession, offset: number, error: unknown): Promise<UploadProgress> {
   const appError = isAppError(error) ? error : undefined
-  // Cancelled: cancelUpload removes the part once this request has let go of it.
-  if (appError?.code === 'gone:upload') return settle(session, { state: 'cancelled', resumable: false, error: undefined })
+  // Cancelled: cancelUpload removes the part once this request has let go of it, and only then
+  // reports `cancelled` on the progress channels; this request's own response says so already.
+  if (appError?.code === 'gone:upload') return { ...session.progress.value, state: 'cancelled', resumable: false, error: undefined }
   if (appError && (appError.kind === 'too_large' || appError.code === 'bad_request:length')) {
     await removePart(session.id)
     return settle(session, { state: 'failed', offset: 0, resumable: false, error: { code: appError.code, message: appError.message } })

@@ -162,8 +162,7 @@ export async function cancelUpload(id: string): Promise<UploadProgress> {
   if (isFinal(session.progress.value)) return session.progress.value
   await stopAttempt(session, new AppError('gone:upload', 'The upload was cancelled'))
   await removePart(session.id)
-  const progress = session.progress.value
-  return progress.state === 'cancelled' ? progress : settle(session, { state: 'cancelled', resumable: false, error: undefined })
+  return settle(session, { state: 'cancelled', resumable: false, error: undefined })
 }
 
 /**
