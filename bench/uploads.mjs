@@ -28,7 +28,16 @@ const WITH_BUN = !process.argv.includes('--no-bun')
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-uploads-'))
 const children = []
-process.on('exit', () => children.forEach((c) => c.kill('SIGKILL')))
+// Each server runs in its own process group (npx starts bun as a grandchild): kill the groups on exit.
+process.on('exit', () => {
+  for (const child of children) {
+    try {
+      process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // already gone
+    }
+  }
+})
 
 function freePort() {
   return new Promise((resolve, reject) => {
@@ -80,6 +89,7 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
     cwd: root,
     env: { ...process.env, PORT: String(port), UPLOAD_DIR: dir, ...env(dir) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   })
   children.push(child)
   let log = ''
