@@ -22,9 +22,20 @@ const schema = z.object({
   SLUICE_STREAMS_LONG_POLL_MS: z.coerce.number().int().min(100).default(25_000),
   SLUICE_STREAMS_SSE_MAX_MS: z.coerce.number().int().min(1_000).default(60_000),
   SLUICE_STREAMS_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Where finished uploads are stored. Default `<SLUICE_DATA_DIR>/uploads`. */
+  SLUICE_UPLOAD_DIR: z.string().min(1).optional(),
+  /** Largest accepted upload (413 above it). Default 2 GiB. */
+  SLUICE_UPLOAD_MAX_BYTES: bytes.default(2 * 1024 ** 3),
+  /** An unfinished upload not written to for this long is removed (its resume offset is lost). Default 24 h. */
+  SLUICE_UPLOAD_STALE_MS: z.coerce.number().int().min(1_000).default(24 * 60 * 60 * 1000),
+  /**
+   * Test-only: caps how fast uploads are written to disk, in bytes per second (0 = no cap), so
+   * that a browser test on localhost can watch a 50 MB upload in progress. Never set it in production.
+   */
+  SLUICE_UPLOAD_THROTTLE_BPS: z.coerce.number().int().nonnegative().default(0),
 })
 
-export type Config = Readonly<z.infer<typeof schema> & { dataDir: string }>
+export type Config = Readonly<z.infer<typeof schema> & { dataDir: string; uploadDir: string }>
 
 function load(env: NodeJS.ProcessEnv): Config {
   const parsed = schema.safeParse(env)
@@ -32,7 +43,10 @@ function load(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid Sluice configuration in the environment:\n${lines.join('\n')}`)
   }
-  return Object.freeze({ ...parsed.data, dataDir: path.resolve(parsed.data.SLUICE_DATA_DIR) })
+  const dataDir = path.resolve(parsed.data.SLUICE_DATA_DIR)
+  // Runtime paths, not build inputs: tell Turbopack not to trace the project from them.
+  const uploadDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.SLUICE_UPLOAD_DIR ?? path.join(dataDir, 'uploads'))
+  return Object.freeze({ ...parsed.data, dataDir, uploadDir })
 }
 
 let cached: Config | undefined

@@ -31,4 +31,10 @@ export const demos: readonly Demo[] = [
     summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
     source: 'doc 002',
   },
+  {
+    href: '/upload',
+    title: 'Uploads',
+    summary: 'Files streamed to disk with backpressure and SHA-256, progress streamed back while uploading, resumable.',
+    source: 'doc 000',
+  },
 ]
