@@ -12,6 +12,7 @@ const progress = defineStream({
     writer.close({ rows: 0 })
   },
 })
+// What a client component gets from `import type { progress } from '@/lib/...'`: the type, no code.
 type Progress = typeof progress
 
 const ID = '3b241101-e2bb-4255-8caf-4136c566a962'
@@ -77,6 +78,7 @@ describe('openStream', () => {
         { type: 'complete', id: '3', data: { rows: 2 } },
       ])
       expect(stream.streamId).toBe(ID)
+      for (const frame of frames) if (frame.type === 'chunk') progress.chunk.parse(frame.data)
       expect(calls[0]!.init?.method).toBe('POST')
       expect(calls[0]!.init?.body).toBe('{"rows":2}')
       expect(new Headers(calls[0]!.init?.headers).get('content-type')).toBe('application/json')
