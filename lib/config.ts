@@ -19,7 +19,7 @@ const schema = z.object({
   /** When set, the job streams require `Authorization: Bearer <token>` (401 without, 403 when wrong). */
   SLUICE_JOBS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   /** The most rows `POST /api/jobs/export/seed` will create (the seed script has no limit). */
-  SLUICE_EXPORT_SEED_MAX_ROWS: z.coerce.number().int().positive().default(1_000_000),
+  SLUICE_EXPORT_SEED_MAX_ROWS: z.coerce.number().int().positive().default(250_000),
 })
 
 export type Config = Readonly<z.infer<typeof schema> & { dataDir: string }>
