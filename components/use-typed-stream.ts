@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { isAbortError } from '@/lib/async'
 import { openStream, StreamRequestError, type TypedStream } from '@/lib/typed-stream/client'
 import type { AnyStreamDefinition, ChunkOf, FinalOf, InputOf } from '@/lib/typed-stream/define'
-import type { CancelReason } from '@/lib/typed-stream/frames'
+import type { CancelReason, FrameType } from '@/lib/typed-stream/frames'
 
 export type TypedStreamStatus = 'idle' | 'streaming' | 'complete' | 'error' | 'cancelled'
 
@@ -25,6 +25,8 @@ export interface TypedStreamState<D extends AnyStreamDefinition> {
   error: TypedStreamError | undefined
   cancelReason: CancelReason | undefined
   streamId: string | undefined
+  /** The type and id of every frame received, in order: what went over the wire. */
+  frames: { type: FrameType; id: string }[]
 }
 
 const idle = {
@@ -34,6 +36,7 @@ const idle = {
   error: undefined,
   cancelReason: undefined,
   streamId: undefined,
+  frames: [],
 } as const satisfies TypedStreamState<AnyStreamDefinition>
 
 function toError(error: unknown): TypedStreamError {
@@ -71,6 +74,7 @@ export function useTypedStream<D extends AnyStreamDefinition>(endpoint: string, 
       update(() => ({ ...idle, status: 'streaming' }))
       try {
         for await (const frame of stream) {
+          update((s) => ({ ...s, frames: [...s.frames, { type: frame.type, id: frame.id }] }))
           switch (frame.type) {
             case 'start':
               update((s) => ({ ...s, streamId: frame.data.streamId }))

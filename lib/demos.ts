@@ -25,4 +25,10 @@ export const demos: readonly Demo[] = [
     summary: 'A large text body piped through TransformStreams and streamed back while it is still being read.',
     source: 'docs 000, 004',
   },
+  {
+    href: '/jobs',
+    title: 'Jobs',
+    summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
+    source: 'docs 001, 002, 003',
+  },
 ]
