@@ -1,4 +1,5 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream'
+import { splitLines } from '@/lib/stream/lines'
 
 /** One event read from an SSE response. `data` is the raw text (join of `data:` lines). */
 export interface SseEvent {
@@ -45,6 +46,11 @@ async function* iterate<T>(stream: ReadableStream<T>, signal?: AbortSignal): Asy
  */
 export function readText(source: BodySource, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
   return iterate(bodyOf(source).pipeThrough(utf8Decoder()), options.signal)
+}
+
+/** Reads a fetch response as lines of text (LF, CRLF or CR), e.g. NDJSON records. */
+export function readLines(source: BodySource, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
+  return iterate(bodyOf(source).pipeThrough(utf8Decoder()).pipeThrough(splitLines()), options.signal)
 }
 
 /**
