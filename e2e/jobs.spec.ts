@@ -146,6 +146,22 @@ test.describe('export', () => {
     await expect(page.getByTestId('export-preview')).toContainText('{"id":1,"name":')
   })
 
+  test('exports in the background into a durable stream: its URL at once, rows while it is written', async ({ page, request }) => {
+    await page.getByTestId('export-durable-start').click()
+    await expect(page.getByTestId('export-durable-url')).toContainText('/v1/stream/export/')
+    // The route has answered, and the rows are still being written after the response.
+    expect(await running(request, 'export:durable')).toBe(1)
+    await expect(page.getByTestId('export-durable-status')).toHaveText('complete', { timeout: 30_000 })
+    const all = `${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`
+    await expect(page.getByTestId('export-durable-progress-text')).toContainText(all)
+    await expect.poll(() => running(request, 'export:durable')).toBe(0)
+    // The URL outlives the job: anyone can download the finished export from it.
+    const url = (await page.getByTestId('export-durable-url').textContent())!
+    const download = await request.get(`${url}?download`)
+    expect(download.status()).toBe(200)
+    expect((await download.text()).startsWith('id,name,email,city,amount_cents,created_at,note\r\n1,')).toBe(true)
+  })
+
   test('refuses an invalid table size with its validation message', async ({ page }) => {
     await page.getByTestId('export-seed-rows').fill('-1')
     await page.getByTestId('export-seed').click()

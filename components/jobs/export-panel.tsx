@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react'
 import { ErrorMessage } from '@/components/jobs/error-message'
 import { ProgressBar } from '@/components/jobs/progress-bar'
 import { StatusBadge } from '@/components/jobs/status-badge'
+import { useDurableExport } from '@/components/jobs/use-durable-export'
 import { useExportReader } from '@/components/jobs/use-export-reader'
 
 const field = 'w-32 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'
@@ -14,6 +15,7 @@ type AppErrorBody = { code: string; message: string; details?: unknown }
 /** The export table: seed it, download it, or stream it into the page with pause and cancel. */
 export function ExportPanel() {
   const reader = useExportReader()
+  const durable = useDurableExport()
   const [tableRows, setTableRows] = useState<number | undefined>()
   const [seedRows, setSeedRows] = useState('100000')
   const [seeding, setSeeding] = useState(false)
@@ -138,6 +140,35 @@ export function ExportPanel() {
           Cancelled after {reader.rows.toLocaleString('en')} rows: the request was aborted and the server closed its cursor.
         </p>
       )}
+
+      <div className="space-y-2 border-t border-zinc-200 pt-4 dark:border-zinc-800">
+        <div className="flex flex-wrap items-center gap-3 text-sm">
+          <button
+            type="button"
+            className={`${button} bg-sky-700 text-white`}
+            disabled={durable.status === 'starting' || durable.status === 'writing'}
+            onClick={() => void durable.start({ format, gzip })}
+            data-testid="export-durable-start"
+          >
+            Export in the background
+          </button>
+          <StatusBadge status={durable.status} testId="export-durable-status" />
+        </div>
+        <p className="text-xs text-zinc-500">
+          The route answers at once with the URL of a durable stream and writes the rows after the response
+          (<code>after()</code>). The URL works while it is being written and afterwards: open it, share it, or read it with
+          any Durable Streams client. The page tails it live.
+        </p>
+        {durable.url && (
+          <p className="text-sm">
+            <a className="break-all text-sky-700 underline dark:text-sky-400" href={`${durable.url}?download`} data-testid="export-durable-url">
+              {durable.url}
+            </a>
+          </p>
+        )}
+        {durable.url && <ProgressBar label="Rows in the durable stream" value={durable.rows} max={durable.total} testId="export-durable-progress" />}
+        {durable.error && <ErrorMessage error={durable.error} testId="export-durable-error" />}
+      </div>
     </section>
   )
 }

@@ -33,8 +33,8 @@ function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, 
   })
 }
 
-/** Counts rows in text arriving in pieces. */
-function rowCounter(format: 'csv' | 'ndjson'): (text: string) => number {
+/** Counts rows in text arriving in pieces (CSV records after the header, or NDJSON lines). */
+export function rowCounter(format: 'csv' | 'ndjson'): (text: string) => number {
   if (format === 'ndjson') return (text) => text.split('\n').length - 1
   const parser = new CsvParser({ maxRecordChars: 1024 * 1024 })
   let header = true
