@@ -3,10 +3,11 @@
 //
 //   npm run new:stream <name> [-- --root <dir>] [-- --force]
 //
-// <name> is kebab-case (e.g. `price-ticks`). Files, relative to the project root (or --root):
-//   lib/streams/<name>.ts               the definition (schemas + handler), a working example to edit
-//   app/api/streams/<name>/route.ts     the one-line route: POST/GET open it, DELETE cancels it
-//   test/unit/streams/<name>.test.ts    a unit test running it without a server
+// <name> is kebab-case (e.g. `price-ticks`). Files, relative to the project root (or --root)
+// (`/api/typed/`, not `/api/streams/`: that path belongs to the durable streams):
+//   lib/typed/<name>.ts                 the definition (schemas + handler), a working example to edit
+//   app/api/typed/<name>/route.ts       the one-line route: POST/GET open it, DELETE cancels it
+//   test/unit/typed/<name>.test.ts      a unit test running it without a server
 // Existing files are never overwritten unless --force is given.
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -39,7 +40,7 @@ const symbol = `${camel}Stream`
 const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'))
 
 const files = {
-  [`lib/streams/${name}.ts`]: `import { z } from 'zod'
+  [`lib/typed/${name}.ts`]: `import { z } from 'zod'
 import { defineStream } from '@/lib/typed-stream/define'
 
 /**
@@ -61,14 +62,14 @@ export const ${symbol} = defineStream({
   },
 })
 `,
-  [`app/api/streams/${name}/route.ts`]: `import { ${symbol} } from '@/lib/streams/${name}'
+  [`app/api/typed/${name}/route.ts`]: `import { ${symbol} } from '@/lib/typed/${name}'
 import { streamRoute } from '@/lib/typed-stream/route'
 
 /** POST (JSON input) or GET (query input) opens the stream as SSE; DELETE ?stream=<id> cancels it. */
 export const { GET, POST, DELETE } = streamRoute(${symbol})
 `,
-  [`test/unit/streams/${name}.test.ts`]: `import { describe, expect, it } from 'vitest'
-import { ${symbol} } from '@/lib/streams/${name}'
+  [`test/unit/typed/${name}.test.ts`]: `import { describe, expect, it } from 'vitest'
+import { ${symbol} } from '@/lib/typed/${name}'
 import { collectFrames } from '@/lib/typed-stream/testing'
 
 describe('${name} stream', () => {
@@ -96,10 +97,10 @@ for (const [file, text] of Object.entries(files)) {
 }
 console.log(`
 Next:
-  npx vitest run test/unit/streams/${name}.test.ts
+  npx vitest run test/unit/typed/${name}.test.ts
   npm run build && npm start
-  curl -N -X POST localhost:3000/api/streams/${name} -H 'content-type: application/json' -d '{"count":3}'
-Client: openStream<typeof ${symbol}>('/api/streams/${name}', { count: 3 })  (import type { ${symbol} } from '@/lib/streams/${name}')`)
+  curl -N -X POST localhost:3000/api/typed/${name} -H 'content-type: application/json' -d '{"count":3}'
+Client: openStream<typeof ${symbol}>('/api/typed/${name}', { count: 3 })  (import type { ${symbol} } from '@/lib/typed/${name}')`)
 
 function fail(message) {
   console.error(message)

@@ -28,17 +28,17 @@ describe('npm run new:stream', () => {
     const result = generate('price-ticks', '--root', root)
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    for (const file of ['lib/streams/price-ticks.ts', 'app/api/streams/price-ticks/route.ts', 'test/unit/streams/price-ticks.test.ts']) {
+    for (const file of ['lib/typed/price-ticks.ts', 'app/api/typed/price-ticks/route.ts', 'test/unit/typed/price-ticks.test.ts']) {
       expect(existsSync(path.join(root, file)), file).toBe(true)
       expect(result.stdout).toContain(`created ${file}`)
     }
-    const route = await readFile(path.join(root, 'app/api/streams/price-ticks/route.ts'), 'utf8')
-    expect(route).toContain("import { priceTicksStream } from '@/lib/streams/price-ticks'")
+    const route = await readFile(path.join(root, 'app/api/typed/price-ticks/route.ts'), 'utf8')
+    expect(route).toContain("import { priceTicksStream } from '@/lib/typed/price-ticks'")
     expect(route).toContain('export const { GET, POST, DELETE } = streamRoute(priceTicksStream)')
   })
 
   it('generates a definition that runs and keeps the frame invariants', async () => {
-    const mod = (await import(path.join(root, 'lib/streams/price-ticks.ts'))) as { priceTicksStream: AnyStreamDefinition }
+    const mod = (await import(path.join(root, 'lib/typed/price-ticks.ts'))) as { priceTicksStream: AnyStreamDefinition }
     const definition = mod.priceTicksStream
     expect(definition.name).toBe('price-ticks')
     const frames = await collectFrames(definition, { count: 3 })
