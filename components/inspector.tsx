@@ -12,11 +12,11 @@ const phaseStyle: Record<InspectorState['phase'], string> = {
   error: 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200',
 }
 
-function Figure({ label, value, testId }: { label: string; value: string; testId: string }) {
+function Figure({ label, value, testId, raw }: { label: string; value: string; testId: string; raw?: number }) {
   return (
     <div>
       <dt className="text-xs text-zinc-500">{label}</dt>
-      <dd className="font-mono text-sm tabular-nums" data-testid={testId}>
+      <dd className="font-mono text-sm tabular-nums" data-testid={testId} data-value={raw}>
         {value}
       </dd>
     </div>
@@ -36,11 +36,11 @@ export function Inspector({ state }: { state: InspectorState }) {
         </span>
       </div>
       <dl className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-        <Figure label="time to first byte" value={formatMs(state.firstByteMs)} testId="inspector-ttfb" />
-        <Figure label="chunks" value={String(state.chunks)} testId="inspector-chunks" />
-        <Figure label="bytes" value={formatBytes(state.bytes)} testId="inspector-bytes" />
+        <Figure label="time to first byte" value={formatMs(state.firstByteMs)} testId="inspector-ttfb" raw={state.firstByteMs} />
+        <Figure label="chunks" value={String(state.chunks)} testId="inspector-chunks" raw={state.chunks} />
+        <Figure label="bytes" value={formatBytes(state.bytes)} testId="inspector-bytes" raw={state.bytes} />
         <Figure label="rate" value={formatRate(state.bytes, state.elapsedMs)} testId="inspector-rate" />
-        <Figure label="elapsed" value={formatMs(state.elapsedMs)} testId="inspector-elapsed" />
+        <Figure label="elapsed" value={formatMs(state.elapsedMs)} testId="inspector-elapsed" raw={state.elapsedMs} />
       </dl>
       <svg
         className="mt-4 h-12 w-full text-sky-600 dark:text-sky-400"

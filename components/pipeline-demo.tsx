@@ -36,6 +36,7 @@ export function PipelineDemo() {
   const [lines, setLines] = useState<EnrichedLine[]>([])
   const [kept, setKept] = useState(0)
   const [summary, setSummary] = useState<PipelineSummary | null>(null)
+  const [firstAt, setFirstAt] = useState<number | null>(null)
   const inspector = useStreamInspector()
   const abort = useRef<AbortController | null>(null)
   const running = inspector.state.phase === 'connecting' || inspector.state.phase === 'streaming'
@@ -46,6 +47,7 @@ export function PipelineDemo() {
     setLines([])
     setKept(0)
     setSummary(null)
+    setFirstAt(null)
     inspector.begin()
     try {
       const body = file ?? new Blob([text], { type: 'text/plain' })
@@ -65,6 +67,7 @@ export function PipelineDemo() {
         inspector.chunk(line.length + 1)
         const record = JSON.parse(line) as Record_
         if (record.type === 'line') {
+          setFirstAt((f) => f ?? record.bytesIn)
           setKept((k) => k + 1)
           setLines((l) => (l.length < SHOWN ? [...l, record] : l))
         } else if (record.type === 'summary') setSummary(record)
@@ -169,6 +172,16 @@ export function PipelineDemo() {
             </span>
           )}
         </h2>
+        {summary && firstAt !== null && (
+          <p className="mb-2 text-xs text-zinc-500">
+            The server produced the first record after reading{' '}
+            <span data-testid="pipeline-first-at" data-value={firstAt}>
+              {formatBytes(firstAt)}
+            </span>{' '}
+            of {formatBytes(summary.bytesIn)}. A browser reads the response only once it has sent the whole body, so here the
+            records wait in the server&apos;s spool (memory, then a temporary file) until then; <code>curl</code> reads them at once.
+          </p>
+        )}
         <ol className="max-h-72 overflow-y-auto font-mono text-xs" data-testid="pipeline-lines">
           {lines.map((l) => (
             <li key={l.n}>

@@ -18,14 +18,15 @@ export interface LiveMetrics {
 const KEEP = 120
 
 /**
- * Subscribes to `/api/feed` with `EventSource`. The browser reconnects by itself after a drop and
+ * Subscribes to `/api/feed` with `EventSource`, starting with the server's buffered history
+ * (`?lastEventId=0`). The browser reconnects by itself after a drop and
  * sends `Last-Event-ID`; the server replays what was missed. Closed on unmount.
  */
 export function useLiveMetrics(): LiveMetrics {
   const [state, setState] = useState<LiveMetrics>({ connection: 'connecting', samples: [], latest: undefined, received: [], opens: 0 })
 
   useEffect(() => {
-    const source = new EventSource('/api/feed')
+    const source = new EventSource('/api/feed?lastEventId=0')
     source.onopen = () => setState((s) => ({ ...s, connection: 'open', opens: s.opens + 1 }))
     source.onerror = () =>
       setState((s) => ({ ...s, connection: source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting' }))

@@ -87,9 +87,10 @@ export function dropFeedConnections(): number {
 const MAX_PENDING = 1_000
 
 /**
- * Live samples, after first replaying every buffered sample with an id above `afterId`, in order
- * and without duplicates. An `afterId` above the latest id (the server restarted) replays the
- * whole buffer. Ends when `signal` aborts or the connection is dropped.
+ * Live samples. With `afterId` (a reconnecting client's `Last-Event-ID`), every buffered sample
+ * with a higher id is replayed first, in order and without duplicates; `0` replays the whole
+ * buffer, and so does an id above the latest (the server restarted). Without it, live samples
+ * only. Ends when `signal` aborts or the connection is dropped.
  */
 export async function* subscribeFeed(afterId: number | undefined, signal: AbortSignal): AsyncGenerator<FeedSample> {
   const f = ensureSampler()
@@ -110,7 +111,7 @@ export async function* subscribeFeed(afterId: number | undefined, signal: AbortS
   f.droppers.add(end)
   signal.addEventListener('abort', end, { once: true })
   try {
-    const from = afterId !== undefined && afterId <= f.seq ? afterId : 0
+    const from = afterId === undefined ? f.seq : afterId <= f.seq ? afterId : 0
     let last = from
     for (const s of f.replay) {
       if (s.id > from) {
