@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, test, type Page } from '@playwright/test'
+import { activeStreams as running } from './support'
 
 /**
  * Rows seeded for the export tests (~22 MB of CSV). It must be well over what the socket and browser
@@ -6,12 +7,6 @@ import { expect, test, type APIRequestContext, type Page } from '@playwright/tes
  * fit), or the server finishes before the test can see it still running.
  */
 const EXPORT_ROWS = Number(process.env.E2E_EXPORT_ROWS ?? 250_000)
-
-/** How many of `kind` the server is running right now (its activity counters, via /api/health). */
-async function running(request: APIRequestContext, kind: string): Promise<number> {
-  const health = (await (await request.get('/api/health')).json()) as { activeByKind: Record<string, number> }
-  return health.activeByKind[kind] ?? 0
-}
 
 async function progressValue(page: Page, testId: string): Promise<number> {
   return Number(await page.getByTestId(testId).getAttribute('data-value'))

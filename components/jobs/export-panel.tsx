@@ -1,11 +1,13 @@
 'use client'
 
-import { useEffect, useState } from 'react'
+import { useEffect, useMemo, useState } from 'react'
+import { Inspector } from '@/components/inspector'
 import { ErrorMessage } from '@/components/jobs/error-message'
 import { ProgressBar } from '@/components/jobs/progress-bar'
 import { StatusBadge } from '@/components/jobs/status-badge'
 import { useDurableExport } from '@/components/jobs/use-durable-export'
 import { useExportReader } from '@/components/jobs/use-export-reader'
+import { useStreamInspector } from '@/components/use-stream-inspector'
 
 const field = 'w-32 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'
 const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'
@@ -14,7 +16,9 @@ type AppErrorBody = { code: string; message: string; details?: unknown }
 
 /** The export table: seed it, download it, or stream it into the page with pause and cancel. */
 export function ExportPanel() {
-  const reader = useExportReader()
+  const inspector = useStreamInspector()
+  const { begin, chunk, end } = inspector
+  const reader = useExportReader(useMemo(() => ({ begin, chunk, end }), [begin, chunk, end]))
   const durable = useDurableExport()
   const [tableRows, setTableRows] = useState<number | undefined>()
   const [seedRows, setSeedRows] = useState('100000')
@@ -129,6 +133,7 @@ export function ExportPanel() {
           )}
         </div>
       )}
+      {reader.status !== 'idle' && <Inspector state={inspector.state} />}
       {reader.status === 'complete' && (
         <p className="text-sm" data-testid="export-result" data-outcome="complete">
           {reader.rows.toLocaleString('en')} rows in {reader.ms} ms

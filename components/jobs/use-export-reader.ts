@@ -48,12 +48,19 @@ export function rowCounter(format: 'csv' | 'ndjson'): (text: string) => number {
   }
 }
 
+/** Told about the bytes as they arrive (the shape of `useStreamInspector()`'s recorder). */
+export interface ReadObserver {
+  begin(): void
+  chunk(bytes: number): void
+  end(phase: 'done' | 'stopped' | 'error', error?: string): void
+}
+
 /**
  * Reads the export route in the page, chunk by chunk, counting rows as they arrive. `pause()` stops
  * reading: the browser stops taking bytes from the socket and the server's cursor stops with it
  * (backpressure); `cancel()` aborts the request, which ends the cursor.
  */
-export function useExportReader() {
+export function useExportReader(observer?: ReadObserver) {
   const [state, setState] = useState<ExportReadState>(initial)
   const abort = useRef<AbortController | null>(null)
   const paused = useRef(false)
@@ -66,6 +73,7 @@ export function useExportReader() {
     abort.current = controller
     const started = performance.now()
     setState({ ...initial, status: 'streaming' })
+    observer?.begin()
     try {
       const response = await fetch(url, { signal: controller.signal })
       if (!response.ok || !response.body) {
@@ -74,7 +82,12 @@ export function useExportReader() {
       }
       const total = Number(response.headers.get('x-total-rows') ?? NaN)
       let bytes = 0
-      let counted = response.body.pipeThrough(byteCounter((n) => (bytes += n)))
+      let counted = response.body.pipeThrough(
+        byteCounter((n) => {
+          bytes += n
+          observer?.chunk(n)
+        }),
+      )
       if (options.gzip) counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
       const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
       const countRows = rowCounter(options.format)
@@ -100,14 +113,18 @@ export function useExportReader() {
       }
       const ms = Math.round(performance.now() - started)
       setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
+      observer?.end('done')
     } catch (error) {
-      if (controller.signal.aborted) setState((s) => ({ ...s, status: 'cancelled' }))
-      else {
+      if (controller.signal.aborted) {
+        setState((s) => ({ ...s, status: 'cancelled' }))
+        observer?.end('stopped')
+      } else {
         const shaped = (error as { code?: unknown }).code ? (error as ExportReadState['error']) : { code: 'unavailable:network', message: String(error) }
         setState((s) => ({ ...s, status: 'error', error: shaped }))
+        observer?.end('error', shaped?.message)
       }
     }
-  }, [])
+  }, [observer])
 
   const setPaused = useCallback((value: boolean) => {
     paused.current = value

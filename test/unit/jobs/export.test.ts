@@ -4,7 +4,9 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activitySnapshot } from '@/lib/activity'
 import { CsvParser } from '@/lib/csv/parse'
-import { exportDownload, exportTableSize, seedExportTable } from '@/lib/jobs/export'
+import { DatabaseSync } from 'node:sqlite'
+import { exportChunks, exportDownload, exportTableSize, seedExportTable } from '@/lib/jobs/export'
+import { EXPORT_TABLE_SQL } from '@/lib/jobs/jobs-database'
 
 let dataDir: string
 beforeAll(async () => {
@@ -21,7 +23,7 @@ async function text(response: Response): Promise<string> {
 }
 
 function parseAll(csv: string): string[][] {
-  const parser = new CsvParser()
+  const parser = new CsvParser({ maxRecordChars: 1024 * 1024 })
   return [...parser.push(csv), ...parser.end()].map((record) => record.fields)
 }
 
@@ -71,6 +73,23 @@ describe('export', () => {
     expect(bytes.length).toBeLessThan(plain.length / 3)
     const unzipped = new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip')))
     expect(await unzipped.text()).toBe(plain)
+  })
+
+  it('keeps chunks near 64 KiB and sends a row larger than a chunk on its own, multibyte text intact', () => {
+    const db = new DatabaseSync(':memory:')
+    db.exec(EXPORT_TABLE_SQL)
+    const insert = db.prepare('INSERT INTO export_rows VALUES (?, ?, ?, ?, ?, ?, ?)')
+    const huge = 'ü€🚀,"'.repeat(20_000) // ~200 KB of UTF-8, quotes and commas to escape
+    for (let id = 1; id <= 3_000; id++) insert.run(id, 'Zoë', `z${id}@example.com`, 'Zürich', id, '2024-01-01T00:00:00.000Z', id === 1_500 ? huge : '')
+    const chunks = [...exportChunks(db, 'csv')]
+    expect(Math.max(...chunks.map((c) => c.byteLength))).toBeGreaterThan(64 * 1024) // the huge row, alone
+    expect(chunks.filter((c) => c.byteLength > 64 * 1024)).toHaveLength(1)
+    const text = new TextDecoder().decode(Buffer.concat(chunks))
+    const records = parseAll(text)
+    expect(records).toHaveLength(3_001)
+    expect(records[1_500]![6]).toBe(huge)
+    expect(records[3_000]).toEqual(['3000', 'Zoë', 'z3000@example.com', 'Zürich', '3000', '2024-01-01T00:00:00.000Z', ''])
+    db.close()
   })
 
   it('reads the cursor only as the client reads, and ends it when the client cancels', async () => {
