@@ -1,6 +1,7 @@
 import type { DatabaseSync } from 'node:sqlite'
 import { openStream as countOpenStream } from '@/lib/activity'
-import { csvLine, type CsvValue } from '@/lib/csv/format'
+import type { CsvValue } from '@/lib/csv/format'
+import { csvRecordMaxBytes, writeCsvRecord } from '@/lib/csv/format-bytes'
 import { jobsDb, openJobsReader } from '@/lib/jobs/db'
 import { EXPORT_COLUMNS, seedExportRows } from '@/lib/jobs/jobs-database'
 import { iterableToStream } from '@/lib/stream/iterable'
@@ -28,29 +29,24 @@ function ndjsonLine(row: readonly CsvValue[]): string {
 /**
  * The export as ~64 KiB byte chunks, read row by row from a `node:sqlite` cursor (`stmt.iterate()`).
  * A generator: nothing is read before the consumer asks for the next chunk, so one chunk at a time
- * is in memory however large the table; returning early ends the cursor. Each row's text is
- * written straight into the chunk's buffer, so it dies young instead of living in a 64 KiB string
- * rope until the chunk is sent (which made V8's heap, and the RSS, grow with the export's size).
+ * is in memory however large the table; returning early ends the cursor. Rows are written straight
+ * into the chunk's buffer (CSV field by field), so the only garbage per row is the row itself:
+ * fewer allocations, a smaller young generation, and faster.
  */
 export function* exportChunks(db: DatabaseSync, format: ExportFormat, limit?: number): Generator<Uint8Array, void, undefined> {
   const statement = db.prepare(SELECT)
   statement.setReturnArrays(true) // ~3x faster than a fresh object per row
-  const line = format === 'csv' ? csvLine : ndjsonLine
   let chunk = Buffer.allocUnsafe(CHUNK_BYTES)
-  let used = format === 'csv' ? chunk.write(csvLine(EXPORT_COLUMNS)) : 0
+  let used = format === 'csv' ? writeCsvRecord(chunk, 0, EXPORT_COLUMNS) : 0
   for (const row of statement.iterate(limit ?? -1) as Iterable<CsvValue[]>) {
-    const text = line(row)
-    // UTF-8 takes at most 3 bytes per UTF-16 unit: flush first when the row might not fit.
-    if (used + text.length * 3 > CHUNK_BYTES) {
+    const text = format === 'ndjson' ? ndjsonLine(row) : undefined
+    const need = text === undefined ? csvRecordMaxBytes(row) : text.length * 3
+    if (used + need > CHUNK_BYTES) {
       if (used > 0) yield chunk.subarray(0, used)
-      chunk = Buffer.allocUnsafe(CHUNK_BYTES)
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK_BYTES, need)) // a row larger than a chunk travels alone
       used = 0
-      if (text.length * 3 > CHUNK_BYTES) {
-        yield Buffer.from(text) // a row larger than a chunk travels alone
-        continue
-      }
     }
-    used += chunk.write(text, used)
+    used = text === undefined ? writeCsvRecord(chunk, used, row) : used + chunk.write(text, used)
   }
   if (used > 0) yield chunk.subarray(0, used)
 }
