@@ -4,6 +4,7 @@
 // export of 1,000,000 rows against one of 100,000 rows (each on a fresh server).
 //
 //   npm run build && npm run bench:export                 (ROWS=200000 npm run bench:export for a quick run)
+//   BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=2 npm run bench:export   (the servers with a capped young generation)
 //
 // Targets (issue 6): route rate >= 70 % of the plain script's; peak RSS for 1,000,000 rows within
 // 32 MiB of the peak for 100,000 rows.
@@ -90,7 +91,13 @@ async function startServer() {
     const port = await freePort()
     const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
       cwd: root,
-      env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir },
+      env: {
+        ...process.env,
+        NODE_ENV: 'production',
+        SLUICE_DATA_DIR: dataDir,
+        // e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=2, to see what V8's young generation accounts for
+        ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     child.output = ''
@@ -196,5 +203,5 @@ route / plain, CPU time (medians):     ${(cpuRatio * 100).toFixed(0)} %   (load-
 server peak RSS: idle ${(idlePeak / MiB).toFixed(1)} MiB, ${fmt(SMALL)} rows ${(smallPeak / MiB).toFixed(1)} MiB, ${fmt(ROWS)} rows ${(largePeak / MiB).toFixed(1)} MiB
 difference ${fmt(ROWS)} − ${fmt(SMALL)} rows: ${delta.toFixed(1)} MiB   target <= 32 MiB  ${delta <= 32 ? 'MET' : 'NOT MET'}
 same server after ${routed.length + 1} exports of ${fmt(ROWS)} rows: peak ${(peakAfterAll / MiB).toFixed(1)} MiB (flat: ${((peakAfterAll - largePeak) / MiB).toFixed(1)} MiB more than after the first)
-(${smallRun.rows === SMALL && first.rows === ROWS && first.bytes === plain[0].bytes ? 'row counts and bytes checked' : 'ROW COUNTS OR BYTES DIFFER'}; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, node ${process.version})`)
+${process.env.BENCH_SERVER_NODE_OPTIONS ? `server NODE_OPTIONS: ${process.env.BENCH_SERVER_NODE_OPTIONS}\n` : ''}(${smallRun.rows === SMALL && first.rows === ROWS && first.bytes === plain[0].bytes ? 'row counts and bytes checked' : 'ROW COUNTS OR BYTES DIFFER'}; ${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(1)}, node ${process.version})`)
 process.exit(0)

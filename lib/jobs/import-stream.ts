@@ -47,8 +47,10 @@ export const importJob = defineStream({
   guards: [
     bearerToken(() => config().SLUICE_JOBS_TOKEN),
     function uploadHasBody(request, input) {
-      if (input.source === 'upload' && !request.body) {
-        throw new AppError('bad_request:upload', 'Send the CSV file as the request body (source=upload)')
+      // With a JSON body, that body was the input: the CSV must be the body, the input the query string.
+      const json = /json/i.test(request.headers.get('content-type') ?? '')
+      if (input.source === 'upload' && (!request.body || json)) {
+        throw new AppError('bad_request:upload', 'Send the CSV file as the request body, and the input in the query string (?source=upload)')
       }
     },
   ],

@@ -7,6 +7,7 @@ import { importJob } from '@/lib/jobs/import-stream'
 import { getImportJob } from '@/lib/jobs/import-store'
 import type { StreamFrame } from '@/lib/typed-stream/frames'
 import { silentLogger } from '@/lib/typed-stream/logger'
+import { streamRoute } from '@/lib/typed-stream/route'
 import { startStream } from '@/lib/typed-stream/run'
 import { collectFrames } from '@/lib/typed-stream/testing'
 
@@ -95,6 +96,17 @@ describe('import job', () => {
     const job = getImportJob(run.id)!
     expect(job).toMatchObject({ status: 'cancelled', processed: result.final!.processed, inserted: result.final!.inserted })
     expect(job.storedRows).toBe(result.final!.inserted)
+  })
+
+  it('refuses an upload without a CSV body before the first frame', async () => {
+    const { POST } = streamRoute(importJob, { logger: silentLogger })
+    const json = await POST(
+      new Request('http://test.local/api/jobs/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"source":"upload"}' }),
+    )
+    expect(json.status).toBe(400)
+    expect(await json.json()).toMatchObject({ error: { code: 'bad_request:upload' } })
+    const empty = await POST(new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST' }))
+    expect(empty.status).toBe(400)
   })
 
   it('refuses bad input before starting', () => {
