@@ -26,6 +26,12 @@ export const demos: readonly Demo[] = [
     source: 'docs 000, 004',
   },
   {
+    href: '/streams',
+    title: 'Durable streams',
+    summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
+    source: 'doc 002',
+  },
+  {
     href: '/jobs',
     title: 'Jobs',
     summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
