@@ -21,21 +21,17 @@ export default function JobsPage() {
           background into a durable stream whose URL comes back at once.
         </p>
       </DemoHeader>
-      <ImportPanel />
       <CurlCommand
         command={[
           "curl -N -X POST '{origin}/api/jobs/import?rows=5000&delayMs=100'",
           "curl -N -X POST '{origin}/api/jobs/import?source=upload' -H 'content-type: text/csv' --data-binary @people.csv",
           "curl -X DELETE '{origin}/api/jobs/import?stream=<streamId of the start frame>'",
-        ].join('\n')}
-      />
-      <ExportPanel />
-      <CurlCommand
-        command={[
           "curl -OJ '{origin}/api/jobs/export?format=csv&gzip=1'",
           "curl -X POST '{origin}/api/jobs/export/durable' -H 'content-type: application/json' -d '{\"format\":\"ndjson\"}'",
         ].join('\n')}
       />
+      <ImportPanel />
+      <ExportPanel />
     </div>
   )
 }
