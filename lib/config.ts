@@ -14,6 +14,13 @@ const schema = z.object({
   SLUICE_HEARTBEAT_MS: ms.default(15_000),
   SLUICE_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   SLUICE_FEED_REPLAY: z.coerce.number().int().min(1).max(100_000).default(600),
+  // Typed streams and jobs (docs/typed-streams.md)
+  /** How long a typed stream's handler may take to stop after a cancel before the `cancel` frame is sent anyway. */
+  SLUICE_STREAM_CANCEL_GRACE_MS: ms.default(5_000),
+  /** When set, the job streams require `Authorization: Bearer <token>` (401 without, 403 when wrong). */
+  SLUICE_JOBS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** The most rows `POST /api/jobs/export/table` will create (the seed script has no limit). */
+  SLUICE_EXPORT_SEED_MAX_ROWS: z.coerce.number().int().positive().default(250_000),
   // Durable streams (docs/durable-streams.md)
   SLUICE_STREAMS_TOKEN: z.string().min(1).optional(),
   SLUICE_STREAMS_DURABILITY: z.enum(['process', 'fsync']).default('process'),

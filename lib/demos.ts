@@ -37,4 +37,10 @@ export const demos: readonly Demo[] = [
     summary: 'Files streamed to disk with backpressure and SHA-256, progress streamed back while uploading, resumable.',
     source: 'doc 000',
   },
+  {
+    href: '/jobs',
+    title: 'Jobs',
+    summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
+    source: 'docs 001, 002, 003',
+  },
 ]
