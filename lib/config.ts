@@ -7,6 +7,8 @@ import { z } from 'zod'
  */
 const bytes = z.coerce.number().int().positive()
 const ms = z.coerce.number().int().nonnegative()
+/** An optional string where an empty value counts as unset (`OPENAI_API_KEY=` in a .env file). */
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional())
 
 const schema = z.object({
   SLUICE_DATA_DIR: z.string().min(1).default('./data'),
@@ -14,6 +16,14 @@ const schema = z.object({
   SLUICE_HEARTBEAT_MS: ms.default(15_000),
   SLUICE_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   SLUICE_FEED_REPLAY: z.coerce.number().int().min(1).max(100_000).default(600),
+  // AI chat (docs/chat.md). With no key, the built-in offline model answers.
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' })),
+  SLUICE_MODEL: optional(z.string().min(1)),
+  SLUICE_OPENAI_API: optional(z.enum(['responses', 'chat'])),
+  SLUICE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  SLUICE_CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(20).default(5),
+  SLUICE_OFFLINE_TOKEN_MS: ms.max(5_000).default(30),
 })
 
 export type Config = Readonly<z.infer<typeof schema> & { dataDir: string }>
