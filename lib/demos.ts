@@ -25,4 +25,10 @@ export const demos: readonly Demo[] = [
     summary: 'A large text body piped through TransformStreams and streamed back while it is still being read.',
     source: 'docs 000, 004',
   },
+  {
+    href: '/chat',
+    title: 'AI chat',
+    summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',
+    source: 'docs 000, 002, 004',
+  },
 ]

@@ -1,0 +1,63 @@
+'use client'
+
+import { useChat } from '@ai-sdk/react'
+import { DefaultChatTransport } from 'ai'
+import { useCallback, useState } from 'react'
+import type { ChatMessage } from '@/lib/chat/messages'
+
+export interface SluiceChatOptions {
+  id: string
+  initialMessages: ChatMessage[]
+  /** Reattach to a generation that is still running (after a reload, or in a second tab). */
+  resume: boolean
+  moderation: boolean
+}
+
+/**
+ * `useChat` wired to Sluice's server: each request carries only the new message (the server
+ * holds the conversation), moderation travels in the body, and Stop goes to the server first
+ * (`POST /api/chat/:id/stop`), because the generation belongs to the server, not to this
+ * connection: aborting the fetch alone would only disconnect this tab.
+ */
+export function useSluiceChat({ id, initialMessages, resume, moderation }: SluiceChatOptions) {
+  const [transport] = useState(
+    () =>
+      new DefaultChatTransport<ChatMessage>({
+        api: '/api/chat',
+        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
+          body: {
+            id: chatId,
+            trigger,
+            messageId,
+            moderation: body?.moderation,
+            ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
+          },
+        }),
+      }),
+  )
+  const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport })
+  const [stopping, setStopping] = useState(false)
+
+  const send = useCallback(
+    (text: string) => chat.sendMessage({ text }, { body: { moderation } }),
+    [chat, moderation],
+  )
+  const retry = useCallback(() => chat.regenerate({ body: { moderation } }), [chat, moderation])
+
+  const stop = useCallback(async () => {
+    setStopping(true)
+    try {
+      const response = await fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' })
+      const result = response.ok ? ((await response.json()) as { stopped: boolean }) : { stopped: false }
+      // Stopped on the server: the stream now ends by itself with what was written so far.
+      // Nothing was running there (or the server is unreachable): end the local request.
+      if (!result.stopped) await chat.stop()
+    } catch {
+      await chat.stop()
+    } finally {
+      setStopping(false)
+    }
+  }, [chat, id])
+
+  return { ...chat, send, retry, stop, stopping, busy: chat.status === 'submitted' || chat.status === 'streaming' }
+}
