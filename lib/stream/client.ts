@@ -1,6 +1,7 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream'
+import { splitLines } from '@/lib/stream/lines'
 
-/** One event read from an SSE response. `data` is the raw text (join of `data:` lines). */
+/** One event read from an SSE response. `data` is the raw text (join of `data:` lines); `id` is the last event id. */
 export interface SseEvent {
   event: string
   id: string | undefined
@@ -47,6 +48,13 @@ export function readText(source: BodySource, options: { signal?: AbortSignal } =
   return iterate(bodyOf(source).pipeThrough(utf8Decoder()), options.signal)
 }
 
+/** Reads a fetch response as lines of text (LF, CRLF or CR), e.g. NDJSON records. */
+export async function* readLines(source: BodySource, options: { signal?: AbortSignal } = {}): AsyncGenerator<string> {
+  for await (const batch of iterate(bodyOf(source).pipeThrough(utf8Decoder()).pipeThrough(splitLines()), options.signal)) {
+    yield* batch
+  }
+}
+
 /**
  * Reads a fetch response as Server-Sent Events, for what `EventSource` cannot do (POST bodies,
  * custom headers). Parsing is `eventsource-parser`'s; events with no `event:` field are `message`.
@@ -58,7 +66,10 @@ export async function* readSse(
   const events = bodyOf(source)
     .pipeThrough(utf8Decoder())
     .pipeThrough(new EventSourceParserStream({ onRetry: options.onRetry, onComment: options.onComment }))
+  // Like EventSource's lastEventId, an event without an id: field carries the last id seen.
+  let lastId: string | undefined
   for await (const message of iterate(events, options.signal)) {
-    yield { event: message.event ?? 'message', id: message.id, data: message.data }
+    if (message.id !== undefined) lastId = message.id
+    yield { event: message.event ?? 'message', id: lastId, data: message.data }
   }
 }

@@ -117,3 +117,21 @@ export function iterableToStream<T extends StreamChunk>(
     new CountQueuingStrategy({ highWaterMark: options.highWaterMark ?? 1 }),
   )
 }
+
+/** Headers for a streamed text response: no caching or transforming, no proxy buffering, no sniffing. */
+export const TEXT_STREAM_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'Cache-Control': 'no-cache, no-transform',
+  'X-Accel-Buffering': 'no',
+  'X-Content-Type-Options': 'nosniff',
+})
+
+/** A streamed `Response` from an iterable source (see {@link iterableToStream}). */
+export function iterableResponse<T extends StreamChunk>(
+  source: IterableSource<T>,
+  options: IterableStreamOptions & { contentType?: string; headers?: HeadersInit; status?: number } = {},
+): Response {
+  const headers = new Headers(TEXT_STREAM_HEADERS)
+  headers.set('Content-Type', options.contentType ?? 'text/plain; charset=utf-8')
+  new Headers(options.headers).forEach((value, key) => headers.set(key, value))
+  return new Response(iterableToStream(source, options), { status: options.status ?? 200, headers })
+}

@@ -1,0 +1,26 @@
+import { subscribeFeed } from '@/lib/feed'
+import { parseQuery, parseWith, route } from '@/lib/http'
+import { sseResponse } from '@/lib/stream/sse'
+import { feedQuery, lastEventId } from './schema'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * `GET /api/feed` — Server-Sent Events of this instance's live metrics, one per interval, each with
+ * an increasing `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets
+ * every sample it missed that is still in the replay buffer.
+ */
+export const GET = route((request) => {
+  const query = parseQuery(request, feedQuery)
+  const header = parseWith(lastEventId, request.headers.get('last-event-id') ?? undefined, 'Last-Event-ID header')
+  const after = [header, query.lastEventId].find((v): v is number => typeof v === 'number')
+  return sseResponse(
+    async function* (signal) {
+      for await (const sample of subscribeFeed(after, signal)) {
+        yield { event: 'metrics', id: sample.id, data: sample }
+      }
+    },
+    // The feed never ends by itself: no `done` event, so a dropped connection reconnects.
+    { signal: request.signal, retry: 1_000, done: false },
+  )
+})

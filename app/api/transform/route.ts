@@ -1,0 +1,34 @@
+import path from 'node:path'
+import { config } from '@/lib/config'
+import { AppError } from '@/lib/errors'
+import { parseQuery, route } from '@/lib/http'
+import { transformPipeline } from '@/lib/pipeline'
+import { TEXT_STREAM_HEADERS } from '@/lib/stream/iterable'
+import { spool } from '@/lib/stream/spool'
+import { textContentType, transformQuery } from './schema'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * `POST /api/transform?filter=word&upper=1` — streams back NDJSON records (one per kept line, then a
+ * summary) while the text body is still arriving. Neither the body nor the result is held in memory.
+ */
+export const POST = route((request) => {
+  const options = parseQuery(request, transformQuery)
+  const type = request.headers.get('content-type')
+  if (type && !textContentType.test(type)) {
+    throw new AppError('unsupported_media_type:body', `Expected a text body, got ${type}`)
+  }
+  const maxBytes = config().SLUICE_MAX_BODY_BYTES
+  const length = Number(request.headers.get('content-length') ?? NaN)
+  if (length > maxBytes) throw new AppError('too_large:body', `The body (${length} bytes) is over the limit of ${maxBytes} bytes`)
+  if (!request.body || length === 0) throw new AppError('bad_request:body', 'Send the text to transform as the request body')
+
+  const records = transformPipeline(request.body, { ...options, maxBytes })
+  // Browsers read the response only after sending the whole body: keep reading it, spooling
+  // output the client is not reading yet to disk, instead of deadlocking on backpressure.
+  const body = spool(records, { dir: path.join(config().dataDir, 'tmp') })
+  return new Response(body, {
+    headers: { ...TEXT_STREAM_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8' },
+  })
+})

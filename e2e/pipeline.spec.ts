@@ -1,0 +1,33 @@
+import { expect, test } from '@playwright/test'
+
+test('a 20 MB body is transformed and the records stream back before the end', async ({ page }) => {
+  await page.goto('/pipeline')
+  await page.getByTestId('pipeline-generate').click()
+  await expect(page.getByTestId('pipeline-source')).toContainText('generated text (20.0 MB)')
+  await page.getByTestId('pipeline-filter').fill('sluice')
+  await page.getByTestId('pipeline-run').click()
+
+  await expect(page.getByTestId('inspector-phase')).toHaveText('done', { timeout: 30_000 })
+  await expect(page.getByTestId('pipeline-summary')).toContainText('20.0 MB in')
+  const kept = Number(await page.getByTestId('pipeline-kept').textContent())
+  expect(kept).toBeGreaterThan(1000)
+
+  // A browser reads the response only after sending the whole body, so streaming shows on the
+  // server's side: each record says how much of the body had been read when it was produced.
+  const firstAt = Number(await page.getByTestId('pipeline-first-at').getAttribute('data-value'))
+  expect(firstAt).toBeGreaterThan(0)
+  expect(firstAt).toBeLessThan(2 * 1024 * 1024) // the first record left after ~1/10 of the 20 MB
+  const chunks = Number(await page.getByTestId('inspector-chunks').getAttribute('data-value'))
+  expect(chunks).toBe(kept + 1) // one inspector entry per record, the summary included
+})
+
+test('pasted text is filtered and enriched', async ({ page }) => {
+  await page.goto('/pipeline')
+  await page.getByTestId('pipeline-text').fill('one fish\ntwo fish\nred bird\nblue fish')
+  await page.getByTestId('pipeline-filter').fill('fish')
+  await page.getByTestId('pipeline-run').click()
+  await expect(page.getByTestId('inspector-phase')).toHaveText('done')
+  await expect(page.getByTestId('pipeline-kept')).toHaveText('3')
+  await expect(page.getByTestId('pipeline-lines')).toContainText('4 blue fish (2 words)')
+  await expect(page.getByTestId('pipeline-summary')).toContainText('of 4 read')
+})

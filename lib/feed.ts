@@ -1,0 +1,139 @@
+import { monitorEventLoopDelay, type ELDHistogram } from 'node:perf_hooks'
+import { activitySnapshot, openStream } from '@/lib/activity'
+import { config } from '@/lib/config'
+import { singleton } from '@/lib/singleton'
+
+/** One sample of this server instance's live metrics. */
+export interface FeedSample {
+  id: number
+  time: number
+  eventLoopDelayMs: { p50: number; p99: number; max: number }
+  memory: { rssBytes: number; heapUsedBytes: number }
+  activeStreams: number
+  activeByKind: Record<string, number>
+  requestsServed: number
+  feedClients: number
+}
+
+type Listener = (sample: FeedSample) => void
+
+interface Feed {
+  seq: number
+  /** The last `SLUICE_FEED_REPLAY` samples, oldest first, for `Last-Event-ID` replay. */
+  replay: FeedSample[]
+  listeners: Set<Listener>
+  /** Ends every live subscription (without `done`), so clients reconnect: the demo's "drop" button. */
+  droppers: Set<() => void>
+  timer: NodeJS.Timeout | undefined
+  histogram: ELDHistogram
+}
+
+const feed = () =>
+  singleton<Feed>('feed', () => {
+    const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
+    histogram.enable()
+    return { seq: 0, replay: [], listeners: new Set(), droppers: new Set(), timer: undefined, histogram }
+  })
+
+const RESOLUTION_MS = 10
+
+/** The histogram records whole timer intervals; the delay is what exceeds the resolution. */
+const ms = (ns: number) => Math.max(0, Math.round((ns / 1e6 - RESOLUTION_MS) * 100) / 100)
+
+function sample(f: Feed): void {
+  const activity = activitySnapshot()
+  const memory = process.memoryUsage()
+  const s: FeedSample = {
+    id: ++f.seq,
+    time: Date.now(),
+    eventLoopDelayMs: { p50: ms(f.histogram.percentile(50)), p99: ms(f.histogram.percentile(99)), max: ms(f.histogram.max) },
+    memory: { rssBytes: memory.rss, heapUsedBytes: memory.heapUsed },
+    activeStreams: activity.activeStreams,
+    activeByKind: activity.activeByKind,
+    requestsServed: activity.requestsServed,
+    feedClients: f.droppers.size,
+  }
+  f.histogram.reset()
+  f.replay.push(s)
+  const max = config().SLUICE_FEED_REPLAY
+  if (f.replay.length > max) f.replay.splice(0, f.replay.length - max)
+  for (const listener of f.listeners) listener(s)
+}
+
+/** Starts sampling once per process; the timer does not keep the process alive. */
+function ensureSampler(): Feed {
+  const f = feed()
+  if (!f.timer) {
+    f.timer = setInterval(() => sample(f), config().SLUICE_FEED_INTERVAL_MS)
+    f.timer.unref()
+  }
+  return f
+}
+
+/** The highest sample id so far (0 before the first sample). */
+export function latestSampleId(): number {
+  return ensureSampler().seq
+}
+
+/** Ends every open feed subscription, as a dropped network would; returns how many were open. */
+export function dropFeedConnections(): number {
+  const f = feed()
+  const n = f.droppers.size
+  for (const drop of [...f.droppers]) drop()
+  return n
+}
+
+/** Samples buffered before a subscriber falls too far behind and is disconnected (it then resumes). */
+const MAX_PENDING = 1_000
+
+/**
+ * Live samples. With `afterId` (a reconnecting client's `Last-Event-ID`), every buffered sample
+ * with a higher id is replayed first, in order and without duplicates; `0` replays the whole
+ * buffer, and so does an id above the latest (the server restarted). Without it, live samples
+ * only. Ends when `signal` aborts or the connection is dropped.
+ */
+export async function* subscribeFeed(afterId: number | undefined, signal: AbortSignal): AsyncGenerator<FeedSample> {
+  const f = ensureSampler()
+  const close = openStream('feed')
+  const pending: FeedSample[] = []
+  let wake: (() => void) | undefined
+  let ended = false
+  const end = () => {
+    ended = true
+    wake?.()
+  }
+  const listener: Listener = (s) => {
+    pending.push(s)
+    if (pending.length > MAX_PENDING) end()
+    wake?.()
+  }
+  f.listeners.add(listener)
+  f.droppers.add(end)
+  signal.addEventListener('abort', end, { once: true })
+  try {
+    const from = afterId === undefined ? f.seq : afterId <= f.seq ? afterId : 0
+    let last = from
+    for (const s of f.replay) {
+      if (s.id > from) {
+        last = s.id
+        yield s
+      }
+    }
+    while (!ended) {
+      while (pending.length > 0 && !ended) {
+        const s = pending.shift()!
+        if (s.id <= last) continue
+        last = s.id
+        yield s
+      }
+      if (ended) break
+      await new Promise<void>((resolve) => (wake = resolve))
+      wake = undefined
+    }
+  } finally {
+    f.listeners.delete(listener)
+    f.droppers.delete(end)
+    signal.removeEventListener('abort', end)
+    close()
+  }
+}

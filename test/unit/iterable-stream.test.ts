@@ -1,0 +1,127 @@
+import { describe, expect, it } from 'vitest'
+import { deferred, sleep } from '@/lib/async'
+import { iterableToStream } from '@/lib/stream/iterable'
+
+const decode = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks))
+
+async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
+  const out: Uint8Array[] = []
+  for await (const chunk of stream) out.push(chunk)
+  return out
+}
+
+describe('iterableToStream', () => {
+  it('encodes strings as UTF-8 and passes bytes through, skipping empty chunks', async () => {
+    const stream = iterableToStream(['héllo', '', ' 🌊', new Uint8Array([0x21])])
+    const chunks = await readAll(stream)
+    expect(chunks).toHaveLength(3)
+    expect(decode(chunks)).toBe('héllo 🌊!')
+  })
+
+  it('pulls the source only as the reader reads (no further ahead than the high-water mark)', async () => {
+    let produced = 0
+    async function* source() {
+      for (let i = 0; i < 100; i++) {
+        produced++
+        yield `${i},`
+      }
+    }
+    const stream = iterableToStream(source(), { highWaterMark: 2 })
+    await sleep(20)
+    expect(produced).toBe(2) // filled the queue up to the mark, then stopped
+    const reader = stream.getReader()
+    await reader.read()
+    await sleep(20)
+    expect(produced).toBe(3) // one read, one more pulled to refill
+    await reader.cancel()
+  })
+
+  it('with a high-water mark of 0 produces nothing until the first read', async () => {
+    let produced = 0
+    const stream = iterableToStream(
+      (function* () {
+        for (;;) {
+          produced++
+          yield 'x'
+        }
+      })(),
+      { highWaterMark: 0 },
+    )
+    await sleep(10)
+    expect(produced).toBe(0)
+    const reader = stream.getReader()
+    await reader.read()
+    expect(produced).toBe(1)
+    await reader.cancel()
+  })
+
+  it('cancel runs the generator finally and aborts the signal given to a factory source', async () => {
+    const cleaned = deferred<string>()
+    let seenSignal: AbortSignal | undefined
+    const stream = iterableToStream(async function* (signal) {
+      seenSignal = signal
+      try {
+        for (;;) {
+          yield 'tick'
+          await sleep(60_000, signal) // would hang the test if the abort did not reach it
+        }
+      } finally {
+        cleaned.resolve('finally ran')
+      }
+    })
+    const reader = stream.getReader()
+    await reader.read()
+    const pending = reader.read() // the generator is now waiting in sleep()
+    await reader.cancel('client left')
+    await expect(cleaned.promise).resolves.toBe('finally ran')
+    expect(seenSignal?.aborted).toBe(true)
+    await expect(pending).resolves.toEqual({ done: true, value: undefined })
+  })
+
+  it('an aborted external signal errors the stream and runs the source clean-up', async () => {
+    const controller = new AbortController()
+    const cleaned = deferred()
+    let ended: string | undefined
+    const stream = iterableToStream(
+      async function* (signal) {
+        try {
+          for (;;) {
+            yield 'x'
+            await sleep(60_000, signal)
+          }
+        } finally {
+          cleaned.resolve()
+        }
+      },
+      { signal: controller.signal, onEnd: (o) => (ended = o) },
+    )
+    const reader = stream.getReader()
+    await reader.read()
+    const next = reader.read()
+    controller.abort(new Error('request aborted'))
+    await expect(next).rejects.toThrow('request aborted')
+    await cleaned.promise
+    expect(ended).toBe('cancelled')
+  })
+
+  it('an error in the source errors the stream', async () => {
+    let ended: string | undefined
+    const stream = iterableToStream(
+      (async function* () {
+        yield 'ok'
+        throw new Error('source broke')
+      })(),
+      { onEnd: (o) => (ended = o) },
+    )
+    const reader = stream.getReader()
+    expect(decode([(await reader.read()).value!])).toBe('ok')
+    await expect(reader.read()).rejects.toThrow('source broke')
+    expect(ended).toBe('error')
+  })
+
+  it('reports a normal end once', async () => {
+    const outcomes: string[] = []
+    await readAll(iterableToStream(['a', 'b'], { onEnd: (o) => outcomes.push(o) }))
+    expect(outcomes).toEqual(['done'])
+  })
+})
