@@ -31,4 +31,10 @@ export const demos: readonly Demo[] = [
     summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',
     source: 'docs 000, 002, 004',
   },
+  {
+    href: '/proxy',
+    title: 'OpenAI proxy',
+    summary: 'An OpenAI-compatible stream forwarded byte for byte, with the upstream status and abort passed through.',
+    source: 'doc 004',
+  },
 ]

@@ -9,7 +9,8 @@ import { AppError } from '@/lib/errors'
  */
 export function modelError(error: unknown): AppError {
   const cause = RetryError.isInstance(error) ? error.lastError : error
-  if (APICallError.isInstance(cause)) {
+  // A status below 400 means the response had started (200) and its stream then failed.
+  if (APICallError.isInstance(cause) && cause.statusCode !== undefined && cause.statusCode >= 400) {
     const status = cause.statusCode
     const details = { status, provider: providerMessage(cause) }
     if (status === 401 || status === 403) {
@@ -18,11 +19,12 @@ export function modelError(error: unknown): AppError {
     if (status === 429) {
       return new AppError('rate_limited:model', 'The model provider is rate-limiting requests (429). Wait a moment, then retry.', { details, cause })
     }
-    if (status !== undefined && status >= 500) {
+    if (status >= 500) {
       return new AppError('unavailable:model', `The model provider failed (${status}). Retry in a moment.`, { details, cause })
     }
-    return new AppError('bad_request:model', `The model provider rejected the request (${status ?? 'no status'}): ${providerMessage(cause)}`, { details, cause })
+    return new AppError('bad_request:model', `The model provider rejected the request (${status}): ${providerMessage(cause)}`, { details, cause })
   }
+  // No error status: the connection failed, or broke after the response had started.
   const message = cause instanceof Error ? cause.message : String(cause)
   return new AppError('unavailable:model_stream', `The connection to the model broke mid-answer: ${message}`, { cause })
 }

@@ -53,6 +53,8 @@ describe('model errors', () => {
   it('looks through retries to the last error, and names broken streams', () => {
     expect(modelError(new RetryError({ message: 'r', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(429)] })).code).toBe('rate_limited:model')
     expect(modelError(new TypeError('terminated')).code).toBe('unavailable:model_stream')
+    // The SDK reports a stream that failed after a 200 as an APICallError with that status.
+    expect(modelError(apiError(200)).code).toBe('unavailable:model_stream')
   })
   it('round-trips through the text of an error chunk', () => {
     expect(parseErrorText(modelErrorText(apiError(429)))).toMatchObject({ code: 'rate_limited:model' })
