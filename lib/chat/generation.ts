@@ -7,6 +7,7 @@ import { nextMessages, type ChatTurnRequest } from '@/lib/chat/conversation'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import { chatStore } from '@/lib/chat/sqlite-store'
 import { stopSignals } from '@/lib/chat/stop-signals'
+import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
@@ -63,6 +64,9 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   const release = openStream('generation')
   const { model, info } = chatModel()
   const c = config()
+  const moderation = request.moderation ?? chat?.moderation ?? false
+  const filtered: FilteredSentence[] = []
+  const judge = info.provider === 'openai' ? modelJudge(model) : ruleJudge
 
   const result = streamText({
     model,
@@ -72,6 +76,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
     stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
     maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
     abortSignal: stop.signal,
+    experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
   })
 
   const chunks = finalizeUIStream(
@@ -84,7 +89,8 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
         if (part.type === 'start') return { model: info.label, createdAt: Date.now() }
         if (part.type === 'finish') {
           const { inputTokens, outputTokens, totalTokens } = part.totalUsage
-          return { finishReason: part.finishReason, usage: { inputTokens, outputTokens, totalTokens } }
+          const usage = { inputTokens, outputTokens, totalTokens }
+          return { finishReason: part.finishReason, usage, ...(moderation ? { moderation: { filtered: filtered.length } } : {}) }
         }
         return undefined
       },

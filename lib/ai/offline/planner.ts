@@ -87,6 +87,11 @@ export function plan(prompt: LanguageModelV4Prompt, availableTools: ReadonlySet<
     }
   }
 
+  const echo = /^\s*(?:repeat after me|say exactly)\s*:?\s*([\s\S]+)$/i.exec(question)?.[1]?.trim()
+  if (echo) {
+    return { reasoning: 'The user wants these exact words back; I will repeat them.', action: { type: 'text', text: echo } }
+  }
+
   const intents = detectIntents(question).filter((i) => availableTools.has(i.tool))
   const outcomes: ToolOutcome[] = prompt.slice(lastUser + 1).flatMap((m) =>
     m.role === 'tool' ? m.content.flatMap((p) => (p.type === 'tool-result' ? [{ toolName: p.toolName, output: p.output }] : [])) : [],
