@@ -146,7 +146,10 @@ export class OfflineLanguageModel implements LanguageModelV4 {
           }
           const part = next.value
           if (part.type === 'text-delta' || part.type === 'reasoning-delta' || part.type === 'tool-input-delta') {
-            await sleep(started ? this.tokenMs : this.firstTokenMs, signal)
+            const delay = started ? this.tokenMs : this.firstTokenMs
+            // 0 ms means "as fast as the reader reads": no timer tick, but still stoppable.
+            if (delay > 0) await sleep(delay, signal)
+            else signal?.throwIfAborted()
             started = true
             if (part.type === 'reasoning-delta') reasoningTokens++
             if (part.type === 'text-delta' && ++textTokens > breakAfter) throw new TypeError('terminated: the model connection broke mid-stream (offline model, /fail midstream)')
