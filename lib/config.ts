@@ -24,6 +24,14 @@ const schema = z.object({
   SLUICE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
   SLUICE_CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(20).default(5),
   SLUICE_OFFLINE_TOKEN_MS: ms.max(5_000).default(30),
+  // Durable streams (docs/durable-streams.md)
+  SLUICE_STREAMS_TOKEN: z.string().min(1).optional(),
+  SLUICE_STREAMS_DURABILITY: z.enum(['process', 'fsync']).default('process'),
+  SLUICE_STREAMS_MAX_APPEND_BYTES: bytes.default(16 * 1024 * 1024),
+  SLUICE_STREAMS_READ_CHUNK_BYTES: z.coerce.number().int().nonnegative().default(0),
+  SLUICE_STREAMS_LONG_POLL_MS: z.coerce.number().int().min(100).default(25_000),
+  SLUICE_STREAMS_SSE_MAX_MS: z.coerce.number().int().min(1_000).default(60_000),
+  SLUICE_STREAMS_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
 })
 
 export type Config = Readonly<z.infer<typeof schema> & { dataDir: string }>

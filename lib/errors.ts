@@ -49,14 +49,17 @@ export class AppError extends Error {
   readonly kind: ErrorKind
   readonly status: number
   readonly details: unknown
+  /** Response headers that belong to this error (e.g. `Stream-Closed` on a protocol 409). */
+  readonly headers: Headers | undefined
 
-  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { details?: unknown; cause?: unknown; headers?: HeadersInit } = {}) {
     super(message, { cause: options.cause })
     this.name = 'AppError'
     this.code = code
     this.kind = code.slice(0, code.indexOf(':')) as ErrorKind
     this.status = statusByKind[this.kind] ?? 500
     this.details = options.details
+    this.headers = options.headers === undefined ? undefined : new Headers(options.headers)
   }
 
   toJSON(): ErrorBody {
@@ -67,7 +70,8 @@ export class AppError extends Error {
 
   /** The HTTP response a client sees for this error. Extra headers (e.g. `Allow`) may be added. */
   toResponse(headers?: HeadersInit): Response {
-    const h = new Headers(headers)
+    const h = new Headers(this.headers)
+    new Headers(headers).forEach((value, key) => h.set(key, value))
     h.set('Content-Type', 'application/json; charset=utf-8')
     h.set('Cache-Control', 'no-store')
     return new Response(JSON.stringify(this.toJSON()), { status: this.status, headers: h })

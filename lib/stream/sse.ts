@@ -19,12 +19,21 @@ function assertNoLineBreak(field: string, value: string): void {
   if (lineBreak.test(value)) throw new TypeError(`SSE ${field} must not contain a line break`)
 }
 
+export interface SseFormatOptions {
+  /**
+   * Write `data:` lines without the optional space after the colon. Both forms mean the same to
+   * clients; some protocols (Durable Streams) write the compact one.
+   */
+  compact?: boolean
+}
+
 /**
  * Formats one message in the `text/event-stream` wire format. Multi-line data becomes several
  * `data:` lines (the client joins them with `\n`); ids and event names may not contain line breaks
  * or NUL (the spec ignores such ids).
  */
-export function formatSse(message: SseMessage): string {
+export function formatSse(message: SseMessage, options: SseFormatOptions = {}): string {
+  const dataPrefix = options.compact ? 'data:' : 'data: '
   let out = ''
   if (message.comment !== undefined) {
     for (const line of message.comment.split(lineBreak)) out += `: ${line}\n`
@@ -45,7 +54,7 @@ export function formatSse(message: SseMessage): string {
   }
   if (message.data !== undefined) {
     const text = typeof message.data === 'string' ? message.data : JSON.stringify(message.data)
-    for (const line of text.split(lineBreak)) out += `data: ${line}\n`
+    for (const line of text.split(lineBreak)) out += `${dataPrefix}${line}\n`
   }
   return out === '' ? '' : `${out}\n`
 }
@@ -58,7 +67,7 @@ export const SSE_HEADERS: Readonly<Record<string, string>> = Object.freeze({
   Connection: 'keep-alive',
 })
 
-export interface SseStreamOptions {
+export interface SseStreamOptions extends SseFormatOptions {
   /** Heartbeat comment interval while the stream is quiet, in ms. Default `SLUICE_HEARTBEAT_MS` (15 s). 0 disables. */
   heartbeatMs?: number
   /** Reconnection delay sent to the client as `retry:` at the start. */
@@ -118,7 +127,7 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
         }
         pending = undefined
         if (result.done) break
-        const text = formatSse(result.value)
+        const text = formatSse(result.value, options)
         if (text) yield text
       }
       if (done) yield formatSse(done)

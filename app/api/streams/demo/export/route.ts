@@ -1,0 +1,15 @@
+import { after } from 'next/server'
+import { startCsvExport } from '@/lib/durable/demo-producers'
+import { streamUrl } from '@/lib/durable/protocol-common'
+import { json, parseJsonBody, route } from '@/lib/http'
+import { exportBody } from '../schema'
+
+export const dynamic = 'force-dynamic'
+
+/** Starts a CSV export: answers with the stream URL at once, writes the rows after the response. */
+export const POST = route(async (request) => {
+  const { rows } = await parseJsonBody(request, exportBody)
+  const { writer, run } = await startCsvExport(rows)
+  after(run)
+  return json({ id: writer.id, url: streamUrl(request, writer.id) }, { status: 202 })
+})

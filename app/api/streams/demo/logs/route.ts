@@ -1,0 +1,15 @@
+import { after } from 'next/server'
+import { startLogProducer } from '@/lib/durable/demo-producers'
+import { streamUrl } from '@/lib/durable/protocol-common'
+import { json, parseJsonBody, route } from '@/lib/http'
+import { logsBody } from '../schema'
+
+export const dynamic = 'force-dynamic'
+
+/** Starts a log producer: answers with the stream URL at once, writes lines after the response. */
+export const POST = route(async (request) => {
+  const { lines, intervalMs } = await parseJsonBody(request, logsBody)
+  const { writer, run } = await startLogProducer(lines, intervalMs)
+  after(run)
+  return json({ id: writer.id, url: streamUrl(request, writer.id) }, { status: 202 })
+})

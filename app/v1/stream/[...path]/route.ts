@@ -1,0 +1,11 @@
+import { preflightRoute, streamRoute } from '@/lib/durable/protocol'
+
+/** The Durable Streams protocol. All logic lives in `lib/durable/protocol*.ts`. */
+export const dynamic = 'force-dynamic'
+
+export const GET = streamRoute('GET')
+export const HEAD = streamRoute('HEAD')
+export const PUT = streamRoute('PUT')
+export const POST = streamRoute('POST')
+export const DELETE = streamRoute('DELETE')
+export const OPTIONS = preflightRoute

@@ -1,0 +1,110 @@
+import { sleep } from '@/lib/async'
+import { streams, type StreamWriter } from '@/lib/durable/service'
+import { AppError } from '@/lib/errors'
+import { singleton } from '@/lib/singleton'
+
+/**
+ * The two demo producers of the /streams page, both written in the background after the
+ * response (Next.js `after()`, document 002's `waitUntil`): a large CSV export, compressed at
+ * rest once closed, and a log that gains a line every `intervalMs`.
+ */
+
+/** Demo producers running at once, per kind, at most. */
+const MAX_RUNNING = 4
+
+const running = () => singleton('durable.demo-producers', () => new Map<string, number>())
+
+/** Reserves a slot for a producer of `kind`, or refuses with 429. Returns the release function. */
+function reserve(kind: string): () => void {
+  const counts = running()
+  const now = counts.get(kind) ?? 0
+  if (now >= MAX_RUNNING) throw new AppError('rate_limited:demo', `${MAX_RUNNING} ${kind} demos are already running; try again when one ends`)
+  counts.set(kind, now + 1)
+  let released = false
+  return () => {
+    if (released) return
+    released = true
+    counts.set(kind, (counts.get(kind) ?? 1) - 1)
+  }
+}
+
+export interface StartedProducer {
+  writer: StreamWriter
+  /** The background work; call it from `after()`. Never rejects (failures are logged). */
+  run: () => Promise<void>
+}
+
+const FIRST_NAMES = ['Ada', 'Alan', 'Grace', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Radia', 'Tim']
+const DOMAINS = ['example.com', 'example.org', 'example.net']
+
+function csvRow(i: number): string {
+  const name = FIRST_NAMES[i % FIRST_NAMES.length]!
+  const created = new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()
+  return `${i},${name} ${i},${name.toLowerCase()}.${i}@${DOMAINS[i % DOMAINS.length]},${created}\n`
+}
+
+/** A CSV export of `rows` rows, written in batches so that readers see it grow. */
+export async function startCsvExport(rows: number): Promise<StartedProducer> {
+  const release = reserve('export')
+  try {
+    const writer = await streams.create('export', {
+      contentType: 'text/csv',
+      compress: true,
+      metadata: { demo: 'csv-export', rows: String(rows) },
+      ttl: 86_400,
+    })
+    const run = async () => {
+      try {
+        await writer.write('id,name,email,created\n')
+        const batch = 2_000
+        for (let start = 0; start < rows; start += batch) {
+          let text = ''
+          for (let i = start; i < Math.min(rows, start + batch); i++) text += csvRow(i)
+          await writer.write(text)
+          await sleep(10) // give readers (and the event loop) room between batches
+        }
+        await writer.close()
+      } catch (error) {
+        console.error('[sluice] CSV export demo failed', error)
+      } finally {
+        release()
+      }
+    }
+    return { writer, run }
+  } catch (error) {
+    release()
+    throw error
+  }
+}
+
+const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN']
+
+/** A log that gains one numbered line every `intervalMs`, `lines` times, then closes. */
+export async function startLogProducer(lines: number, intervalMs: number): Promise<StartedProducer> {
+  const release = reserve('logs')
+  try {
+    const writer = await streams.create('logs', {
+      contentType: 'text/plain',
+      metadata: { demo: 'logs', lines: String(lines) },
+      ttl: 86_400,
+    })
+    const run = async () => {
+      try {
+        for (let n = 1; n <= lines; n++) {
+          const level = LEVELS[n % LEVELS.length]
+          await writer.write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)
+          if (n < lines) await sleep(intervalMs)
+        }
+        await writer.close()
+      } catch (error) {
+        console.error('[sluice] log producer demo failed', error)
+      } finally {
+        release()
+      }
+    }
+    return { writer, run }
+  } catch (error) {
+    release()
+    throw error
+  }
+}

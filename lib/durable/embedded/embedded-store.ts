@@ -1,0 +1,251 @@
+import { randomBytes } from 'node:crypto'
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { planAppend } from '@/lib/durable/append-rules'
+import { Catalogue } from '@/lib/durable/embedded/catalogue'
+import { isExpired, openCatalogue, rowToMeta, transaction, type StreamRow } from '@/lib/durable/embedded/database'
+import { DataFiles } from '@/lib/durable/embedded/files'
+import { ChangeNotifier } from '@/lib/durable/notifier'
+import {
+  namespaceOf,
+  type AppendInput,
+  type AppendOutcome,
+  type CreateOutcome,
+  type CreateSpec,
+  type DeleteOutcome,
+  type ListQuery,
+  type ListResult,
+  type Lookup,
+  type ProducerClaim,
+  type StreamMeta,
+  type StreamStore,
+  type WaitOutcome,
+} from '@/lib/durable/store'
+
+export interface EmbeddedStoreOptions {
+  /** Directory for the catalogue (`streams.db`) and the stream files (`data/`). */
+  dir: string
+  /** `fsync`: every acknowledged append is on disk (survives power loss); default `process`. */
+  durability?: 'process' | 'fsync'
+  /** Who wakes waiting readers; pass the process-wide one so every route shares it. */
+  notifier?: ChangeNotifier
+  /** The clock, for expiry (tests pass a fake one). */
+  now?: () => number
+}
+
+/**
+ * The default store: SQLite catalogue + append-only files, in one process.
+ *
+ * An append is one synchronous step — check the rules, write the bytes at the committed tail,
+ * commit the new tail with the producer state in one SQLite transaction — so appends to a stream
+ * are serialised without locks, producer state and data commit together, and a crash at any
+ * point leaves either the whole append or none of it. Only then are readers woken.
+ */
+export class EmbeddedStore implements StreamStore {
+  private readonly catalogue: Catalogue
+  private readonly files: DataFiles
+  private readonly notifier: ChangeNotifier
+  private readonly now: () => number
+  private readonly background = new Set<Promise<void>>()
+
+  private constructor(options: EmbeddedStoreOptions) {
+    const fsync = options.durability === 'fsync'
+    mkdirSync(options.dir, { recursive: true })
+    this.catalogue = new Catalogue(openCatalogue(path.join(options.dir, 'streams.db'), fsync))
+    this.files = new DataFiles(path.join(options.dir, 'data'), fsync)
+    this.notifier = options.notifier ?? new ChangeNotifier()
+    this.now = options.now ?? Date.now
+  }
+
+  /** Opens the store and finishes what a crash may have interrupted (orphan files, compression). */
+  static async open(options: EmbeddedStoreOptions): Promise<EmbeddedStore> {
+    const store = new EmbeddedStore(options)
+    await store.recover()
+    return store
+  }
+
+  private async recover(): Promise<void> {
+    const known = this.catalogue.allIncarnations()
+    for (const incarnation of await this.files.incarnationsOnDisk()) {
+      if (!known.has(incarnation)) await this.files.remove(incarnation)
+    }
+    for (const incarnation of this.catalogue.compressedIncarnations()) await this.files.dropRaw(incarnation)
+    for (const row of this.catalogue.awaitingCompression()) this.compressLater(row.path, row.incarnation, row.tail)
+  }
+
+  private inBackground(work: Promise<void>): void {
+    const job = work.catch((error: unknown) => console.error('[sluice] durable streams background task failed', error))
+    this.background.add(job)
+    void job.finally(() => this.background.delete(job))
+  }
+
+  private compressLater(streamPath: string, incarnation: string, length: number): void {
+    this.inBackground(
+      (async () => {
+        const size = await this.files.compress(incarnation, length)
+        if (this.catalogue.markCompressed(streamPath, incarnation, size)) await this.files.dropRaw(incarnation)
+        else await this.files.remove(incarnation) // deleted meanwhile
+      })(),
+    )
+  }
+
+  /** Removes a row (soft or hard) in its own transaction, then its files; wakes its readers. */
+  private removeRow(row: StreamRow): 'deleted' | 'soft-deleted' {
+    const { outcome, freed, paths } = transaction(this.catalogue.db, () => this.catalogue.remove(row))
+    for (const incarnation of freed) this.inBackground(this.files.remove(incarnation))
+    for (const p of paths) this.notifier.notify(p)
+    return outcome
+  }
+
+  /** The row at `path` if live; expired rows are removed on the way. */
+  private liveRow(streamPath: string): { row: StreamRow } | { state: 'missing' | 'gone' } {
+    const row = this.catalogue.get(streamPath)
+    if (!row) return { state: 'missing' }
+    if (row.deleted === 1) return { state: 'gone' }
+    if (isExpired(row, this.now())) return { state: this.removeRow(row) === 'soft-deleted' ? 'gone' : 'missing' }
+    return { row }
+  }
+
+  async lookup(streamPath: string): Promise<Lookup> {
+    const found = this.liveRow(streamPath)
+    return 'row' in found ? { state: 'live', meta: rowToMeta(found.row) } : found
+  }
+
+  async touch(streamPath: string): Promise<void> {
+    this.catalogue.touch(streamPath, this.now())
+  }
+
+  async create(streamPath: string, spec: CreateSpec): Promise<CreateOutcome> {
+    const existing = this.liveRow(streamPath)
+    if ('row' in existing) return { kind: 'exists', meta: rowToMeta(existing.row) }
+    if (existing.state === 'gone') return { kind: 'gone' }
+
+    const incarnation = randomBytes(12).toString('hex')
+    let sourceIncarnation: string | undefined
+    if (spec.fork) {
+      const source = this.liveRow(spec.fork.source)
+      if (!('row' in source)) return { kind: source.state === 'gone' ? 'source-gone' : 'source-missing' }
+      if (spec.fork.position > source.row.tail) return { kind: 'fork-out-of-range', tail: source.row.tail }
+      sourceIncarnation = source.row.incarnation
+      // The source's prefix is immutable, so it can be copied before the transaction.
+      await this.files.copyPrefix({ incarnation: source.row.incarnation, compressed: source.row.compressed === 1 }, incarnation, spec.fork.position)
+    } else {
+      this.files.createSync(incarnation)
+    }
+
+    const outcome = transaction(this.catalogue.db, (): CreateOutcome | undefined => {
+      const raced = this.catalogue.get(streamPath)
+      if (raced) return raced.deleted === 1 ? { kind: 'gone' } : { kind: 'exists', meta: rowToMeta(raced) }
+      if (spec.fork) {
+        const source = this.catalogue.get(spec.fork.source)
+        if (!source || source.incarnation !== sourceIncarnation) return { kind: 'source-missing' }
+        if (source.deleted === 1) return { kind: 'source-gone' }
+      }
+      let tail = spec.fork?.position ?? 0
+      if (spec.initial && spec.initial.byteLength > 0) {
+        this.files.writeSync(incarnation, tail, spec.initial, tail)
+        tail += spec.initial.byteLength
+      }
+      this.catalogue.insert({
+        path: streamPath,
+        incarnation,
+        contentType: spec.contentType,
+        namespace: namespaceOf(streamPath),
+        metadata: spec.metadata ?? {},
+        now: this.now(),
+        tail,
+        closed: spec.closed === true,
+        expiry: spec.expiry,
+        compress: spec.compress === true,
+        fork: spec.fork,
+      })
+      return undefined
+    })
+    if (outcome) {
+      await this.files.remove(incarnation)
+      return outcome
+    }
+    const row = this.catalogue.get(streamPath)!
+    if (row.closed === 1 && row.compress === 1) this.compressLater(streamPath, incarnation, row.tail)
+    return { kind: 'created', meta: rowToMeta(row) }
+  }
+
+  async append(streamPath: string, input: AppendInput): Promise<AppendOutcome> {
+    const found = this.liveRow(streamPath)
+    if (!('row' in found)) return { kind: found.state }
+    const now = this.now()
+    const result = transaction(this.catalogue.db, (): { outcome: AppendOutcome; written?: StreamRow } => {
+      const row = this.catalogue.get(streamPath)
+      if (!row || (input.incarnation !== undefined && row.incarnation !== input.incarnation)) return { outcome: { kind: 'missing' } }
+      if (row.deleted === 1) return { outcome: { kind: 'gone' } }
+      const claim = input.producer
+      const producer = claim && this.catalogue.producer(streamPath, claim.id)
+      const closedBy = row.closed_by === null ? undefined : (JSON.parse(row.closed_by) as ProducerClaim)
+      const plan = planAppend({ tail: row.tail, closed: row.closed === 1, closedBy, lastStreamSeq: row.last_stream_seq ?? undefined }, producer, input)
+      if (plan.kind === 'answer') return { outcome: plan.outcome }
+
+      if (input.data.byteLength > 0) this.files.writeSync(row.incarnation, row.tail, input.data, row.tail)
+      const tail = row.tail + input.data.byteLength
+      this.catalogue.recordAppend(streamPath, { tail, closed: plan.close, closedBy: plan.close ? claim : undefined, streamSeq: plan.streamSeq, now })
+      if (claim && plan.producer) this.catalogue.saveProducer(streamPath, claim.id, plan.producer, now)
+      const accepted = plan.producer && { epoch: plan.producer.epoch, seq: plan.producer.lastSeq }
+      return { outcome: { kind: 'ok', tail, closed: plan.close, duplicate: false, producer: accepted }, written: row }
+    })
+    const { outcome, written } = result
+    if (written && outcome.kind === 'ok') {
+      this.notifier.notify(streamPath)
+      if (outcome.closed && written.compress === 1) this.compressLater(streamPath, written.incarnation, outcome.tail)
+    }
+    return outcome
+  }
+
+  read(meta: StreamMeta, from: number, to: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
+    return this.files.read(meta.incarnation, meta.compressed, from, Math.min(to, meta.tail), signal)
+  }
+
+  readCompressed(meta: StreamMeta, signal?: AbortSignal): AsyncIterable<Uint8Array> | undefined {
+    return meta.compressed ? this.files.readGzip(meta.incarnation, signal) : undefined
+  }
+
+  async waitForChange(streamPath: string, after: number, options: { signal?: AbortSignal; timeoutMs: number }): Promise<WaitOutcome> {
+    const subscription = this.notifier.subscribe(streamPath)
+    try {
+      const row = this.catalogue.get(streamPath)
+      if (!row || row.deleted === 1 || row.closed === 1 || row.tail > after) return 'changed'
+      return await subscription.wait(options)
+    } finally {
+      subscription.dispose()
+    }
+  }
+
+  async delete(streamPath: string): Promise<DeleteOutcome> {
+    const found = this.liveRow(streamPath)
+    if (!('row' in found)) return found.state
+    return this.removeRow(found.row)
+  }
+
+  async list(query: ListQuery): Promise<ListResult> {
+    const { total, rows } = this.catalogue.list(query, this.now())
+    return { total, streams: rows.map(rowToMeta) }
+  }
+
+  async sweep(): Promise<number> {
+    let removed = 0
+    for (const row of this.catalogue.expired(this.now())) {
+      this.removeRow(row)
+      removed++
+    }
+    return removed
+  }
+
+  /** Waits for background work (compression, file removal) to finish. For tests and shutdown. */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background])
+  }
+
+  async dispose(): Promise<void> {
+    await this.idle()
+    this.files.closeAll()
+    this.catalogue.db.close()
+  }
+}

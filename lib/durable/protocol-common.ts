@@ -1,0 +1,103 @@
+import { jsonArray } from '@/lib/durable/json-mode'
+import { isJsonType } from '@/lib/durable/protocol-headers'
+import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import { AppError } from '@/lib/errors'
+
+/** What every protocol handler needs: the request, the stream path, the store. */
+export interface StreamRequest {
+  request: Request
+  url: URL
+  path: string
+  store: StreamStore
+}
+
+/** URL prefix the protocol is served under. */
+export const STREAM_ROUTE = '/v1/stream/'
+
+const MAX_PATH = 512
+const CONTROL = /[\u0000-\u001f\u007f]/
+
+/** The stream path from the route's `[...path]` segments (already percent-decoded by Next.js). */
+export function streamPath(segments: readonly string[]): string {
+  if (segments.length === 0) throw new AppError('not_found:stream', 'No stream path given')
+  for (const segment of segments) {
+    if (segment === '' || segment === '.' || segment === '..' || CONTROL.test(segment)) {
+      throw new AppError('bad_request:path', `Invalid stream path segment ${JSON.stringify(segment)}`)
+    }
+  }
+  const path = segments.join('/')
+  if (path.length > MAX_PATH) throw new AppError('bad_request:path', `Stream paths are at most ${MAX_PATH} characters`)
+  if (segments[0] === '__ds') throw new AppError('not_found:subscriptions', 'Subscriptions (the reserved __ds prefix) are not supported')
+  return path
+}
+
+/** A stream path from a header value: `/v1/stream/a/b` or the stream-root-relative `a/b`. */
+export function streamPathFromHeader(value: string): string {
+  const relative = value.startsWith(STREAM_ROUTE) ? value.slice(STREAM_ROUTE.length) : value.replace(/^\/+/, '')
+  try {
+    return streamPath(relative.split('/').map(decodeURIComponent))
+  } catch (error) {
+    if (error instanceof URIError) throw new AppError('bad_request:path', `Malformed stream path ${JSON.stringify(value)}`)
+    throw error
+  }
+}
+
+/** The absolute URL of a stream, on the host the client used. */
+export function streamUrl(request: Request, path: string): string {
+  const url = new URL(request.url)
+  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
+  if (host) url.host = host
+  const proto = request.headers.get('x-forwarded-proto')
+  if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`
+  url.pathname = STREAM_ROUTE + path.split('/').map(encodeURIComponent).join('/')
+  url.search = ''
+  return url.toString()
+}
+
+/** The live stream at `path`, or the protocol's 404 / 410. */
+export async function liveStream(store: StreamStore, path: string): Promise<StreamMeta> {
+  const found = await store.lookup(path)
+  if (found.state === 'missing') throw new AppError('not_found:stream', `No stream at ${path}`)
+  if (found.state === 'gone') throw new AppError('gone:stream', `The stream at ${path} was deleted`)
+  return found.meta
+}
+
+/** The request body, refused with 413 beyond `limit` bytes (checked while it streams in). */
+export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+  const declared = Number(request.headers.get('content-length') ?? NaN)
+  const tooLarge = () => new AppError('too_large:append', `Appends are limited to ${limit} bytes`)
+  if (declared > limit) throw tooLarge()
+  if (!request.body) return new Uint8Array(0)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  for await (const chunk of request.body) {
+    size += chunk.byteLength
+    if (size > limit) throw tooLarge()
+    chunks.push(chunk)
+  }
+  if (chunks.length === 1) return chunks[0]!
+  const body = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    body.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return body
+}
+
+/** Does an `If-None-Match` header match `etag`? */
+export function etagMatches(ifNoneMatch: string | null, etag: string): boolean {
+  if (ifNoneMatch === null) return false
+  return ifNoneMatch.split(',').some((tag) => {
+    const t = tag.trim()
+    return t === '*' || t === etag || t === `W/${etag}`
+  })
+}
+
+/** Bytes `[from, end)` as the client sees them: a JSON stream's messages as one array. */
+export function rangeBytes(store: StreamStore, meta: StreamMeta, from: number, end: number) {
+  return (signal: AbortSignal) => {
+    const bytes = store.read(meta, from, end, signal)
+    return isJsonType(meta.contentType) ? jsonArray(bytes, end - from) : bytes
+  }
+}
