@@ -22,7 +22,15 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
           Tokens, reasoning and tool calls stream as the model produces them. Every answer is also written to a durable stream:
           reload mid-answer, or open this chat in a second tab, and it continues from storage without asking the model again.
         </p>
-        <ChatView key={id} id={id} initialMessages={(chat?.messages ?? []) as ChatMessage[]} model={info.label} moderation={chat?.moderation ?? false} resume={false} />
+        <ChatView
+          key={id}
+          id={id}
+          initialMessages={(chat?.messages ?? []) as ChatMessage[]}
+          model={info.label}
+          moderation={chat?.moderation ?? false}
+          resume={chat !== undefined}
+          runningGeneration={chat?.activeStreamId}
+        />
       </div>
     </div>
   )

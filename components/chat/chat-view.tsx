@@ -12,6 +12,7 @@ export interface ChatViewProps {
   model: string
   moderation: boolean
   resume: boolean
+  runningGeneration?: string | null
 }
 
 function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: string; onRetry?: () => void; busy: boolean }) {
@@ -31,10 +32,10 @@ function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: 
 }
 
 /** One conversation: its messages as they stream, the composer, Stop, Retry and who is answering. */
-export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume }: ChatViewProps) {
+export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration }: ChatViewProps) {
   const [moderation, setModeration] = useState(initialModeration)
   const [input, setInput] = useState('')
-  const chat = useSluiceChat({ id, initialMessages, resume, moderation })
+  const chat = useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation })
   const last = chat.messages.at(-1)
   const lastFailed = last?.role === 'assistant' && last.metadata?.error !== undefined
   const requestError = chat.status === 'error' && chat.error && !lastFailed ? parseErrorText(chat.error.message) : undefined

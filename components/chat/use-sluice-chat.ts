@@ -10,6 +10,8 @@ export interface SluiceChatOptions {
   initialMessages: ChatMessage[]
   /** Reattach to a generation that is still running (after a reload, or in a second tab). */
   resume: boolean
+  /** The generation the server saw running when it rendered the page: replayed even if it ends meanwhile. */
+  runningGeneration?: string | null
   moderation: boolean
 }
 
@@ -19,10 +21,12 @@ export interface SluiceChatOptions {
  * (`POST /api/chat/:id/stop`), because the generation belongs to the server, not to this
  * connection: aborting the fetch alone would only disconnect this tab.
  */
-export function useSluiceChat({ id, initialMessages, resume, moderation }: SluiceChatOptions) {
-  const [transport] = useState(
-    () =>
-      new DefaultChatTransport<ChatMessage>({
+export function useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation }: SluiceChatOptions) {
+  const [transport] = useState(() => {
+    // The first reattach asks for the generation seen at render time; later ones (after a
+    // network drop) for whatever is running then.
+    let pending = runningGeneration ?? undefined
+    return new DefaultChatTransport<ChatMessage>({
         api: '/api/chat',
         prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
           body: {
@@ -33,8 +37,13 @@ export function useSluiceChat({ id, initialMessages, resume, moderation }: Sluic
             ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
           },
         }),
-      }),
-  )
+        prepareReconnectToStreamRequest: ({ id: chatId }) => {
+          const query = pending ? `?generation=${encodeURIComponent(pending)}` : ''
+          pending = undefined
+          return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+        },
+      })
+  })
   const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport })
   const [stopping, setStopping] = useState(false)
 

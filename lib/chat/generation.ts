@@ -1,53 +1,45 @@
-import { convertToModelMessages, generateId, isStepCount, isToolUIPart, readUIMessageStream, streamText, toUIMessageStream, type UIMessageChunk } from 'ai'
+import { convertToModelMessages, generateId, isStepCount, streamText, toUIMessageStream, type UIMessageChunk } from 'ai'
 import { modelErrorText } from '@/lib/ai/errors'
 import { chatModel } from '@/lib/ai/model'
 import { chatTools, type ChatTools } from '@/lib/ai/tools'
 import { openStream } from '@/lib/activity'
 import { nextMessages, type ChatTurnRequest } from '@/lib/chat/conversation'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
+import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
+import { recordGeneration } from '@/lib/chat/recorder'
 import { chatStore } from '@/lib/chat/sqlite-store'
 import { stopSignals } from '@/lib/chat/stop-signals'
-import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
+import { streams } from '@/lib/durable/service'
 import { AppError } from '@/lib/errors'
 
 const INSTRUCTIONS = `You are the assistant inside Sluice, an app that demonstrates streaming in web backends.
 Answer concisely. Use the tools for anything they provide: currentTime for the time in a place,
 calculate for arithmetic (never compute in your head), searchData to look through what this app has stored.`
 
-/**
- * An answer as stored once its generation has ended: nothing is left "streaming", and a tool
- * call cut short by Stop or an error is recorded as failed, so the conversation can continue
- * (a model prompt may not contain a tool call without a result).
- */
-export function settle(message: ChatMessage): ChatMessage {
-  const parts = message.parts.map((part): ChatMessage['parts'][number] => {
-    if ((part.type === 'text' || part.type === 'reasoning') && part.state === 'streaming') return { ...part, state: 'done' }
-    if (isToolUIPart(part) && (part.state === 'input-streaming' || part.state === 'input-available')) {
-      const failed = { ...part, state: 'output-error', input: part.input ?? {}, errorText: 'Ended before the tool finished' }
-      return failed as ChatMessage['parts'][number]
-    }
-    return part
-  })
-  return { ...message, parts }
-}
+/** Namespace of the durable streams generations are written to. */
+export const GENERATION_NAMESPACE = 'chat'
+/** Generation streams are kept a day: long enough to reload, share or inspect an answer. */
+const GENERATION_TTL_SECONDS = 86_400
 
 /** A generation that has started: its UI message chunks for the caller, and its end. */
 export interface Generation {
+  /** The id of its durable stream, which is also the id Stop uses. */
   id: string
   chatId: string
   /** The answer as UI message chunks, as they are produced. */
   chunks: ReadableStream<UIMessageChunk<ChatMetadata>>
-  /** Resolves once the generation has ended and the conversation is stored (never rejects). */
+  /** Resolves once the generation has ended and is stored (never rejects). */
   done: Promise<void>
 }
 
 /**
  * Starts answering a chat: stores the user's message, then runs the model with the tools,
  * step by step, independently of the request that asked (a reload or a closed tab does not
- * stop it; {@link stopSignals} does). When the answer ends — finished, stopped or failed —
- * the conversation is stored with the answer as far as it got.
+ * stop it; {@link stopSignals} does). Every chunk is written to a durable stream as it is
+ * produced; when the answer ends — finished, stopped or failed — the conversation is stored
+ * with the answer as far as it got, and an audit record is written.
  */
 export async function startGeneration(chatId: string, request: ChatTurnRequest & { moderation?: boolean }): Promise<Generation> {
   const store = chatStore()
@@ -56,15 +48,21 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
     throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
   }
   const messages = nextMessages((chat?.messages ?? []) as ChatMessage[], request)
-  await store.save(chatId, { messages, moderation: request.moderation })
+  const moderation = request.moderation ?? chat?.moderation ?? false
+  await store.save(chatId, { messages, moderation })
 
-  const id = `gen_${generateId()}`
+  const { model, info } = chatModel()
+  const durable = await streams.create(GENERATION_NAMESPACE, {
+    contentType: 'text/event-stream',
+    metadata: { chatId, model: info.label },
+    ttl: GENERATION_TTL_SECONDS,
+  })
+  const id = durable.id
   await store.setActiveStream(chatId, id)
   const stop = stopSignals().register(id)
   const release = openStream('generation')
-  const { model, info } = chatModel()
+  const startedAt = Date.now()
   const c = config()
-  const moderation = request.moderation ?? chat?.moderation ?? false
   const filtered: FilteredSentence[] = []
   const judge = info.provider === 'openai' ? modelJudge(model) : ruleJudge
 
@@ -86,7 +84,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
       generateMessageId: () => `msg_${generateId()}`,
       onError: modelErrorText,
       messageMetadata: ({ part }): ChatMetadata | undefined => {
-        if (part.type === 'start') return { model: info.label, createdAt: Date.now() }
+        if (part.type === 'start') return { model: info.label, createdAt: startedAt }
         if (part.type === 'finish') {
           const { inputTokens, outputTokens, totalTokens } = part.totalUsage
           const usage = { inputTokens, outputTokens, totalTokens }
@@ -97,21 +95,15 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
     }),
     modelErrorText,
   )
-  const [forCaller, forStore] = chunks.tee()
+  const [forCaller, forRecord] = chunks.tee()
 
-  const done = (async () => {
-    try {
-      let answer: ChatMessage | undefined
-      for await (const message of readUIMessageStream<ChatMessage>({ stream: forStore })) answer = message
-      if (answer) await store.save(chatId, { messages: [...messages, settle(answer)] })
-    } catch (error) {
-      console.error('[sluice] chat generation could not be stored', error)
-    } finally {
+  const done = recordGeneration(forRecord, { chatId, generationId: id, model: info.label, startedAt, messages, moderation, filtered, store, durable }).finally(
+    async () => {
       stop.release()
       release()
       await store.setActiveStream(chatId, null, { expected: id }).catch(() => {})
-    }
-  })()
+    },
+  )
 
   return { id, chatId, chunks: forCaller, done }
 }

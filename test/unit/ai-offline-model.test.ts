@@ -54,10 +54,10 @@ describe('offline model: text', () => {
     expect(c.text).not.toBe(a.text)
   })
 
-  it('writes about four times as much when asked for a long answer', async () => {
+  it('writes more than twice as much when asked for a long answer', async () => {
     const short = await run('Tell me about streams')
     const long = await run('Tell me a long story about streams')
-    expect(long.text.length).toBeGreaterThan(short.text.length * 3)
+    expect(long.text.length).toBeGreaterThan(short.text.length * 2)
   })
 })
 

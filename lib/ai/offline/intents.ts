@@ -73,7 +73,7 @@ export function detectIntents(text: string): Intent[] {
   return found.sort((a, b) => a.at - b.at)
 }
 
-/** Asked for a long answer (the offline model then writes about four times as much). */
+/** Asked for a long answer (the offline model then writes 12 sentences instead of 5). */
 export function wantsLongAnswer(text: string): boolean {
   return /\b(?:long|story|essay|in\s+detail|detailed|explain|everything)\b/i.test(text)
 }

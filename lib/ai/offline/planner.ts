@@ -115,10 +115,10 @@ export function plan(prompt: LanguageModelV4Prompt, availableTools: ReadonlySet<
   }
 
   const long = wantsLongAnswer(question)
-  const count = long ? 20 : 5
+  const count = long ? 12 : 5
   const opening = pick(OPENINGS, 1, rand)[0]!
   const body = pick(SENTENCES, count, rand)
-  const paragraphs = long ? [body.slice(0, 7), body.slice(7, 14), body.slice(14)].map((p) => p.join(' ')) : [body.join(' ')]
+  const paragraphs = long ? [body.slice(0, 4), body.slice(4, 8), body.slice(8)].map((p) => p.join(' ')) : [body.join(' ')]
   const text = `${opening} ${paragraphs.join('\n\n')}`
   return {
     reasoning: `The user wrote ${quote(question || '(nothing)')}. No tool is needed; I will answer from what I know about streaming${long ? ', at length as asked' : ''}.`,
