@@ -166,3 +166,13 @@ test('a model error is shown in the conversation with a retry, and the partial t
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
 })
+
+test('without a key the proxy page says so, and the proxy answers 503 in the error shape', async ({ page, request }) => {
+  await page.goto('/proxy')
+  await expect(page.getByTestId('proxy-unconfigured')).toBeVisible()
+  const res = await request.post('/api/proxy/openai', { data: { model: 'm', stream: true, messages: [{ role: 'user', content: 'hi' }] } })
+  expect(res.status()).toBe(503)
+  expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unavailable:proxy')
+  await page.getByTestId('proxy-send').click()
+  await expect(page.getByTestId('proxy-status')).toHaveText('HTTP 503')
+})

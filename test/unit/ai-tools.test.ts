@@ -90,3 +90,16 @@ describe('time zones', () => {
     expect(currentTime('UTC', winter).utcOffset).toBe('+00:00')
   })
 })
+
+describe('chat tools honour the abort signal', () => {
+  it('a stopped generation does not run a tool', async () => {
+    const { chatTools } = await import('@/lib/ai/tools')
+    const tools = chatTools()
+    const abort = new AbortController()
+    abort.abort(new DOMException('stopped', 'AbortError'))
+    const options = { toolCallId: 'c', messages: [], abortSignal: abort.signal, context: undefined }
+    await expect(tools.calculate.execute!({ expression: '1+1' }, options as never)).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(tools.currentTime.execute!({ timeZone: 'UTC' }, options as never)).rejects.toMatchObject({ name: 'AbortError' })
+    await expect(tools.searchData.execute!({ query: 'x' }, options as never)).rejects.toMatchObject({ name: 'AbortError' })
+  })
+})
