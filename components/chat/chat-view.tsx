@@ -1,7 +1,9 @@
 'use client'
 
 import { useState } from 'react'
+import { Inspector } from '@/components/inspector'
 import { MessageParts } from '@/components/chat/message-parts'
+import { useStreamInspector } from '@/components/use-stream-inspector'
 import { useSluiceChat } from '@/components/chat/use-sluice-chat'
 import { parseErrorText, type ChatMessage } from '@/lib/chat/messages'
 
@@ -35,7 +37,9 @@ function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: 
 export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration }: ChatViewProps) {
   const [moderation, setModeration] = useState(initialModeration)
   const [input, setInput] = useState('')
-  const chat = useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation })
+  const { state: inspected, begin, chunk, end, reset } = useStreamInspector()
+  const [observer] = useState(() => ({ begin, chunk, end, reset }))
+  const chat = useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation, observer })
   const last = chat.messages.at(-1)
   const lastFailed = last?.role === 'assistant' && last.metadata?.error !== undefined
   const requestError = chat.status === 'error' && chat.error && !lastFailed ? parseErrorText(chat.error.message) : undefined
@@ -104,6 +108,7 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
           </button>
         )}
       </form>
+      <Inspector state={inspected} />
     </section>
   )
 }

@@ -13,6 +13,51 @@ export interface SluiceChatOptions {
   /** The generation the server saw running when it rendered the page: replayed even if it ends meanwhile. */
   runningGeneration?: string | null
   moderation: boolean
+  /** Told about every response body this chat reads (answers and reattaches), for the inspector. Read once: keep its functions stable. */
+  observer?: StreamObserver
+}
+
+/** What the stream inspector needs to know about a response body. */
+export interface StreamObserver {
+  begin(): void
+  /** Nothing to show (a reattach found no running answer). */
+  reset(): void
+  chunk(bytes: number): void
+  end(phase: 'done' | 'stopped' | 'error', error?: string): void
+}
+
+/** A fetch that reports the body's chunks to `watch` as the chat reads them. */
+function observedFetch(watch: StreamObserver | undefined): typeof fetch {
+  return async (input, init) => {
+    watch?.begin()
+    let response: Response
+    try {
+      response = await fetch(input, init)
+    } catch (error) {
+      watch?.end(init?.signal?.aborted ? 'stopped' : 'error', String(error))
+      throw error
+    }
+    if (!watch) return response
+    if (response.status === 204) {
+      watch.reset()
+      return response
+    }
+    if (!response.ok || !response.body) {
+      watch.end('error', `HTTP ${response.status}`)
+      return response
+    }
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          watch.chunk(chunk.byteLength)
+          controller.enqueue(chunk)
+        },
+        flush: () => watch.end('done'),
+      }),
+    )
+    init?.signal?.addEventListener('abort', () => watch.end('stopped'), { once: true })
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+  }
 }
 
 /**
@@ -21,13 +66,14 @@ export interface SluiceChatOptions {
  * (`POST /api/chat/:id/stop`), because the generation belongs to the server, not to this
  * connection: aborting the fetch alone would only disconnect this tab.
  */
-export function useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation }: SluiceChatOptions) {
+export function useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation, observer }: SluiceChatOptions) {
   const [transport] = useState(() => {
     // The first reattach asks for the generation seen at render time; later ones (after a
     // network drop) for whatever is running then.
     let pending = runningGeneration ?? undefined
     return new DefaultChatTransport<ChatMessage>({
         api: '/api/chat',
+        fetch: observedFetch(observer),
         prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
           body: {
             id: chatId,

@@ -26,6 +26,42 @@ export function settle(message: ChatMessage): ChatMessage {
   return { ...message, parts }
 }
 
+/**
+ * Appends text to a durable stream with group commit: the first write goes out at once, and
+ * whatever arrives while an append is in flight is joined into the next one. A fast model
+ * (hundreds of tokens a second) then costs a few appends, not one per token, and a follower
+ * still sees every byte in order.
+ */
+export function coalescingWriter(writer: Pick<StreamWriter, 'write'>) {
+  let pending = ''
+  let flushing: Promise<void> | undefined
+  let failure: unknown
+  const flush = async () => {
+    try {
+      while (pending && failure === undefined) {
+        const data = pending
+        pending = ''
+        await writer.write(data)
+      }
+    } catch (error) {
+      failure = error
+    } finally {
+      flushing = undefined
+    }
+  }
+  return {
+    write(text: string): void {
+      pending += text
+      flushing ??= flush()
+    },
+    /** Resolves once everything written so far is appended; rejects with the first append error. */
+    async drain(): Promise<void> {
+      while (flushing) await flushing
+      if (failure !== undefined) throw failure
+    },
+  }
+}
+
 export interface RecordingContext {
   chatId: string
   generationId: string
@@ -47,19 +83,21 @@ export interface RecordingContext {
  */
 export async function recordGeneration(chunks: ReadableStream<UIMessageChunk<ChatMetadata>>, ctx: RecordingContext): Promise<void> {
   let answer: ChatMessage | undefined
+  const out = coalescingWriter(ctx.durable)
   try {
     const written = chunks.pipeThrough(
       new TransformStream<UIMessageChunk<ChatMetadata>, UIMessageChunk<ChatMetadata>>({
-        async transform(chunk, controller) {
-          await ctx.durable.write(sseFrame(chunk))
+        transform(chunk, controller) {
+          out.write(sseFrame(chunk))
           controller.enqueue(chunk)
         },
-        async flush() {
-          await ctx.durable.write(SSE_DONE)
+        flush() {
+          out.write(SSE_DONE)
         },
       }),
     )
     for await (const message of readUIMessageStream<ChatMessage>({ stream: written })) answer = message
+    await out.drain()
   } catch (error) {
     console.error('[sluice] chat generation could not be recorded', error)
   } finally {

@@ -123,3 +123,47 @@ describe('LocalStopSignals', () => {
     expect(await signals.stop('unknown')).toBe(false)
   })
 })
+
+describe('coalescingWriter', () => {
+  it('writes the first piece at once and joins what arrives meanwhile, in order', async () => {
+    const { coalescingWriter } = await import('@/lib/chat/recorder')
+    const { deferred } = await import('@/lib/async')
+    const appends: string[] = []
+    const gates: Array<ReturnType<typeof deferred<void>>> = []
+    const writer = coalescingWriter({
+      write: async (data: unknown) => {
+        appends.push(String(data))
+        const gate = deferred<void>()
+        gates.push(gate)
+        await gate.promise
+      },
+    })
+    writer.write('a')
+    writer.write('b')
+    writer.write('c')
+    expect(appends).toEqual(['a'])
+    gates[0]!.resolve()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(appends).toEqual(['a', 'bc'])
+    writer.write('d')
+    gates[1]!.resolve()
+    await new Promise((r) => setTimeout(r, 0))
+    gates[2]!.resolve()
+    await writer.drain()
+    expect(appends).toEqual(['a', 'bc', 'd'])
+  })
+
+  it('reports the first failed append on drain and stops appending', async () => {
+    const { coalescingWriter } = await import('@/lib/chat/recorder')
+    let calls = 0
+    const writer = coalescingWriter({
+      write: async () => {
+        if (calls++ === 0) throw new Error('disk full')
+      },
+    })
+    writer.write('a')
+    writer.write('b')
+    await expect(writer.drain()).rejects.toThrow('disk full')
+    expect(calls).toBe(1)
+  })
+})
