@@ -5,8 +5,10 @@
  *
  *   npm run build && npm run bench:chat            # N=200 by default; BENCH_N=50 for a quick run
  *
- * - offline: the built-in model with 0 ms per token, so its own TTFT is a timer tick; what the
- *   client measures through `POST /api/chat` is Sluice's cost (an upper bound of it).
+ * - offline: the built-in model at 1 ms per token, so its own TTFT is a 4 ms timer (first token
+ *   after 4 × the token delay); Sluice's cost is what the client measures minus those 4 ms.
+ *   (At 0 ms per token a whole answer is produced in one turn of the event loop and arrives in
+ *   one piece, which measures the answer's length, not the time to first token.)
  * - local OpenAI-compatible server: the same request sent straight to the server (its own TTFT)
  *   and through Sluice's chat (`@ai-sdk/openai` + Sluice) and proxy; the difference is Sluice's.
  * - resume: a generation at the default pace; after a few tokens a second client asks
@@ -17,6 +19,9 @@ import { startOpenAiServer } from '../test/support/openai-server.ts'
 import { startServer } from '../test/support/server.ts'
 
 const N = Number(process.env.BENCH_N ?? 200)
+const OFFLINE_TOKEN_MS = 1
+/** The offline model's own time to first token: its first token comes after 4 × the token delay. */
+const OFFLINE_OWN_TTFT_MS = 4 * OFFLINE_TOKEN_MS
 const WARMUP = 20
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
@@ -69,65 +74,87 @@ function chatRequest(base, text) {
   }
 }
 
-async function measure(label, once) {
-  for (let i = 0; i < WARMUP; i++) await once()
-  const samples = []
-  for (let i = 0; i < N; i++) samples.push(await once())
+function report(label, samples) {
   const s = stats(samples)
   console.log(`  ${label.padEnd(44)} p50 ${fmt(s.p50).padStart(10)}   p99 ${fmt(s.p99).padStart(10)}   (n=${s.n})`)
   return s
 }
 
+/**
+ * Runs the scenarios interleaved — one request of each per round — so that load from other
+ * processes on the machine falls on all of them alike and their differences stay meaningful.
+ */
+async function measure(scenarios) {
+  for (let i = 0; i < WARMUP; i++) for (const [, once] of scenarios) await once()
+  const samples = scenarios.map(() => [])
+  for (let i = 0; i < N; i++) for (const [k, [, once]] of scenarios.entries()) samples[k].push(await once())
+  return scenarios.map(([label], k) => report(label, samples[k]))
+}
+
 async function main() {
   const upstream = await startOpenAiServer()
-  const offline = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: '0' } })
+  const offline = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: String(OFFLINE_TOKEN_MS) } })
   const paced = await startServer({})
   const viaOpenAi = await startServer({
     env: { OPENAI_API_KEY: upstream.apiKey, OPENAI_BASE_URL: `${upstream.url}/v1`, SLUICE_MODEL: 'bench-model', SLUICE_MODEL_MAX_RETRIES: '0' },
   })
   try {
-    console.log(`Sluice chat benchmark — node ${process.version}, N=${N} after ${WARMUP} warm-up requests each\n`)
+    console.log(`Sluice chat benchmark — node ${process.version}, N=${N} rounds after ${WARMUP} warm-up rounds, scenarios interleaved\n`)
+    console.log('Time to first token (first text or reasoning delta), client-side')
 
-    console.log('HTTP floor (GET /api/health round trip, no streaming)')
-    await measure('next start, route handler', async () => {
-      const t0 = performance.now()
-      await (await fetch(`${offline.baseUrl}/api/health`)).text()
-      return performance.now() - t0
-    })
-
-    console.log('\nOffline model (0 ms/token: its own TTFT is one timer tick)')
-    const off = await measure('POST /api/chat → first token', async () => {
-      const r = chatRequest(offline.baseUrl, 'hello')
-      const t0 = performance.now()
-      return firstEvent(await fetch(r.url, r.init), t0, uiToken)
-    })
-
-    console.log('\nLocal OpenAI-compatible server (127.0.0.1)')
     const body = JSON.stringify({ model: 'bench-model', stream: true, messages: [{ role: 'user', content: 'Say hello' }] })
-    const direct = await measure('model itself: POST /v1/chat/completions', async () => {
-      const t0 = performance.now()
-      const res = await fetch(`${upstream.url}/v1/chat/completions`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${upstream.apiKey}` },
-        body,
-      })
-      return firstEvent(res, t0, openAiToken)
-    })
-    const chat = await measure('through Sluice chat (@ai-sdk/openai)', async () => {
-      const r = chatRequest(viaOpenAi.baseUrl, 'Say hello')
-      const t0 = performance.now()
-      return firstEvent(await fetch(r.url, r.init), t0, uiToken)
-    })
-    const proxy = await measure('through Sluice proxy (/api/proxy/openai)', async () => {
-      const t0 = performance.now()
-      const res = await fetch(`${viaOpenAi.baseUrl}/api/proxy/openai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
-      return firstEvent(res, t0, openAiToken)
-    })
+    const [floor, off, direct, chat, proxy] = await measure([
+      [
+        'HTTP floor: GET /api/health (no streaming)',
+        async () => {
+          const t0 = performance.now()
+          await (await fetch(`${offline.baseUrl}/api/health`)).text()
+          return performance.now() - t0
+        },
+      ],
+      [
+        `offline model (${OFFLINE_TOKEN_MS} ms/token): POST /api/chat`,
+        async () => {
+          const r = chatRequest(offline.baseUrl, 'hello')
+          const t0 = performance.now()
+          return firstEvent(await fetch(r.url, r.init), t0, uiToken)
+        },
+      ],
+      [
+        'local server itself: /v1/chat/completions',
+        async () => {
+          const t0 = performance.now()
+          const res = await fetch(`${upstream.url}/v1/chat/completions`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${upstream.apiKey}` },
+            body,
+          })
+          return firstEvent(res, t0, openAiToken)
+        },
+      ],
+      [
+        'local server via Sluice chat (@ai-sdk/openai)',
+        async () => {
+          const r = chatRequest(viaOpenAi.baseUrl, 'Say hello')
+          const t0 = performance.now()
+          return firstEvent(await fetch(r.url, r.init), t0, uiToken)
+        },
+      ],
+      [
+        'local server via Sluice proxy',
+        async () => {
+          const t0 = performance.now()
+          const res = await fetch(`${viaOpenAi.baseUrl}/api/proxy/openai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          return firstEvent(res, t0, openAiToken)
+        },
+      ],
+    ])
 
-    console.log('\nTTFT added by Sluice (through Sluice − model itself)')
-    console.log(`  offline chat           p50 ${fmt(off.p50)}   p99 ${fmt(off.p99)}   (upper bound: includes the model's tick)`)
+    console.log('\nTTFT added by Sluice (through Sluice − model itself; p99 of the difference of the two distributions)')
+    console.log(`  offline chat           p50 ${fmt(off.p50 - OFFLINE_OWN_TTFT_MS)}   p99 ${fmt(off.p99 - OFFLINE_OWN_TTFT_MS)}   (model's own TTFT: ${OFFLINE_OWN_TTFT_MS} ms timer)`)
     console.log(`  local server, chat     p50 ${fmt(chat.p50 - direct.p50)}   p99 ${fmt(chat.p99 - direct.p99)}`)
     console.log(`  local server, proxy    p50 ${fmt(proxy.p50 - direct.p50)}   p99 ${fmt(proxy.p99 - direct.p99)}`)
+    console.log(`  (for scale: an HTTP round trip to Next itself, p50 ${fmt(floor.p50)})`)
 
     await resumeBench(paced.baseUrl)
   } finally {
@@ -160,8 +187,7 @@ async function resumeBench(base) {
     await reader.cancel()
     await fetch(`${base}/api/chat/${r.id}/stop`, { method: 'POST' })
   }
-  const s = stats(samples)
-  console.log(`  ${'GET /api/chat/:id/stream → first token'.padEnd(44)} p50 ${fmt(s.p50).padStart(10)}   p99 ${fmt(s.p99).padStart(10)}   (n=${s.n})`)
+  report('GET /api/chat/:id/stream → first token', samples)
 }
 
 await main()

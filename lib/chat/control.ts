@@ -12,9 +12,8 @@ import { streams } from '@/lib/durable/service'
 export async function stopGeneration(chatId: string): Promise<{ stopped: boolean; generationId: string | null }> {
   const chat = await chatStore().get(chatId)
   if (!chat) throw new AppError('not_found:chat', `No chat ${chatId}`)
-  const generationId = chat.activeStreamId
-  const stopped = generationId ? await stopSignals().stop(generationId) : false
-  return { stopped, generationId }
+  const stopped = await stopSignals().stop(chatId)
+  return { stopped, generationId: stopped ? chat.activeStreamId : null }
 }
 
 /** The chat, or `not_found:chat`. */
@@ -26,8 +25,8 @@ export async function getChat(chatId: string) {
 
 /** Deletes a chat that is not answering. */
 export async function deleteChat(chatId: string): Promise<void> {
-  const chat = await getChat(chatId)
-  if (chat.activeStreamId && (await stopSignals().isRunning(chat.activeStreamId))) {
+  await getChat(chatId) // 404 for an unknown chat
+  if (await stopSignals().isRunning(chatId)) {
     throw new AppError('conflict:generation', 'This chat is still answering: stop it first')
   }
   await chatStore().delete(chatId)
@@ -49,7 +48,8 @@ export async function resumeGeneration(chatId: string, signal: AbortSignal, gene
     const info = await streams.get(generationId).catch(() => undefined)
     if (info?.metadata.chatId !== chatId) throw new AppError('not_found:generation', `No generation ${generationId} in chat ${chatId}`)
   }
-  const writerAlive = () => stopSignals().isRunning(id)
+  // The writer is alive while the chat's generation runs and is this one.
+  const writerAlive = async () => (await stopSignals().isRunning(chatId)) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
     const follow = followStream(id, { signal, writerAlive })
     // Look at the first chunk before answering, so a stream that is already gone is a 204.

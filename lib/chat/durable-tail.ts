@@ -9,9 +9,9 @@ const RECHECK_MS = 10_000
  * reloaded page (or a second tab) needs to rebuild an answer that is still being written.
  *
  * Built on the durable store's own interface (`read` + `waitForChange`: one append wakes every
- * follower at once, no polling). `writerAlive` is asked whenever the stream is caught up but
- * open; when it answers `false` (the generation died with its process) the follower ends
- * instead of waiting forever for a close that will never come.
+ * follower at once, no polling). `writerAlive` is asked when the stream is caught up but open
+ * and nothing has been appended for a while (or yet); when it answers `false` (the generation
+ * died with its process) the follower ends instead of waiting forever for a close.
  */
 export async function* followStream(
   id: string,
@@ -23,6 +23,8 @@ export async function* followStream(
   const incarnation = found.meta.incarnation
   let meta = found.meta
   let position = 0
+  // A change proves the writer alive; it is asked only at the start and after a quiet period.
+  let writerProvenAlive = false
   for (;;) {
     if (position < meta.tail) {
       for await (const chunk of store.read(meta, position, meta.tail, options.signal)) {
@@ -31,7 +33,7 @@ export async function* followStream(
       }
     }
     if (meta.closed && position === meta.tail) return
-    if (!(await options.writerAlive())) {
+    if (!writerProvenAlive && !(await options.writerAlive())) {
       // The writer may have closed the stream just before it unregistered: look once more.
       const last = await store.lookup(id)
       if (last.state !== 'live' || last.meta.incarnation !== incarnation || last.meta.tail === position) return
@@ -40,6 +42,7 @@ export async function* followStream(
     }
     const outcome = await store.waitForChange(id, position, { signal: options.signal, timeoutMs: RECHECK_MS })
     if (outcome === 'aborted') return
+    writerProvenAlive = outcome === 'changed'
     const next = await store.lookup(id)
     if (next.state !== 'live' || next.meta.incarnation !== incarnation) return
     meta = next.meta

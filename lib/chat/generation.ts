@@ -11,7 +11,7 @@ import { chatStore } from '@/lib/chat/sqlite-store'
 import { stopSignals } from '@/lib/chat/stop-signals'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
-import { streams } from '@/lib/durable/service'
+import { streams, type StreamWriter } from '@/lib/durable/service'
 import { AppError } from '@/lib/errors'
 
 const INSTRUCTIONS = `You are the assistant inside Sluice, an app that demonstrates streaming in web backends.
@@ -25,7 +25,7 @@ const GENERATION_TTL_SECONDS = 86_400
 
 /** A generation that has started: its UI message chunks for the caller, and its end. */
 export interface Generation {
-  /** The id of its durable stream, which is also the id Stop uses. */
+  /** The id of its durable stream (`chat/<token>`). */
   id: string
   chatId: string
   /** The answer as UI message chunks, as they are produced. */
@@ -37,45 +37,51 @@ export interface Generation {
 /**
  * Starts answering a chat: stores the user's message, then runs the model with the tools,
  * step by step, independently of the request that asked (a reload or a closed tab does not
- * stop it; {@link stopSignals} does). Every chunk is written to a durable stream as it is
+ * stop it; {@link stopSignals}, keyed by the chat id, does). Every chunk is written to a durable stream as it is
  * produced; when the answer ends — finished, stopped or failed — the conversation is stored
  * with the answer as far as it got, and an audit record is written.
  */
 export async function startGeneration(chatId: string, request: ChatTurnRequest & { moderation?: boolean }): Promise<Generation> {
   const store = chatStore()
   const chat = await store.get(chatId)
-  if (chat?.activeStreamId && (await stopSignals().isRunning(chat.activeStreamId))) {
-    throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
-  }
   const messages = nextMessages((chat?.messages ?? []) as ChatMessage[], request)
   const moderation = request.moderation ?? chat?.moderation ?? false
-  await store.save(chatId, { messages, moderation })
+  // Registering is the "one answer at a time" check: atomic, and it gives Stop its handle.
+  const stop = stopSignals().register(chatId)
+  if (!stop) throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
 
   const { model, info } = chatModel()
-  const durable = await streams.create(GENERATION_NAMESPACE, {
-    contentType: 'text/event-stream',
-    metadata: { chatId, model: info.label },
-    ttl: GENERATION_TTL_SECONDS,
-  })
-  const id = durable.id
-  await store.setActiveStream(chatId, id)
-  const stop = stopSignals().register(id)
-  const release = openStream('generation')
   const startedAt = Date.now()
   const c = config()
   const filtered: FilteredSentence[] = []
   const judge = info.provider === 'openai' ? modelJudge(model) : ruleJudge
-
-  const result = streamText({
-    model,
-    instructions: INSTRUCTIONS,
-    messages: await convertToModelMessages(messages),
-    tools: chatTools({ chatId }),
-    stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
-    maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
-    abortSignal: stop.signal,
-    experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
-  })
+  let durable: StreamWriter
+  let result: ReturnType<typeof streamText<ChatTools>>
+  try {
+    // The model call starts here; storing the message and creating the durable stream happen
+    // while it works on its first token, so they add nothing to the time to first token.
+    result = streamText({
+      model,
+      instructions: INSTRUCTIONS,
+      messages: await convertToModelMessages(messages),
+      tools: chatTools({ chatId }),
+      stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
+      maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
+      abortSignal: stop.signal,
+      experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
+    })
+    ;[durable] = await Promise.all([
+      streams.create(GENERATION_NAMESPACE, { contentType: 'text/event-stream', metadata: { chatId, model: info.label }, ttl: GENERATION_TTL_SECONDS }),
+      store.save(chatId, { messages, moderation }),
+    ])
+    await store.setActiveStream(chatId, durable.id)
+  } catch (error) {
+    await stopSignals().stop(chatId, 'The generation could not be set up')
+    stop.release()
+    throw error
+  }
+  const id = durable.id
+  const release = openStream('generation')
 
   const chunks = finalizeUIStream(
     toUIMessageStream<ChatTools, ChatMessage>({

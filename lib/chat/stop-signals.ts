@@ -10,7 +10,8 @@ export interface StopRegistration {
 }
 
 /**
- * How any route asks a running generation to stop, by the generation's id.
+ * How any route asks a running generation to stop, by its key (Sluice uses the chat id: a chat
+ * runs one generation at a time, and registering is how that is enforced).
  *
  * The generation does not belong to the request that started it (a reload must not stop it),
  * so "Stop" cannot be the request's abort signal: it goes through this registry instead. The
@@ -18,7 +19,8 @@ export interface StopRegistration {
  * the same interface so a stop reaches the instance that runs the generation.
  */
 export interface StopSignals {
-  register(id: string): StopRegistration
+  /** Registers a running generation; `undefined` when one is already registered under `id` (atomic check-and-set). */
+  register(id: string): StopRegistration | undefined
   /** Stops the generation `id`; resolves `true` if one was running and is now told to stop. */
   stop(id: string, reason?: string): Promise<boolean>
   /** Whether a generation `id` is registered (running). */
@@ -29,8 +31,8 @@ export interface StopSignals {
 export class LocalStopSignals implements StopSignals {
   private readonly running = new Map<string, AbortController>()
 
-  register(id: string): StopRegistration {
-    if (this.running.has(id)) throw new Error(`A generation with id ${id} is already registered`)
+  register(id: string): StopRegistration | undefined {
+    if (this.running.has(id)) return undefined
     const controller = new AbortController()
     this.running.set(id, controller)
     return {

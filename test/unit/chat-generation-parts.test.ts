@@ -111,8 +111,8 @@ describe('settle', () => {
 describe('LocalStopSignals', () => {
   it('aborts a registered generation once, and forgets it on release', async () => {
     const signals = new LocalStopSignals()
-    const reg = signals.register('g1')
-    expect(() => signals.register('g1')).toThrow(/already registered/)
+    const reg = signals.register('g1')!
+    expect(signals.register('g1')).toBeUndefined()
     expect(await signals.isRunning('g1')).toBe(true)
     expect(await signals.stop('g1')).toBe(true)
     expect(reg.signal.aborted).toBe(true)
@@ -120,6 +120,7 @@ describe('LocalStopSignals', () => {
     expect(await signals.stop('g1')).toBe(false)
     reg.release()
     expect(await signals.isRunning('g1')).toBe(false)
+    expect(signals.register('g1')).toBeDefined()
     expect(await signals.stop('unknown')).toBe(false)
   })
 })
