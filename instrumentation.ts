@@ -3,4 +3,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
   const { warnIfWritesAreOpen } = await import('@/lib/durable/auth')
   warnIfWritesAreOpen()
+  // Open the durable stream store now: crash recovery, unfinished compression and the expiry
+  // sweeper start with the server, and a data directory that cannot be used fails it at once.
+  const { streamStore } = await import('@/lib/durable/instance')
+  await streamStore()
 }

@@ -1,7 +1,7 @@
 /** Formatting shared by the demo pages. */
 
 export function formatBytes(n: number): string {
-  if (n < 1024) return `${n} B`
+  if (n < 1024) return `${Math.round(n)} B`
   if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
   if (n < 1024 * 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`
   return `${(n / 1024 / 1024 / 1024).toFixed(2)} GB`

@@ -26,6 +26,12 @@ export const demos: readonly Demo[] = [
     source: 'docs 000, 004',
   },
   {
+    href: '/streams',
+    title: 'Durable streams',
+    summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
+    source: 'doc 002',
+  },
+  {
     href: '/chat',
     title: 'AI chat',
     summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',

@@ -14,18 +14,28 @@ export interface WordsOptions {
   count: number
   /** Pause after each token, in ms. */
   delayMs: number
+  /**
+   * Follow each token with `@<ms>\n`, the moment it was produced in epoch milliseconds on the
+   * process's monotonic clock (`performance.timeOrigin + performance.now()`). For measuring
+   * delivery delay from the same machine (`bench/foundation.mjs`); off by default.
+   */
+  stamp?: boolean
   signal?: AbortSignal
 }
+
+/** `<token>@<production time in ms, 3 decimals>\n`: what a stamped token looks like on the wire. */
+const stamped = (token: string) => `${token}@${(performance.timeOrigin + performance.now()).toFixed(3)}\n`
 
 /**
  * Yields `count` tokens with a pause after each. While it runs it counts as one open `words`
  * stream; the count drops in `finally`, whether the stream ended, failed or was cancelled.
  */
-export async function* words({ count, delayMs, signal }: WordsOptions): AsyncGenerator<string> {
+export async function* words({ count, delayMs, stamp = false, signal }: WordsOptions): AsyncGenerator<string> {
   const close = openStream('words')
   try {
     for (let i = 0; i < count; i++) {
-      yield TOKENS[i % TOKENS.length]!
+      const token = TOKENS[i % TOKENS.length]!
+      yield stamp ? stamped(token) : token
       if (i < count - 1) await sleep(delayMs, signal)
     }
   } finally {

@@ -48,7 +48,7 @@ async function rangeResponse(req: StreamRequest, meta: StreamMeta, from: number,
   if (closedAtEnd) headers.set(H.closed, 'true')
   if (cursor !== undefined) headers.set(H.cursor, cursor)
   if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers })
-  return new Response(iterableToStream(rangeBytes(store, meta, from, end), { signal: request.signal }), { status: 200, headers })
+  return new Response(iterableToStream(rangeBytes(store, meta, from, end), { signal: request.signal, highWaterMark: 4 }), { status: 200, headers })
 }
 
 

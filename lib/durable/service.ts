@@ -3,7 +3,7 @@ import { streamStore } from '@/lib/durable/instance'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { rangeBytes, STREAM_ROUTE } from '@/lib/durable/protocol-common'
 import { isJsonType } from '@/lib/durable/protocol-headers'
-import { expiryForTtl, pagingSchema, parseCreateOptions, parseNamespace, type CreateOptionsInput } from '@/lib/durable/service-options'
+import { expiryForTtl, metadataSchema, pagingSchema, parseCreateOptions, parseNamespace, type CreateOptionsInput } from '@/lib/durable/service-options'
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
@@ -167,7 +167,8 @@ export const streams = {
   /** Streams, newest first: `limit` 1–1000 (default 100), filtered by namespace and exact metadata. */
   async list(query: { namespace?: string; metadata?: Record<string, string>; limit?: number; offset?: number } = {}) {
     const paging = parseWith(pagingSchema, { limit: query.limit, offset: query.offset }, 'query')
-    const result = await (await streamStore()).list({ namespace: query.namespace, metadata: query.metadata, ...paging })
+    const metadata = parseWith(metadataSchema, query.metadata ?? {}, 'query')
+    const result = await (await streamStore()).list({ namespace: query.namespace, metadata, ...paging })
     return { total: result.total, streams: result.streams.map(toInfo) }
   },
 

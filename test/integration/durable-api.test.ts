@@ -120,7 +120,8 @@ describe('gzip at rest', () => {
     const created = await (await postJson('/api/streams', { namespace: 'gz', contentType: 'text/csv', compress: true })).json()
     const rows = 'id,name,email\n'.repeat(4_000)
     await fetch(created.url, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Stream-Closed': 'true', ...auth }, body: rows })
-    await vi.waitFor(async () => expect((await (await api(`/api/streams/${created.id}`)).json()).compressedAtRest).toBe(true))
+    // Compression runs in the background after the close.
+    await vi.waitFor(async () => expect((await (await api(`/api/streams/${created.id}`)).json()).compressedAtRest).toBe(true), { timeout: 15_000 })
 
     // Next.js route handlers cannot send Content-Encoding, so reads are decompressed on the server.
     for (const acceptEncoding of ['gzip', 'identity']) {

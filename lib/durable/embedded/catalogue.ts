@@ -174,7 +174,7 @@ export class Catalogue {
     })
     const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM streams WHERE ${where}`).get(params) as { n: number }).n
     const rows = this.db
-      .prepare(`SELECT * FROM streams WHERE ${where} ORDER BY created_at DESC, path LIMIT $limit OFFSET $offset`)
+      .prepare(`SELECT * FROM streams WHERE ${where} ORDER BY created_at DESC, rowid DESC LIMIT $limit OFFSET $offset`)
       .all({ ...params, limit: query.limit, offset: query.offset }) as unknown as StreamRow[]
     return { total, rows }
   }

@@ -5,6 +5,7 @@ import { planAppend } from '@/lib/durable/append-rules'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
 import { isExpired, openCatalogue, rowToMeta, transaction, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles } from '@/lib/durable/embedded/files'
+import { RecentBytes } from '@/lib/durable/embedded/recent'
 import { ChangeNotifier } from '@/lib/durable/notifier'
 import {
   namespaceOf,
@@ -44,6 +45,7 @@ export interface EmbeddedStoreOptions {
 export class EmbeddedStore implements StreamStore {
   private readonly catalogue: Catalogue
   private readonly files: DataFiles
+  private readonly recent = new RecentBytes()
   private readonly notifier: ChangeNotifier
   private readonly now: () => number
   private readonly background = new Set<Promise<void>>()
@@ -92,7 +94,10 @@ export class EmbeddedStore implements StreamStore {
   /** Removes a row (soft or hard) in its own transaction, then its files; wakes its readers. */
   private removeRow(row: StreamRow): 'deleted' | 'soft-deleted' {
     const { outcome, freed, paths } = transaction(this.catalogue.db, () => this.catalogue.remove(row))
-    for (const incarnation of freed) this.inBackground(this.files.remove(incarnation))
+    for (const incarnation of freed) {
+      this.recent.forget(incarnation)
+      this.inBackground(this.files.remove(incarnation))
+    }
     for (const p of paths) this.notifier.notify(p)
     return outcome
   }
@@ -193,6 +198,7 @@ export class EmbeddedStore implements StreamStore {
     })
     const { outcome, written } = result
     if (written && outcome.kind === 'ok') {
+      this.recent.add(written.incarnation, written.tail, input.data)
       this.notifier.notify(streamPath)
       if (outcome.closed && written.compress === 1) this.compressLater(streamPath, written.incarnation, outcome.tail)
     }
@@ -200,7 +206,13 @@ export class EmbeddedStore implements StreamStore {
   }
 
   read(meta: StreamMeta, from: number, to: number, signal?: AbortSignal): AsyncIterable<Uint8Array> {
-    return this.files.read(meta.incarnation, meta.compressed, from, Math.min(to, meta.tail), signal)
+    const end = Math.min(to, meta.tail)
+    // Live readers mostly ask for what was just appended: answer from memory when it is there.
+    const cached = this.recent.slice(meta.incarnation, from, end)
+    if (cached) return (async function* () {
+      yield* cached
+    })()
+    return this.files.read(meta.incarnation, meta.compressed, from, end, signal)
   }
 
   readCompressed(meta: StreamMeta, signal?: AbortSignal): AsyncIterable<Uint8Array> | undefined {

@@ -14,7 +14,7 @@ import { createGunzip, createGzip } from 'node:zlib'
  * readers never look past the committed tail, so they never see them.
  */
 
-const READ_CHUNK = 256 * 1024
+const READ_CHUNK = 1024 * 1024
 const MAX_OPEN_FILES = 64
 
 function isMissing(error: unknown): boolean {

@@ -5,8 +5,11 @@ import { wordsQuery } from './schema'
 
 export const dynamic = 'force-dynamic'
 
-/** `GET /api/stream/words?count=40&delay=150` — tokens from an async generator, pulled as the client reads. */
+/**
+ * `GET /api/stream/words?count=40&delay=150` — tokens from an async generator, pulled as the client reads.
+ * `&stamp=1` follows each token with its production time (`@<epoch ms>\n`), for the benchmark.
+ */
 export const GET = route((request) => {
-  const { count, delay } = parseQuery(request, wordsQuery)
-  return iterableResponse((signal) => words({ count, delayMs: delay, signal }), { signal: request.signal })
+  const { count, delay, stamp } = parseQuery(request, wordsQuery)
+  return iterableResponse((signal) => words({ count, delayMs: delay, stamp, signal }), { signal: request.signal })
 })
