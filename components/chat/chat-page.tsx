@@ -4,6 +4,7 @@ import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
 import { chatModel } from '@/lib/ai/model'
+import { answerSoFar } from '@/lib/chat/answer-so-far'
 import type { ChatMessage } from '@/lib/chat/messages'
 import { chatStore } from '@/lib/chat/sqlite-store'
 import type { Chat } from '@/lib/chat/store'
@@ -14,6 +15,10 @@ const CURL = `curl -N {origin}/api/chat -H 'content-type: application/json' -d '
 export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
   const { chats } = await chatStore().list({ limit: 100 })
   const { info } = chatModel()
+  const messages = (chat?.messages ?? []) as ChatMessage[]
+  // Mid-answer, the page is rendered with the answer so far: it is on screen at first paint,
+  // and the reattached stream (a full replay) takes over the same message by its id.
+  const partial = chat?.activeStreamId ? await answerSoFar(chat.activeStreamId) : undefined
   return (
     <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
       <aside className="space-y-4">
@@ -37,7 +42,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
         <ChatView
           key={id}
           id={id}
-          initialMessages={(chat?.messages ?? []) as ChatMessage[]}
+          initialMessages={partial ? [...messages, partial] : messages}
           model={info.label}
           moderation={chat?.moderation ?? false}
           resume={chat !== undefined}

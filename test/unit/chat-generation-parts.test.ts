@@ -168,3 +168,13 @@ describe('coalescingWriter', () => {
     expect(calls).toBe(1)
   })
 })
+
+describe('parseFrames', () => {
+  it('reads complete SSE frames of UI chunks, skipping [DONE] and an unfinished frame', async () => {
+    const { parseFrames } = await import('@/lib/chat/answer-so-far')
+    const { sseFrame, SSE_DONE } = await import('@/lib/chat/recorder')
+    const chunks = [{ type: 'start', messageId: 'm' }, { type: 'text-delta', id: 't', delta: 'a\n\nb' }]
+    const text = chunks.map(sseFrame).join('') + SSE_DONE + 'data: {"type":"text-del'
+    expect(parseFrames(text)).toEqual(chunks)
+  })
+})
