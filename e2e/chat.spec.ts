@@ -47,6 +47,13 @@ test('a tool call renders its input, then its result, and the answer continues',
   await expect(tool.getByTestId('tool-output')).toContainText('"result": "84"')
   await expect(answer(page)).toContainText('12 * (3 + 4) = 84.')
   await expect(page.getByTestId('message-assistant').getByTestId('part-reasoning').first()).toContainText('calculate')
+  // The new chat joins the list of past chats, and reopening it shows its history.
+  const item = page.getByTestId('chat-list-item').filter({ hasText: 'What is 12 * (3 + 4)?' })
+  await expect(item).toHaveCount(1)
+  await page.goto('/chat')
+  await page.getByTestId('chat-list-item').filter({ hasText: 'What is 12 * (3 + 4)?' }).click()
+  await expect(answer(page)).toContainText('12 * (3 + 4) = 84.')
+  await expect(page.getByTestId('tool-call')).toHaveAttribute('data-state', 'output-available')
 })
 
 test('Stop ends the generation on the server and keeps the partial answer', async ({ page, request }) => {

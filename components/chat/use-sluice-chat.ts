@@ -3,6 +3,7 @@
 import { useChat } from '@ai-sdk/react'
 import { DefaultChatTransport } from 'ai'
 import { useCallback, useState } from 'react'
+import { CHATS_CHANGED } from '@/components/chat/chat-list'
 import type { ChatMessage } from '@/lib/chat/messages'
 
 export interface SluiceChatOptions {
@@ -90,7 +91,8 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
         },
       })
   })
-  const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport })
+  // A finished (or stopped, or failed) answer changed the stored chat: tell the chat list.
+  const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport, onFinish: () => window.dispatchEvent(new Event(CHATS_CHANGED)) })
   const [stopping, setStopping] = useState(false)
 
   const send = useCallback(
