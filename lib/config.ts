@@ -7,6 +7,8 @@ import { z } from 'zod'
  */
 const bytes = z.coerce.number().int().positive()
 const ms = z.coerce.number().int().nonnegative()
+/** An optional string where an empty value counts as unset (`OPENAI_API_KEY=` in a .env file). */
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional())
 
 const schema = z.object({
   SLUICE_DATA_DIR: z.string().min(1).default('./data'),
@@ -21,6 +23,14 @@ const schema = z.object({
   SLUICE_JOBS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
   /** The most rows `POST /api/jobs/export/table` will create (the seed script has no limit). */
   SLUICE_EXPORT_SEED_MAX_ROWS: z.coerce.number().int().positive().default(250_000),
+  // AI chat (docs/chat.md). With no key, the built-in offline model answers.
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' })),
+  SLUICE_MODEL: optional(z.string().min(1)),
+  SLUICE_OPENAI_API: optional(z.enum(['responses', 'chat'])),
+  SLUICE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  SLUICE_CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(20).default(5),
+  SLUICE_OFFLINE_TOKEN_MS: ms.max(5_000).default(30),
   // Durable streams (docs/durable-streams.md)
   SLUICE_STREAMS_TOKEN: z.string().min(1).optional(),
   SLUICE_STREAMS_DURABILITY: z.enum(['process', 'fsync']).default('process'),

@@ -43,4 +43,16 @@ export const demos: readonly Demo[] = [
     summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
     source: 'docs 001, 002, 003',
   },
+  {
+    href: '/chat',
+    title: 'AI chat',
+    summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',
+    source: 'docs 000, 002, 004',
+  },
+  {
+    href: '/proxy',
+    title: 'OpenAI proxy',
+    summary: 'An OpenAI-compatible stream forwarded byte for byte, with the upstream status and abort passed through.',
+    source: 'doc 004',
+  },
 ]
