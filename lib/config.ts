@@ -50,9 +50,29 @@ const schema = z.object({
    * that a browser test on localhost can watch a 50 MB upload in progress. Never set it in production.
    */
   SLUICE_UPLOAD_THROTTLE_BPS: z.coerce.number().int().nonnegative().default(0),
+  // Scale-out (docs/scale-out.md): the Redis store, chosen by REDIS_URL or SLUICE_STORE=redis.
+  REDIS_URL: z.preprocess(
+    (value) => (value === '' ? undefined : value),
+    z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  ),
+  SLUICE_STORE: z.enum(['embedded', 'redis']).optional(),
+  SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:'),
+}).superRefine((env, ctx) => {
+  if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
+  }
 })
 
-export type Config = Readonly<z.infer<typeof schema> & { dataDir: string; uploadDir: string }>
+type Env = z.infer<typeof schema>
+
+export type Config = Readonly<
+  Env & {
+    dataDir: string
+    uploadDir: string
+    /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
+    store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string }
+  }
+>
 
 function load(env: NodeJS.ProcessEnv): Config {
   const parsed = schema.safeParse(env)
@@ -63,7 +83,13 @@ function load(env: NodeJS.ProcessEnv): Config {
   const dataDir = path.resolve(parsed.data.SLUICE_DATA_DIR)
   // Runtime paths, not build inputs: tell Turbopack not to trace the project from them.
   const uploadDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.SLUICE_UPLOAD_DIR ?? path.join(dataDir, 'uploads'))
-  return Object.freeze({ ...parsed.data, dataDir, uploadDir })
+  const values = parsed.data
+  const url = values.REDIS_URL
+  const store =
+    url !== undefined && values.SLUICE_STORE !== 'embedded'
+      ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX }
+      : { kind: 'embedded' as const }
+  return Object.freeze({ ...values, dataDir, uploadDir, store })
 }
 
 let cached: Config | undefined
