@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system programs the tests need, from Debian's packages, when they are missing:
-# Chromium for Playwright (it cannot download its own browser here). Runs as root with apt;
+# Chromium for Playwright (it cannot download its own browser here), and on request curl and
+# redis-server (the Redis store's tests start their own server). Runs as root with apt;
 # otherwise it stops and says what to install.
 set -euo pipefail
 

@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 echo "== node $(node --version)"
-bash scripts/ensure-system-deps.sh curl
+bash scripts/ensure-system-deps.sh curl redis
 echo "== lint";        npm run --silent lint
 echo "== type-check";  npm run --silent typecheck
 echo "== unit";        npm run --silent test:unit

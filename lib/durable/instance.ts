@@ -2,24 +2,38 @@ import path from 'node:path'
 import { config } from '@/lib/config'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import { changeNotifier } from '@/lib/durable/notifier'
+import { withUnavailableErrors } from '@/lib/durable/redis/availability'
+import { RedisStore } from '@/lib/durable/redis/redis-store'
 import type { StreamStore } from '@/lib/durable/store'
 import { singleton } from '@/lib/singleton'
 
 /**
- * The process-wide stream store, opened on first use under `SLUICE_DATA_DIR/streams`, with the
- * sweeper that reclaims expired streams every `SLUICE_STREAMS_SWEEP_MS`.
+ * The process-wide stream store, opened on first use — in Redis when `REDIS_URL` is set (see
+ * docs/scale-out.md), else under `SLUICE_DATA_DIR/streams` — with the sweeper that reclaims
+ * expired streams every `SLUICE_STREAMS_SWEEP_MS`.
  */
 export function streamStore(): Promise<StreamStore> {
-  return singleton('durable.store', async () => {
-    const c = config()
-    const store = await EmbeddedStore.open({
-      dir: path.join(c.dataDir, 'streams'),
-      durability: c.SLUICE_STREAMS_DURABILITY,
-      notifier: changeNotifier(),
-    })
-    startSweeper(store, c.SLUICE_STREAMS_SWEEP_MS)
-    return store
+  // A failed opening (Redis unreachable) is not remembered: the next request tries again.
+  const opening = singleton('durable.store', () => ({ store: undefined as Promise<StreamStore> | undefined }))
+  opening.store ??= openStore().catch((error: unknown) => {
+    opening.store = undefined
+    throw error
   })
+  return opening.store
+}
+
+async function openStore(): Promise<StreamStore> {
+  const c = config()
+  const store =
+    c.store.kind === 'redis'
+      ? withUnavailableErrors(await RedisStore.connect({ url: c.store.url, prefix: c.store.prefix, notifier: changeNotifier() }))
+      : await EmbeddedStore.open({
+          dir: path.join(c.dataDir, 'streams'),
+          durability: c.SLUICE_STREAMS_DURABILITY,
+          notifier: changeNotifier(),
+        })
+  startSweeper(store, c.SLUICE_STREAMS_SWEEP_MS)
+  return store
 }
 
 function startSweeper(store: StreamStore, everyMs: number): void {

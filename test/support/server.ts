@@ -33,11 +33,18 @@ export interface TestServer {
   kill(): Promise<void>
 }
 
+export interface ServerOptions {
+  env?: Record<string, string>
+  dataDir?: string
+  /** Run the server as this user (when tests run as root, so that file permissions apply). */
+  user?: { uid: number; gid: number }
+}
+
 /**
  * Starts the production build (`next start`) on a free port on 127.0.0.1 with its own data
  * directory, and waits for `/api/health`. Requires `npm run build` first.
  */
-export async function startServer(options: { env?: Record<string, string>; dataDir?: string } = {}): Promise<TestServer> {
+export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
   if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` before the integration tests')
   }
@@ -47,6 +54,7 @@ export async function startServer(options: { env?: Record<string, string>; dataD
     cwd: root,
     env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...options.user,
   })
   let output = ''
   child.stdout!.on('data', (d) => (output += d))

@@ -5,6 +5,8 @@ import { json, parseJsonBody, route } from '@/lib/http'
 import { exportBody } from '../schema'
 
 export const dynamic = 'force-dynamic'
+/** On Vercel: the export keeps writing after the response, within this limit (docs/scale-out.md). */
+export const maxDuration = 300
 
 /** Starts a CSV export: answers with the stream URL at once, writes the rows after the response. */
 export const POST = route(async (request) => {

@@ -5,6 +5,8 @@ import { json, parseJsonBody, route } from '@/lib/http'
 import { logsBody } from '../schema'
 
 export const dynamic = 'force-dynamic'
+/** On Vercel: the producer keeps writing after the response, within this limit (docs/scale-out.md). */
+export const maxDuration = 300
 
 /** Starts a log producer: answers with the stream URL at once, writes lines after the response. */
 export const POST = route(async (request) => {

@@ -1,0 +1,234 @@
+// Scale-out benchmark: durable streams on the Redis store across two instances (writes through A,
+// reads through B) against the embedded store on one instance, in one run, with the same client code.
+//
+//   npm run build && npm run bench:scale-out        (= node bench/scale-out.mjs, with Node 24 on the PATH)
+//
+// Figures: appends/s of 100-byte messages (one writer; 16 concurrent writers — split over A and B on
+// Redis), catch-up read MB/s of a 100 MB stream, append-to-delivery latency p50/p99 for a live SSE
+// reader at 200 appends/s (on the other instance for Redis), and the reading instance's resident memory
+// while it catches up on a 100 MB and a 1 GB stream.
+// Targets (BENCH_TARGETS): `redis` (AOF, appendfsync always: what docs/scale-out.md requires) and
+// `embedded` (default durability: survives a crash of the process) get every figure; `redis-everysec`
+// (survives a crash of redis-server, not of the machine) and `embedded-fsync` (not run by default)
+// only the write and latency figures, which are the ones durability changes.
+// Sizes scale down with BENCH_* variables; results also go to bench/results/ as JSON.
+import { mkdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { createParser } from 'eventsource-parser'
+import { createClient } from 'redis'
+import { startRedis } from '../test/support/redis.ts'
+import { startServer } from '../test/support/server.ts'
+import { percentile, rssBytes } from './measure.mjs'
+
+const env = process.env
+const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
+const CONCURRENT = Number(env.BENCH_CONCURRENT ?? 8_000)
+const WRITERS = 16
+const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
+const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
+const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
+const RATE = 200
+const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis,redis-everysec').split(',')
+const MESSAGE = 'x'.repeat(100)
+const MB = 1024 * 1024
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const rssMb = async (pid) => (await rssBytes(pid)) / MB
+
+/** An instance of the production build, with the pid of the process that serves its requests. */
+async function instance(env) {
+  const server = await startServer({ env })
+  const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json()
+  return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
+}
+
+/** A deployment: `writer` takes appends, `reader` serves reads (the same instance when embedded). */
+async function deploy(name) {
+  if (name.startsWith('embedded')) {
+    const server = await instance({ SLUICE_STREAMS_DURABILITY: name === 'embedded-fsync' ? 'fsync' : 'process' })
+    return { writer: server, reader: server, other: server, redis: undefined, stop: () => server.stop() }
+  }
+  const redis = await startRedis({ extraArgs: name === 'redis-everysec' ? ['--appendfsync', 'everysec'] : [] })
+  const env = { REDIS_URL: redis.url }
+  const [a, b] = await Promise.all([instance(env), instance(env)])
+  return {
+    writer: a,
+    reader: b,
+    other: b,
+    redis,
+    stop: async () => {
+      await Promise.all([a.stop(), b.stop()])
+      await redis.stop()
+    },
+  }
+}
+
+let streamCount = 0
+async function create(server, contentType) {
+  const name = `bench/s${++streamCount}-${Date.now()}`
+  const res = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': contentType } })
+  if (res.status !== 201) throw new Error(`create: HTTP ${res.status}`)
+  return name
+}
+
+async function append(server, name, body, contentType = 'text/plain') {
+  const res = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'POST', headers: { 'Content-Type': contentType }, body })
+  if (!res.ok) throw new Error(`append: HTTP ${res.status} ${await res.text()}`)
+  await res.arrayBuffer()
+}
+
+/** `total` appends by `writers` concurrent writers, spread over the given instances. */
+async function appendsPerSecond(servers, total, writers) {
+  const name = await create(servers[0], 'text/plain')
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      for (let i = 0; i < total / writers; i++) await append(servers[w % servers.length], name, MESSAGE)
+    }),
+  )
+  return total / ((performance.now() - start) / 1000)
+}
+
+async function fill(server, name, megabytes, chunkBytes) {
+  const chunk = Buffer.alloc(chunkBytes)
+  for (let i = 0; i < chunkBytes; i++) chunk[i] = (i * 31 + 7) & 0xff
+  for (let written = 0; written < megabytes * MB; written += chunkBytes) await append(server, name, chunk, 'application/octet-stream')
+}
+
+/** Reads a whole stream with catch-up GETs, following Stream-Next-Offset, sampling the server's memory. */
+async function readAll(server, name) {
+  const { pid } = server
+  let offset = '-1'
+  let bytes = 0
+  let peak = await rssMb(pid)
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb))), 50)
+  const start = performance.now()
+  try {
+    for (;;) {
+      const res = await fetch(`${server.baseUrl}/v1/stream/${name}?offset=${offset}`)
+      for await (const chunk of res.body) bytes += chunk.byteLength
+      offset = res.headers.get('Stream-Next-Offset')
+      if (res.headers.get('Stream-Up-To-Date') === 'true') break
+    }
+  } finally {
+    clearInterval(sampler)
+  }
+  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, await rssMb(pid)) }
+}
+
+/** A live SSE reader on `reader`; a writer appends its send time through `writer` 200 times a second. */
+async function deliveryLatency(writer, reader) {
+  const name = await create(writer, 'text/plain')
+  const latencies = []
+  const controller = new AbortController()
+  const res = await fetch(`${reader.baseUrl}/v1/stream/${name}?offset=now&live=sse`, { signal: controller.signal })
+  let connected
+  const ready = new Promise((resolve) => (connected = resolve))
+  const parser = createParser({
+    onEvent(event) {
+      if (event.event === 'control') connected()
+      if (event.event !== 'data') return
+      const now = performance.now()
+      for (const match of event.data.matchAll(/t=([\d.]+);/g)) latencies.push(now - Number(match[1]))
+    },
+  })
+  const reading = (async () => {
+    const decoder = new TextDecoder()
+    try {
+      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
+    } catch {
+      // aborted at the end
+    }
+  })()
+  await ready
+  const total = RATE * LATENCY_SECONDS
+  const start = performance.now()
+  const sends = []
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / RATE
+    if (due > performance.now()) await sleep(due - performance.now())
+    sends.push(append(writer, name, `t=${performance.now()};`))
+  }
+  await Promise.all(sends)
+  const deadline = performance.now() + 10_000
+  while (latencies.length < total && performance.now() < deadline) await sleep(20)
+  controller.abort()
+  await reading
+  return { delivered: latencies.length, sent: total, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) }
+}
+
+async function redisMemoryMb(redis) {
+  const client = await createClient({ url: redis.url }).connect()
+  try {
+    return Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0) / MB
+  } finally {
+    client.destroy()
+  }
+}
+
+async function measure(name) {
+  const d = await deploy(name)
+  const result = { target: name }
+  try {
+    result.appendsPerSecondSequential = await appendsPerSecond([d.writer], SEQUENTIAL, 1)
+    result.appendsPerSecond16Writers = await appendsPerSecond([d.writer, d.other], CONCURRENT, WRITERS)
+    if (name.endsWith('fsync') || name.endsWith('everysec')) {
+      result.latency = await deliveryLatency(d.writer, d.reader)
+      return result
+    }
+    const catchUp = await create(d.writer, 'application/octet-stream')
+    await fill(d.writer, catchUp, CATCHUP_MB, 64 * 1024)
+    const idle = await rssMb(d.reader.pid)
+    const reads = [await readAll(d.reader, catchUp), await readAll(d.reader, catchUp), await readAll(d.reader, catchUp)]
+    result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
+    result.latency = await deliveryLatency(d.writer, d.reader)
+    const big = await create(d.writer, 'application/octet-stream')
+    await fill(d.writer, big, BIG_MB, 4 * MB)
+    const bigIdle = await rssMb(d.reader.pid)
+    const bigRead = await readAll(d.reader, big)
+    result.memory = {
+      idleRssMb: idle,
+      peakRssMbReading100: Math.max(...reads.map((r) => r.peakRssMb)),
+      idleRssMbBefore1GB: bigIdle,
+      peakRssMbReading1GB: bigRead.peakRssMb,
+      read1GBMbPerSecond: bigRead.mbPerSecond,
+      bytesRead1GB: bigRead.bytes,
+      redisUsedMemoryMb: d.redis ? await redisMemoryMb(d.redis) : undefined,
+    }
+  } finally {
+    await d.stop()
+  }
+  return result
+}
+
+const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toFixed(digits))
+const label = {
+  embedded: 'embedded, 1 instance',
+  'embedded-fsync': 'embedded, 1 instance, fsync',
+  redis: 'Redis (AOF always), 2 instances: write A, read B',
+  'redis-everysec': 'Redis (AOF everysec), 2 instances',
+}
+const results = []
+for (const name of TARGETS) {
+  console.error(`== ${name}`)
+  const result = await measure(name)
+  console.error(JSON.stringify(result, null, 2))
+  results.push(result)
+}
+
+console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
+console.log('| store | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | live delivery p50 / p99 (ms) | reader RSS idle → peak, 100 MB | reader RSS before → peak, 1 GB |')
+console.log('|---|---|---|---|---|---|---|')
+for (const r of results) {
+  const m = r.memory
+  console.log(
+    `| ${label[r.target] ?? r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
+  )
+}
+await mkdir(path.join(import.meta.dirname, 'results'), { recursive: true })
+const file = path.join(import.meta.dirname, 'results', `scale-out-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2))
+console.log(`\n(${file})`)

@@ -1,0 +1,191 @@
+import { randomBytes } from 'node:crypto'
+import { createClient } from 'redis'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { withUnavailableErrors } from '@/lib/durable/redis/availability'
+import { RedisStore } from '@/lib/durable/redis/redis-store'
+import { KeySpace, SEGMENT_BYTES } from '@/lib/durable/redis/keys'
+import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import { startRedis, type TestRedis } from '../../support/redis'
+import { freePort } from '../../support/server'
+import { describeStoreContract } from './store-contract'
+
+/**
+ * The Redis store against a real redis-server (one per file, started by the test): the same
+ * contract suite as the embedded store, then what only Redis has — several instances sharing
+ * one server, segment boundaries, hash tags, keys freed on delete.
+ */
+let redis: TestRedis
+let unique = 0
+const prefix = () => `t${++unique}-${randomBytes(3).toString('hex')}:`
+
+beforeAll(async () => {
+  redis = await startRedis()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+
+describeStoreContract('redis', async ({ now }) => {
+  const store = await RedisStore.connect({ url: redis.url, prefix: prefix(), now })
+  return { store, settle: () => store.idle(), cleanup: () => store.dispose() }
+})
+
+const text = (s: string) => new TextEncoder().encode(s)
+const plain = { contentType: 'text/plain', expiry: { kind: 'none' } } as const
+
+async function readAll(store: StreamStore, meta: StreamMeta, from = 0, to = meta.tail): Promise<Buffer> {
+  const chunks: Uint8Array[] = []
+  for await (const chunk of store.read(meta, from, to)) chunks.push(chunk)
+  return Buffer.concat(chunks)
+}
+
+async function live(store: StreamStore, path: string): Promise<StreamMeta> {
+  const found = await store.lookup(path)
+  if (found.state !== 'live') throw new Error(`expected ${path} to be live, it is ${found.state}`)
+  return found.meta
+}
+
+describe('redis store across instances', () => {
+  async function twoInstances() {
+    const shared = prefix()
+    const a = await RedisStore.connect({ url: redis.url, prefix: shared })
+    const b = await RedisStore.connect({ url: redis.url, prefix: shared })
+    return { a, b, [Symbol.asyncDispose]: () => Promise.all([a.dispose(), b.dispose()]).then(() => undefined) }
+  }
+
+  test('an append through one instance wakes every reader waiting on the other', async () => {
+    await using pair = await twoInstances()
+    await pair.a.create('x/live', plain)
+    const waits = Array.from({ length: 10 }, () => pair.b.waitForChange('x/live', 0, { timeoutMs: 60_000 }))
+    // A wait resolves 'changed' only after its subscription is confirmed and the check passed.
+    await pair.a.append('x/live', { data: text('hello') })
+    expect(await Promise.all(waits)).toEqual(Array(10).fill('changed'))
+    expect((await readAll(pair.b, await live(pair.b, 'x/live'))).toString()).toBe('hello')
+  })
+
+  test('concurrent appends from two instances land whole, each once, in one order both see', async () => {
+    await using pair = await twoInstances()
+    await pair.a.create('x/race', plain)
+    const part = (who: string, i: number) => `<${who}${String(i).padStart(3, '0')}>`
+    await Promise.all(
+      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? pair.a : pair.b).append('x/race', { data: text(part(i % 2 === 0 ? 'a' : 'b', i)) })),
+    )
+    const seenByA = (await readAll(pair.a, await live(pair.a, 'x/race'))).toString()
+    const seenByB = (await readAll(pair.b, await live(pair.b, 'x/race'))).toString()
+    expect(seenByA).toBe(seenByB)
+    expect(seenByA.match(/<[ab]\d{3}>/g)).toHaveLength(200)
+    expect(seenByA).toHaveLength(200 * 6)
+  })
+
+  test('producer fencing holds across instances', async () => {
+    await using pair = await twoInstances()
+    await pair.a.create('x/fence', plain)
+    expect((await pair.a.append('x/fence', { data: text('a'), producer: { id: 'p', epoch: 0, seq: 0 } })).kind).toBe('ok')
+    expect((await pair.b.append('x/fence', { data: text('b'), producer: { id: 'p', epoch: 1, seq: 0 } })).kind).toBe('ok')
+    expect(await pair.a.append('x/fence', { data: text('c'), producer: { id: 'p', epoch: 0, seq: 1 } })).toEqual({ kind: 'stale-epoch', epoch: 1 })
+  })
+})
+
+describe('redis store storage', () => {
+  let store: RedisStore
+  let keyPrefix: string
+  beforeAll(async () => {
+    keyPrefix = prefix()
+    store = await RedisStore.connect({ url: redis.url, prefix: keyPrefix })
+  })
+  afterAll(async () => {
+    await store?.dispose()
+  })
+
+  async function keys(): Promise<string[]> {
+    const client = await createClient({ url: redis.url }).connect()
+    try {
+      return (await client.keys(`${keyPrefix}*`)).sort()
+    } finally {
+      client.destroy()
+    }
+  }
+
+  test('appends across segment boundaries read back exactly, from any position', async () => {
+    const size = 2 * SEGMENT_BYTES + 12_345
+    const data = Buffer.alloc(size)
+    for (let i = 0; i < size; i++) data[i] = (i * 31 + (i >> 8)) % 251
+    await store.create('seg/big', plain)
+    for (const [from, to] of [[0, 100], [100, SEGMENT_BYTES - 3], [SEGMENT_BYTES - 3, SEGMENT_BYTES + 700_000], [SEGMENT_BYTES + 700_000, size]] as const) {
+      expect((await store.append('seg/big', { data: data.subarray(from, to) })).kind).toBe('ok')
+    }
+    const meta = await live(store, 'seg/big')
+    expect(meta.tail).toBe(size)
+    expect((await readAll(store, meta)).equals(data)).toBe(true)
+    for (const [from, to] of [[SEGMENT_BYTES - 10, SEGMENT_BYTES + 10], [5, 6], [2 * SEGMENT_BYTES, size]] as const) {
+      expect((await readAll(store, meta, from, to)).equals(data.subarray(from, to))).toBe(true)
+    }
+  })
+
+  test('every key of a stream carries the stream path as its hash tag', async () => {
+    await store.create('tag/a{b}%c', { ...plain, initial: text('x') })
+    await store.append('tag/a{b}%c', { data: text('y'), producer: { id: 'p', epoch: 0, seq: 0 } })
+    const streamKeys = (await keys()).filter((k) => k.includes(':ds:{'))
+    expect(streamKeys.length).toBeGreaterThanOrEqual(3) // meta, producers, one segment
+    for (const key of streamKeys.filter((k) => k.includes('tag/'))) expect(key).toContain('{tag/a%7Bb%7D%25c}:')
+  })
+
+  test('deleting streams frees every key, forks and compressed data included', async () => {
+    await store.create('free/src', { ...plain, initial: text('a'.repeat(5000)) })
+    await store.create('free/fork', { ...plain, fork: { source: 'free/src', position: 4000, anchor: 4000, subOffset: 0 } })
+    await store.create('free/gz', { ...plain, compress: true })
+    await store.append('free/gz', { data: text('b'.repeat(5000)), close: true })
+    await store.idle()
+    expect((await live(store, 'free/gz')).compressed).toBe(true)
+    expect(await store.delete('free/src')).toBe('soft-deleted')
+    for (const p of ['free/fork', 'free/gz', 'seg/big', 'tag/a{b}%c']) expect(await store.delete(p)).toBe('deleted')
+    expect(await store.lookup('free/src')).toEqual({ state: 'missing' })
+    expect(await keys()).toEqual([])
+  })
+})
+
+/** Resolves once someone is subscribed to `channel` (a reader waits). */
+async function subscribed(url: string, channel: string): Promise<void> {
+  const client = await createClient({ url }).connect()
+  try {
+    while (((await client.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))
+  } finally {
+    client.destroy()
+  }
+}
+
+describe('redis store when Redis is unreachable', () => {
+  test('opening fails with unavailable:store instead of waiting forever', async () => {
+    const url = `redis://127.0.0.1:${await freePort()}`
+    await expect(RedisStore.connect({ url, connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'unavailable:store', status: 503 })
+  })
+
+  test('readers waiting when the connection dropped are woken to look again once it is back', async () => {
+    const own = await startRedis()
+    const store = await RedisStore.connect({ url: own.url })
+    try {
+      await store.create('drop/s', plain)
+      // Appends made while the subscriber is away are never announced; a woken reader re-checks.
+      const waiting = store.waitForChange('drop/s', 0, { timeoutMs: 60_000 })
+      await subscribed(own.url, new KeySpace('sluice:').stream('drop/s').channel)
+      await own.restart()
+      expect(await waiting).toBe('changed')
+    } finally {
+      await store.dispose()
+      await own.stop()
+    }
+  })
+
+  test('requests fail at once with unavailable:store while the server is down', async () => {
+    const own = await startRedis()
+    const store = withUnavailableErrors(await RedisStore.connect({ url: own.url }))
+    try {
+      await store.create('down/s', { ...plain, initial: text('x') })
+      await own.stop()
+      await expect(store.lookup('down/s')).rejects.toMatchObject({ code: 'unavailable:store' })
+      await expect(store.append('down/s', { data: text('y') })).rejects.toMatchObject({ code: 'unavailable:store' })
+    } finally {
+      await store.dispose().catch(() => undefined)
+    }
+  })
+})
