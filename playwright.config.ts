@@ -39,6 +39,8 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { SLUICE_DATA_DIR: dataDir, SLUICE_FEED_INTERVAL_MS: '250' },
+    // SLUICE_UPLOAD_THROTTLE_BPS (test-only): caps disk writes at 20 MB/s so that a 50 MB upload
+    // on localhost lasts long enough to watch, cancel and reload mid-way (e2e/upload.spec.ts).
+    env: { SLUICE_DATA_DIR: dataDir, SLUICE_FEED_INTERVAL_MS: '250', SLUICE_UPLOAD_THROTTLE_BPS: '20000000' },
   },
 })

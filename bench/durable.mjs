@@ -24,7 +24,7 @@ const WRITERS = 16
 const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
 const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
-const RATE = 200
+const RATE = Number(env.BENCH_RATE ?? 200)
 const TARGETS = (env.BENCH_TARGETS ?? 'sluice,reference,sluice-fsync').split(',')
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
 const MESSAGE = 'x'.repeat(100)
@@ -38,11 +38,13 @@ async function startTarget(name) {
   if (name.startsWith('sluice')) {
     const server = await startServer({ env: { SLUICE_STREAMS_DURABILITY: name === 'sluice-fsync' ? 'fsync' : 'process' } })
     const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json() // the serving process
-    return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
+    return { baseUrl: server.baseUrl, pid, stop: () => server.stop(), output: () => server.output() }
   }
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-'))
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  let output = ''
+  child.stderr.on('data', (d) => (output += d))
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => String(d).includes('ready') && resolve())
     child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)))
@@ -50,6 +52,7 @@ async function startTarget(name) {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     pid: child.pid,
+    output: () => output,
     stop: async () => {
       child.kill('SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
@@ -66,10 +69,25 @@ async function create(baseUrl, contentType) {
   return url
 }
 
+/** Network errors (a reset keep-alive connection, say) are retried and reported, HTTP errors are not. */
+let networkRetries = 0
+const networkErrors = {}
 async function append(url, body, contentType = 'text/plain') {
-  const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body })
-  if (!res.ok) throw new Error(`append: HTTP ${res.status} ${await res.text()}`)
-  await res.arrayBuffer()
+  for (let attempt = 1; ; attempt++) {
+    let res
+    try {
+      res = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body })
+    } catch (error) {
+      if (attempt === 3) throw error
+      networkRetries++
+      const code = error.cause?.code ?? error.cause?.message ?? String(error)
+      networkErrors[code] = (networkErrors[code] ?? 0) + 1
+      continue
+    }
+    if (!res.ok) throw new Error(`append: HTTP ${res.status} ${await res.text()}`)
+    await res.arrayBuffer()
+    return
+  }
 }
 
 async function appendsPerSecond(baseUrl, total, writers) {
@@ -150,53 +168,69 @@ async function deliveryLatency(baseUrl) {
   return { delivered: latencies.length, sent: total, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: Math.max(...latencies) }
 }
 
-async function measure(name) {
-  const target = await startTarget(name)
-  const result = { target: name }
-  try {
-    if (PARTS.has('appends')) {
-      result.appendsPerSecondSequential = await appendsPerSecond(target.baseUrl, SEQUENTIAL, 1)
-      result.appendsPerSecond16Writers = await appendsPerSecond(target.baseUrl, CONCURRENT, WRITERS)
+/**
+ * All targets run at once and every figure is taken for each target back to back, so that they
+ * share the machine's conditions (it may be busy with other work).
+ */
+const targets = []
+for (const name of TARGETS) targets.push({ name, server: await startTarget(name), result: { target: name }, reads: [], streams: {} })
+const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)} ${label}`)
+
+async function each(label, work, { writesOnly = true } = {}) {
+  for (const t of targets) {
+    if (!writesOnly && t.name === 'sluice-fsync') continue // the durability mode only changes writes
+    phase(`${label}: ${t.name}`)
+    networkRetries = 0
+    try {
+      await work(t)
+    } catch (error) {
+      console.error(`${t.name} failed; its output ends with:\n${t.server.output().slice(-3000)}`)
+      throw error
     }
-    if (name === 'sluice-fsync') return result // the durability mode only changes writes
-    let reads = []
-    if (PARTS.has('catchup')) {
-      const catchUp = await create(target.baseUrl, 'application/octet-stream')
-      await fill(catchUp, CATCHUP_MB, 64 * 1024)
-      result.idleRssMb = await rssMb(target.pid)
-      reads = [await readAll(catchUp, target.pid), await readAll(catchUp, target.pid), await readAll(catchUp, target.pid)]
-      result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
-    }
-    if (PARTS.has('latency')) result.latency = await deliveryLatency(target.baseUrl)
-    if (PARTS.has('memory')) {
-      const big = await create(target.baseUrl, 'application/octet-stream')
-      await fill(big, BIG_MB, 4 * MB)
-      const bigIdle = await rssMb(target.pid)
-      const bigRead = await readAll(big, target.pid)
-      result.memory = {
-        idleRssMb: result.idleRssMb,
-        peakRssMbReading100: reads.length ? Math.max(...reads.map((r) => r.peakRssMb)) : undefined,
-        idleRssMbBefore1GB: bigIdle,
-        peakRssMbReading1GB: bigRead.peakRssMb,
-        read1GBMbPerSecond: bigRead.mbPerSecond,
-        bytesRead1GB: bigRead.bytes,
-      }
-    }
-  } finally {
-    await target.stop()
+    if (networkRetries > 0) t.result[`${label}NetworkRetries`] = { ...networkErrors }
+    for (const key of Object.keys(networkErrors)) delete networkErrors[key]
   }
-  return result
+}
+
+try {
+  if (PARTS.has('appends')) {
+    await each('appends-1', async (t) => (t.result.appendsPerSecondSequential = await appendsPerSecond(t.server.baseUrl, SEQUENTIAL, 1)))
+    await each('appends-16', async (t) => (t.result.appendsPerSecond16Writers = await appendsPerSecond(t.server.baseUrl, CONCURRENT, WRITERS)))
+  }
+  if (PARTS.has('catchup')) {
+    const options = { writesOnly: false }
+    await each('catch-up fill', async (t) => {
+      t.streams.catchUp = await create(t.server.baseUrl, 'application/octet-stream')
+      await fill(t.streams.catchUp, CATCHUP_MB, 64 * 1024)
+      t.result.idleRssMb = await rssMb(t.server.pid)
+    }, options)
+    for (let round = 0; round < 3; round++) await each('catch-up read', async (t) => t.reads.push(await readAll(t.streams.catchUp, t.server.pid)), options)
+    for (const t of targets) if (t.reads.length) t.result.catchUpMbPerSecond = t.reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
+  }
+  if (PARTS.has('latency')) await each('latency', async (t) => (t.result.latency = await deliveryLatency(t.server.baseUrl)), { writesOnly: false })
+  if (PARTS.has('memory')) {
+    await each('large read', async (t) => {
+      const big = await create(t.server.baseUrl, 'application/octet-stream')
+      await fill(big, BIG_MB, 4 * MB)
+      const before = await rssMb(t.server.pid)
+      const read = await readAll(big, t.server.pid)
+      t.result.memory = {
+        idleRssMb: t.result.idleRssMb,
+        peakRssMbReading100: t.reads.length ? Math.max(...t.reads.map((r) => r.peakRssMb)) : undefined,
+        idleRssMbBefore1GB: before,
+        peakRssMbReading1GB: read.peakRssMb,
+        read1GBMbPerSecond: read.mbPerSecond,
+        bytesRead1GB: read.bytes,
+      }
+    }, { writesOnly: false })
+  }
+} finally {
+  for (const t of targets) await t.server.stop()
 }
 
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toFixed(digits))
-const results = []
-for (const name of TARGETS) {
-  console.error(`== ${name}`)
-  const result = await measure(name)
-  console.error(JSON.stringify(result, null, 2))
-  results.push(result)
-}
-
+const results = targets.map((t) => t.result)
+console.error(JSON.stringify(results, null, 2))
 console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
 console.log(
   `| target | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | SSE latency p50 / p99 (ms) | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,

@@ -1,22 +1,10 @@
 'use client'
 
 import { useCallback, useEffect, useState } from 'react'
+import type { StreamInfo } from '@/lib/durable/service'
 
-/** A stream as `/api/streams` reports it (see `StreamInfo` in lib/durable/service.ts). */
-export interface StreamSummary {
-  id: string
-  url: string
-  namespace: string
-  contentType: string
-  sizeBytes: number
-  storedBytes: number
-  metadata: Record<string, string>
-  createdAt: string
-  expiresAt: string | null
-  closed: boolean
-  compressed: boolean
-  compressedAtRest: boolean
-}
+/** A stream as `/api/streams` reports it: the service's own type (a type-only import, erased from the client bundle). */
+export type StreamSummary = StreamInfo
 
 export interface ListFilter {
   namespace: string

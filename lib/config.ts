@@ -7,6 +7,8 @@ import { z } from 'zod'
  */
 const bytes = z.coerce.number().int().positive()
 const ms = z.coerce.number().int().nonnegative()
+/** An optional string where an empty value counts as unset (`OPENAI_API_KEY=` in a .env file). */
+const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional())
 
 const schema = z.object({
   SLUICE_DATA_DIR: z.string().min(1).default('./data'),
@@ -14,6 +16,21 @@ const schema = z.object({
   SLUICE_HEARTBEAT_MS: ms.default(15_000),
   SLUICE_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   SLUICE_FEED_REPLAY: z.coerce.number().int().min(1).max(100_000).default(600),
+  // Typed streams and jobs (docs/typed-streams.md)
+  /** How long a typed stream's handler may take to stop after a cancel before the `cancel` frame is sent anyway. */
+  SLUICE_STREAM_CANCEL_GRACE_MS: ms.default(5_000),
+  /** When set, the job streams require `Authorization: Bearer <token>` (401 without, 403 when wrong). */
+  SLUICE_JOBS_TOKEN: z.string().min(8, 'must be at least 8 characters').optional(),
+  /** The most rows `POST /api/jobs/export/table` will create (the seed script has no limit). */
+  SLUICE_EXPORT_SEED_MAX_ROWS: z.coerce.number().int().positive().default(250_000),
+  // AI chat (docs/chat.md). With no key, the built-in offline model answers.
+  OPENAI_API_KEY: optional(z.string()),
+  OPENAI_BASE_URL: optional(z.url({ message: 'must be a URL such as http://127.0.0.1:11434/v1' })),
+  SLUICE_MODEL: optional(z.string().min(1)),
+  SLUICE_OPENAI_API: optional(z.enum(['responses', 'chat'])),
+  SLUICE_MODEL_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(2),
+  SLUICE_CHAT_MAX_STEPS: z.coerce.number().int().min(1).max(20).default(5),
+  SLUICE_OFFLINE_TOKEN_MS: ms.max(5_000).default(30),
   // Durable streams (docs/durable-streams.md)
   SLUICE_STREAMS_TOKEN: z.string().min(1).optional(),
   SLUICE_STREAMS_DURABILITY: z.enum(['process', 'fsync']).default('process'),
@@ -22,6 +39,17 @@ const schema = z.object({
   SLUICE_STREAMS_LONG_POLL_MS: z.coerce.number().int().min(100).default(25_000),
   SLUICE_STREAMS_SSE_MAX_MS: z.coerce.number().int().min(1_000).default(60_000),
   SLUICE_STREAMS_SWEEP_MS: z.coerce.number().int().min(100).default(60_000),
+  /** Where finished uploads are stored. Default `<SLUICE_DATA_DIR>/uploads`. */
+  SLUICE_UPLOAD_DIR: z.string().min(1).optional(),
+  /** Largest accepted upload (413 above it). Default 2 GiB. */
+  SLUICE_UPLOAD_MAX_BYTES: bytes.default(2 * 1024 ** 3),
+  /** An unfinished upload not written to for this long is removed (its resume offset is lost). Default 24 h. */
+  SLUICE_UPLOAD_STALE_MS: z.coerce.number().int().min(1_000).default(24 * 60 * 60 * 1000),
+  /**
+   * Test-only: caps how fast uploads are written to disk, in bytes per second (0 = no cap), so
+   * that a browser test on localhost can watch a 50 MB upload in progress. Never set it in production.
+   */
+  SLUICE_UPLOAD_THROTTLE_BPS: z.coerce.number().int().nonnegative().default(0),
   // Scale-out (docs/scale-out.md): the Redis store, chosen by REDIS_URL or SLUICE_STORE=redis.
   REDIS_URL: z.preprocess(
     (value) => (value === '' ? undefined : value),
@@ -41,6 +69,7 @@ type Env = z.infer<typeof schema>
 export type Config = Readonly<
   Env & {
     dataDir: string
+    uploadDir: string
     /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
     store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string; connectTimeoutMs: number }
   }
@@ -52,13 +81,16 @@ function load(env: NodeJS.ProcessEnv): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
     throw new Error(`Invalid Sluice configuration in the environment:\n${lines.join('\n')}`)
   }
+  const dataDir = path.resolve(parsed.data.SLUICE_DATA_DIR)
+  // Runtime paths, not build inputs: tell Turbopack not to trace the project from them.
+  const uploadDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.SLUICE_UPLOAD_DIR ?? path.join(dataDir, 'uploads'))
   const values = parsed.data
   const url = values.REDIS_URL
   const store =
     url !== undefined && values.SLUICE_STORE !== 'embedded'
       ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX, connectTimeoutMs: values.SLUICE_REDIS_CONNECT_TIMEOUT_MS }
       : { kind: 'embedded' as const }
-  return Object.freeze({ ...values, dataDir: path.resolve(values.SLUICE_DATA_DIR), store })
+  return Object.freeze({ ...values, dataDir, uploadDir, store })
 }
 
 let cached: Config | undefined

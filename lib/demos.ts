@@ -31,4 +31,28 @@ export const demos: readonly Demo[] = [
     summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
     source: 'doc 002',
   },
+  {
+    href: '/upload',
+    title: 'Uploads',
+    summary: 'Files streamed to disk with backpressure and SHA-256, progress streamed back while uploading, resumable.',
+    source: 'doc 000',
+  },
+  {
+    href: '/jobs',
+    title: 'Jobs',
+    summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
+    source: 'docs 001, 002, 003',
+  },
+  {
+    href: '/chat',
+    title: 'AI chat',
+    summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',
+    source: 'docs 000, 002, 004',
+  },
+  {
+    href: '/proxy',
+    title: 'OpenAI proxy',
+    summary: 'An OpenAI-compatible stream forwarded byte for byte, with the upstream status and abort passed through.',
+    source: 'doc 004',
+  },
 ]

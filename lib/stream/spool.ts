@@ -55,8 +55,8 @@ export function spool(source: ReadableStream<Uint8Array>, options: SpoolOptions)
           inMemory += value.byteLength
         } else {
           if (!file) {
-            await mkdir(options.dir, { recursive: true })
-            filePath = path.join(options.dir, `spool-${randomUUID()}`)
+            await mkdir(/*turbopackIgnore: true*/ options.dir, { recursive: true })
+            filePath = path.join(/*turbopackIgnore: true*/ options.dir, `spool-${randomUUID()}`)
             file = await open(filePath, 'w+')
           }
           await file.write(value, 0, value.byteLength, writePos)

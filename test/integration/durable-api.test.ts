@@ -182,3 +182,37 @@ describe('background demo producers (after())', () => {
     expect(lines[5_000]!.startsWith('4999,')).toBe(true)
   })
 })
+
+describe('Next.js route handlers do not buffer or hold on to live reads', () => {
+  const active = async (kind: string) => ((await (await api('/api/health')).json()) as { activeByKind: Record<string, number> }).activeByKind[kind] ?? 0
+
+  test('an SSE reader gets data while the stream is open, and leaving frees the server side', async () => {
+    const url = `${server.baseUrl}/v1/stream/live/sse-${Date.now()}`
+    await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })
+    const controller = new AbortController()
+    const res = await fetch(`${url}?offset=-1&live=sse`, { signal: controller.signal })
+    const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
+    let seen = ''
+    const until = async (text: string) => {
+      while (!seen.includes(text)) seen += (await reader.read()).value ?? ''
+    }
+    await until('"upToDate":true')
+    await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'first part' })
+    await until('data:first part') // delivered at once, not when the response ends
+    expect(await active('durable-sse')).toBe(1)
+    controller.abort()
+    await vi.waitFor(async () => expect(await active('durable-sse')).toBe(0), { timeout: 10_000 })
+  })
+
+  test('an aborted long-poll stops waiting at once (request.signal reaches the handler)', async () => {
+    const url = `${server.baseUrl}/v1/stream/live/lp-${Date.now()}`
+    await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })
+    const controller = new AbortController()
+    const polling = fetch(`${url}?offset=now&live=long-poll`, { signal: controller.signal }).catch(() => 'aborted')
+    await vi.waitFor(async () => expect(await active('durable-long-poll')).toBe(1), { timeout: 10_000 })
+    controller.abort()
+    expect(await polling).toBe('aborted')
+    // The server's long-poll timeout is 25 s here: the wait ends because the request was aborted.
+    await vi.waitFor(async () => expect(await active('durable-long-poll')).toBe(0), { timeout: 10_000 })
+  })
+})

@@ -27,7 +27,7 @@ export const POST = route((request) => {
   const records = transformPipeline(request.body, { ...options, maxBytes })
   // Browsers read the response only after sending the whole body: keep reading it, spooling
   // output the client is not reading yet to disk, instead of deadlocking on backpressure.
-  const body = spool(records, { dir: path.join(config().dataDir, 'tmp') })
+  const body = spool(records, { dir: path.join(/*turbopackIgnore: true*/ config().dataDir, 'tmp') })
   return new Response(body, {
     headers: { ...TEXT_STREAM_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })

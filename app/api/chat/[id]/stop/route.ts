@@ -1,0 +1,11 @@
+import { stopGeneration } from '@/lib/chat/control'
+import { chatIdSchema } from '@/lib/chat/store'
+import { json, parseWith, route } from '@/lib/http'
+
+export const dynamic = 'force-dynamic'
+
+/** Stops the chat's running generation, wherever it was started from. `{ stopped: false }` when none runs. */
+export const POST = route(async (_request, { params }: { params: Promise<{ id: string }> }) => {
+  const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
+  return json(await stopGeneration(id))
+})

@@ -1,0 +1,20 @@
+import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
+import { resumeGeneration } from '@/lib/chat/control'
+import { chatIdSchema } from '@/lib/chat/store'
+import { parseQuery, parseWith, route } from '@/lib/http'
+import { resumeQuery } from '@/app/api/chat/[id]/stream/schema'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * `useChat`'s resume endpoint: the chat's running answer (or `?generation=`, the one the page
+ * saw running) from its durable stream — a full replay, then live — or 204 when none runs. Reading does not start or re-run
+ * anything; closing the connection only ends this reader.
+ */
+export const GET = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
+  const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
+  const { generation } = parseQuery(request, resumeQuery)
+  const body = await resumeGeneration(id, request.signal, generation)
+  if (!body) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+  return new Response(body, { headers: UI_MESSAGE_STREAM_HEADERS })
+})

@@ -1,0 +1,20 @@
+import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS } from 'ai'
+import { after } from 'next/server'
+import { chatRequestSchema } from '@/app/api/chat/schema'
+import { startGeneration } from '@/lib/chat/generation'
+import { parseJsonBody, route } from '@/lib/http'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * Starts an answer and streams it as a UI message stream (SSE). The generation does not depend
+ * on this request: closing the connection does not stop it (`POST /api/chat/:id/stop` does),
+ * and `after()` keeps the function alive until it has ended and been stored.
+ */
+export const POST = route(async (request) => {
+  const { id, ...turn } = await parseJsonBody(request, chatRequestSchema)
+  const generation = await startGeneration(id, turn)
+  after(() => generation.done)
+  const body = generation.chunks.pipeThrough(new JsonToSseTransformStream()).pipeThrough(new TextEncoderStream())
+  return new Response(body, { headers: { ...UI_MESSAGE_STREAM_HEADERS, 'x-sluice-generation': generation.id } })
+})

@@ -1,0 +1,18 @@
+import { after } from 'next/server'
+import { streamUrl } from '@/lib/durable/protocol-common'
+import { json, parseJsonBody, route } from '@/lib/http'
+import { startDurableExport } from '@/lib/jobs/export-durable'
+import { durableExportBody } from './schema'
+
+export const dynamic = 'force-dynamic'
+
+/**
+ * Starts an export into a durable stream and answers at once (202) with its URL; the rows are
+ * written after the response (`after()`), and the URL can be read, tailed or shared meanwhile.
+ */
+export const POST = route(async (request) => {
+  const options = await parseJsonBody(request, durableExportBody)
+  const { writer, rows, run } = await startDurableExport(options)
+  after(run)
+  return json({ id: writer.id, url: streamUrl(request, writer.id), rows }, { status: 202 })
+})

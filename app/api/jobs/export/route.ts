@@ -1,0 +1,8 @@
+import { parseQuery, route } from '@/lib/http'
+import { exportDownload } from '@/lib/jobs/export'
+import { exportQuery } from './schema'
+
+export const dynamic = 'force-dynamic'
+
+/** The export table as a streaming download: `?format=csv|ndjson&gzip=1&limit=<rows>`. */
+export const GET = route((request) => exportDownload(parseQuery(request, exportQuery), request.signal))

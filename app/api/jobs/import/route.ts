@@ -1,0 +1,8 @@
+import { importJob } from '@/lib/jobs/import-stream'
+import { streamRoute } from '@/lib/typed-stream/route'
+
+/**
+ * POST runs an import as a typed stream (SSE frames); DELETE ?stream=<id> cancels it. No GET: an
+ * `EventSource` reconnects by itself, and an import must not run twice because a connection dropped.
+ */
+export const { POST, DELETE } = streamRoute(importJob)

@@ -1,0 +1,11 @@
+import { route } from '@/lib/http'
+import { progressEventsResponse } from '@/lib/uploads/responses'
+import { getUpload } from '@/lib/uploads/sessions'
+
+export const dynamic = 'force-dynamic'
+
+/** Server-Sent Events with the upload's progress, driven by bytes written to disk. */
+export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+  const session = await getUpload((await params).id)
+  return progressEventsResponse(session, request)
+})

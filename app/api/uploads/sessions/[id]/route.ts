@@ -1,0 +1,25 @@
+import { json, route } from '@/lib/http'
+import { progressHeaders } from '@/lib/uploads/responses'
+import { cancelUpload, getUpload } from '@/lib/uploads/sessions'
+
+export const dynamic = 'force-dynamic'
+
+type Context = { params: Promise<{ id: string }> }
+
+/** The upload's progress as JSON; its `offset` is where a resume continues. */
+export const GET = route<Context>(async (_request, { params }) => {
+  const { progress } = await getUpload((await params).id)
+  return json(progress.value, { headers: progressHeaders(progress.value) })
+})
+
+/** The resume offset only, in `Upload-Offset` (and `Upload-Length` when declared). */
+export const HEAD = route<Context>(async (_request, { params }) => {
+  const { progress } = await getUpload((await params).id)
+  return new Response(null, { status: 200, headers: progressHeaders(progress.value) })
+})
+
+/** Cancels the upload: stops its request and removes its bytes. */
+export const DELETE = route<Context>(async (_request, { params }) => {
+  const progress = await cancelUpload((await params).id)
+  return json(progress, { headers: progressHeaders(progress) })
+})

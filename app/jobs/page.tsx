@@ -1,0 +1,37 @@
+import type { Metadata } from 'next'
+import { CurlCommand } from '@/components/curl-command'
+import { DemoHeader } from '@/components/demo-header'
+import { ExportPanel } from '@/components/jobs/export-panel'
+import { ImportPanel } from '@/components/jobs/import-panel'
+
+export const metadata: Metadata = { title: 'Jobs' }
+
+export default function JobsPage() {
+  return (
+    <div className="space-y-6">
+      <DemoHeader title="Jobs" source="documents 001, 002, 003">
+        <p>
+          Two long jobs on an embedded SQLite database (<code>node:sqlite</code>). The import is a <em>typed stream</em>: its
+          input is validated before anything streams (a 400 with the reasons otherwise), then it sends <code>start</code>,
+          progress <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>, the
+          library guaranteeing that last one whatever the handler does. Cancel stops it between two committed batches.
+        </p>
+        <p>
+          The export reads the table with a database cursor at the pace the client reads it: as a direct download, or in the
+          background into a durable stream whose URL comes back at once.
+        </p>
+      </DemoHeader>
+      <CurlCommand
+        command={[
+          "curl -N -X POST '{origin}/api/jobs/import?rows=5000&delayMs=100'",
+          "curl -N -X POST '{origin}/api/jobs/import?source=upload' -H 'content-type: text/csv' --data-binary @people.csv",
+          "curl -X DELETE '{origin}/api/jobs/import?stream=<streamId of the start frame>'",
+          "curl -OJ '{origin}/api/jobs/export?format=csv&gzip=1'",
+          "curl -X POST '{origin}/api/jobs/export/durable' -H 'content-type: application/json' -d '{\"format\":\"ndjson\"}'",
+        ].join('\n')}
+      />
+      <ImportPanel />
+      <ExportPanel />
+    </div>
+  )
+}

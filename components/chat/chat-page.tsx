@@ -1,0 +1,54 @@
+import { CurlCommand } from '@/components/curl-command'
+import { DemoHeader } from '@/components/demo-header'
+import { ChatList } from '@/components/chat/chat-list'
+import { ChatView } from '@/components/chat/chat-view'
+import { GenerationCount } from '@/components/chat/generation-count'
+import { chatModel } from '@/lib/ai/model'
+import { answerSoFar } from '@/lib/chat/answer-so-far'
+import type { ChatMessage } from '@/lib/chat/messages'
+import { chatStore } from '@/lib/chat/sqlite-store'
+import type { Chat } from '@/lib/chat/store'
+
+const CURL = `curl -N {origin}/api/chat -H 'content-type: application/json' -d '{"id":"curl-demo","trigger":"submit-message","message":{"id":"m1","role":"user","parts":[{"type":"text","text":"What is 12 * (3 + 4)?"}]}}'`
+
+/** The chat screen: past chats beside one conversation. Shared by `/chat` and `/chat/[id]`. */
+export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
+  const { chats } = await chatStore().list({ limit: 100 })
+  const { info } = chatModel()
+  const messages = (chat?.messages ?? []) as ChatMessage[]
+  // Mid-answer, the page is rendered with the answer so far: it is on screen at first paint,
+  // and the reattached stream (a full replay) takes over the same message by its id.
+  const partial = chat?.activeStreamId ? await answerSoFar(chat.activeStreamId) : undefined
+  return (
+    <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
+      <aside className="space-y-4">
+        <ChatList chats={chats} current={chat?.id} />
+        <GenerationCount />
+      </aside>
+      <div className="space-y-4">
+        <DemoHeader title="AI chat" source="documents 000, 002, 004">
+          <p>
+            Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces
+            them. Every answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a
+            second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
+            tool; each answer leaves an audit record in the <code>audit</code> namespace.
+          </p>
+          <p>
+            Try <em>What time is it in Tokyo and what is 12 * (3 + 4)?</em>, <em>Search for streams</em>, <em>Tell me a long
+            story</em>, or <code>/fail 429</code> and <code>/fail midstream</code> to see errors.
+          </p>
+        </DemoHeader>
+        <CurlCommand command={CURL} />
+        <ChatView
+          key={id}
+          id={id}
+          initialMessages={partial ? [...messages, partial] : messages}
+          model={info.label}
+          moderation={chat?.moderation ?? false}
+          resume={chat !== undefined}
+          runningGeneration={chat?.activeStreamId}
+        />
+      </div>
+    </div>
+  )
+}

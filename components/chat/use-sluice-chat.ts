@@ -1,0 +1,120 @@
+'use client'
+
+import { useChat } from '@ai-sdk/react'
+import { DefaultChatTransport } from 'ai'
+import { useCallback, useState } from 'react'
+import { CHATS_CHANGED } from '@/components/chat/chat-list'
+import type { ChatMessage } from '@/lib/chat/messages'
+
+export interface SluiceChatOptions {
+  id: string
+  initialMessages: ChatMessage[]
+  /** Reattach to a generation that is still running (after a reload, or in a second tab). */
+  resume: boolean
+  /** The generation the server saw running when it rendered the page: replayed even if it ends meanwhile. */
+  runningGeneration?: string | null
+  moderation: boolean
+  /** Told about every response body this chat reads (answers and reattaches), for the inspector. Read once: keep its functions stable. */
+  observer?: StreamObserver
+}
+
+/** What the stream inspector needs to know about a response body. */
+export interface StreamObserver {
+  begin(): void
+  /** Nothing to show (a reattach found no running answer). */
+  reset(): void
+  chunk(bytes: number): void
+  end(phase: 'done' | 'stopped' | 'error', error?: string): void
+}
+
+/** A fetch that reports the body's chunks to `watch` as the chat reads them. */
+function observedFetch(watch: StreamObserver | undefined): typeof fetch {
+  return async (input, init) => {
+    watch?.begin()
+    let response: Response
+    try {
+      response = await fetch(input, init)
+    } catch (error) {
+      watch?.end(init?.signal?.aborted ? 'stopped' : 'error', String(error))
+      throw error
+    }
+    if (!watch) return response
+    if (response.status === 204) {
+      watch.reset()
+      return response
+    }
+    if (!response.ok || !response.body) {
+      watch.end('error', `HTTP ${response.status}`)
+      return response
+    }
+    const body = response.body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          watch.chunk(chunk.byteLength)
+          controller.enqueue(chunk)
+        },
+        flush: () => watch.end('done'),
+      }),
+    )
+    init?.signal?.addEventListener('abort', () => watch.end('stopped'), { once: true })
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
+  }
+}
+
+/**
+ * `useChat` wired to Sluice's server: each request carries only the new message (the server
+ * holds the conversation), moderation travels in the body, and Stop goes to the server first
+ * (`POST /api/chat/:id/stop`), because the generation belongs to the server, not to this
+ * connection: aborting the fetch alone would only disconnect this tab.
+ */
+export function useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation, observer }: SluiceChatOptions) {
+  const [transport] = useState(() => {
+    // The first reattach asks for the generation seen at render time; later ones (after a
+    // network drop) for whatever is running then.
+    let pending = runningGeneration ?? undefined
+    return new DefaultChatTransport<ChatMessage>({
+        api: '/api/chat',
+        fetch: observedFetch(observer),
+        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
+          body: {
+            id: chatId,
+            trigger,
+            messageId,
+            moderation: body?.moderation,
+            ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
+          },
+        }),
+        prepareReconnectToStreamRequest: ({ id: chatId }) => {
+          const query = pending ? `?generation=${encodeURIComponent(pending)}` : ''
+          pending = undefined
+          return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+        },
+      })
+  })
+  // A finished (or stopped, or failed) answer changed the stored chat: tell the chat list.
+  const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport, onFinish: () => window.dispatchEvent(new Event(CHATS_CHANGED)) })
+  const [stopping, setStopping] = useState(false)
+
+  const send = useCallback(
+    (text: string) => chat.sendMessage({ text }, { body: { moderation } }),
+    [chat, moderation],
+  )
+  const retry = useCallback(() => chat.regenerate({ body: { moderation } }), [chat, moderation])
+
+  const stop = useCallback(async () => {
+    setStopping(true)
+    try {
+      const response = await fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' })
+      const result = response.ok ? ((await response.json()) as { stopped: boolean }) : { stopped: false }
+      // Stopped on the server: the stream now ends by itself with what was written so far.
+      // Nothing was running there (or the server is unreachable): end the local request.
+      if (!result.stopped) await chat.stop()
+    } catch {
+      await chat.stop()
+    } finally {
+      setStopping(false)
+    }
+  }, [chat, id])
+
+  return { ...chat, send, retry, stop, stopping, busy: chat.status === 'submitted' || chat.status === 'streaming' }
+}

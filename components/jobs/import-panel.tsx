@@ -1,0 +1,154 @@
+'use client'
+
+import { useState } from 'react'
+import { ErrorMessage } from '@/components/jobs/error-message'
+import { FrameLog } from '@/components/jobs/frame-log'
+import { ProgressBar } from '@/components/jobs/progress-bar'
+import { StatusBadge } from '@/components/jobs/status-badge'
+import { useTypedStream } from '@/components/use-typed-stream'
+import type { importJob } from '@/lib/jobs/import-stream'
+
+const field = 'w-28 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'
+const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'
+
+/** Runs the import job and shows its frames as they arrive. */
+export function ImportPanel() {
+  const job = useTypedStream<typeof importJob>('/api/jobs/import')
+  const [source, setSource] = useState<'generated' | 'upload'>('generated')
+  const [file, setFile] = useState<File | null>(null)
+  const [values, setValues] = useState({ rows: '2000', invalidEvery: '25', batchSize: '100', delayMs: '200' })
+  const [total, setTotal] = useState<{ rows?: number; bytes?: number }>({})
+
+  const last = job.chunks.at(-1)
+  const rejections = job.chunks.flatMap((chunk) => chunk.rejections).slice(-12)
+  const streaming = job.status === 'streaming'
+
+  function start(event: React.FormEvent) {
+    event.preventDefault()
+    // No checks here on purpose: the server's schema is the one that decides (and its 400 shows).
+    const batchSize = Number(values.batchSize)
+    const delayMs = Number(values.delayMs)
+    if (source === 'upload') {
+      if (!file) return
+      setTotal({ bytes: file.size })
+      void job.start({ source, batchSize, delayMs }, { body: file })
+    } else {
+      const rows = Number(values.rows)
+      setTotal({ rows: rows > 0 ? rows : undefined })
+      void job.start({ source, rows, invalidEvery: Number(values.invalidEvery), batchSize, delayMs })
+    }
+  }
+
+  const set = (key: keyof typeof values) => (event: React.ChangeEvent<HTMLInputElement>) =>
+    setValues((v) => ({ ...v, [key]: event.target.value }))
+
+  return (
+    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-labelledby="import-title">
+      <div className="flex items-center justify-between gap-2">
+        <h2 id="import-title" className="text-lg font-semibold">
+          Import a CSV
+        </h2>
+        <StatusBadge status={job.status} testId="import-status" />
+      </div>
+      <form onSubmit={start} noValidate className="flex flex-wrap items-end gap-3 text-sm">
+        <fieldset className="flex gap-3">
+          <legend className="sr-only">Source</legend>
+          {(['generated', 'upload'] as const).map((option) => (
+            <label key={option} className="flex items-center gap-1">
+              <input type="radio" name="source" value={option} checked={source === option} onChange={() => setSource(option)} data-testid={`import-source-${option}`} />
+              {option === 'generated' ? 'Generated on the server' : 'Upload a file'}
+            </label>
+          ))}
+        </fieldset>
+        {source === 'generated' ? (
+          <>
+            <label className="flex flex-col">
+              Rows
+              <input className={field} inputMode="numeric" value={values.rows} onChange={set('rows')} data-testid="import-rows" />
+            </label>
+            <label className="flex flex-col">
+              Break every n-th row
+              <input className={field} inputMode="numeric" value={values.invalidEvery} onChange={set('invalidEvery')} data-testid="import-invalid-every" />
+            </label>
+          </>
+        ) : (
+          <label className="flex flex-col">
+            CSV file (columns name, email, amount)
+            <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
+          </label>
+        )}
+        <label className="flex flex-col">
+          Batch size
+          <input className={field} inputMode="numeric" value={values.batchSize} onChange={set('batchSize')} data-testid="import-batch-size" />
+        </label>
+        <label className="flex flex-col">
+          Pause per batch (ms)
+          <input className={field} inputMode="numeric" value={values.delayMs} onChange={set('delayMs')} data-testid="import-delay" />
+        </label>
+        <button type="submit" className={`${button} bg-sky-700 text-white`} disabled={streaming || (source === 'upload' && !file)} data-testid="import-start">
+          Start import
+        </button>
+        <button type="button" className={`${button} border border-zinc-300 dark:border-zinc-700`} disabled={!streaming} onClick={() => void job.cancel()} data-testid="import-cancel">
+          Cancel
+        </button>
+      </form>
+
+      {job.error && <ErrorMessage error={job.error} testId="import-error" />}
+
+      {job.status !== 'idle' && (
+        <div className="space-y-3">
+          <ProgressBar
+            label={total.bytes !== undefined ? 'Bytes read' : 'Rows processed'}
+            value={(total.bytes !== undefined ? last?.bytes : last?.processed) ?? 0}
+            max={total.bytes ?? total.rows}
+            testId="import-progress"
+          />
+          {last && (
+            <p className="text-sm" data-testid="import-counts">
+              {last.processed.toLocaleString('en')} rows processed · {last.inserted.toLocaleString('en')} inserted ·{' '}
+              {last.rejected.toLocaleString('en')} rejected · batch {last.batches}
+            </p>
+          )}
+          <FrameLog frames={job.frames} testId="import-frames" />
+        </div>
+      )}
+
+      {job.final && (
+        <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" data-testid="import-result" data-outcome={job.status}>
+          <dt className="text-zinc-500">Outcome</dt>
+          <dd>{job.status === 'cancelled' ? `cancelled (${job.cancelReason})` : 'complete'}</dd>
+          <dt className="text-zinc-500">Job</dt>
+          <dd className="truncate font-mono text-xs" data-testid="import-job-id">
+            {job.final.jobId}
+          </dd>
+          <dt className="text-zinc-500">Inserted (committed)</dt>
+          <dd data-testid="import-inserted">{job.final.inserted}</dd>
+          <dt className="text-zinc-500">Rejected</dt>
+          <dd data-testid="import-rejected">{job.final.rejected}</dd>
+          <dt className="text-zinc-500">Processed up to line</dt>
+          <dd>{job.final.lastLine}</dd>
+          <dt className="text-zinc-500">Time</dt>
+          <dd>{job.final.ms} ms</dd>
+        </dl>
+      )}
+      {job.status === 'cancelled' && !job.final && (
+        <p className="text-sm" data-testid="import-result" data-outcome="cancelled">
+          Cancelled before the job reported a result.
+        </p>
+      )}
+
+      {rejections.length > 0 && (
+        <div className="text-sm">
+          <h3 className="font-medium">Rejected rows (latest)</h3>
+          <ul className="mt-1 space-y-0.5 font-mono text-xs" data-testid="import-rejections">
+            {rejections.map((r) => (
+              <li key={r.line}>
+                line {r.line}: {r.reason}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  )
+}

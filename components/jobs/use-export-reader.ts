@@ -1,0 +1,143 @@
+'use client'
+
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { deferred, type Deferred } from '@/lib/async'
+import { CsvParser } from '@/lib/csv/parse'
+
+export type ExportStatus = 'idle' | 'streaming' | 'paused' | 'complete' | 'cancelled' | 'error'
+
+export interface ExportReadState {
+  status: ExportStatus
+  /** Rows received so far (CSV records after the header, or NDJSON lines). */
+  rows: number
+  /** From the `X-Total-Rows` header. */
+  total: number | undefined
+  /** Bytes received (compressed bytes for a .gz download). */
+  bytes: number
+  chunks: number
+  /** The first lines, as text. */
+  preview: string
+  ms: number | undefined
+  error: { code: string; message: string; details?: unknown } | undefined
+}
+
+const initial: ExportReadState = { status: 'idle', rows: 0, total: undefined, bytes: 0, chunks: 0, preview: '', ms: undefined, error: undefined }
+
+/** Counts the bytes passing through. */
+function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, Uint8Array> {
+  return new TransformStream({
+    transform(chunk, controller) {
+      onBytes(chunk.byteLength)
+      controller.enqueue(chunk)
+    },
+  })
+}
+
+/** Counts rows in text arriving in pieces (CSV records after the header, or NDJSON lines). */
+export function rowCounter(format: 'csv' | 'ndjson'): (text: string) => number {
+  if (format === 'ndjson') return (text) => text.split('\n').length - 1
+  const parser = new CsvParser({ maxRecordChars: 1024 * 1024 })
+  let header = true
+  return (text) => {
+    let records = parser.push(text).length
+    if (header && records > 0) {
+      header = false
+      records--
+    }
+    return records
+  }
+}
+
+/** Told about the bytes as they arrive (the shape of `useStreamInspector()`'s recorder). */
+export interface ReadObserver {
+  begin(): void
+  chunk(bytes: number): void
+  end(phase: 'done' | 'stopped' | 'error', error?: string): void
+}
+
+/**
+ * Reads the export route in the page, chunk by chunk, counting rows as they arrive. `pause()` stops
+ * reading: the browser stops taking bytes from the socket and the server's cursor stops with it
+ * (backpressure); `cancel()` aborts the request, which ends the cursor.
+ */
+export function useExportReader(observer?: ReadObserver) {
+  const [state, setState] = useState<ExportReadState>(initial)
+  const abort = useRef<AbortController | null>(null)
+  const paused = useRef(false)
+  const resumed = useRef<Deferred<void> | null>(null)
+  const [isPaused, setIsPaused] = useState(false)
+
+  const start = useCallback(async (url: string, options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
+    abort.current?.abort()
+    const controller = new AbortController()
+    abort.current = controller
+    const started = performance.now()
+    setState({ ...initial, status: 'streaming' })
+    observer?.begin()
+    try {
+      const response = await fetch(url, { signal: controller.signal })
+      if (!response.ok || !response.body) {
+        const body = (await response.json().catch(() => null)) as { error?: ExportReadState['error'] } | null
+        throw body?.error ?? { code: 'unavailable:export', message: `The export answered ${response.status}` }
+      }
+      const total = Number(response.headers.get('x-total-rows') ?? NaN)
+      let bytes = 0
+      let counted = response.body.pipeThrough(
+        byteCounter((n) => {
+          bytes += n
+          observer?.chunk(n)
+        }),
+      )
+      if (options.gzip) counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+      const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
+      const countRows = rowCounter(options.format)
+      let rows = 0
+      let chunks = 0
+      let preview = ''
+      setState((s) => ({ ...s, total: Number.isFinite(total) ? total : undefined }))
+      for (;;) {
+        const { value, done } = await reader.read()
+        if (done) break
+        chunks++
+        rows += countRows(value)
+        if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
+        const snapshot = { rows, bytes, chunks, preview }
+        setState((s) => ({ ...s, ...snapshot }))
+        if (paused.current) {
+          setState((s) => ({ ...s, status: 'paused' }))
+          resumed.current = deferred()
+          await resumed.current.promise
+          controller.signal.throwIfAborted() // cancelled while paused
+          setState((s) => ({ ...s, status: 'streaming' }))
+        }
+      }
+      const ms = Math.round(performance.now() - started)
+      setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
+      observer?.end('done')
+    } catch (error) {
+      if (controller.signal.aborted) {
+        setState((s) => ({ ...s, status: 'cancelled' }))
+        observer?.end('stopped')
+      } else {
+        const shaped = (error as { code?: unknown }).code ? (error as ExportReadState['error']) : { code: 'unavailable:network', message: String(error) }
+        setState((s) => ({ ...s, status: 'error', error: shaped }))
+        observer?.end('error', shaped?.message)
+      }
+    }
+  }, [observer])
+
+  const setPaused = useCallback((value: boolean) => {
+    paused.current = value
+    setIsPaused(value)
+    if (!value) resumed.current?.resolve()
+  }, [])
+
+  const cancel = useCallback(() => {
+    abort.current?.abort()
+    resumed.current?.resolve()
+  }, [])
+
+  useEffect(() => () => abort.current?.abort(), [])
+
+  return { ...state, paused: isPaused, start, setPaused, cancel }
+}

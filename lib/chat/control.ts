@@ -1,0 +1,72 @@
+import { followStream } from '@/lib/chat/durable-tail'
+import { chatStore } from '@/lib/chat/sqlite-store'
+import { stopSignals } from '@/lib/chat/stop-signals'
+import { AppError, isAppError } from '@/lib/errors'
+import { iterableToStream } from '@/lib/stream/iterable'
+import { streams } from '@/lib/durable/service'
+
+/**
+ * Stops the chat's running generation through the stop registry: the abort reaches the model
+ * call and any running tool; the answer so far is kept and stored. Idempotent.
+ */
+export async function stopGeneration(chatId: string): Promise<{ stopped: boolean; generationId: string | null }> {
+  const chat = await chatStore().get(chatId)
+  if (!chat) throw new AppError('not_found:chat', `No chat ${chatId}`)
+  const stopped = await stopSignals().stop(chatId)
+  return { stopped, generationId: stopped ? chat.activeStreamId : null }
+}
+
+/** The chat, or `not_found:chat`. */
+export async function getChat(chatId: string) {
+  const chat = await chatStore().get(chatId)
+  if (!chat) throw new AppError('not_found:chat', `No chat ${chatId}`)
+  return chat
+}
+
+/** Deletes a chat that is not answering. */
+export async function deleteChat(chatId: string): Promise<void> {
+  await getChat(chatId) // 404 for an unknown chat
+  if (await stopSignals().isRunning(chatId)) {
+    throw new AppError('conflict:generation', 'This chat is still answering: stop it first')
+  }
+  await chatStore().delete(chatId)
+}
+
+/**
+ * A chat's answer replayed from the start of its durable stream and followed live until it
+ * ends — without calling the model again. Without `generationId` it is the running answer
+ * (`undefined` when none runs). With one — the generation a page saw running when it was
+ * rendered — that generation is replayed even if it has finished since, so a page never misses
+ * an answer that ended between rendering and reattaching. The bytes are the UI message stream
+ * exactly as the generation wrote it.
+ */
+export async function resumeGeneration(chatId: string, signal: AbortSignal, generationId?: string): Promise<ReadableStream<Uint8Array> | undefined> {
+  const chat = await getChat(chatId)
+  const id = generationId ?? chat.activeStreamId
+  if (!id) return undefined
+  if (generationId !== undefined) {
+    const info = await streams.get(generationId).catch(() => undefined)
+    if (info?.metadata.chatId !== chatId) throw new AppError('not_found:generation', `No generation ${generationId} in chat ${chatId}`)
+  }
+  // The writer is alive while the chat's generation runs and is this one.
+  const writerAlive = async () => (await stopSignals().isRunning(chatId)) && (await chatStore().get(chatId))?.activeStreamId === id
+  try {
+    const follow = followStream(id, { signal, writerAlive })
+    // Look at the first chunk before answering, so a stream that is already gone is a 204.
+    const first = await follow.next()
+    if (first.done) return undefined
+    return iterableToStream(
+      (async function* () {
+        yield first.value
+        yield* follow
+      })(),
+      { signal },
+    )
+  } catch (error) {
+    if (isAppError(error) && error.code === 'not_found:stream') {
+      await chatStore().setActiveStream(chatId, null, { expected: id })
+      return undefined
+    }
+    throw error
+  }
+}

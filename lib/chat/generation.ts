@@ -1,0 +1,115 @@
+import { convertToModelMessages, generateId, isStepCount, streamText, toUIMessageStream, type UIMessageChunk } from 'ai'
+import { modelErrorText } from '@/lib/ai/errors'
+import { chatModel } from '@/lib/ai/model'
+import { chatTools, type ChatTools } from '@/lib/ai/tools'
+import { openStream } from '@/lib/activity'
+import { nextMessages, type ChatTurnRequest } from '@/lib/chat/conversation'
+import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
+import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
+import { recordGeneration } from '@/lib/chat/recorder'
+import { chatStore } from '@/lib/chat/sqlite-store'
+import { stopSignals } from '@/lib/chat/stop-signals'
+import { finalizeUIStream } from '@/lib/chat/ui-stream'
+import { config } from '@/lib/config'
+import { streams, type StreamWriter } from '@/lib/durable/service'
+import { AppError } from '@/lib/errors'
+
+const INSTRUCTIONS = `You are the assistant inside Sluice, an app that demonstrates streaming in web backends.
+Answer concisely. Use the tools for anything they provide: currentTime for the time in a place,
+calculate for arithmetic (never compute in your head), searchData to look through what this app has stored.`
+
+/** Namespace of the durable streams generations are written to. */
+export const GENERATION_NAMESPACE = 'chat'
+/** Generation streams are kept a day: long enough to reload, share or inspect an answer. */
+const GENERATION_TTL_SECONDS = 86_400
+
+/** A generation that has started: its UI message chunks for the caller, and its end. */
+export interface Generation {
+  /** The id of its durable stream (`chat/<token>`). */
+  id: string
+  chatId: string
+  /** The answer as UI message chunks, as they are produced. */
+  chunks: ReadableStream<UIMessageChunk<ChatMetadata>>
+  /** Resolves once the generation has ended and is stored (never rejects). */
+  done: Promise<void>
+}
+
+/**
+ * Starts answering a chat: stores the user's message, then runs the model with the tools,
+ * step by step, independently of the request that asked (a reload or a closed tab does not
+ * stop it; {@link stopSignals}, keyed by the chat id, does). Every chunk is written to a durable stream as it is
+ * produced; when the answer ends — finished, stopped or failed — the conversation is stored
+ * with the answer as far as it got, and an audit record is written.
+ */
+export async function startGeneration(chatId: string, request: ChatTurnRequest & { moderation?: boolean }): Promise<Generation> {
+  const store = chatStore()
+  const chat = await store.get(chatId)
+  const messages = nextMessages((chat?.messages ?? []) as ChatMessage[], request)
+  const moderation = request.moderation ?? chat?.moderation ?? false
+  // Registering is the "one answer at a time" check: atomic, and it gives Stop its handle.
+  const stop = stopSignals().register(chatId)
+  if (!stop) throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
+
+  const { model, info } = chatModel()
+  const startedAt = Date.now()
+  const c = config()
+  const filtered: FilteredSentence[] = []
+  const judge = info.provider === 'openai' ? modelJudge(model) : ruleJudge
+  let durable: StreamWriter
+  let result: ReturnType<typeof streamText<ChatTools>>
+  try {
+    // The model call starts here; storing the message and creating the durable stream happen
+    // while it works on its first token, so they add nothing to the time to first token.
+    result = streamText({
+      model,
+      instructions: INSTRUCTIONS,
+      messages: await convertToModelMessages(messages),
+      tools: chatTools({ chatId }),
+      stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
+      maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
+      abortSignal: stop.signal,
+      experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
+    })
+    ;[durable] = await Promise.all([
+      streams.create(GENERATION_NAMESPACE, { contentType: 'text/event-stream', metadata: { chatId, model: info.label }, ttl: GENERATION_TTL_SECONDS }),
+      store.save(chatId, { messages, moderation }),
+    ])
+    await store.setActiveStream(chatId, durable.id)
+  } catch (error) {
+    await stopSignals().stop(chatId, 'The generation could not be set up')
+    stop.release()
+    throw error
+  }
+  const id = durable.id
+  const release = openStream('generation')
+
+  const chunks = finalizeUIStream(
+    toUIMessageStream<ChatTools, ChatMessage>({
+      stream: result.stream,
+      originalMessages: messages,
+      generateMessageId: () => `msg_${generateId()}`,
+      onError: modelErrorText,
+      messageMetadata: ({ part }): ChatMetadata | undefined => {
+        if (part.type === 'start') return { model: info.label, createdAt: startedAt }
+        if (part.type === 'finish') {
+          const { inputTokens, outputTokens, totalTokens } = part.totalUsage
+          const usage = { inputTokens, outputTokens, totalTokens }
+          return { finishReason: part.finishReason, usage, ...(moderation ? { moderation: { filtered: filtered.length } } : {}) }
+        }
+        return undefined
+      },
+    }),
+    modelErrorText,
+  )
+  const [forCaller, forRecord] = chunks.tee()
+
+  const done = recordGeneration(forRecord, { chatId, generationId: id, model: info.label, startedAt, messages, moderation, filtered, store, durable }).finally(
+    async () => {
+      stop.release()
+      release()
+      await store.setActiveStream(chatId, null, { expected: id }).catch(() => {})
+    },
+  )
+
+  return { id, chatId, chunks: forCaller, done }
+}

@@ -1,0 +1,174 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import type { UIMessage } from 'ai'
+import { config } from '@/lib/config'
+import { singleton } from '@/lib/singleton'
+import {
+  messageText,
+  queryWords,
+  snippetAround,
+  titleFrom,
+  type Chat,
+  type ChatSearchHit,
+  type ChatStore,
+  type ChatSummary,
+} from '@/lib/chat/store'
+
+const SCHEMA = `
+  PRAGMA journal_mode = WAL;
+  PRAGMA synchronous = NORMAL;
+  PRAGMA foreign_keys = ON;
+  CREATE TABLE IF NOT EXISTS chats (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    moderation INTEGER NOT NULL DEFAULT 0,
+    active_stream_id TEXT
+  );
+  CREATE INDEX IF NOT EXISTS chats_updated ON chats (updated_at DESC);
+  CREATE TABLE IF NOT EXISTS messages (
+    chat_id TEXT NOT NULL REFERENCES chats (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    role TEXT NOT NULL,
+    text TEXT NOT NULL,
+    message TEXT NOT NULL,
+    PRIMARY KEY (chat_id, position)
+  );
+`
+
+interface ChatRow {
+  id: string
+  title: string
+  created_at: number
+  updated_at: number
+  moderation: number
+  active_stream_id: string | null
+  message_count: number
+}
+
+const summary = (row: ChatRow): ChatSummary => ({
+  id: row.id,
+  title: row.title,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  messageCount: row.message_count,
+  moderation: row.moderation === 1,
+  activeStreamId: row.active_stream_id,
+})
+
+const SELECT_CHAT = `SELECT c.*, (SELECT COUNT(*) FROM messages m WHERE m.chat_id = c.id) AS message_count FROM chats c`
+
+/** `LIKE` pattern for a literal substring (`%`, `_` and `\` escaped). */
+const like = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+
+/** The embedded {@link ChatStore}: one SQLite file (WAL) under the data directory, via `node:sqlite`. */
+export class SqliteChatStore implements ChatStore {
+  private readonly db: DatabaseSync
+
+  constructor(file: string) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
+    this.db = new DatabaseSync(file)
+    this.db.exec(SCHEMA)
+  }
+
+  async get(id: string): Promise<Chat | undefined> {
+    const row = this.db.prepare(`${SELECT_CHAT} WHERE c.id = ?`).get(id) as ChatRow | undefined
+    if (!row) return undefined
+    const messages = this.db
+      .prepare('SELECT message FROM messages WHERE chat_id = ? ORDER BY position')
+      .all(id)
+      .map((r) => JSON.parse((r as { message: string }).message) as UIMessage)
+    return { ...summary(row), messages }
+  }
+
+  async list({ limit = 50, offset = 0 }: { limit?: number; offset?: number } = {}) {
+    const total = (this.db.prepare('SELECT COUNT(*) AS n FROM chats').get() as { n: number }).n
+    const rows = this.db
+      .prepare(`${SELECT_CHAT} ORDER BY c.updated_at DESC, c.id LIMIT ? OFFSET ?`)
+      .all(Math.min(Math.max(limit, 1), 1000), Math.max(offset, 0)) as unknown as ChatRow[]
+    return { total, chats: rows.map(summary) }
+  }
+
+  async save(id: string, update: { messages: UIMessage[]; title?: string; moderation?: boolean }): Promise<void> {
+    const now = Date.now()
+    const title = update.title ?? titleFrom(update.messages)
+    this.transaction(() => {
+      this.db
+        .prepare(
+          `INSERT INTO chats (id, title, created_at, updated_at, moderation) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET title = excluded.title, updated_at = excluded.updated_at,
+             moderation = COALESCE(?, chats.moderation)`,
+        )
+        .run(id, title, now, now, update.moderation ? 1 : 0, update.moderation === undefined ? null : update.moderation ? 1 : 0)
+      this.db.prepare('DELETE FROM messages WHERE chat_id = ?').run(id)
+      const insert = this.db.prepare('INSERT INTO messages (chat_id, position, id, role, text, message) VALUES (?, ?, ?, ?, ?, ?)')
+      update.messages.forEach((m, i) => insert.run(id, i, m.id, m.role, messageText(m).toLowerCase(), JSON.stringify(m)))
+    })
+  }
+
+  async setActiveStream(id: string, streamId: string | null, options: { expected?: string | null } = {}): Promise<boolean> {
+    const result =
+      options.expected === undefined
+        ? this.db.prepare('UPDATE chats SET active_stream_id = ? WHERE id = ?').run(streamId, id)
+        : this.db
+            .prepare('UPDATE chats SET active_stream_id = ? WHERE id = ? AND active_stream_id IS ?')
+            .run(streamId, id, options.expected)
+    return Number(result.changes) > 0
+  }
+
+  async search(query: string, { limit = 10, signal }: { limit?: number; signal?: AbortSignal } = {}): Promise<ChatSearchHit[]> {
+    signal?.throwIfAborted()
+    const words = queryWords(query)
+    if (words.length === 0) return []
+    const where = words.map(() => `m.text LIKE ? ESCAPE '\\'`).join(' AND ')
+    const rows = this.db
+      .prepare(
+        `SELECT m.chat_id, m.id, m.role, m.message, c.title, c.updated_at FROM messages m JOIN chats c ON c.id = m.chat_id
+         WHERE ${where} ORDER BY c.updated_at DESC, m.position DESC LIMIT ?`,
+      )
+      .all(...words.map(like), Math.min(Math.max(limit, 1), 100)) as unknown as Array<{
+      chat_id: string
+      id: string
+      role: UIMessage['role']
+      message: string
+      title: string
+      updated_at: number
+    }>
+    return rows.map((r) => ({
+      chatId: r.chat_id,
+      title: r.title,
+      messageId: r.id,
+      role: r.role,
+      snippet: snippetAround(messageText(JSON.parse(r.message) as UIMessage), words[0]!),
+      updatedAt: r.updated_at,
+    }))
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return Number(this.db.prepare('DELETE FROM chats WHERE id = ?').run(id).changes) > 0
+  }
+
+  /** Closes the database (tests). */
+  close(): void {
+    this.db.close()
+  }
+
+  private transaction(fn: () => void): void {
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      fn()
+      this.db.exec('COMMIT')
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+/** The process-wide chat store: `chat.sqlite` in `SLUICE_DATA_DIR`. */
+export function chatStore(): ChatStore {
+  return singleton<ChatStore>('chat.store', () => new SqliteChatStore(path.join(config().dataDir, 'chat.sqlite')))
+}

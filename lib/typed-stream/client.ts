@@ -1,0 +1,160 @@
+import { readSse } from '@/lib/stream/client'
+import type { AnyStreamDefinition, ChunkOf, FinalOf, InputOf } from '@/lib/typed-stream/define'
+import { FRAME_TYPES, isTerminal, type FrameType, type StreamFrame } from '@/lib/typed-stream/frames'
+
+/** The frames of definition `D`, typed from its schemas. */
+export type FrameOf<D extends AnyStreamDefinition> = StreamFrame<ChunkOf<D>, FinalOf<D>>
+
+/**
+ * A stream that could not be opened or read: the server's error (`code`, `message`, and for
+ * invalid input the zod issues in `details`) with its HTTP `status`, or a broken connection
+ * (`unavailable:stream_interrupted`, no status).
+ */
+export class StreamRequestError extends Error {
+  readonly code: string
+  readonly status: number | undefined
+  readonly details: unknown
+
+  constructor(code: string, message: string, options: { status?: number; details?: unknown } = {}) {
+    super(message)
+    this.name = 'StreamRequestError'
+    this.code = code
+    this.status = options.status
+    this.details = options.details
+  }
+}
+
+export interface OpenStreamOptions {
+  /** Aborting disconnects: the server sees the client leave and cancels the handler. */
+  signal?: AbortSignal
+  /** An upload for the handler (a `File`, `Blob`, stream…). The input then travels in the query string. */
+  body?: BodyInit
+  headers?: HeadersInit
+  /** For tests and non-browser callers. */
+  fetch?: typeof fetch
+}
+
+/** An open typed stream: iterate its frames; `cancel()` asks the server to stop it. */
+export interface TypedStream<D extends AnyStreamDefinition> extends AsyncIterable<FrameOf<D>> {
+  /**
+   * Asks the server to cancel (`DELETE <endpoint>?stream=<id>`); the stream then ends with its
+   * `cancel` frame, carrying the handler's partial result. Before the `start` frame has arrived
+   * there is no id yet, so it disconnects instead (the iteration then throws an `AbortError`).
+   */
+  cancel(): Promise<void>
+  /** The id from the `start` frame, once it has arrived. */
+  readonly streamId: string | undefined
+}
+
+function toQuery(input: unknown): string {
+  if (input === undefined || input === null) return ''
+  if (typeof input !== 'object' || Array.isArray(input)) throw new TypeError('An input sent in the query string must be an object')
+  const params = new URLSearchParams()
+  for (const [key, value] of Object.entries(input)) {
+    if (value === undefined) continue
+    if (typeof value === 'object' && value !== null) throw new TypeError(`Input field "${key}" cannot be sent in a query string`)
+    params.set(key, String(value))
+  }
+  const text = params.toString()
+  return text ? `?${text}` : ''
+}
+
+async function errorFrom(response: Response): Promise<StreamRequestError> {
+  try {
+    const body = (await response.json()) as { error?: { code?: string; message?: string; details?: unknown } }
+    if (body.error?.code) {
+      return new StreamRequestError(body.error.code, body.error.message ?? response.statusText, {
+        status: response.status,
+        details: body.error.details,
+      })
+    }
+  } catch {
+    // not our JSON error shape
+  }
+  return new StreamRequestError('unavailable:stream', `The stream answered ${response.status} ${response.statusText}`, {
+    status: response.status,
+  })
+}
+
+function isFrameType(event: string): event is FrameType {
+  return (FRAME_TYPES as readonly string[]).includes(event)
+}
+
+/**
+ * Opens a typed stream endpoint and returns its frames, typed by the definition (imported as a
+ * type only, so no server code reaches the browser):
+ *
+ * ```ts
+ * import type { importJob } from '@/lib/jobs/import-stream'
+ * for await (const frame of openStream<typeof importJob>('/api/jobs/import', input)) { … }
+ * ```
+ *
+ * The input is sent as the JSON body, or in the query string when `options.body` is an upload.
+ * A refusal before the stream starts (400 with the zod issues, 401, 403…) and a connection that
+ * ends without a terminal frame throw a {@link StreamRequestError}; every outcome after `start`
+ * is a frame. The iteration stops after the terminal frame.
+ */
+export function openStream<D extends AnyStreamDefinition>(
+  endpoint: string,
+  input: InputOf<D>,
+  options: OpenStreamOptions = {},
+): TypedStream<D> {
+  const doFetch = options.fetch ?? fetch
+  const disconnect = new AbortController()
+  const signal = options.signal ? AbortSignal.any([options.signal, disconnect.signal]) : disconnect.signal
+  const headers = new Headers(options.headers)
+  headers.set('Accept', 'text/event-stream')
+  let url = endpoint
+  let body: BodyInit
+  if (options.body !== undefined) {
+    url = endpoint + (endpoint.includes('?') ? '&' + toQuery(input).slice(1) : toQuery(input))
+    body = options.body
+  } else {
+    headers.set('Content-Type', 'application/json')
+    body = JSON.stringify(input ?? {})
+  }
+  // `duplex` is needed by fetch for stream bodies (Node, Chromium); harmless for the others.
+  const init: RequestInit & { duplex: 'half' } = { method: 'POST', headers, body, signal, duplex: 'half' }
+  const responsePromise = doFetch(url, init)
+  // The iteration may never start (a component unmounts first): no unhandled rejection then.
+  responsePromise.catch(() => {})
+  let streamId: string | undefined
+
+  async function* frames(): AsyncGenerator<FrameOf<D>> {
+    const response = await responsePromise
+    if (!response.ok) throw await errorFrom(response)
+    if (!/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')) {
+      await response.body?.cancel()
+      throw new StreamRequestError('unavailable:stream', 'The endpoint did not answer with an event stream', { status: response.status })
+    }
+    for await (const event of readSse(response, { signal })) {
+      if (!isFrameType(event.event)) continue
+      const frame = { type: event.event, id: event.id ?? '', data: JSON.parse(event.data) as unknown } as FrameOf<D>
+      if (frame.type === 'start') streamId = frame.data.streamId
+      yield frame
+      if (isTerminal(frame)) return
+    }
+    signal.throwIfAborted()
+    throw new StreamRequestError('unavailable:stream_interrupted', 'The stream ended before its final frame')
+  }
+
+  const base = endpoint.split('?')[0] ?? endpoint
+  let iterator: AsyncGenerator<FrameOf<D>> | undefined
+
+  return {
+    // One response, one reader: every loop over the stream shares the same iteration.
+    [Symbol.asyncIterator]: () => (iterator ??= frames()),
+    get streamId() {
+      return streamId
+    },
+    async cancel() {
+      if (streamId === undefined) {
+        disconnect.abort(new DOMException('The stream was cancelled before it started', 'AbortError'))
+        return
+      }
+      const response = await doFetch(`${base}?stream=${encodeURIComponent(streamId)}`, { method: 'DELETE', headers: options.headers })
+      // 404: it ended meanwhile, and its terminal frame is on its way. Anything else is a real failure.
+      if (!response.ok && response.status !== 404) throw await errorFrom(response)
+    },
+  }
+}

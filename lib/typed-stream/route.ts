@@ -1,0 +1,99 @@
+import { z } from 'zod'
+import { AppError } from '@/lib/errors'
+import { json, parseJsonBody, parseQuery, route } from '@/lib/http'
+import { sseResponse, type SseMessage } from '@/lib/stream/sse'
+import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
+import type { StreamFrame } from '@/lib/typed-stream/frames'
+import type { Logger } from '@/lib/typed-stream/logger'
+import { registerStream, requestCancel } from '@/lib/typed-stream/registry'
+import { startStream, type StreamRun } from '@/lib/typed-stream/run'
+
+export interface StreamRouteOptions {
+  /** Replaces the console logger (tests). */
+  logger?: Logger
+  /** Override the default (validate chunks and finals outside production). */
+  validate?: boolean
+  cancelGraceMs?: number
+  heartbeatMs?: number
+}
+
+/** A Next.js route handler (the second argument is Next's route context, unused here). */
+type Handler = (request: Request, context?: unknown) => Promise<Response>
+
+const cancelQuery = z.object({ stream: z.uuid('stream must be the streamId of a start frame') })
+
+function isJson(request: Request): boolean {
+  return /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '')
+}
+
+/** One frame as an SSE event: the frame type is the event name, the payload is always JSON. */
+function toSse(frame: StreamFrame<unknown, unknown>): SseMessage {
+  return { event: frame.type, id: frame.id, data: JSON.stringify(frame.data ?? null) }
+}
+
+function sseSource(run: StreamRun<unknown, unknown>) {
+  return (signal: AbortSignal): AsyncIterable<SseMessage> => {
+    // The response was cancelled (client gone): the handler sees `cancelled` at once.
+    signal.addEventListener('abort', () => run.cancel('disconnected'), { once: true })
+    return (async function* () {
+      for await (const frame of run.frames) yield toSse(frame)
+    })()
+  }
+}
+
+/**
+ * Turns a typed stream definition into route handlers, in one line:
+ *
+ * ```ts
+ * export const { GET, POST, DELETE } = streamRoute(countdown)
+ * ```
+ *
+ * - `POST` with a JSON body: the body is the input. `GET`, or a `POST` with any other body (an
+ *   upload the handler reads from `context.request.body`): the query string is the input.
+ * - Invalid input → 400 `bad_request:body|query` with the zod issues in `details`; a guard that
+ *   refuses → 401/403. Nothing has been streamed yet in either case.
+ * - Then `200 text/event-stream` with the frames `start`, `chunk`…, and one of `complete`,
+ *   `error`, `cancel`, each an SSE event named after the frame type with its position as `id`.
+ * - `DELETE ?stream=<streamId>` cancels a running stream: 202, and the stream ends with `cancel`.
+ */
+export function streamRoute<D extends AnyStreamDefinition>(
+  definition: D,
+  options: StreamRouteOptions = {},
+): { GET: Handler; POST: Handler; DELETE: Handler } {
+  async function open(request: Request, input: z.output<D['input']>): Promise<Response> {
+    for (const guard of definition.guards ?? []) {
+      if ((await guard(request, input)) === false) {
+        throw new AppError('forbidden:stream', `Not allowed to open the stream "${definition.name}"`)
+      }
+    }
+    const run = startStream(definition, input, {
+      request,
+      logger: options.logger,
+      validate: options.validate,
+      cancelGraceMs: options.cancelGraceMs,
+    })
+    const unregister = registerStream(run.id, { name: definition.name, cancel: run.cancel })
+    void run.outcome.then(unregister)
+    return sseResponse(sseSource(run), {
+      done: false,
+      signal: request.signal,
+      heartbeatMs: options.heartbeatMs,
+      headers: { 'X-Stream-Id': run.id },
+    })
+  }
+
+  return {
+    GET: route((request) => open(request, parseQuery(request, definition.input))),
+    POST: route(async (request) => {
+      const input = isJson(request) ? await parseJsonBody(request, definition.input) : parseQuery(request, definition.input)
+      return open(request, input)
+    }),
+    DELETE: route((request) => {
+      const { stream } = parseQuery(request, cancelQuery)
+      if (!requestCancel(definition.name, stream).found) {
+        throw new AppError('not_found:stream', `No running "${definition.name}" stream with id ${stream}`)
+      }
+      return json({ streamId: stream, cancelling: true }, { status: 202 })
+    }),
+  }
+}
