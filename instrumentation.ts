@@ -4,7 +4,8 @@ export async function register() {
   const { warnIfWritesAreOpen } = await import('@/lib/durable/auth')
   warnIfWritesAreOpen()
   // Open the durable stream store now: crash recovery, unfinished compression and the expiry
-  // sweeper start with the server, and a data directory that cannot be used fails it at once.
+  // sweeper start with the server, and a data directory that cannot be used fails it at once
+  // (an unreachable Redis does not: stream requests answer 503 until it is back).
   const { openStreamStoreAtStart } = await import('@/lib/durable/instance')
   await openStreamStoreAtStart()
 }

@@ -51,11 +51,8 @@ const schema = z.object({
    */
   SLUICE_UPLOAD_THROTTLE_BPS: z.coerce.number().int().nonnegative().default(0),
   // Scale-out (docs/scale-out.md): the Redis store, chosen by REDIS_URL or SLUICE_STORE=redis.
-  REDIS_URL: z.preprocess(
-    (value) => (value === '' ? undefined : value),
-    z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
-  ),
-  SLUICE_STORE: z.enum(['embedded', 'redis']).optional(),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')),
+  SLUICE_STORE: optional(z.enum(['embedded', 'redis'])),
   SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:'),
   SLUICE_REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
 }).superRefine((env, ctx) => {
