@@ -1,9 +1,10 @@
 import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/sqlite-store'
-import { stopSignals } from '@/lib/chat/stop-signals'
+import { generationKey } from '@/lib/chat/generation'
 import { AppError, isAppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'
 import { streams } from '@/lib/durable/service'
+import { stopSignals } from '@/lib/stop-signals/instance'
 
 /**
  * Stops the chat's running generation through the stop registry: the abort reaches the model
@@ -12,7 +13,7 @@ import { streams } from '@/lib/durable/service'
 export async function stopGeneration(chatId: string): Promise<{ stopped: boolean; generationId: string | null }> {
   const chat = await chatStore().get(chatId)
   if (!chat) throw new AppError('not_found:chat', `No chat ${chatId}`)
-  const stopped = await stopSignals().stop(chatId)
+  const stopped = await stopSignals().stop(generationKey(chatId))
   return { stopped, generationId: stopped ? chat.activeStreamId : null }
 }
 
@@ -26,7 +27,7 @@ export async function getChat(chatId: string) {
 /** Deletes a chat that is not answering. */
 export async function deleteChat(chatId: string): Promise<void> {
   await getChat(chatId) // 404 for an unknown chat
-  if (await stopSignals().isRunning(chatId)) {
+  if (await stopSignals().isRunning(generationKey(chatId))) {
     throw new AppError('conflict:generation', 'This chat is still answering: stop it first')
   }
   await chatStore().delete(chatId)
@@ -49,7 +50,7 @@ export async function resumeGeneration(chatId: string, signal: AbortSignal, gene
     if (info?.metadata.chatId !== chatId) throw new AppError('not_found:generation', `No generation ${generationId} in chat ${chatId}`)
   }
   // The writer is alive while the chat's generation runs and is this one.
-  const writerAlive = async () => (await stopSignals().isRunning(chatId)) && (await chatStore().get(chatId))?.activeStreamId === id
+  const writerAlive = async () => (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
     const follow = followStream(id, { signal, writerAlive })
     // Look at the first chunk before answering, so a stream that is already gone is a 204.

@@ -8,15 +8,18 @@ import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
 import { recordGeneration } from '@/lib/chat/recorder'
 import { chatStore } from '@/lib/chat/sqlite-store'
-import { stopSignals } from '@/lib/chat/stop-signals'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
 import { streams, type StreamWriter } from '@/lib/durable/service'
 import { AppError } from '@/lib/errors'
+import { stopSignals } from '@/lib/stop-signals/instance'
 
 const INSTRUCTIONS = `You are the assistant inside Sluice, an app that demonstrates streaming in web backends.
 Answer concisely. Use the tools for anything they provide: currentTime for the time in a place,
 calculate for arithmetic (never compute in your head), searchData to look through what this app has stored.`
+
+/** The key of a chat's running generation in the stop registry (one generation per chat). */
+export const generationKey = (chatId: string) => `chat:${chatId}`
 
 /** Namespace of the durable streams generations are written to. */
 export const GENERATION_NAMESPACE = 'chat'
@@ -37,7 +40,7 @@ export interface Generation {
 /**
  * Starts answering a chat: stores the user's message, then runs the model with the tools,
  * step by step, independently of the request that asked (a reload or a closed tab does not
- * stop it; {@link stopSignals}, keyed by the chat id, does). Every chunk is written to a durable stream as it is
+ * stop it; {@link stopSignals}, keyed by the chat id, does, from any instance). Every chunk is written to a durable stream as it is
  * produced; when the answer ends — finished, stopped or failed — the conversation is stored
  * with the answer as far as it got, and an audit record is written.
  */
@@ -47,7 +50,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   const messages = nextMessages((chat?.messages ?? []) as ChatMessage[], request)
   const moderation = request.moderation ?? chat?.moderation ?? false
   // Registering is the "one answer at a time" check: atomic, and it gives Stop its handle.
-  const stop = stopSignals().register(chatId)
+  const stop = await stopSignals().register(generationKey(chatId))
   if (!stop) throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
 
   const { model, info } = chatModel()
@@ -76,7 +79,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
     ])
     await store.setActiveStream(chatId, durable.id)
   } catch (error) {
-    await stopSignals().stop(chatId, 'The generation could not be set up')
+    await stopSignals().stop(generationKey(chatId), 'The generation could not be set up')
     stop.release()
     throw error
   }

@@ -1,11 +1,11 @@
 import { z } from 'zod'
 import { AppError } from '@/lib/errors'
 import { json, parseJsonBody, parseQuery, route } from '@/lib/http'
+import { stopSignals } from '@/lib/stop-signals/instance'
 import { sseResponse, type SseMessage } from '@/lib/stream/sse'
 import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
 import type { StreamFrame } from '@/lib/typed-stream/frames'
 import type { Logger } from '@/lib/typed-stream/logger'
-import { registerStream, requestCancel } from '@/lib/typed-stream/registry'
 import { startStream, type StreamRun } from '@/lib/typed-stream/run'
 
 export interface StreamRouteOptions {
@@ -21,6 +21,12 @@ export interface StreamRouteOptions {
 type Handler = (request: Request, context?: unknown) => Promise<Response>
 
 const cancelQuery = z.object({ stream: z.uuid('stream must be the streamId of a start frame') })
+
+/**
+ * A running stream's key in the stop registry, so `DELETE` reaches it on whichever instance runs
+ * it (in Redis when the app runs on several instances).
+ */
+const stopKey = (name: string, streamId: string) => `stream:${name}:${streamId}`
 
 function isJson(request: Request): boolean {
   return /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '')
@@ -54,7 +60,8 @@ function sseSource(run: StreamRun<unknown, unknown>) {
  *   refuses → 401/403. Nothing has been streamed yet in either case.
  * - Then `200 text/event-stream` with the frames `start`, `chunk`…, and one of `complete`,
  *   `error`, `cancel`, each an SSE event named after the frame type with its position as `id`.
- * - `DELETE ?stream=<streamId>` cancels a running stream: 202, and the stream ends with `cancel`.
+ * - `DELETE ?stream=<streamId>` cancels a running stream, on whichever instance runs it: 202, and
+ *   the stream ends with `cancel`.
  */
 export function streamRoute<D extends AnyStreamDefinition>(
   definition: D,
@@ -66,14 +73,18 @@ export function streamRoute<D extends AnyStreamDefinition>(
         throw new AppError('forbidden:stream', `Not allowed to open the stream "${definition.name}"`)
       }
     }
+    const id = crypto.randomUUID()
+    // Registered before the handler starts: a cancel can reach it from the first frame on.
+    const registration = (await stopSignals().register(stopKey(definition.name, id)))!
     const run = startStream(definition, input, {
+      id,
       request,
       logger: options.logger,
       validate: options.validate,
       cancelGraceMs: options.cancelGraceMs,
     })
-    const unregister = registerStream(run.id, { name: definition.name, cancel: run.cancel })
-    void run.outcome.then(unregister)
+    registration.signal.addEventListener('abort', () => run.cancel('requested'), { once: true })
+    void run.outcome.then(() => registration.release())
     return sseResponse(sseSource(run), {
       done: false,
       signal: request.signal,
@@ -88,9 +99,9 @@ export function streamRoute<D extends AnyStreamDefinition>(
       const input = isJson(request) ? await parseJsonBody(request, definition.input) : parseQuery(request, definition.input)
       return open(request, input)
     }),
-    DELETE: route((request) => {
+    DELETE: route(async (request) => {
       const { stream } = parseQuery(request, cancelQuery)
-      if (!requestCancel(definition.name, stream).found) {
+      if (!(await stopSignals().stop(stopKey(definition.name, stream), 'requested'))) {
         throw new AppError('not_found:stream', `No running "${definition.name}" stream with id ${stream}`)
       }
       return json({ streamId: stream, cancelling: true }, { status: 202 })

@@ -16,6 +16,8 @@ export interface RunOptions {
   validate?: boolean
   /** How long to wait for the handler after a cancel before sending `cancel` anyway. */
   cancelGraceMs?: number
+  /** The run's id (`streamId`); a fresh UUID by default. */
+  id?: string
 }
 
 /** One run of a typed stream: its frames (single consumer), its outcome, and cancellation. */
@@ -72,7 +74,7 @@ export function startStream<D extends AnyStreamDefinition>(
 ): StreamRun<ChunkOf<D>, FinalOf<D>> {
   type C = ChunkOf<D>
   type F = FinalOf<D>
-  const id = crypto.randomUUID()
+  const id = options.id ?? crypto.randomUUID()
   const name = definition.name
   const logger = options.logger ?? consoleLogger(`stream ${name} ${id.slice(0, 8)}`)
   const validate = options.validate ?? process.env.NODE_ENV !== 'production'

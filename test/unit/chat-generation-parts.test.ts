@@ -4,7 +4,6 @@ import { modelError, modelErrorText } from '@/lib/ai/errors'
 import { nextMessages } from '@/lib/chat/conversation'
 import { settle } from '@/lib/chat/recorder'
 import { parseErrorText, type ChatMessage, type ChatMetadata } from '@/lib/chat/messages'
-import { LocalStopSignals } from '@/lib/chat/stop-signals'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 
 const user = (id: string, text = id): ChatMessage => ({ id, role: 'user', parts: [{ type: 'text', text }] })
@@ -105,23 +104,6 @@ describe('settle', () => {
       { type: 'tool-calculate', toolCallId: 'c', state: 'output-error', input: { expression: '1+' }, errorText: 'Ended before the tool finished' },
       { type: 'text', text: 't', state: 'done' },
     ])
-  })
-})
-
-describe('LocalStopSignals', () => {
-  it('aborts a registered generation once, and forgets it on release', async () => {
-    const signals = new LocalStopSignals()
-    const reg = signals.register('g1')!
-    expect(signals.register('g1')).toBeUndefined()
-    expect(await signals.isRunning('g1')).toBe(true)
-    expect(await signals.stop('g1')).toBe(true)
-    expect(reg.signal.aborted).toBe(true)
-    expect(reg.signal.reason).toMatchObject({ name: 'AbortError' })
-    expect(await signals.stop('g1')).toBe(false)
-    reg.release()
-    expect(await signals.isRunning('g1')).toBe(false)
-    expect(signals.register('g1')).toBeDefined()
-    expect(await signals.stop('unknown')).toBe(false)
   })
 })
 

@@ -1,0 +1,135 @@
+import { abortError } from '@/lib/async'
+import type { RedisConnection } from '@/lib/durable/redis/connection'
+import { DEFAULT_STOP_REASON, type StopRegistration, type StopSignals } from '@/lib/stop-signals/stop-signals'
+
+/** How long a registration outlives its instance: after a crash the key frees itself after this. */
+const LEASE_MS = 15_000
+/** How often a running task's instance renews its lease. */
+const RENEW_MS = 5_000
+
+/** Extends the lease if it is still ours (as registered, or marked as stopping). */
+const RENEW = `
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] or v == '!' .. ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`
+
+/** Removes the registration if it is still ours. */
+const RELEASE = `
+local v = redis.call('GET', KEYS[1])
+if v == ARGV[1] or v == '!' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
+/**
+ * Marks a running task as stopping (once: `!` before its token) and tells its instance. Answers
+ * how many instances heard it: 0 when no task runs, when it is already stopping, or when the
+ * instance that registered it is gone (its lease not yet expired).
+ */
+const STOP = `
+local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, 1) == '!' then return 0 end
+redis.call('SET', KEYS[1], '!' .. v, 'KEEPTTL')
+return redis.call('PUBLISH', ARGV[1], ARGV[2])`
+
+export interface RedisStopSignalsOptions {
+  /** Commands (`SET`, scripts, `PUBLISH`). */
+  client: RedisConnection
+  /** A connection in subscriber mode, for the stop messages. */
+  subscriber: RedisConnection
+  /** Prefix of every key and channel. */
+  prefix: string
+  leaseMs?: number
+  renewMs?: number
+}
+
+/**
+ * {@link StopSignals} shared by every instance through Redis, so a Stop sent to any instance
+ * reaches the one running the task:
+ *
+ * - **Register** subscribes to the task's channel, then claims its key with `SET NX PX` (the
+ *   atomic "one at a time" check). The key is a lease, renewed every 5 s while the task runs:
+ *   if its instance dies, the key expires within 15 s and the task counts as ended.
+ * - **Stop** is one script: it marks the key as stopping and `PUBLISH`es the reason on the
+ *   channel; the registering instance aborts the task's signal when the message arrives.
+ *   Subscribing before claiming means no stop can fall between the two.
+ * - Key and channel carry the task key as a hash tag (`{chat:abc}`), so this works on Redis
+ *   Cluster (sharded pub/sub aside, messages reach every node).
+ *
+ * A stop published while the registering instance's subscriber connection is down is lost (pub/sub
+ * does not queue): `stop()` then answers `false`, and the caller can try again.
+ */
+export class RedisStopSignals implements StopSignals {
+  private readonly client: RedisConnection
+  private readonly subscriber: RedisConnection
+  private readonly prefix: string
+  private readonly leaseMs: number
+  private readonly renewMs: number
+
+  constructor(options: RedisStopSignalsOptions) {
+    this.client = options.client
+    this.subscriber = options.subscriber
+    this.prefix = options.prefix
+    this.leaseMs = options.leaseMs ?? LEASE_MS
+    this.renewMs = options.renewMs ?? RENEW_MS
+  }
+
+  private keyOf(key: string): string {
+    return `${this.prefix}run:{${key}}`
+  }
+
+  private channelOf(key: string): string {
+    return `${this.prefix}stop:{${key}}`
+  }
+
+  async register(key: string): Promise<StopRegistration | undefined> {
+    const controller = new AbortController()
+    const channel = this.channelOf(key)
+    const redisKey = this.keyOf(key)
+    const token = crypto.randomUUID()
+    const listener = (message: string) => {
+      if (!controller.signal.aborted) controller.abort(abortError(message || DEFAULT_STOP_REASON))
+    }
+    await this.subscriber.subscribe(channel, listener)
+    let claimed: string | null
+    try {
+      claimed = await this.client.set(redisKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.leaseMs } })
+    } catch (error) {
+      await this.subscriber.unsubscribe(channel, listener).catch(() => {})
+      throw error
+    }
+    if (claimed === null) {
+      await this.subscriber.unsubscribe(channel, listener)
+      return undefined
+    }
+    const renew = setInterval(() => {
+      this.client
+        .eval(RENEW, { keys: [redisKey], arguments: [token, String(this.leaseMs)] })
+        .then((renewed) => {
+          if (renewed === 0) console.error(`[sluice] stop signals: the lease of ${key} was lost; a stop may no longer reach it`)
+        })
+        .catch((error: unknown) => console.error(`[sluice] stop signals: renewing ${key} failed`, error))
+    }, this.renewMs)
+    renew.unref()
+    let released = false
+    return {
+      signal: controller.signal,
+      release: () => {
+        if (released) return
+        released = true
+        clearInterval(renew)
+        void Promise.all([
+          this.client.eval(RELEASE, { keys: [redisKey], arguments: [token] }),
+          this.subscriber.unsubscribe(channel, listener),
+        ]).catch((error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed`, error))
+      },
+    }
+  }
+
+  async stop(key: string, reason = DEFAULT_STOP_REASON): Promise<boolean> {
+    const heard = await this.client.eval(STOP, { keys: [this.keyOf(key)], arguments: [this.channelOf(key), reason] })
+    return Number(heard) > 0
+  }
+
+  async isRunning(key: string): Promise<boolean> {
+    return (await this.client.exists(this.keyOf(key))) === 1
+  }
+}
