@@ -84,6 +84,19 @@ export interface SseStreamOptions extends SseFormatOptions {
   onEnd?: (outcome: 'done' | 'cancelled' | 'error') => void
 }
 
+/** `pending`'s result, or `'quiet'` if it has not settled after `ms` (the timer ends with either, or with `signal`). */
+async function orQuiet<T>(pending: Promise<T>, ms: number, signal: AbortSignal): Promise<T | 'quiet'> {
+  const timer = new AbortController()
+  const onAbort = () => timer.abort()
+  signal.addEventListener('abort', onAbort, { once: true })
+  try {
+    return await Promise.race([pending, sleep(ms, timer.signal).then(() => 'quiet' as const)])
+  } finally {
+    timer.abort()
+    signal.removeEventListener('abort', onAbort)
+  }
+}
+
 /**
  * A `ReadableStream` of SSE bytes from a source of messages, with heartbeats when quiet,
  * a final `done` event, and an `error` event (the app's error shape) if the source throws.
@@ -106,22 +119,8 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
       yield formatSse({ comment: 'open' })
       for (;;) {
         pending ??= Promise.resolve(iterator.next())
-        let result: IteratorResult<SseMessage> | 'heartbeat'
-        if (heartbeatMs > 0) {
-          const beat = new AbortController()
-          const onAbort = () => beat.abort()
-          signal.addEventListener('abort', onAbort, { once: true })
-          result = await Promise.race([
-            pending,
-            sleep(heartbeatMs, beat.signal).then(() => 'heartbeat' as const),
-          ]).finally(() => {
-            beat.abort()
-            signal.removeEventListener('abort', onAbort)
-          })
-        } else {
-          result = await pending
-        }
-        if (result === 'heartbeat') {
+        const result = heartbeatMs > 0 ? await orQuiet(pending, heartbeatMs, signal) : await pending
+        if (result === 'quiet') {
           yield formatSse({ comment: 'heartbeat' })
           continue
         }
@@ -154,4 +153,47 @@ export function sseResponse(
   const headers = new Headers(SSE_HEADERS)
   new Headers(options.headers).forEach((value, key) => headers.set(key, value))
   return new Response(sseStream(source, options), { status: options.status ?? 200, headers })
+}
+
+const HEARTBEAT_BYTES = new TextEncoder().encode(formatSse({ comment: 'heartbeat' }))
+const LF = 0x0a
+
+/**
+ * Adds heartbeat comments to an SSE byte stream produced elsewhere (the AI SDK's UI message
+ * stream, or one replayed from a durable stream) whenever it is quiet for `heartbeatMs`, so
+ * proxies and platforms do not close the connection during a long tool call. A comment is only
+ * inserted between events (after a blank line), never inside one that is still arriving.
+ * Pull-based; cancelling the result cancels `source`.
+ */
+export function withHeartbeats(
+  source: ReadableStream<Uint8Array>,
+  options: { heartbeatMs?: number; signal?: AbortSignal } = {},
+): ReadableStream<Uint8Array> {
+  const heartbeatMs = options.heartbeatMs ?? config().SLUICE_HEARTBEAT_MS
+  if (heartbeatMs <= 0) return source
+  async function* frames(signal: AbortSignal): AsyncGenerator<Uint8Array> {
+    const reader = source.getReader()
+    let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
+    // The last two bytes sent: an event ends with an empty line ("\n\n").
+    let last = [LF, LF]
+    try {
+      for (;;) {
+        pending ??= reader.read()
+        const result = await orQuiet(pending, heartbeatMs, signal)
+        if (result === 'quiet') {
+          if (last[0] === LF && last[1] === LF) yield HEARTBEAT_BYTES
+          continue
+        }
+        pending = undefined
+        if (result.done) return
+        const chunk = result.value
+        if (chunk.byteLength === 0) continue
+        last = chunk.byteLength >= 2 ? [chunk[chunk.byteLength - 2]!, chunk[chunk.byteLength - 1]!] : [last[1]!, chunk[0]!]
+        yield chunk
+      }
+    } finally {
+      reader.cancel().catch(() => {})
+    }
+  }
+  return iterableToStream(frames, { signal: options.signal })
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { deferred } from '@/lib/async'
 import { AppError } from '@/lib/errors'
-import { formatSse, sseResponse, sseStream } from '@/lib/stream/sse'
+import { formatSse, sseResponse, sseStream, withHeartbeats } from '@/lib/stream/sse'
 
 async function text(stream: ReadableStream<Uint8Array>): Promise<string> {
   return new Response(stream).text()
@@ -113,5 +113,52 @@ describe('sseResponse', () => {
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform')
     expect(res.headers.get('x-accel-buffering')).toBe('no')
+  })
+})
+
+describe('withHeartbeats', () => {
+  const bytes = (s: string) => new TextEncoder().encode(s)
+  /** A byte stream whose chunks are sent when the test says so. */
+  function controlled() {
+    let controller!: ReadableStreamDefaultController<Uint8Array>
+    let cancelled: unknown = 'not cancelled'
+    const stream = new ReadableStream<Uint8Array>({
+      start: (c) => void (controller = c),
+      cancel: (reason) => void (cancelled = reason),
+    })
+    return { stream, send: (s: string) => controller.enqueue(bytes(s)), end: () => controller.close(), cancelled: () => cancelled }
+  }
+
+  it('adds comments between events while quiet, never inside an event still arriving', async () => {
+    const source = controlled()
+    const reader = withHeartbeats(source.stream, { heartbeatMs: 5 }).getReader()
+    const decoder = new TextDecoder()
+    const next = async () => decoder.decode((await reader.read()).value)
+    expect(await next()).toBe(': heartbeat\n\n') // quiet before the first event
+    source.send('data: {"a":1}\n\n')
+    expect(await next()).toBe('data: {"a":1}\n\n')
+    expect(await next()).toBe(': heartbeat\n\n')
+    source.send('data: {"b":') // half an event: no comment until it is complete
+    expect(await next()).toBe('data: {"b":')
+    await new Promise((r) => setTimeout(r, 40))
+    source.send('2}\n')
+    expect(await next()).toBe('2}\n')
+    source.send('\n')
+    expect(await next()).toBe('\n')
+    expect(await next()).toBe(': heartbeat\n\n')
+    source.end()
+    let rest = ''
+    for (let r = await reader.read(); !r.done; r = await reader.read()) rest += decoder.decode(r.value)
+    expect(rest.replaceAll(': heartbeat\n\n', '')).toBe('')
+  })
+
+  it('passes the bytes through unchanged and cancels the source when cancelled', async () => {
+    const source = controlled()
+    const wrapped = withHeartbeats(source.stream, { heartbeatMs: 60_000 })
+    source.send('data: x\n\n')
+    const reader = wrapped.getReader()
+    expect(new TextDecoder().decode((await reader.read()).value)).toBe('data: x\n\n')
+    await reader.cancel('bye')
+    await expect.poll(() => source.cancelled()).not.toBe('not cancelled')
   })
 })

@@ -3,8 +3,11 @@ import { after } from 'next/server'
 import { chatRequestSchema } from '@/app/api/chat/schema'
 import { startGeneration } from '@/lib/chat/generation'
 import { parseJsonBody, route } from '@/lib/http'
+import { withHeartbeats } from '@/lib/stream/sse'
 
 export const dynamic = 'force-dynamic'
+/** Seconds a function may run on Vercel: the answer streams, then `after()` stores it. */
+export const maxDuration = 300
 
 /**
  * Starts an answer and streams it as a UI message stream (SSE). The generation does not depend
@@ -15,6 +18,8 @@ export const POST = route(async (request) => {
   const { id, ...turn } = await parseJsonBody(request, chatRequestSchema)
   const generation = await startGeneration(id, turn)
   after(() => generation.done)
-  const body = generation.chunks.pipeThrough(new JsonToSseTransformStream()).pipeThrough(new TextEncoderStream())
+  const events = generation.chunks.pipeThrough(new JsonToSseTransformStream()).pipeThrough(new TextEncoderStream())
+  // A comment every 15 s while a tool or the model is quiet keeps proxies from closing the connection.
+  const body = withHeartbeats(events, { signal: request.signal })
   return new Response(body, { headers: { ...UI_MESSAGE_STREAM_HEADERS, 'x-sluice-generation': generation.id } })
 })

@@ -4,6 +4,8 @@ import { sseResponse } from '@/lib/stream/sse'
 import { feedQuery, lastEventId } from './schema'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /**
  * `GET /api/feed` — Server-Sent Events of this instance's live metrics, one per interval, each with

@@ -8,6 +8,8 @@ import { spool } from '@/lib/stream/spool'
 import { textContentType, transformQuery } from './schema'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /**
  * `POST /api/transform?filter=word&upper=1` — streams back NDJSON records (one per kept line, then a

@@ -1,6 +1,9 @@
 import { importJob } from '@/lib/jobs/import-stream'
 import { streamRoute } from '@/lib/typed-stream/route'
 
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
+
 /**
  * POST runs an import as a typed stream (SSE frames); DELETE ?stream=<id> cancels it. No GET: an
  * `EventSource` reconnects by itself, and an import must not run twice because a connection dropped.

@@ -3,6 +3,8 @@ import { proxyChatCompletions } from '@/lib/ai/proxy'
 import { parseJsonBody, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /**
  * `POST /api/proxy/openai`: an OpenAI chat-completions request, forwarded with the server's key

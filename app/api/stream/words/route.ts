@@ -4,6 +4,8 @@ import { words } from '@/lib/words'
 import { wordsQuery } from './schema'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /**
  * `GET /api/stream/words?count=40&delay=150` — tokens from an async generator, pulled as the client reads.

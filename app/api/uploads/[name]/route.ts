@@ -6,6 +6,8 @@ import { uploadResponse } from '@/lib/uploads/responses'
 import { readUploadHeaders, uploadHeaders } from './schema'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 type Context = { params: Promise<{ name: string }> }
 

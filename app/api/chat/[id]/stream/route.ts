@@ -2,9 +2,11 @@ import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
 import { resumeGeneration } from '@/lib/chat/control'
 import { chatIdSchema } from '@/lib/chat/store'
 import { parseQuery, parseWith, route } from '@/lib/http'
+import { withHeartbeats } from '@/lib/stream/sse'
 import { resumeQuery } from '@/app/api/chat/[id]/stream/schema'
 
 export const dynamic = 'force-dynamic'
+export const maxDuration = 300
 
 /**
  * `useChat`'s resume endpoint: the chat's running answer (or `?generation=`, the one the page
@@ -16,5 +18,5 @@ export const GET = route(async (request, { params }: { params: Promise<{ id: str
   const { generation } = parseQuery(request, resumeQuery)
   const body = await resumeGeneration(id, request.signal, generation)
   if (!body) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
-  return new Response(body, { headers: UI_MESSAGE_STREAM_HEADERS })
+  return new Response(withHeartbeats(body, { signal: request.signal }), { headers: UI_MESSAGE_STREAM_HEADERS })
 })

@@ -5,6 +5,8 @@ import { startDurableExport } from '@/lib/jobs/export-durable'
 import { durableExportBody } from './schema'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /**
  * Starts an export into a durable stream and answers at once (202) with its URL; the rows are

@@ -3,6 +3,8 @@ import { progressHeaders } from '@/lib/uploads/responses'
 import { cancelUpload, getUpload } from '@/lib/uploads/sessions'
 
 export const dynamic = 'force-dynamic'
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 type Context = { params: Promise<{ id: string }> }
 
