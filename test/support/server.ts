@@ -5,7 +5,16 @@ import { createServer } from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 
-const root = path.resolve(import.meta.dirname, '../..')
+/**
+ * The project's root: the nearest directory up from the working directory with `next.config.ts`.
+ * (Not `import.meta`: Playwright loads this file as CommonJS, Vitest and the benchmarks as ESM.)
+ */
+const root = (() => {
+  for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'next.config.ts'))) return dir
+    if (dir === path.dirname(dir)) throw new Error(`Run the tests from inside the project (no next.config.ts above ${process.cwd()})`)
+  }
+})()
 
 /** A free TCP port on 127.0.0.1. */
 export async function freePort(): Promise<number> {

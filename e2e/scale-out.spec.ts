@@ -1,0 +1,134 @@
+import { expect, test, type Page } from '@playwright/test'
+import { startBalancer, type TestBalancer } from '../test/support/balancer'
+import { startRedis, type TestRedis } from '../test/support/redis'
+import { startServer, type TestServer } from '../test/support/server'
+
+/**
+ * Two production instances sharing one Redis, behind a load balancer (one origin) that the test
+ * points at A or at B: pages served by one instance show what was written through the other,
+ * live, and a reload that lands on the other instance carries on without gaps or duplicates.
+ */
+test.describe.configure({ mode: 'serial', timeout: 120_000 })
+
+let redis: TestRedis
+let a: TestServer
+let b: TestServer
+let balancer: TestBalancer
+const A = 0
+const B = 1
+
+test.beforeAll(async () => {
+  test.setTimeout(120_000)
+  redis = await startRedis()
+  const env = { REDIS_URL: redis.url, SLUICE_OFFLINE_TOKEN_MS: '40' }
+  ;[a, b] = await Promise.all([startServer({ env }), startServer({ env })])
+  balancer = await startBalancer([a.baseUrl, b.baseUrl])
+})
+
+test.afterAll(async () => {
+  await balancer?.close()
+  await Promise.all([a?.stop(), b?.stop()])
+  await redis?.stop()
+})
+
+function lineNumbers(text: string): number[] {
+  return [...text.matchAll(/line (\d+)\n/g)].map((m) => Number(m[1]))
+}
+
+async function append(server: TestServer, id: string, from: number, to: number): Promise<void> {
+  for (let i = from; i <= to; i++) {
+    const res = await fetch(`${server.baseUrl}/v1/stream/${id}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: `line ${i}\n` })
+    expect(res.status).toBe(204)
+  }
+}
+
+test('the /streams page on B shows a stream written through A live, and a reload onto A resumes it', async ({ page }) => {
+  const id = `scale/e2e-${Date.now()}`
+  expect((await fetch(`${a.baseUrl}/v1/stream/${id}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })).status).toBe(201)
+  await append(a, id, 1, 3)
+
+  balancer.use(B)
+  await page.goto(`${balancer.url}/streams?id=${encodeURIComponent(id)}`)
+  const content = page.getByTestId('viewer-content')
+  await expect(content).toContainText('line 3')
+  await expect(page.getByTestId('viewer-state')).toHaveText('live')
+  // Live: each line appended through A appears on the page B serves, one at a time.
+  for (let i = 4; i <= 6; i++) {
+    await append(a, id, i, i)
+    await expect(content).toContainText(`line ${i}\n`)
+    expect(lineNumbers((await content.textContent()) ?? '').at(-1)).toBe(i)
+  }
+
+  // The load balancer now sends everything to A; the reload resumes from the saved offset there.
+  balancer.use(A)
+  const servedByA = balancer.counts[A]!
+  await page.reload()
+  await expect(page.getByTestId('viewer-resumed')).toContainText('Resumed after a reload from saved offset')
+  expect(balancer.counts[A]!).toBeGreaterThan(servedByA)
+  await append(b, id, 7, 10) // written through B, read live through A
+  await expect(content).toContainText('line 10\n')
+  expect(lineNumbers((await content.textContent()) ?? '')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+
+  expect((await fetch(`${b.baseUrl}/v1/stream/${id}`, { method: 'POST', headers: { 'Stream-Closed': 'true' } })).status).toBe(204)
+  await expect(page.getByTestId('viewer-state')).toHaveText('closed')
+})
+
+/** Generations running on an instance, from its own `/api/health`. */
+async function runningOn(server: TestServer): Promise<number> {
+  const health = (await (await fetch(`${server.baseUrl}/api/health`)).json()) as { activeByKind: Record<string, number> }
+  return health.activeByKind.generation ?? 0
+}
+
+async function ask(page: Page, text: string): Promise<string> {
+  await page.getByTestId('chat-input').fill(text)
+  await page.getByTestId('chat-send').click()
+  await expect(page).toHaveURL(/\/chat\/[\w-]+$/)
+  return (await page.getByTestId('chat').getAttribute('data-chat-id'))!
+}
+
+const answer = (page: Page) => page.getByTestId('message-assistant').last().getByTestId('part-text')
+const prompt = 'Tell me a long story about load balancers'
+
+test('a chat answer running on A is resumed on B after a reload, with the text of an uninterrupted run', async ({ page }) => {
+  balancer.use(B)
+  await page.goto(`${balancer.url}/chat`)
+  await ask(page, prompt)
+  await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
+  const uninterrupted = (await answer(page).textContent())!
+
+  balancer.use(A)
+  await page.goto(`${balancer.url}/chat`)
+  await ask(page, prompt)
+  await expect(answer(page)).toHaveText(/(\w+ ){5}/)
+  expect(await runningOn(a)).toBe(1)
+
+  balancer.use(B)
+  await page.reload()
+  // Served by B, reattached to the generation A runs: text keeps arriving, nothing restarts.
+  await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
+  expect(await runningOn(a)).toBe(1)
+  expect(await runningOn(b)).toBe(0)
+  await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
+  await expect(answer(page)).toHaveText(uninterrupted)
+  await expect(page.getByTestId('message-assistant')).toHaveCount(1)
+})
+
+test('Stop clicked on a page served by B stops the generation running on A', async ({ page }) => {
+  balancer.use(A)
+  await page.goto(`${balancer.url}/chat`)
+  const chatId = await ask(page, prompt)
+  await expect(answer(page)).toHaveText(/(\w+ ){3}/)
+  expect(await runningOn(a)).toBe(1)
+
+  balancer.use(B)
+  await page.reload()
+  await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
+  await page.getByTestId('chat-stop').click()
+  await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
+  await expect(page.getByTestId('message-stopped')).toBeVisible()
+  // The model call on A was aborted: A no longer runs it, and the partial answer is stored.
+  await expect.poll(() => runningOn(a)).toBe(0)
+  const stored = (await (await fetch(`${a.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: string | null; messages: unknown[] }
+  expect(stored.activeStreamId).toBeNull()
+  expect(stored.messages).toHaveLength(2)
+})
