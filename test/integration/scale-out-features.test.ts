@@ -1,0 +1,150 @@
+import type { UIMessageChunk } from 'ai'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { readSse, type SseEvent } from '@/lib/stream/client'
+import { startRedis, type TestRedis } from '../support/redis'
+import { startServer, type TestServer } from '../support/server'
+
+/**
+ * The features beyond durable streams, on two production instances sharing one Redis: a chat
+ * generation started on A is resumed and stopped through B; a typed stream running on A is
+ * cancelled through B; jobs and exports started on one instance are seen on the other.
+ */
+let redis: TestRedis
+let a: TestServer
+let b: TestServer
+let n = 0
+
+beforeAll(async () => {
+  redis = await startRedis()
+  const env = { REDIS_URL: redis.url, SLUICE_OFFLINE_TOKEN_MS: '10' }
+  ;[a, b] = await Promise.all([startServer({ env }), startServer({ env })])
+})
+
+afterAll(async () => {
+  await Promise.all([a?.stop(), b?.stop()])
+  await redis?.stop()
+})
+
+type Chunk = UIMessageChunk<Record<string, unknown>>
+
+function ask(server: TestServer, chatId: string, text: string): Promise<Response> {
+  return fetch(`${server.baseUrl}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++n}`, role: 'user', parts: [{ type: 'text', text }] } }),
+  })
+}
+
+/** UI message chunks until `[DONE]` or until `until` says enough (the rest stays unread). */
+async function chunks(response: Response, until?: (so: Chunk[]) => boolean): Promise<Chunk[]> {
+  expect(response.status).toBe(200)
+  const out: Chunk[] = []
+  for await (const event of readSse(response)) {
+    if (event.data === '[DONE]') break
+    out.push(JSON.parse(event.data) as Chunk)
+    if (until?.(out)) break
+  }
+  return out
+}
+const text = (list: Chunk[]) => list.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('')
+const deltas = (k: number) => (list: Chunk[]) => list.filter((c) => c.type === 'text-delta').length >= k
+
+async function running(server: TestServer, kind: string): Promise<number> {
+  const health = (await (await fetch(`${server.baseUrl}/api/health`)).json()) as { activeByKind: Record<string, number> }
+  return health.activeByKind[kind] ?? 0
+}
+
+describe('chat across instances', () => {
+  const prompt = 'Tell me a long story about two servers'
+
+  test('a generation running on A is resumed through B with the text of an uninterrupted run', async () => {
+    const reference = text(await chunks(await ask(b, `ref-${Date.now()}`, prompt)))
+    const chatId = `resume-${Date.now()}`
+    const first = await ask(a, chatId, prompt)
+    const early = await chunks(first, deltas(3))
+    expect(await running(a, 'generation')).toBe(1)
+    // B knows the chat (shared store) and replays its answer from the shared durable stream.
+    const chat = (await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: string | null }
+    expect(chat.activeStreamId).toBe(first.headers.get('x-sluice-generation'))
+    const resumed = await chunks(await fetch(`${b.baseUrl}/api/chat/${chatId}/stream`))
+    expect(await running(b, 'generation')).toBe(0) // B only read it
+    expect(text(resumed).startsWith(text(early))).toBe(true)
+    expect(text(resumed)).toBe(reference)
+    expect(resumed.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
+    await expect.poll(async () => ((await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: unknown }).activeStreamId).toBeNull()
+  })
+
+  test('Stop sent to B aborts the model call on A; the partial answer is stored for both', async () => {
+    const chatId = `stop-${Date.now()}`
+    const first = await ask(a, chatId, prompt)
+    const seen = await chunks(first, deltas(2))
+    const busy = await ask(b, chatId, 'meanwhile') // one answer at a time, across instances
+    expect(busy.status).toBe(409)
+    const stop = await fetch(`${b.baseUrl}/api/chat/${chatId}/stop`, { method: 'POST' })
+    expect(((await stop.json()) as { stopped: boolean }).stopped).toBe(true)
+    const rest = await chunks(first)
+    expect([...seen, ...rest].at(-1)).toMatchObject({ type: 'abort' })
+    await expect.poll(() => running(a, 'generation')).toBe(0)
+    const again = await fetch(`${b.baseUrl}/api/chat/${chatId}/stop`, { method: 'POST' })
+    expect(((await again.json()) as { stopped: boolean }).stopped).toBe(false)
+    const stored = (await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { messages: Array<{ role: string }> }
+    expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant'])
+    // The chat takes a new message again, on either instance.
+    expect(text(await chunks(await ask(b, chatId, 'hello again')))).not.toBe('')
+  })
+})
+
+/** The SSE frames of a typed stream, with the `start` frame read first. */
+async function openImport(server: TestServer, input: Record<string, unknown>) {
+  const res = await fetch(`${server.baseUrl}/api/jobs/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+  expect(res.status).toBe(200)
+  const events = readSse(res)[Symbol.asyncIterator]()
+  const start = (await events.next()).value as SseEvent
+  expect(start.event).toBe('start')
+  const { streamId } = JSON.parse(start.data) as { streamId: string }
+  const rest = async () => {
+    const out: SseEvent[] = []
+    for (let e = await events.next(); !e.done; e = await events.next()) out.push(e.value)
+    return out
+  }
+  return { streamId, rest }
+}
+
+describe('typed-stream jobs across instances', () => {
+  test('an import running on A is cancelled through B and its committed rows are seen from B', async () => {
+    const { streamId, rest } = await openImport(a, { rows: 1_000_000, batchSize: 100, delayMs: 20 })
+    expect(await running(a, 'stream:import')).toBe(1)
+    const cancel = await fetch(`${b.baseUrl}/api/jobs/import?stream=${streamId}`, { method: 'DELETE' })
+    expect(cancel.status).toBe(202)
+    const frames = await rest()
+    const last = frames.at(-1)!
+    expect(last.event).toBe('cancel')
+    const summary = JSON.parse(last.data) as { reason: string; final: { jobId: string; inserted: number; rejected: number } }
+    expect(summary.reason).toBe('requested')
+    expect((await fetch(`${b.baseUrl}/api/jobs/import?stream=${streamId}`, { method: 'DELETE' })).status).toBe(404)
+    // The job, as stored, from the other instance: cancelled, its counts equal to its stored rows.
+    const job = (await (await fetch(`${b.baseUrl}/api/jobs/import/${summary.final.jobId}`)).json()) as Record<string, unknown>
+    expect(job).toMatchObject({ status: 'cancelled', inserted: summary.final.inserted, storedRows: summary.final.inserted })
+  })
+
+  test('a cancel for a stream no instance runs is 404', async () => {
+    const res = await fetch(`${b.baseUrl}/api/jobs/import?stream=${crypto.randomUUID()}`, { method: 'DELETE' })
+    expect(res.status).toBe(404)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found:stream')
+  })
+
+  test('a background export started through A (after()) is read to its end through B', async () => {
+    const seeded = await fetch(`${b.baseUrl}/api/jobs/export/table`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: 5_000 }) })
+    expect(seeded.status).toBe(200)
+    expect(((await (await fetch(`${a.baseUrl}/api/jobs/export/table`)).json()) as { rows: number }).rows).toBe(5_000)
+    const started = await fetch(`${a.baseUrl}/api/jobs/export/durable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'csv' }) })
+    expect(started.status).toBe(202)
+    const { id } = (await started.json()) as { id: string }
+    // Written by A's after() work; B sees it grow, then closed.
+    await expect.poll(async () => (await fetch(`${b.baseUrl}/v1/stream/${id}`, { method: 'HEAD' })).headers.get('stream-closed'), { timeout: 30_000 }).toBe('true')
+    const body = await (await fetch(`${b.baseUrl}/v1/stream/${id}`)).text()
+    const direct = await (await fetch(`${a.baseUrl}/api/jobs/export?format=csv`)).text()
+    expect(body).toBe(direct)
+    expect(body.trimEnd().split('\n')).toHaveLength(5_001)
+  })
+})
