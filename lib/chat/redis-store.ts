@@ -89,14 +89,12 @@ export class RedisChatStore implements ChatStore {
       const [total, entries] = await Promise.all([client.zCard(this.keys.byUpdated), client.zRangeWithScores(this.keys.byUpdated, start, stop)])
       const hashes = await Promise.all(entries.map((e) => client.hGetAll(this.keys.chat(e.value).meta)))
       const chats: ChatSummary[] = []
-      let gone = 0
       entries.forEach((entry, i) => {
         const hash = hashes[i]!
-        if (hash.updatedAt !== undefined) return chats.push(summary(entry.value, hash))
-        gone++
-        this.forget(client, entry.value, entry.score)
+        if (hash.updatedAt !== undefined) chats.push(summary(entry.value, hash))
+        else this.forget(client, entry.value, entry.score) // deleted, or a crash between the two steps
       })
-      return { total: total - gone, chats }
+      return { total: total - (entries.length - chats.length), chats }
     })
   }
 
@@ -113,14 +111,8 @@ export class RedisChatStore implements ChatStore {
       else change.hSet(k.meta, 'moderation', update.moderation ? '1' : '0')
       change.del([k.messages, k.texts])
       if (update.messages.length > 0) {
-        change.rPush(
-          k.messages,
-          update.messages.map((m) => JSON.stringify(m)),
-        )
-        change.rPush(
-          k.texts,
-          update.messages.map((m) => JSON.stringify([m.id, m.role, messageText(m)] satisfies TextEntry)),
-        )
+        change.rPush(k.messages, update.messages.map((m) => JSON.stringify(m)))
+        change.rPush(k.texts, update.messages.map((m) => JSON.stringify([m.id, m.role, messageText(m)] satisfies TextEntry)))
       }
       await change.exec()
       // LT: a slower save that started earlier never moves the chat back in the listing.
