@@ -6,7 +6,7 @@ import { GenerationCount } from '@/components/chat/generation-count'
 import { chatModel } from '@/lib/ai/model'
 import { answerSoFar } from '@/lib/chat/answer-so-far'
 import type { ChatMessage } from '@/lib/chat/messages'
-import { chatStore } from '@/lib/chat/sqlite-store'
+import { chatStore } from '@/lib/chat/instance'
 import type { Chat } from '@/lib/chat/store'
 
 const CURL = `curl -N {origin}/api/chat -H 'content-type: application/json' -d '{"id":"curl-demo","trigger":"submit-message","message":{"id":"m1","role":"user","parts":[{"type":"text","text":"What is 12 * (3 + 4)?"}]}}'`

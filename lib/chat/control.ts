@@ -1,5 +1,5 @@
 import { followStream } from '@/lib/chat/durable-tail'
-import { chatStore } from '@/lib/chat/sqlite-store'
+import { chatStore } from '@/lib/chat/instance'
 import { generationKey } from '@/lib/chat/generation'
 import { AppError, isAppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'

@@ -2,8 +2,6 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { UIMessage } from 'ai'
-import { config } from '@/lib/config'
-import { singleton } from '@/lib/singleton'
 import {
   messageText,
   queryWords,
@@ -166,9 +164,4 @@ export class SqliteChatStore implements ChatStore {
       throw error
     }
   }
-}
-
-/** The process-wide chat store: `chat.sqlite` in `SLUICE_DATA_DIR`. */
-export function chatStore(): ChatStore {
-  return singleton<ChatStore>('chat.store', () => new SqliteChatStore(path.join(config().dataDir, 'chat.sqlite')))
 }

@@ -59,6 +59,31 @@ async function readerWaiting(name: string): Promise<void> {
   while (((await watcher.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))
 }
 
+/** Asks `server` for an answer in chat `chatId` (offline model) and reads it to the end. */
+async function askAndWait(server: TestServer, chatId: string, text: string): Promise<void> {
+  const res = await fetch(`${server.baseUrl}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++unique}`, role: 'user', parts: [{ type: 'text', text }] } }),
+  })
+  expect(res.status).toBe(200)
+  await res.text()
+}
+
+interface StoredChat {
+  activeStreamId: string | null
+  messages: Array<{ role: string }>
+}
+
+/** The chat as `server` reads it, once its answer is stored (the recording finishes after the response). */
+async function answeredChat(server: TestServer, chatId: string): Promise<StoredChat> {
+  for (;;) {
+    const chat = (await (await fetch(`${server.baseUrl}/api/chats/${chatId}`)).json()) as StoredChat
+    if (chat.activeStreamId === null && chat.messages.length === 2) return chat
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
 describe('two instances sharing one Redis', () => {
   test('create and append through A; catch-up and HEAD through B', async () => {
     const name = streamName('catch-up')
@@ -107,6 +132,18 @@ describe('two instances sharing one Redis', () => {
     } finally {
       controller.abort()
     }
+  })
+
+  test('a chat answered through A is listed, read and deleted through B', async () => {
+    const chatId = `scale-chat-${++unique}`
+    await askAndWait(a, chatId, 'What is 6 * 7? shared-chat-marker')
+    expect((await answeredChat(b, chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant'])
+    const listed = (await (await fetch(`${b.baseUrl}/api/chats`)).json()) as { chats: Array<{ id: string; messageCount: number }> }
+    expect(listed.chats.find((c) => c.id === chatId)).toMatchObject({ messageCount: 2 })
+    const deleted = await fetch(`${b.baseUrl}/api/chats/${chatId}`, { method: 'DELETE' })
+    expect(deleted.status).toBe(204)
+    expect((await fetch(`${a.baseUrl}/api/chats/${chatId}`)).status).toBe(404)
+    expect(await watcher.keys(`sluice:chat:{${chatId}}:*`)).toEqual([])
   })
 
   test('concurrent appends through both instances never tear or reorder', async () => {
@@ -161,9 +198,13 @@ describe('Redis unreachable', () => {
       const refused = await fetch(at(server, name), { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
       expect(refused.status).toBe(503)
       expect((await refused.json()).error.code).toBe('unavailable:store')
+      const chats = await fetch(`${server.baseUrl}/api/chats`)
+      expect(chats.status).toBe(503)
+      expect((await chats.json()).error.code).toBe('unavailable:store')
       late = await startRedis({ port })
       await put(server, name, 'after the outage')
       expect(await (await fetch(at(server, name))).text()).toBe('after the outage')
+      expect(await (await fetch(`${server.baseUrl}/api/chats`)).json()).toEqual({ total: 0, chats: [] })
     } finally {
       await server.stop()
       await late?.stop()
@@ -193,6 +234,10 @@ describe('no local writes with the Redis store', () => {
       await post(server, name, 'in redis')
       expect(await (await fetch(at(server, name))).text()).toBe('stored in redis')
       expect(await (await fetch(at(a, name))).text()).toBe('stored in redis')
+      // A chat answered there is stored in Redis too (read back through another instance).
+      const chatId = `readonly-chat-${++unique}`
+      await askAndWait(server, chatId, 'hello from a read-only instance')
+      expect((await answeredChat(a, chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant'])
       expect(await readdir(dataDir)).toEqual([])
     } finally {
       await server?.stop()

@@ -1,5 +1,5 @@
 import { listChatsQuery } from '@/app/api/chats/schema'
-import { chatStore } from '@/lib/chat/sqlite-store'
+import { chatStore } from '@/lib/chat/instance'
 import { json, parseQuery, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { ChatPage } from '@/components/chat/chat-page'
 import { chatIdSchema } from '@/lib/chat/store'
-import { chatStore } from '@/lib/chat/sqlite-store'
+import { chatStore } from '@/lib/chat/instance'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'AI chat' }

@@ -1,4 +1,4 @@
-import { chatStore } from '@/lib/chat/sqlite-store'
+import { chatStore } from '@/lib/chat/instance'
 
 /** One thing Sluice has stored that matches a search. */
 export interface StoredDataHit {

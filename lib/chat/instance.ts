@@ -1,0 +1,21 @@
+import path from 'node:path'
+import { RedisChatStore } from '@/lib/chat/redis-store'
+import { SqliteChatStore } from '@/lib/chat/sqlite-store'
+import type { ChatStore } from '@/lib/chat/store'
+import { config } from '@/lib/config'
+import { sharedRedis } from '@/lib/redis'
+import { singleton } from '@/lib/singleton'
+
+/**
+ * The process-wide chat store. With Redis configured (`usesRedis()`, docs/scale-out.md) chats
+ * live in Redis on the shared connection, so every instance sees them and nothing is written to
+ * the local disk; otherwise in `chat.sqlite` under `SLUICE_DATA_DIR`. Synchronous: the Redis
+ * connection is opened on the store's first operation.
+ */
+export function chatStore(): ChatStore {
+  return singleton<ChatStore>('chat.store', () => {
+    const store = config().store // the same test as usesRedis(), narrowed for the prefix
+    if (store.kind === 'redis') return new RedisChatStore(async () => (await sharedRedis()).client, store.prefix)
+    return new SqliteChatStore(path.join(config().dataDir, 'chat.sqlite'))
+  })
+}
