@@ -79,8 +79,8 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
     ])
     await store.setActiveStream(chatId, durable.id)
   } catch (error) {
-    await stopSignals().stop(generationKey(chatId), 'The generation could not be set up')
-    stop.release()
+    await stopSignals().stop(generationKey(chatId), 'The generation could not be set up').catch(() => false)
+    await stop.release()
     throw error
   }
   const id = durable.id
@@ -108,7 +108,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
 
   const done = recordGeneration(forRecord, { chatId, generationId: id, model: info.label, startedAt, messages, moderation, filtered, store, durable }).finally(
     async () => {
-      stop.release()
+      await stop.release()
       release()
       await store.setActiveStream(chatId, null, { expected: id }).catch(() => {})
     },

@@ -109,17 +109,18 @@ export class RedisStopSignals implements StopSignals {
         .catch((error: unknown) => console.error(`[sluice] stop signals: renewing ${key} failed`, error))
     }, this.renewMs)
     renew.unref()
-    let released = false
+    let released: Promise<void> | undefined
     return {
       signal: controller.signal,
       release: () => {
-        if (released) return
-        released = true
-        clearInterval(renew)
-        void Promise.all([
-          this.client.eval(RELEASE, { keys: [redisKey], arguments: [token] }),
-          this.subscriber.unsubscribe(channel, listener),
-        ]).catch((error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed`, error))
+        released ??= (async () => {
+          clearInterval(renew)
+          await Promise.all([
+            this.client.eval(RELEASE, { keys: [redisKey], arguments: [token] }),
+            this.subscriber.unsubscribe(channel, listener),
+          ]).catch((error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed (the lease expires by itself)`, error))
+        })()
+        return released
       },
     }
   }

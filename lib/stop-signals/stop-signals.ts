@@ -4,8 +4,8 @@ import { abortError } from '@/lib/async'
 export interface StopRegistration {
   /** Aborted when someone asks the task to stop (the reason is an `AbortError` with their message). Pass it on. */
   readonly signal: AbortSignal
-  /** Removes the registration once the task has ended (idempotent). */
-  release(): void
+  /** Removes the registration once the task has ended (idempotent; resolves once it is removed, never rejects). */
+  release(): Promise<void>
 }
 
 /**
@@ -42,7 +42,7 @@ export class LocalStopSignals implements StopSignals {
     this.running.set(key, controller)
     return {
       signal: controller.signal,
-      release: () => {
+      release: async () => {
         if (this.running.get(key) === controller) this.running.delete(key)
       },
     }

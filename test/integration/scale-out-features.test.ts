@@ -76,14 +76,23 @@ describe('chat across instances', () => {
 
   test('Stop sent to B aborts the model call on A; the partial answer is stored for both', async () => {
     const chatId = `stop-${Date.now()}`
+    let stopping: Promise<void> | undefined
     const first = await ask(a, chatId, prompt)
-    const seen = await chunks(first, deltas(2))
-    const busy = await ask(b, chatId, 'meanwhile') // one answer at a time, across instances
-    expect(busy.status).toBe(409)
-    const stop = await fetch(`${b.baseUrl}/api/chat/${chatId}/stop`, { method: 'POST' })
-    expect(((await stop.json()) as { stopped: boolean }).stopped).toBe(true)
-    const rest = await chunks(first)
-    expect([...seen, ...rest].at(-1)).toMatchObject({ type: 'abort' })
+    let stopped = false
+    const all = await chunks(first, (so) => {
+      if (!stopped && deltas(2)(so)) {
+        stopped = true
+        // Mid-answer, while A's response keeps being read (the callback's promise is awaited below).
+        stopping = (async () => {
+          expect((await ask(b, chatId, 'meanwhile')).status).toBe(409) // one answer at a time, across instances
+          const stop = await fetch(`${b.baseUrl}/api/chat/${chatId}/stop`, { method: 'POST' })
+          expect(((await stop.json()) as { stopped: boolean }).stopped).toBe(true)
+        })()
+      }
+      return false
+    })
+    await stopping
+    expect(all.at(-1)).toMatchObject({ type: 'abort' })
     await expect.poll(() => running(a, 'generation')).toBe(0)
     const again = await fetch(`${b.baseUrl}/api/chat/${chatId}/stop`, { method: 'POST' })
     expect(((await again.json()) as { stopped: boolean }).stopped).toBe(false)
