@@ -20,7 +20,7 @@ const B = 1
 test.beforeAll(async () => {
   test.setTimeout(120_000)
   redis = await startRedis()
-  const env = { REDIS_URL: redis.url, SLUICE_OFFLINE_TOKEN_MS: '40' }
+  const env = { REDIS_URL: redis.url, SLUICE_OFFLINE_TOKEN_MS: '25' }
   ;[a, b] = await Promise.all([startServer({ env }), startServer({ env })])
   balancer = await startBalancer([a.baseUrl, b.baseUrl])
 })
@@ -103,11 +103,13 @@ test('a chat answer running on A is resumed on B after a reload, with the text o
   expect(await runningOn(a)).toBe(1)
 
   balancer.use(B)
+  const servedByB = balancer.counts[B]!
   await page.reload()
   // Served by B, reattached to the generation A runs: text keeps arriving, nothing restarts.
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
   expect(await runningOn(a)).toBe(1)
   expect(await runningOn(b)).toBe(0)
+  expect(balancer.counts[B]!).toBeGreaterThan(servedByB)
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
   await expect(answer(page)).toHaveText(uninterrupted)
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
@@ -121,6 +123,7 @@ test('Stop clicked on a page served by B stops the generation running on A', asy
   expect(await runningOn(a)).toBe(1)
 
   balancer.use(B)
+  const servedByB = balancer.counts[B]!
   await page.reload()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
   await page.getByTestId('chat-stop').click()
@@ -128,6 +131,7 @@ test('Stop clicked on a page served by B stops the generation running on A', asy
   await expect(page.getByTestId('message-stopped')).toBeVisible()
   // The model call on A was aborted: A no longer runs it, and the partial answer is stored.
   await expect.poll(() => runningOn(a)).toBe(0)
+  expect(balancer.counts[B]!).toBeGreaterThan(servedByB + 1) // the page, its resume, and the Stop went to B
   const stored = (await (await fetch(`${a.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: string | null; messages: unknown[] }
   expect(stored.activeStreamId).toBeNull()
   expect(stored.messages).toHaveLength(2)
