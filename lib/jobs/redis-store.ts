@@ -21,6 +21,13 @@ if ttl > 0 and ttl < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[
 return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
 `
 
+/** Ends a job that exists (as SQLite's `UPDATE … WHERE id = ?`). KEYS: job hash. ARGV: status, end time. */
+const FINISH_JOB = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'endedAt', ARGV[2])
+return 1
+`
+
 /**
  * The jobs in Redis, shared by every instance (see docs/typed-streams.md, "Several instances").
  *
@@ -115,7 +122,7 @@ export class RedisJobsStore implements JobsStore {
 
   finishImportJob(id: string, status: Exclude<ImportStatus, 'running'>): Promise<void> {
     return this.#run(async (client, prefix) => {
-      await client.hSet(importKeys(prefix, id).job, { status, endedAt: new Date().toISOString() })
+      await client.eval(FINISH_JOB, { keys: [importKeys(prefix, id).job], arguments: [status, new Date().toISOString()] })
     })
   }
 

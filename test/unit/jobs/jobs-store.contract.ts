@@ -152,8 +152,11 @@ export function jobsStoreContract(name: string, open: () => Promise<OpenedJobsSt
       expect(Date.parse(ended!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(ended!.startedAt))
     })
 
-    it('has no job for an unknown id', async () => {
-      expect(await store.getImportJob(randomUUID())).toBeUndefined()
+    it('has no job for an unknown id, and ending one does not make one', async () => {
+      const id = randomUUID()
+      expect(await store.getImportJob(id)).toBeUndefined()
+      await store.finishImportJob(id, 'failed')
+      expect(await store.getImportJob(id)).toBeUndefined()
     })
 
     it('shows a job to another instance, and its counters always equal its stored rows, even mid-import', async () => {
