@@ -1,15 +1,20 @@
 #!/usr/bin/env node
-// Fills the export demo's table (`export_rows` in <data dir>/jobs.db) with generated rows:
-// one transaction, one prepared statement. Replaces what was there.
+// Fills the export demo's table with generated rows, replacing what was there, wherever the app
+// reads it: in Redis when REDIS_URL is set (unless SLUICE_STORE=embedded), as the app does —
+// pipelined RPUSHes into a new generation, then one swap — else `export_rows` in
+// <data dir>/jobs.db, in one transaction through one prepared statement.
 //
 //   npm run seed:export                       1,000,000 rows into SLUICE_DATA_DIR (default ./data)
 //   npm run seed:export -- --rows 100000 --data-dir /tmp/sluice
+//   REDIS_URL=redis://127.0.0.1:6379 npm run seed:export -- --rows 200000
 import path from 'node:path'
 import { parseArgs } from 'node:util'
+import { createClient } from 'redis'
 import { config } from '../lib/config.ts'
 import { openJobsDb, seedExportRows } from '../lib/jobs/jobs-database.ts'
+import { seedRedisExportRows } from '../lib/jobs/redis-export-table.ts'
 
-const usage = 'Usage: npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR>]'
+const usage = 'Usage: [REDIS_URL=redis://…] npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR; SQLite only>]'
 let values
 try {
   ;({ values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }))
@@ -25,6 +30,22 @@ const rows = Number(values.rows.replaceAll('_', ''))
 if (!Number.isSafeInteger(rows) || rows < 0) {
   console.error(`--rows must be a whole number of rows, got "${values.rows}"\n${usage}`)
   process.exit(1)
+}
+const { store } = config()
+if (store.kind === 'redis') {
+  if (values['data-dir']) {
+    console.error('--data-dir is for the SQLite table; with REDIS_URL set the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
+    process.exit(1)
+  }
+  const client = createClient({ url: store.url, socket: { connectTimeout: store.connectTimeoutMs, reconnectStrategy: false } })
+  await client.connect()
+  try {
+    const { ms } = await seedRedisExportRows(client, store.prefix, rows)
+    console.log(`seeded ${rows.toLocaleString('en')} rows into Redis (${store.prefix}jobs:{export}:*) in ${ms} ms`)
+  } finally {
+    await client.close()
+  }
+  process.exit(0)
 }
 const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : config().dataDir
 const db = openJobsDb(dataDir)

@@ -1,8 +1,8 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
 import { openStream as countOpenStream } from '@/lib/activity'
 import { streams, type StreamWriter } from '@/lib/durable/service'
-import { openJobsReader } from '@/lib/jobs/db'
-import { exportChunks, type ExportOptions } from '@/lib/jobs/export'
+import { exportContentTypes, type ExportOptions } from '@/lib/jobs/export'
+import { jobsStore } from '@/lib/jobs/instance'
 
 export interface StartedExport {
   writer: StreamWriter
@@ -12,36 +12,31 @@ export interface StartedExport {
   run: () => Promise<void>
 }
 
-const contentTypes = { csv: 'text/csv; charset=utf-8', ndjson: 'application/x-ndjson; charset=utf-8' } as const
-
 /**
  * Creates a durable stream (document 002) for an export of the table and returns it before any
- * row is written; `run()` then copies the rows from a cursor into it, one ~64 KiB chunk at a time,
- * each write awaited (the store's pace: memory stays flat), and closes it. `gzip` asks the durable
+ * row is written; `run()` then copies the rows of one snapshot of the table into it, one ~64 KiB
+ * chunk at a time, each write awaited (the store's pace: memory stays flat), and closes it. `gzip` asks the durable
  * store to compress the stream at rest once it is closed.
  */
 export async function startDurableExport(options: ExportOptions): Promise<StartedExport> {
-  const db = openJobsReader()
-  let rows: number
+  const snapshot = await jobsStore().openExport({ limit: options.limit }) // the count and the rows: one snapshot
+  const rows = snapshot.total
   let writer: StreamWriter
   try {
-    db.exec('BEGIN') // the count and the cursor read one snapshot
-    const { n } = db.prepare('SELECT count(*) AS n FROM export_rows').get() as { n: number }
-    rows = options.limit === undefined ? n : Math.min(n, options.limit)
     writer = await streams.create('export', {
-      contentType: contentTypes[options.format],
+      contentType: exportContentTypes[options.format],
       compress: options.gzip,
       metadata: { source: 'export_rows', format: options.format, rows: String(rows) },
       ttl: 86_400,
     })
   } catch (error) {
-    db.close()
+    snapshot.close()
     throw error
   }
   const release = countOpenStream('export:durable')
   const run = async () => {
     try {
-      for (const chunk of exportChunks(db, options.format, options.limit)) {
+      for await (const chunk of snapshot.chunks(options.format)) {
         await writer.write(chunk)
         // The store's writes can complete without I/O waits: yield, or the response, and every
         // other request, would wait for the whole export.
@@ -51,7 +46,7 @@ export async function startDurableExport(options: ExportOptions): Promise<Starte
     } catch (error) {
       console.error(`[sluice:export] durable export ${writer.id} failed`, error)
     } finally {
-      db.close()
+      snapshot.close()
       release()
     }
   }

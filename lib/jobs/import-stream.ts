@@ -5,7 +5,8 @@ import { parseCsv } from '@/lib/csv/parse'
 import { AppError } from '@/lib/errors'
 import { readHeader, validateRecord, type ImportRow, type Rejection } from '@/lib/jobs/import-rows'
 import { generatedCsv, uploadText } from '@/lib/jobs/import-source'
-import { commitImportBatch, createImportJob, finishImportJob, type ImportCounts } from '@/lib/jobs/import-store'
+import { jobsStore } from '@/lib/jobs/instance'
+import type { ImportCounts } from '@/lib/jobs/store'
 import { defineStream } from '@/lib/typed-stream/define'
 import { bearerToken } from '@/lib/typed-stream/guards'
 
@@ -25,9 +26,9 @@ export const importSummary = z.object({ jobId: z.string(), ...counts, ms: count 
 
 /**
  * The import job: reads a CSV (uploaded as the request body, or generated on the server), checks
- * each row, and inserts the good ones into `imported_rows` in transactions of `batchSize` rows.
- * After each committed batch it sends a progress chunk; the final summary is the `complete`
- * frame. A cancel stops it between batches: the `cancel` frame carries the summary of what was
+ * each row, and stores the good ones (`JobsStore.commitImportBatch`) in atomic batches of
+ * `batchSize` rows, together with the job's counters. After each committed batch it sends a
+ * progress chunk; the final summary is the `complete` frame. A cancel stops it between batches: the `cancel` frame carries the summary of what was
  * committed, and the open batch is discarded, so the counts always match the stored rows.
  */
 export const importJob = defineStream({
@@ -79,7 +80,7 @@ export const importJob = defineStream({
         batches: committed.batches + 1,
         lastLine,
       }
-      commitImportBatch(streamId, rows, next)
+      await store.commitImportBatch(streamId, rows, next)
       Object.assign(committed, next, { bytes: bytesRead })
       const listed = rejections.slice(0, MAX_LISTED_REJECTIONS)
       rows = []
@@ -88,7 +89,8 @@ export const importJob = defineStream({
       if (input.delayMs > 0) await sleep(input.delayMs, signal)
     }
 
-    createImportJob(streamId, input.source)
+    const store = jobsStore()
+    await store.createImportJob(streamId, input.source)
     try {
       let header: ReturnType<typeof readHeader> | undefined
       for await (const record of parseCsv(counted(source))) {
@@ -107,11 +109,11 @@ export const importJob = defineStream({
       if (!signal.aborted && rows.length + rejections.length > 0) await commitBatch()
     } catch (error) {
       if (!writer.cancelled) {
-        finishImportJob(streamId, 'failed')
+        await store.finishImportJob(streamId, 'failed')
         throw error
       }
     }
-    finishImportJob(streamId, writer.cancelled ? 'cancelled' : 'complete')
+    await store.finishImportJob(streamId, writer.cancelled ? 'cancelled' : 'complete')
     writer.close(summary()) // after a cancel this becomes the `cancel` frame's result
   },
 })

@@ -27,9 +27,27 @@ const CITIES = ['Paris', 'Lagos', 'Lima', 'Washington, D.C.', 'Kyoto', 'São Pau
 const NOTES = ['', '', '', 'said "hello", then left', 'paid in two\ninstalments']
 const BASE_TIME = Date.UTC(2024, 0, 1)
 
+/** One row of the export table, in `EXPORT_COLUMNS` order. */
+export type ExportRow = [id: number, name: string, email: string, city: string, amountCents: number, createdAt: string, note: string]
+
+/** Generated row `i` (1-based): deterministic, so every backend seeds exactly the same table. */
+export function exportRow(i: number): ExportRow {
+  const first = FIRST[i % FIRST.length]!
+  const last = LAST[(i * 7) % LAST.length]!
+  return [
+    i,
+    `${first} ${last}`,
+    `${first}.${last}.${i}@example.com`.toLowerCase(),
+    CITIES[i % CITIES.length]!,
+    (i * 7919) % 1_000_000,
+    new Date(BASE_TIME + i * 60_000).toISOString(),
+    NOTES[i % NOTES.length]!,
+  ]
+}
+
 /**
- * Replaces the contents of `export_rows` with `rows` generated rows (deterministic: row `i` is
- * always the same), in one transaction through one prepared statement. Returns the time taken.
+ * Replaces the contents of `export_rows` with `rows` generated rows (`exportRow(1…rows)`), in one
+ * transaction through one prepared statement. Returns the time taken.
  */
 export function seedExportRows(db: DatabaseSync, rows: number): { rows: number; ms: number } {
   const started = performance.now()
@@ -38,19 +56,7 @@ export function seedExportRows(db: DatabaseSync, rows: number): { rows: number; 
   db.exec('BEGIN IMMEDIATE')
   try {
     db.exec('DELETE FROM export_rows')
-    for (let i = 1; i <= rows; i++) {
-      const first = FIRST[i % FIRST.length]!
-      const last = LAST[(i * 7) % LAST.length]!
-      insert.run(
-        i,
-        `${first} ${last}`,
-        `${first}.${last}.${i}@example.com`.toLowerCase(),
-        CITIES[i % CITIES.length]!,
-        (i * 7919) % 1_000_000,
-        new Date(BASE_TIME + i * 60_000).toISOString(),
-        NOTES[i % NOTES.length]!,
-      )
-    }
+    for (let i = 1; i <= rows; i++) insert.run(...exportRow(i))
     db.exec('COMMIT')
   } catch (error) {
     db.exec('ROLLBACK')

@@ -5,14 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activitySnapshot } from '@/lib/activity'
 import { streamStore } from '@/lib/durable/instance'
 import { streams } from '@/lib/durable/service'
-import { exportDownload, seedExportTable } from '@/lib/jobs/export'
+import { exportDownload } from '@/lib/jobs/export'
 import { startDurableExport } from '@/lib/jobs/export-durable'
+import { jobsStore } from '@/lib/jobs/instance'
 
 let dataDir: string
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-export-durable-'))
   process.env.SLUICE_DATA_DIR = dataDir
-  seedExportTable(3_000)
+  await jobsStore().seedExportRows(3_000)
 })
 afterAll(async () => {
   await (await streamStore()).dispose()
@@ -30,7 +31,7 @@ describe('export into a durable stream', () => {
 
     await run()
     expect(activitySnapshot().activeByKind['export:durable']).toBeUndefined()
-    const direct = await exportDownload({ format: 'csv', gzip: false }).text()
+    const direct = await (await exportDownload({ format: 'csv', gzip: false })).text()
     const after = await streams.get(writer.id)
     expect(after).toMatchObject({ closed: true, sizeBytes: Buffer.byteLength(direct) })
     expect(await new Response(await streams.download(writer.id)).text()).toBe(direct)

@@ -5,14 +5,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { activitySnapshot } from '@/lib/activity'
 import { CsvParser } from '@/lib/csv/parse'
 import { DatabaseSync } from 'node:sqlite'
-import { exportChunks, exportDownload, exportTableSize, seedExportTable } from '@/lib/jobs/export'
+import { exportDownload } from '@/lib/jobs/export'
+import { jobsStore } from '@/lib/jobs/instance'
 import { EXPORT_TABLE_SQL } from '@/lib/jobs/jobs-database'
+import { exportChunks } from '@/lib/jobs/sqlite-store'
 
 let dataDir: string
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-export-'))
   process.env.SLUICE_DATA_DIR = dataDir
-  seedExportTable(1_000)
+  await jobsStore().seedExportRows(1_000)
 })
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
@@ -30,14 +32,14 @@ function parseAll(csv: string): string[][] {
 const ROW_4 = ['4', 'Barbara Hamilton', 'barbara.hamilton.4@example.com', 'Kyoto', '31676', '2024-01-01T00:04:00.000Z', 'paid in two\ninstalments']
 
 describe('export', () => {
-  it('seeds the table with deterministic rows', () => {
-    expect(exportTableSize()).toBe(1_000)
-    expect(seedExportTable(1_000)).toMatchObject({ rows: 1_000 })
-    expect(exportTableSize()).toBe(1_000)
+  it('seeds the table with deterministic rows', async () => {
+    expect(await jobsStore().exportRowCount()).toBe(1_000)
+    expect(await jobsStore().seedExportRows(1_000)).toMatchObject({ rows: 1_000 })
+    expect(await jobsStore().exportRowCount()).toBe(1_000)
   })
 
   it('streams the table as CSV with a header, quoting what needs it', async () => {
-    const response = exportDownload({ format: 'csv', gzip: false })
+    const response = await exportDownload({ format: 'csv', gzip: false })
     expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8')
     expect(response.headers.get('content-disposition')).toBe('attachment; filename="export-rows.csv"')
     expect(response.headers.get('x-total-rows')).toBe('1000')
@@ -50,7 +52,7 @@ describe('export', () => {
   })
 
   it('streams NDJSON, one object per line', async () => {
-    const lines = (await text(exportDownload({ format: 'ndjson', gzip: false, limit: 5 }))).trimEnd().split('\n')
+    const lines = (await text(await exportDownload({ format: 'ndjson', gzip: false, limit: 5 }))).trimEnd().split('\n')
     expect(lines).toHaveLength(5)
     expect(JSON.parse(lines[3]!)).toEqual({
       id: 4,
@@ -64,8 +66,8 @@ describe('export', () => {
   })
 
   it('gzips into a .gz file that decompresses to the same CSV', async () => {
-    const plain = await text(exportDownload({ format: 'csv', gzip: false }))
-    const zipped = exportDownload({ format: 'csv', gzip: true })
+    const plain = await text(await exportDownload({ format: 'csv', gzip: false }))
+    const zipped = await exportDownload({ format: 'csv', gzip: true })
     expect(zipped.headers.get('content-type')).toBe('application/gzip')
     expect(zipped.headers.get('content-disposition')).toBe('attachment; filename="export-rows.csv.gz"')
     const bytes = new Uint8Array(await zipped.arrayBuffer())
@@ -93,8 +95,8 @@ describe('export', () => {
   })
 
   it('reads the cursor only as the client reads, and ends it when the client cancels', async () => {
-    seedExportTable(50_000)
-    const response = exportDownload({ format: 'csv', gzip: false })
+    await jobsStore().seedExportRows(50_000)
+    const response = await exportDownload({ format: 'csv', gzip: false })
     expect(activitySnapshot().activeByKind.export).toBe(1)
     const reader = response.body!.getReader()
     const first = await reader.read()

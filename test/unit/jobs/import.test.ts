@@ -4,7 +4,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { importJob } from '@/lib/jobs/import-stream'
-import { getImportJob } from '@/lib/jobs/import-store'
+import { jobsStore } from '@/lib/jobs/instance'
 import type { StreamFrame } from '@/lib/typed-stream/frames'
 import { silentLogger } from '@/lib/typed-stream/logger'
 import { streamRoute } from '@/lib/typed-stream/route'
@@ -23,6 +23,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true })
 })
 
+const getImportJob = (id: string) => jobsStore().getImportJob(id)
 const upload = (csv: string) => new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST', body: csv })
 
 function final(frames: Frame[]) {
@@ -47,7 +48,7 @@ describe('import job', () => {
     ])
     const summary = final(frames)
     expect(summary).toMatchObject({ processed: 230, inserted: 207, rejected: 23, batches: 5, lastLine: 231 })
-    expect(getImportJob(summary.jobId)).toMatchObject({ status: 'complete', inserted: 207, storedRows: 207, rejected: 23 })
+    expect(await getImportJob(summary.jobId)).toMatchObject({ status: 'complete', inserted: 207, storedRows: 207, rejected: 23 })
   })
 
   it('imports an uploaded CSV: columns in any order, quoted fields, a BOM, CRLF, exact line numbers', async () => {
@@ -62,7 +63,7 @@ describe('import job', () => {
         { line: 6, reason: 'name is empty; email is not a valid address' },
       ],
     })
-    expect(getImportJob(summary.jobId)).toMatchObject({ storedRows: 2 })
+    expect(await getImportJob(summary.jobId)).toMatchObject({ storedRows: 2 })
   })
 
   it('fails with bad_request:csv_header when a needed column is missing, and stores nothing', async () => {
@@ -70,7 +71,7 @@ describe('import job', () => {
     expect(frames.map((f) => f.type)).toEqual(['start', 'error'])
     expect(frames[1]!.data).toEqual({ code: 'bad_request:csv_header', message: expect.stringContaining('missing: email') })
     const jobId = (frames[0] as Extract<Frame, { type: 'start' }>).data.streamId
-    expect(getImportJob(jobId)).toMatchObject({ status: 'failed', storedRows: 0 })
+    expect(await getImportJob(jobId)).toMatchObject({ status: 'failed', storedRows: 0 })
   })
 
   it('fails on an empty upload', async () => {
@@ -93,7 +94,7 @@ describe('import job', () => {
     expect(result.reason).toBe('requested')
     expect(result.final!.processed).toBeLessThan(5_000)
     expect(result.final!.processed % 100).toBe(0) // whole batches only
-    const job = getImportJob(run.id)!
+    const job = (await getImportJob(run.id))!
     expect(job).toMatchObject({ status: 'cancelled', processed: result.final!.processed, inserted: result.final!.inserted })
     expect(job.storedRows).toBe(result.final!.inserted)
   })

@@ -1,14 +1,14 @@
 import { json, parseJsonBody, route } from '@/lib/http'
-import { exportTableSize, seedExportTable } from '@/lib/jobs/export'
+import { jobsStore } from '@/lib/jobs/instance'
 import { seedBody } from './schema'
 
 export const dynamic = 'force-dynamic'
 
 /** How many rows the export table holds. */
-export const GET = route(() => json({ rows: exportTableSize() }))
+export const GET = route(async () => json({ rows: await jobsStore().exportRowCount() }))
 
 /** Replaces the export table with `rows` generated rows (for the demo page; the script does millions). */
 export const POST = route(async (request) => {
   const { rows } = await parseJsonBody(request, seedBody())
-  return json(seedExportTable(rows))
+  return json(await jobsStore().seedExportRows(rows))
 })

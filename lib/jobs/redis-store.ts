@@ -1,0 +1,155 @@
+import { asUnavailable } from '@/lib/durable/redis/availability'
+import type { RedisConnection } from '@/lib/durable/redis/connection'
+import { AppError } from '@/lib/errors'
+import { chunksOfBatches } from '@/lib/jobs/export-chunks'
+import type { ImportRow } from '@/lib/jobs/import-rows'
+import type { ExportRow } from '@/lib/jobs/jobs-database'
+import { EXPORT_BATCH_ROWS, exportKeys, parseGeneration, REPLACED_GRACE_MS, seedRedisExportRows } from '@/lib/jobs/redis-export-table'
+import type { ExportSnapshot, ImportCounts, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
+
+/** The connection a store works on: the process's shared one in the app, a private one in tests. */
+export type JobsRedis = () => Promise<{ client: RedisConnection; prefix: string }>
+
+/**
+ * One batch of a generation's rows; a generation that is no longer current (its list has a TTL)
+ * gets its grace period back, so it outlives every export still reading it.
+ * KEYS: rows list. ARGV: start, stop, grace ms.
+ */
+const READ_BATCH = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 and ttl < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
+`
+
+/** Ends a job that exists (as SQLite's `UPDATE … WHERE id = ?`). KEYS: job hash. ARGV: status, end time. */
+const FINISH_JOB = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'endedAt', ARGV[2])
+return 1
+`
+
+/**
+ * The jobs in Redis, shared by every instance (see docs/typed-streams.md, "Several instances").
+ *
+ * - Export table: `redis-export-table.ts` (an immutable list per seeded generation, a pointer).
+ * - Import job `<id>`: `<prefix>jobs:import:{<id>}:job` (a hash: source, status, counters, times)
+ *   and `<prefix>jobs:import:{<id>}:rows` (a hash: CSV line → `[name, email, amountCents]`). Both
+ *   share the hash tag `{<id>}`, so a batch's `MULTI`/`EXEC` touches one Cluster slot.
+ *
+ * A lost connection fails the call with `503 unavailable:store`.
+ */
+export class RedisJobsStore implements JobsStore {
+  readonly #redis: JobsRedis
+
+  constructor(redis: JobsRedis) {
+    this.#redis = redis
+  }
+
+  async #run<T>(work: (client: RedisConnection, prefix: string) => Promise<T>): Promise<T> {
+    try {
+      const { client, prefix } = await this.#redis()
+      return await work(client, prefix)
+    } catch (error) {
+      throw asUnavailable(error)
+    }
+  }
+
+  exportRowCount(): Promise<number> {
+    return this.#run(async (client, prefix) => parseGeneration(await client.get(exportKeys(prefix).current))?.rows ?? 0)
+  }
+
+  /** Pipelined `RPUSH`es of 1,000 rows into a new generation, then one script swaps it in. */
+  seedExportRows(rows: number): Promise<{ rows: number; ms: number }> {
+    return this.#run((client, prefix) => seedRedisExportRows(client, prefix, rows))
+  }
+
+  /**
+   * The generation current now, read in batches of 1,000 rows with one batch read ahead. It is
+   * immutable, so the snapshot is exact; if it was replaced and then left unread for
+   * `REPLACED_GRACE_MS`, it is gone and the export fails with `gone:export_table`.
+   */
+  openExport(options: { limit?: number } = {}): Promise<ExportSnapshot> {
+    return this.#run(async (client, prefix) => {
+      const keys = exportKeys(prefix)
+      const current = parseGeneration(await client.get(keys.current))
+      const total = Math.min(current?.rows ?? 0, options.limit ?? Infinity)
+      const list = current ? keys.rows(current.generation) : ''
+      const read = (start: number): Promise<ExportRow[]> =>
+        this.#run(async (c) => {
+          const stop = Math.min(total, start + EXPORT_BATCH_ROWS) - 1
+          const encoded = (await c.eval(READ_BATCH, { keys: [list], arguments: [String(start), String(stop), String(REPLACED_GRACE_MS)] })) as string[]
+          if (encoded.length !== stop - start + 1) {
+            throw new AppError('gone:export_table', 'The export table was re-seeded and its previous version has expired; start the export again')
+          }
+          return encoded.map((row) => JSON.parse(row) as ExportRow)
+        })
+      async function* batches(): AsyncGenerator<ExportRow[], void, undefined> {
+        let next = total > 0 ? read(0) : undefined
+        try {
+          for (let start = 0; next; start += EXPORT_BATCH_ROWS) {
+            const batch = await next
+            next = start + EXPORT_BATCH_ROWS < total ? read(start + EXPORT_BATCH_ROWS) : undefined
+            yield batch
+          }
+        } finally {
+          next?.catch(() => {}) // a read ahead nobody will take
+        }
+      }
+      return { total, batches, chunks: (format) => chunksOfBatches(batches(), format), close() {} }
+    })
+  }
+
+  createImportJob(id: string, source: string): Promise<void> {
+    return this.#run(async (client, prefix) => {
+      const job = { source, status: 'running', processed: 0, inserted: 0, rejected: 0, batches: 0, lastLine: 1, startedAt: new Date().toISOString() }
+      await client.hSet(importKeys(prefix, id).job, job)
+    })
+  }
+
+  /** The rows and the counters in one `MULTI`/`EXEC`: Redis applies both or neither. */
+  commitImportBatch(id: string, rows: readonly ImportRow[], counts: ImportCounts): Promise<void> {
+    return this.#run(async (client, prefix) => {
+      const keys = importKeys(prefix, id)
+      const transaction = client.multi()
+      if (rows.length > 0) {
+        const fields = new Map(rows.map((row) => [String(row.line), JSON.stringify([row.name, row.email, row.amountCents])]))
+        transaction.hSet(keys.rows, fields)
+      }
+      const { processed, inserted, rejected, batches, lastLine } = counts
+      await transaction.hSet(keys.job, { processed, inserted, rejected, batches, lastLine }).exec()
+    })
+  }
+
+  finishImportJob(id: string, status: Exclude<ImportStatus, 'running'>): Promise<void> {
+    return this.#run(async (client, prefix) => {
+      await client.eval(FINISH_JOB, { keys: [importKeys(prefix, id).job], arguments: [status, new Date().toISOString()] })
+    })
+  }
+
+  /** The job's hash and its row count, read in one `MULTI`/`EXEC`: one point in time. */
+  getImportJob(id: string): Promise<StoredImportJob | undefined> {
+    return this.#run(async (client, prefix) => {
+      const keys = importKeys(prefix, id)
+      const [job, storedRows] = (await client.multi().hGetAll(keys.job).hLen(keys.rows).exec()) as unknown as [Record<string, string>, number]
+      if (job.status === undefined) return undefined
+      return {
+        id,
+        source: job.source ?? '',
+        status: job.status as ImportStatus,
+        processed: Number(job.processed),
+        inserted: Number(job.inserted),
+        rejected: Number(job.rejected),
+        batches: Number(job.batches),
+        lastLine: Number(job.lastLine),
+        startedAt: job.startedAt ?? '',
+        endedAt: job.endedAt ?? null,
+        storedRows,
+      }
+    })
+  }
+}
+
+function importKeys(prefix: string, id: string) {
+  const base = `${prefix}jobs:import:{${id}}`
+  return { job: `${base}:job`, rows: `${base}:rows` }
+}

@@ -1,0 +1,74 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { GET as getImport } from '@/app/api/jobs/import/[id]/route'
+import { createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
+import { exportDownload } from '@/lib/jobs/export'
+import { importJob } from '@/lib/jobs/import-stream'
+import { jobsStore } from '@/lib/jobs/instance'
+import { RedisJobsStore } from '@/lib/jobs/redis-store'
+import { sharedRedis } from '@/lib/redis'
+import { collectFrames } from '@/lib/typed-stream/testing'
+import { startRedis, type TestRedis } from '../../support/redis'
+
+/**
+ * The jobs feature with `REDIS_URL` set, as an app instance runs it: the store is Redis, what one
+ * instance writes another reads (a second store on its own connection stands for instance B), and
+ * nothing is written to the data directory.
+ */
+let redis: TestRedis
+let dataDir: string
+let other: RedisConnection
+const prefix = 'jobs-on-redis:'
+
+beforeAll(async () => {
+  redis = await startRedis()
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-jobs-redis-'))
+  // Before anything reads the configuration.
+  process.env.SLUICE_DATA_DIR = dataDir
+  process.env.REDIS_URL = redis.url
+  process.env.SLUICE_REDIS_PREFIX = prefix
+  other = createConnection(redis.url)
+  await other.connect()
+})
+afterAll(async () => {
+  const shared = await sharedRedis()
+  await Promise.all([shared.client.close(), shared.subscriber.close(), other.close()])
+  await redis?.stop()
+  await rm(dataDir, { recursive: true, force: true })
+})
+
+const instanceB = () => new RedisJobsStore(async () => ({ client: other, prefix }))
+
+describe('jobs with REDIS_URL set', () => {
+  it('uses the Redis store', () => {
+    expect(jobsStore()).toBeInstanceOf(RedisJobsStore)
+  })
+
+  it('runs an import whose job another instance reads, through the route too', async () => {
+    const frames = await collectFrames(importJob, { rows: 230, invalidEvery: 10, batchSize: 50 })
+    const last = frames.at(-1)!
+    if (last.type !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(last)}`)
+    expect(last.data).toMatchObject({ processed: 230, inserted: 207, rejected: 23, batches: 5 })
+    expect(await instanceB().getImportJob(last.data.jobId)).toMatchObject({ status: 'complete', inserted: 207, storedRows: 207 })
+    const response = await getImport(new Request(`http://test.local/api/jobs/import/${last.data.jobId}`), {
+      params: Promise.resolve({ id: last.data.jobId }),
+    })
+    expect(response.status).toBe(200)
+    expect(await response.json()).toMatchObject({ id: last.data.jobId, storedRows: 207 })
+  })
+
+  it('exports the table another instance seeded', async () => {
+    await instanceB().seedExportRows(1_500)
+    const response = await exportDownload({ format: 'ndjson', gzip: false })
+    expect(response.headers.get('x-total-rows')).toBe('1500')
+    const lines = (await response.text()).trimEnd().split('\n')
+    expect(lines).toHaveLength(1_500)
+    expect(JSON.parse(lines[1_499]!)).toMatchObject({ id: 1_500 })
+  })
+
+  it('has written nothing to the data directory', async () => {
+    expect(await readdir(dataDir)).toEqual([])
+  })
+})
