@@ -213,7 +213,7 @@ describe('Redis unreachable', () => {
 })
 
 describe('no local writes with the Redis store', () => {
-  test('an instance whose data directory is read-only serves durable streams from Redis', async () => {
+  test('an instance whose data directory is read-only serves durable streams, chats and jobs from Redis', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-readonly-'))
     await chmod(dataDir, 0o555)
     // As root, permissions are not enforced: run the server as nobody.
@@ -238,6 +238,22 @@ describe('no local writes with the Redis store', () => {
       const chatId = `readonly-chat-${++unique}`
       await askAndWait(server, chatId, 'hello from a read-only instance')
       expect((await answeredChat(a, chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant'])
+      // Jobs too: the export table seeded there, an import run there, a background export started there.
+      const json = { 'content-type': 'application/json' }
+      const seeded = await fetch(`${server.baseUrl}/api/jobs/export/table`, { method: 'POST', headers: json, body: JSON.stringify({ rows: 300 }) })
+      expect(seeded.status).toBe(200)
+      expect(((await (await fetch(`${a.baseUrl}/api/jobs/export/table`)).json()) as { rows: number }).rows).toBe(300)
+      const imported = await fetch(`${server.baseUrl}/api/jobs/import`, { method: 'POST', headers: json, body: JSON.stringify({ rows: 200 }) })
+      const frames: SseEvent[] = []
+      for await (const event of readSse(imported)) frames.push(event)
+      expect(frames.at(-1)!.event).toBe('complete')
+      const { jobId } = JSON.parse(frames.at(-1)!.data) as { jobId: string }
+      expect(await (await fetch(`${a.baseUrl}/api/jobs/import/${jobId}`)).json()).toMatchObject({ status: 'complete', storedRows: 192 })
+      const exported = await fetch(`${server.baseUrl}/api/jobs/export/durable`, { method: 'POST', headers: json, body: JSON.stringify({ format: 'ndjson' }) })
+      expect(exported.status).toBe(202)
+      const { id } = (await exported.json()) as { id: string }
+      await expect.poll(async () => (await fetch(at(a, id), { method: 'HEAD' })).headers.get('stream-closed')).toBe('true')
+      expect((await (await fetch(at(a, id))).text()).trimEnd().split('\n')).toHaveLength(300)
       expect(await readdir(dataDir)).toEqual([])
     } finally {
       await server?.stop()
