@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { config } from '@/lib/config'
+import { AppError } from '@/lib/errors'
 import { parseUploadId, parseUploadName, pathInside } from '@/lib/uploads/names'
 
 /**
@@ -51,5 +52,14 @@ export function metaPath(name: string): string {
 
 /** Creates the directories above if missing (cheap, and survives the directory being removed meanwhile). */
 export async function ensureLayout(): Promise<void> {
-  await Promise.all([mkdir(partsDir(), { recursive: true }), mkdir(metaDir(), { recursive: true })])
+  try {
+    await Promise.all([mkdir(partsDir(), { recursive: true }), mkdir(metaDir(), { recursive: true })])
+  } catch (error) {
+    // A read-only disk (e.g. a serverless function) is a deployment choice, not a bug: say what to set.
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
+      throw new AppError('unavailable:upload_dir', `Uploads need a writable directory: ${uploadDir()} is not (set SLUICE_UPLOAD_DIR)`, { cause: error })
+    }
+    throw error
+  }
 }

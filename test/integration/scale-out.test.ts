@@ -254,6 +254,10 @@ describe('no local writes with the Redis store', () => {
       const { id } = (await exported.json()) as { id: string }
       await expect.poll(async () => (await fetch(at(a, id), { method: 'HEAD' })).headers.get('stream-closed')).toBe('true')
       expect((await (await fetch(at(a, id))).text()).trimEnd().split('\n')).toHaveLength(300)
+      // Uploads are files on the instance's disk: refused clearly, with nothing left behind.
+      const upload = await fetch(`${server.baseUrl}/api/uploads/notes.txt`, { method: 'PUT', body: 'hello' })
+      expect(upload.status).toBe(503)
+      expect(((await upload.json()) as { error: { code: string } }).error.code).toBe('unavailable:upload_dir')
       expect(await readdir(dataDir)).toEqual([])
     } finally {
       await server?.stop()
