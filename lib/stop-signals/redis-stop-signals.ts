@@ -1,3 +1,4 @@
+import { ClientClosedError } from 'redis'
 import { abortError } from '@/lib/async'
 import type { RedisConnection } from '@/lib/durable/redis/connection'
 import { DEFAULT_STOP_REASON, type StopRegistration, type StopSignals } from '@/lib/stop-signals/stop-signals'
@@ -106,7 +107,11 @@ export class RedisStopSignals implements StopSignals {
         .then((renewed) => {
           if (renewed === 0) console.error(`[sluice] stop signals: the lease of ${key} was lost; a stop may no longer reach it`)
         })
-        .catch((error: unknown) => console.error(`[sluice] stop signals: renewing ${key} failed`, error))
+        .catch((error: unknown) => {
+          // A closed client (shutting down) renews nothing more; anything else is retried next time.
+          if (error instanceof ClientClosedError) clearInterval(renew)
+          else console.error(`[sluice] stop signals: renewing ${key} failed`, error)
+        })
     }, this.renewMs)
     renew.unref()
     let released: Promise<void> | undefined
