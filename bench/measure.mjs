@@ -43,6 +43,19 @@ export function get(url, agent, onData) {
   })
 }
 
+/** One request with a body on raw `node:http` (no fetch), read to the end; rejects on a non-2xx status. */
+export function send(url, agent, { method = 'POST', headers = {}, body = '' } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, agent, headers: { 'Content-Length': Buffer.byteLength(body), ...headers } }, (res) => {
+      res.resume()
+      res.on('end', () => (res.statusCode >= 200 && res.statusCode < 300 ? resolve(res.statusCode) : reject(new Error(`${method} ${url}: HTTP ${res.statusCode}`))))
+      res.on('error', reject)
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 /**
  * Reads a `stamp=1` words stream and returns, for each token, arrival time minus production time
  * (ms). A token counts as arrived when its whole `@<ms>\n` stamp has arrived.

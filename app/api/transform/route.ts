@@ -1,3 +1,4 @@
+import os from 'node:os'
 import path from 'node:path'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
@@ -29,7 +30,8 @@ export const POST = route((request) => {
   const records = transformPipeline(request.body, { ...options, maxBytes })
   // Browsers read the response only after sending the whole body: keep reading it, spooling
   // output the client is not reading yet to disk, instead of deadlocking on backpressure.
-  const body = spool(records, { dir: path.join(/*turbopackIgnore: true*/ config().dataDir, 'tmp') })
+  // The OS's temporary directory: writable on a server and in a serverless function (/tmp) alike.
+  const body = spool(records, { dir: path.join(/*turbopackIgnore: true*/ os.tmpdir(), 'sluice-spool') })
   return new Response(body, {
     headers: { ...TEXT_STREAM_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })
