@@ -55,6 +55,11 @@ const schema = z.object({
   SLUICE_STORE: optional(z.enum(['embedded', 'redis'])),
   SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:'),
   SLUICE_REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /**
+   * With Redis: how long a running chat answer or typed stream stays registered after its
+   * instance dies (its lease, renewed every third of it while it runs).
+   */
+  SLUICE_STOP_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
 }).superRefine((env, ctx) => {
   if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })

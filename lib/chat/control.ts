@@ -1,6 +1,7 @@
 import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/instance'
 import { generationKey } from '@/lib/chat/generation'
+import { config } from '@/lib/config'
 import { AppError, isAppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'
 import { streams } from '@/lib/durable/service'
@@ -52,7 +53,8 @@ export async function resumeGeneration(chatId: string, signal: AbortSignal, gene
   // The writer is alive while the chat's generation runs and is this one.
   const writerAlive = async () => (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
-    const follow = followStream(id, { signal, writerAlive })
+    // Rechecked at least once per stop lease: a writer whose instance died is noticed within about two leases.
+    const follow = followStream(id, { signal, writerAlive, recheckMs: Math.min(10_000, config().SLUICE_STOP_LEASE_MS) })
     // Look at the first chunk before answering, so a stream that is already gone is a 204.
     const first = await follow.next()
     if (first.done) return undefined

@@ -1,7 +1,7 @@
 import { streamStore } from '@/lib/durable/instance'
 import { AppError } from '@/lib/errors'
 
-/** How long to wait for the next append before checking again that the writer is alive. */
+/** How long to wait for the next append before checking again that the writer is alive (default). */
 const RECHECK_MS = 10_000
 
 /**
@@ -15,7 +15,7 @@ const RECHECK_MS = 10_000
  */
 export async function* followStream(
   id: string,
-  options: { signal: AbortSignal; writerAlive: () => Promise<boolean> },
+  options: { signal: AbortSignal; writerAlive: () => Promise<boolean>; recheckMs?: number },
 ): AsyncGenerator<Uint8Array> {
   const store = await streamStore()
   const found = await store.lookup(id)
@@ -40,7 +40,7 @@ export async function* followStream(
       meta = last.meta
       continue
     }
-    const outcome = await store.waitForChange(id, position, { signal: options.signal, timeoutMs: RECHECK_MS })
+    const outcome = await store.waitForChange(id, position, { signal: options.signal, timeoutMs: options.recheckMs ?? RECHECK_MS })
     if (outcome === 'aborted') return
     writerProvenAlive = outcome === 'changed'
     const next = await store.lookup(id)

@@ -1,3 +1,4 @@
+import { config } from '@/lib/config'
 import { asUnavailable } from '@/lib/durable/redis/availability'
 import { sharedRedis, usesRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
@@ -9,7 +10,7 @@ function redisStopSignals(): StopSignals {
   let opened: Promise<StopSignals> | undefined
   const open = () => {
     opened ??= sharedRedis().then(
-      (redis) => new RedisStopSignals(redis),
+      (redis) => new RedisStopSignals({ ...redis, leaseMs: config().SLUICE_STOP_LEASE_MS }),
       (error: unknown) => {
         opened = undefined
         throw error

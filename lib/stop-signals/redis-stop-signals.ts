@@ -3,10 +3,8 @@ import { abortError } from '@/lib/async'
 import type { RedisConnection } from '@/lib/durable/redis/connection'
 import { DEFAULT_STOP_REASON, type StopRegistration, type StopSignals } from '@/lib/stop-signals/stop-signals'
 
-/** How long a registration outlives its instance: after a crash the key frees itself after this. */
+/** How long a registration outlives its instance by default: after a crash the key frees itself after this. */
 const LEASE_MS = 15_000
-/** How often a running task's instance renews its lease. */
-const RENEW_MS = 5_000
 
 /** Extends the lease if it is still ours (as registered, or marked as stopping). */
 const RENEW = `
@@ -38,7 +36,9 @@ export interface RedisStopSignalsOptions {
   subscriber: RedisConnection
   /** Prefix of every key and channel. */
   prefix: string
+  /** Default 15 s. */
   leaseMs?: number
+  /** How often a running task's instance renews its lease; default a third of the lease. */
   renewMs?: number
 }
 
@@ -47,8 +47,9 @@ export interface RedisStopSignalsOptions {
  * reaches the one running the task:
  *
  * - **Register** subscribes to the task's channel, then claims its key with `SET NX PX` (the
- *   atomic "one at a time" check). The key is a lease, renewed every 5 s while the task runs:
- *   if its instance dies, the key expires within 15 s and the task counts as ended.
+ *   atomic "one at a time" check). The key is a lease (`SLUICE_STOP_LEASE_MS`, 15 s),
+ *   renewed every third of it while the task runs: if its instance dies, the key expires within
+ *   the lease and the task counts as ended.
  * - **Stop** is one script: it marks the key as stopping and `PUBLISH`es the reason on the
  *   channel; the registering instance aborts the task's signal when the message arrives.
  *   Subscribing before claiming means no stop can fall between the two.
@@ -70,7 +71,7 @@ export class RedisStopSignals implements StopSignals {
     this.subscriber = options.subscriber
     this.prefix = options.prefix
     this.leaseMs = options.leaseMs ?? LEASE_MS
-    this.renewMs = options.renewMs ?? RENEW_MS
+    this.renewMs = options.renewMs ?? Math.floor(this.leaseMs / 3)
   }
 
   private keyOf(key: string): string {

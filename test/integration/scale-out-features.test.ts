@@ -103,6 +103,31 @@ describe('chat across instances', () => {
   })
 })
 
+describe('an instance that dies mid-answer', () => {
+  test('a follower on B replays what was written and ends; the chat answers again once the lease expires', async () => {
+    const leaseEnv = { REDIS_URL: redis.url, SLUICE_OFFLINE_TOKEN_MS: '20', SLUICE_STOP_LEASE_MS: '1500' }
+    const [victim, watcher] = await Promise.all([startServer({ env: leaseEnv }), startServer({ env: leaseEnv })])
+    try {
+      const chatId = `crash-${Date.now()}`
+      const first = await ask(victim, chatId, 'Tell me a long story about a crash')
+      await chunks(first, deltas(3))
+      const follower = fetch(`${watcher.baseUrl}/api/chat/${chatId}/stream`).then((res) => chunks(res))
+      await new Promise((resolve) => setTimeout(resolve, 200))
+      await victim.kill() // SIGKILL: no finish, no close, no release
+      // The follower does not wait forever for a close that will never come.
+      const replayed = await follower
+      expect(text(replayed).length).toBeGreaterThan(0)
+      expect(replayed.some((c) => c.type === 'finish')).toBe(false)
+      // Refused while the dead instance's lease lasts (at most 1.5 s here), then answered.
+      await expect
+        .poll(async () => (await ask(watcher, chatId, 'are you there?')).status, { timeout: 10_000, interval: 250 })
+        .toBe(200)
+    } finally {
+      await Promise.all([victim.stop(), watcher.stop()])
+    }
+  })
+})
+
 /** The SSE frames of a typed stream, with the `start` frame read first. */
 async function openImport(server: TestServer, input: Record<string, unknown>) {
   const res = await fetch(`${server.baseUrl}/api/jobs/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
