@@ -31,6 +31,11 @@ test.afterAll(async () => {
   await redis?.stop()
 })
 
+/** The pid an instance reports, which the page's instance badge shows. */
+async function pidOf(server: TestServer): Promise<string> {
+  return String(((await (await fetch(`${server.baseUrl}/api/health`)).json()) as { pid: number }).pid)
+}
+
 function lineNumbers(text: string): number[] {
   return [...text.matchAll(/line (\d+)\n/g)].map((m) => Number(m[1]))
 }
@@ -52,6 +57,8 @@ test('the /streams page on B shows a stream written through A live, and a reload
   const content = page.getByTestId('viewer-content')
   await expect(content).toContainText('line 3')
   await expect(page.getByTestId('viewer-state')).toHaveText('live')
+  await expect(page.getByTestId('instance-badge')).toHaveAttribute('data-pid', await pidOf(b))
+  await expect(page.getByTestId('instance-badge')).toContainText('Redis')
   // Live: each line appended through A appears on the page B serves, one at a time.
   for (let i = 4; i <= 6; i++) {
     await append(a, id, i, i)
@@ -65,6 +72,7 @@ test('the /streams page on B shows a stream written through A live, and a reload
   await page.reload()
   await expect(page.getByTestId('viewer-resumed')).toContainText('Resumed after a reload from saved offset')
   expect(balancer.counts[A]!).toBeGreaterThan(servedByA)
+  await expect(page.getByTestId('instance-badge')).toHaveAttribute('data-pid', await pidOf(a))
   await append(b, id, 7, 10) // written through B, read live through A
   await expect(content).toContainText('line 10\n')
   expect(lineNumbers((await content.textContent()) ?? '')).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
@@ -110,6 +118,7 @@ test('a chat answer running on A is resumed on B after a reload, with the text o
   expect(await runningOn(a)).toBe(1)
   expect(await runningOn(b)).toBe(0)
   expect(balancer.counts[B]!).toBeGreaterThan(servedByB)
+  await expect(page.getByTestId('instance-badge')).toHaveAttribute('data-pid', await pidOf(b))
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
   await expect(answer(page)).toHaveText(uninterrupted)
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
@@ -126,6 +135,7 @@ test('Stop clicked on a page served by B stops the generation running on A', asy
   const servedByB = balancer.counts[B]!
   await page.reload()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
+  await expect(page.getByTestId('instance-badge')).toHaveAttribute('data-pid', await pidOf(b))
   await page.getByTestId('chat-stop').click()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
   await expect(page.getByTestId('message-stopped')).toBeVisible()
