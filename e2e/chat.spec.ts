@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test'
+import { expect, test, type APIRequestContext } from '@playwright/test'
+import { askInChat, lastAnswer } from './support'
 
 /** The chat's server-side state: whether its generation is still registered as running. */
 async function activeGeneration(request: APIRequestContext, chatId: string): Promise<string | null> {
@@ -12,26 +13,18 @@ async function runningGenerations(request: APIRequestContext): Promise<number> {
   return health.activeByKind.generation ?? 0
 }
 
-async function ask(page: Page, text: string): Promise<string> {
-  await page.getByTestId('chat-input').fill(text)
-  await page.getByTestId('chat-send').click()
-  await expect(page).toHaveURL(/\/chat\/[\w-]+$/)
-  return (await page.getByTestId('chat').getAttribute('data-chat-id'))!
-}
-
-const answer = (page: Page) => page.getByTestId('message-assistant').last().getByTestId('part-text')
 
 test('tokens appear while the server is still generating, and the model is named', async ({ page, request }) => {
   await page.goto('/chat')
   await expect(page.getByTestId('chat-model')).toHaveText(/Offline model \(sluice-offline-1/)
-  const chatId = await ask(page, 'Tell me a long story about streams')
+  const chatId = await askInChat(page, 'Tell me a long story about streams')
   // The first words are on screen...
-  await expect(answer(page)).toHaveText(/\w+ \w+ \w+/)
-  const early = (await answer(page).textContent())!
+  await expect(lastAnswer(page)).toHaveText(/\w+ \w+ \w+/)
+  const early = (await lastAnswer(page).textContent())!
   // ...while the server has not finished producing the answer.
   expect(await activeGeneration(request, chatId)).not.toBeNull()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })
-  const full = (await answer(page).textContent())!
+  const full = (await lastAnswer(page).textContent())!
   expect(full.startsWith(early)).toBe(true)
   expect(full.length).toBeGreaterThan(early.length)
   await expect.poll(() => activeGeneration(request, chatId)).toBeNull()
@@ -39,37 +32,37 @@ test('tokens appear while the server is still generating, and the model is named
 
 test('a tool call renders its input, then its result, and the answer continues', async ({ page }) => {
   await page.goto('/chat')
-  await ask(page, 'What is 12 * (3 + 4)?')
+  await askInChat(page, 'What is 12 * (3 + 4)?')
   const tool = page.getByTestId('tool-call')
   await expect(tool).toHaveAttribute('data-tool', 'calculate')
   await expect(tool.getByTestId('tool-input')).toHaveText('{"expression":"12 * (3 + 4)"}')
   await expect(tool).toHaveAttribute('data-state', 'output-available')
   await expect(tool.getByTestId('tool-output')).toContainText('"result": "84"')
-  await expect(answer(page)).toContainText('12 * (3 + 4) = 84.')
+  await expect(lastAnswer(page)).toContainText('12 * (3 + 4) = 84.')
   await expect(page.getByTestId('message-assistant').getByTestId('part-reasoning').first()).toContainText('calculate')
   // The new chat joins the list of past chats, and reopening it shows its history.
   const item = page.getByTestId('chat-list-item').filter({ hasText: 'What is 12 * (3 + 4)?' })
   await expect(item).toHaveCount(1)
   await page.goto('/chat')
   await page.getByTestId('chat-list-item').filter({ hasText: 'What is 12 * (3 + 4)?' }).click()
-  await expect(answer(page)).toContainText('12 * (3 + 4) = 84.')
+  await expect(lastAnswer(page)).toContainText('12 * (3 + 4) = 84.')
   await expect(page.getByTestId('tool-call')).toHaveAttribute('data-state', 'output-available')
 })
 
 test('Stop ends the generation on the server and keeps the partial answer', async ({ page, request }) => {
   await page.goto('/chat')
-  const chatId = await ask(page, 'Tell me a long story')
-  await expect(answer(page)).toHaveText(/\w+ \w+ \w+/)
+  const chatId = await askInChat(page, 'Tell me a long story')
+  await expect(lastAnswer(page)).toHaveText(/\w+ \w+ \w+/)
   expect(await runningGenerations(request)).toBe(1)
   await page.getByTestId('chat-stop').click()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
   await expect(page.getByTestId('message-stopped')).toBeVisible()
   await expect.poll(() => runningGenerations(request)).toBe(0)
   await expect.poll(() => activeGeneration(request, chatId)).toBeNull()
-  const partial = (await answer(page).textContent())!
+  const partial = (await lastAnswer(page).textContent())!
   // What the server stored is what the page shows.
   await page.reload()
-  await expect(answer(page)).toHaveText(partial)
+  await expect(lastAnswer(page)).toHaveText(partial)
   await expect(page.getByTestId('message-stopped')).toBeVisible()
 })
 
@@ -77,13 +70,13 @@ test('reload mid-answer continues from storage with the same text as an uninterr
   const prompt = 'Tell me a long story about durable streams'
   // The uninterrupted answer to the same conversation (the offline model is deterministic).
   await page.goto('/chat')
-  await ask(page, prompt)
+  await askInChat(page, prompt)
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })
-  const uninterrupted = (await answer(page).textContent())!
+  const uninterrupted = (await lastAnswer(page).textContent())!
 
   await page.goto('/chat')
-  const chatId = await ask(page, prompt)
-  await expect(answer(page)).toHaveText(/(\w+ ){5}/)
+  const chatId = await askInChat(page, prompt)
+  await expect(lastAnswer(page)).toHaveText(/(\w+ ){5}/)
   const generation = await activeGeneration(request, chatId)
   expect(generation).not.toBeNull()
   await page.reload()
@@ -92,43 +85,43 @@ test('reload mid-answer continues from storage with the same text as an uninterr
   expect(await activeGeneration(request, chatId)).toBe(generation)
   expect(await runningGenerations(request)).toBe(1) // the reload did not start a second one
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })
-  await expect(answer(page)).toHaveText(uninterrupted)
+  await expect(lastAnswer(page)).toHaveText(uninterrupted)
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
 })
 
 test('a second tab watches the same answer live', async ({ page, context, request }) => {
   await page.goto('/chat')
-  const chatId = await ask(page, 'Tell me a long story about second tabs')
-  await expect(answer(page)).toHaveText(/\w+ \w+/)
+  const chatId = await askInChat(page, 'Tell me a long story about second tabs')
+  await expect(lastAnswer(page)).toHaveText(/\w+ \w+/)
   const second = await context.newPage()
   await second.goto(`/chat/${chatId}`)
   await expect(second.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
   expect(await activeGeneration(request, chatId)).not.toBeNull()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })
   await expect(second.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })
-  expect(await answer(second).textContent()).toBe(await answer(page).textContent())
+  expect(await lastAnswer(second).textContent()).toBe(await lastAnswer(page).textContent())
 })
 
 test('Stop works on an answer resumed after a reload', async ({ page, request }) => {
   await page.goto('/chat')
-  const chatId = await ask(page, 'Tell me a long story about stopping')
-  await expect(answer(page)).toHaveText(/\w+ \w+/)
+  const chatId = await askInChat(page, 'Tell me a long story about stopping')
+  await expect(lastAnswer(page)).toHaveText(/\w+ \w+/)
   await page.reload()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
-  await expect(answer(page)).toHaveText(/(\w+ ){3}/)
+  await expect(lastAnswer(page)).toHaveText(/(\w+ ){3}/)
   await page.getByTestId('chat-stop').click()
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
   await expect(page.getByTestId('message-stopped')).toBeVisible()
   await expect.poll(() => activeGeneration(request, chatId)).toBeNull()
   await expect.poll(() => runningGenerations(request)).toBe(0)
-  const partial = (await answer(page).textContent())!
+  const partial = (await lastAnswer(page).textContent())!
   await page.reload()
-  await expect(answer(page)).toHaveText(partial)
+  await expect(lastAnswer(page)).toHaveText(partial)
 })
 
 test('each answer leaves an audit record in the audit namespace', async ({ page, request }) => {
   await page.goto('/chat')
-  const chatId = await ask(page, 'What is 6 * 7?')
+  const chatId = await askInChat(page, 'What is 6 * 7?')
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
   let audit: { streams: Array<{ id: string; url: string; closed: boolean; metadata: Record<string, string> }> } = { streams: [] }
   await expect
@@ -154,19 +147,19 @@ test('each answer leaves an audit record in the audit namespace', async ({ page,
 test('moderation replaces a sentence while streaming and says so', async ({ page }) => {
   await page.goto('/chat')
   await page.getByTestId('moderation-toggle').check()
-  await ask(page, 'Repeat after me: Here is the card. It is 4111 1111 1111 1111. Keep it safe.')
+  await askInChat(page, 'Repeat after me: Here is the card. It is 4111 1111 1111 1111. Keep it safe.')
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready')
-  await expect(answer(page)).toHaveText('Here is the card. [Content filtered] Keep it safe.')
-  await expect(answer(page).getByTestId('filtered')).toHaveCount(1)
+  await expect(lastAnswer(page)).toHaveText('Here is the card. [Content filtered] Keep it safe.')
+  await expect(lastAnswer(page).getByTestId('filtered')).toHaveCount(1)
   await expect(page.getByTestId('message-moderated')).toHaveText('Moderation filtered 1 sentence.')
 })
 
 test('a model error is shown in the conversation with a retry, and the partial text stays', async ({ page }) => {
   await page.goto('/chat')
-  await ask(page, '/fail midstream')
+  await askInChat(page, '/fail midstream')
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'error')
-  const partial = (await answer(page).textContent())!
+  const partial = (await lastAnswer(page).textContent())!
   expect(partial.split(' ').length).toBeGreaterThan(5)
   await page.getByTestId('chat-retry').click()
   // The offline model fails this prompt every time: the retry ran (a new answer, same error).

@@ -1,7 +1,8 @@
-import { expect, test, type Page } from '@playwright/test'
+import { expect, test } from '@playwright/test'
 import { startBalancer, type TestBalancer } from '../test/support/balancer'
 import { startRedis, type TestRedis } from '../test/support/redis'
 import { startServer, type TestServer } from '../test/support/server'
+import { askInChat, lastAnswer } from './support'
 
 /**
  * Two production instances sharing one Redis, behind a load balancer (one origin) that the test
@@ -87,27 +88,19 @@ async function runningOn(server: TestServer): Promise<number> {
   return health.activeByKind.generation ?? 0
 }
 
-async function ask(page: Page, text: string): Promise<string> {
-  await page.getByTestId('chat-input').fill(text)
-  await page.getByTestId('chat-send').click()
-  await expect(page).toHaveURL(/\/chat\/[\w-]+$/)
-  return (await page.getByTestId('chat').getAttribute('data-chat-id'))!
-}
-
-const answer = (page: Page) => page.getByTestId('message-assistant').last().getByTestId('part-text')
 const prompt = 'Tell me a long story about load balancers'
 
 test('a chat answer running on A is resumed on B after a reload, with the text of an uninterrupted run', async ({ page }) => {
   balancer.use(B)
   await page.goto(`${balancer.url}/chat`)
-  await ask(page, prompt)
+  await askInChat(page, prompt)
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
-  const uninterrupted = (await answer(page).textContent())!
+  const uninterrupted = (await lastAnswer(page).textContent())!
 
   balancer.use(A)
   await page.goto(`${balancer.url}/chat`)
-  await ask(page, prompt)
-  await expect(answer(page)).toHaveText(/(\w+ ){5}/)
+  await askInChat(page, prompt)
+  await expect(lastAnswer(page)).toHaveText(/(\w+ ){5}/)
   expect(await runningOn(a)).toBe(1)
 
   balancer.use(B)
@@ -120,15 +113,15 @@ test('a chat answer running on A is resumed on B after a reload, with the text o
   expect(balancer.counts[B]!).toBeGreaterThan(servedByB)
   await expect(page.getByTestId('instance-badge')).toHaveAttribute('data-pid', await pidOf(b))
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 60_000 })
-  await expect(answer(page)).toHaveText(uninterrupted)
+  await expect(lastAnswer(page)).toHaveText(uninterrupted)
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
 })
 
 test('Stop clicked on a page served by B stops the generation running on A', async ({ page }) => {
   balancer.use(A)
   await page.goto(`${balancer.url}/chat`)
-  const chatId = await ask(page, prompt)
-  await expect(answer(page)).toHaveText(/(\w+ ){3}/)
+  const chatId = await askInChat(page, prompt)
+  await expect(lastAnswer(page)).toHaveText(/(\w+ ){3}/)
   expect(await runningOn(a)).toBe(1)
 
   balancer.use(B)

@@ -1,11 +1,10 @@
-import type { UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSse } from '@/lib/stream/client'
+import { askChat, chunkText, deltas, readChunks, type Chunk } from '@/test/support/chat'
 import { startServer, type TestServer } from '@/test/support/server'
 
 /** The chat API with the offline model: durable generations, resume, stop, conflicts, bad input. */
 let server: TestServer
-let n = 0
 
 beforeAll(async () => {
   server = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: '5' } })
@@ -13,29 +12,6 @@ beforeAll(async () => {
 afterAll(() => server?.stop())
 
 const url = (path: string) => `${server.baseUrl}${path}`
-type Chunk = UIMessageChunk<Record<string, unknown>>
-
-function post(chatId: string, text: string) {
-  return fetch(url('/api/chat'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++n}`, role: 'user', parts: [{ type: 'text', text }] } }),
-  })
-}
-
-/** Reads UI message chunks; `until` stops early (the rest stays unread). */
-async function read(response: Response, until?: (chunks: Chunk[]) => boolean): Promise<Chunk[]> {
-  const chunks: Chunk[] = []
-  for await (const event of readSse(response)) {
-    if (event.data === '[DONE]') break
-    chunks.push(JSON.parse(event.data) as Chunk)
-    if (until?.(chunks)) break
-  }
-  return chunks
-}
-const text = (chunks: Chunk[]) => chunks.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('')
-const deltas = (k: number) => (chunks: Chunk[]) => chunks.filter((c) => c.type === 'text-delta').length >= k
-
 async function chat(chatId: string) {
   return (await (await fetch(url(`/api/chats/${chatId}`))).json()) as { activeStreamId: string | null; messages: Array<{ id: string; role: string }> }
 }
@@ -43,25 +19,25 @@ async function chat(chatId: string) {
 describe('resume from the durable stream', () => {
   it('replays a running answer from the start and follows it to the same end, without a second generation', async () => {
     const chatId = `resume-${Date.now()}`
-    const first = await post(chatId, 'Tell me a long story')
+    const first = await askChat(server.baseUrl, chatId, 'Tell me a long story')
     const generation = first.headers.get('x-sluice-generation')!
     expect(generation).toMatch(/^chat\//)
-    const early = await read(first, deltas(3))
+    const early = await readChunks(first, deltas(3))
     const resumed = await fetch(url(`/api/chat/${chatId}/stream`))
     expect(resumed.status).toBe(200)
     expect(resumed.headers.get('content-type')).toContain('text/event-stream')
     const health = (await (await fetch(url('/api/health'))).json()) as { activeByKind: Record<string, number> }
     expect(health.activeByKind.generation).toBe(1)
-    const replay = await read(resumed)
+    const replay = await readChunks(resumed)
     expect(replay[0]).toMatchObject({ type: 'start', messageId: (early[0] as { messageId: string }).messageId })
-    expect(text(replay).startsWith(text(early))).toBe(true)
+    expect(chunkText(replay).startsWith(chunkText(early))).toBe(true)
     expect(replay.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
     // The stored answer is the replayed one.
     const stored = await chat(chatId)
     expect(stored.activeStreamId).toBeNull()
     expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant'])
     // The generation stays readable by id (what a page rendered mid-answer asks for) and over the protocol.
-    const again = await read(await fetch(url(`/api/chat/${chatId}/stream?generation=${encodeURIComponent(generation)}`)))
+    const again = await readChunks(await fetch(url(`/api/chat/${chatId}/stream?generation=${encodeURIComponent(generation)}`)))
     expect(again).toEqual(replay)
     const raw = await (await fetch(url(`/v1/stream/${generation}`))).text()
     expect(raw.startsWith('data: {"type":"start"')).toBe(true)
@@ -70,13 +46,13 @@ describe('resume from the durable stream', () => {
 
   it('answers 204 when nothing is running, 404 for unknown chats and foreign generations', async () => {
     const chatId = `idle-${Date.now()}`
-    await read(await post(chatId, 'hello'))
+    await readChunks(await askChat(server.baseUrl, chatId, 'hello'))
     expect((await fetch(url(`/api/chat/${chatId}/stream`))).status).toBe(204)
     expect((await fetch(url('/api/chat/nobody/stream'))).status).toBe(404)
     const other = `other-${Date.now()}`
-    const res = await post(other, 'hello')
+    const res = await askChat(server.baseUrl, other, 'hello')
     const foreign = res.headers.get('x-sluice-generation')!
-    await read(res)
+    await readChunks(res)
     const wrong = await fetch(url(`/api/chat/${chatId}/stream?generation=${encodeURIComponent(foreign)}`))
     expect(wrong.status).toBe(404)
     expect(((await wrong.json()) as { error: { code: string } }).error.code).toBe('not_found:generation')
@@ -87,14 +63,14 @@ describe('resume from the durable stream', () => {
 describe('one answer at a time, stopped on request', () => {
   it('refuses a second message while answering (409), stops on request, then accepts one', async () => {
     const chatId = `busy-${Date.now()}`
-    const first = await post(chatId, 'Tell me a long story')
+    const first = await askChat(server.baseUrl, chatId, 'Tell me a long story')
     const chunks: Chunk[] = []
     for await (const event of readSse(first)) {
       if (event.data === '[DONE]') break
       chunks.push(JSON.parse(event.data) as Chunk)
       if (chunks.filter((c) => c.type === 'text-delta').length !== 1) continue
       // Mid-answer, while this response keeps being read:
-      const second = await post(chatId, 'and another')
+      const second = await askChat(server.baseUrl, chatId, 'and another')
       expect(second.status).toBe(409)
       expect(((await second.json()) as { error: { code: string } }).error.code).toBe('conflict:generation')
       const stop = (await (await fetch(url(`/api/chat/${chatId}/stop`), { method: 'POST' })).json()) as { stopped: boolean }
@@ -102,9 +78,9 @@ describe('one answer at a time, stopped on request', () => {
     }
     expect(chunks.at(-1)).toMatchObject({ type: 'abort' })
     for (;;) if ((await chat(chatId)).activeStreamId === null) break
-    const third = await post(chatId, 'hello again')
+    const third = await askChat(server.baseUrl, chatId, 'hello again')
     expect(third.status).toBe(200)
-    await read(third)
+    await readChunks(third)
     expect((await chat(chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
   })
 })
@@ -142,13 +118,13 @@ describe('a server that dies mid-answer', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Tell me a long story' }] } }),
       })
-      const early = await read(res, deltas(5))
+      const early = await readChunks(res, deltas(5))
       await own.kill()
       restarted = await startServer({ dataDir })
       const resumed = await fetch(`${restarted.baseUrl}/api/chat/${chatId}/stream`)
       expect(resumed.status).toBe(200)
-      const replay = await read(resumed)
-      expect(text(replay).startsWith(text(early))).toBe(true)
+      const replay = await readChunks(resumed)
+      expect(chunkText(replay).startsWith(chunkText(early))).toBe(true)
       expect(replay.some((c) => c.type === 'finish')).toBe(false)
     } finally {
       await restarted?.stop({ keepData: true })

@@ -1,6 +1,6 @@
-import type { UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { readSse, type SseEvent } from '@/lib/stream/client'
+import { askChat, chunkText, deltas, readChunks, type Chunk } from '../support/chat'
 import { startRedis, type TestRedis } from '../support/redis'
 import { startServer, type TestServer } from '../support/server'
 
@@ -12,7 +12,6 @@ import { startServer, type TestServer } from '../support/server'
 let redis: TestRedis
 let a: TestServer
 let b: TestServer
-let n = 0
 
 beforeAll(async () => {
   redis = await startRedis()
@@ -25,30 +24,13 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-type Chunk = UIMessageChunk<Record<string, unknown>>
+const ask = (server: TestServer, chatId: string, text: string) => askChat(server.baseUrl, chatId, text)
 
-function ask(server: TestServer, chatId: string, text: string): Promise<Response> {
-  return fetch(`${server.baseUrl}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++n}`, role: 'user', parts: [{ type: 'text', text }] } }),
-  })
-}
-
-/** UI message chunks until `[DONE]` or until `until` says enough (the rest stays unread). */
+/** UI message chunks of an answer, after checking it started (`200`). */
 async function chunks(response: Response, until?: (so: Chunk[]) => boolean): Promise<Chunk[]> {
   expect(response.status).toBe(200)
-  const out: Chunk[] = []
-  for await (const event of readSse(response)) {
-    if (event.data === '[DONE]') break
-    out.push(JSON.parse(event.data) as Chunk)
-    if (until?.(out)) break
-  }
-  return out
+  return readChunks(response, until)
 }
-const text = (list: Chunk[]) => list.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('')
-const deltas = (k: number) => (list: Chunk[]) => list.filter((c) => c.type === 'text-delta').length >= k
-
 async function running(server: TestServer, kind: string): Promise<number> {
   const health = (await (await fetch(`${server.baseUrl}/api/health`)).json()) as { activeByKind: Record<string, number> }
   return health.activeByKind[kind] ?? 0
@@ -58,7 +40,7 @@ describe('chat across instances', () => {
   const prompt = 'Tell me a long story about two servers'
 
   test('a generation running on A is resumed through B with the text of an uninterrupted run', async () => {
-    const reference = text(await chunks(await ask(b, `ref-${Date.now()}`, prompt)))
+    const reference = chunkText(await chunks(await ask(b, `ref-${Date.now()}`, prompt)))
     const chatId = `resume-${Date.now()}`
     const first = await ask(a, chatId, prompt)
     const early = await chunks(first, deltas(3))
@@ -68,8 +50,8 @@ describe('chat across instances', () => {
     expect(chat.activeStreamId).toBe(first.headers.get('x-sluice-generation'))
     const resumed = await chunks(await fetch(`${b.baseUrl}/api/chat/${chatId}/stream`))
     expect(await running(b, 'generation')).toBe(0) // B only read it
-    expect(text(resumed).startsWith(text(early))).toBe(true)
-    expect(text(resumed)).toBe(reference)
+    expect(chunkText(resumed).startsWith(chunkText(early))).toBe(true)
+    expect(chunkText(resumed)).toBe(reference)
     expect(resumed.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
     await expect.poll(async () => ((await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: unknown }).activeStreamId).toBeNull()
   })
@@ -99,7 +81,7 @@ describe('chat across instances', () => {
     const stored = (await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { messages: Array<{ role: string }> }
     expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant'])
     // The chat takes a new message again, on either instance.
-    expect(text(await chunks(await ask(b, chatId, 'hello again')))).not.toBe('')
+    expect(chunkText(await chunks(await ask(b, chatId, 'hello again')))).not.toBe('')
   })
 })
 
@@ -116,7 +98,7 @@ describe('an instance that dies mid-answer', () => {
       await victim.kill() // SIGKILL: no finish, no close, no release
       // The follower does not wait forever for a close that will never come.
       const replayed = await follower
-      expect(text(replayed).length).toBeGreaterThan(0)
+      expect(chunkText(replayed).length).toBeGreaterThan(0)
       expect(replayed.some((c) => c.type === 'finish')).toBe(false)
       // Refused while the dead instance's lease lasts (at most 1.5 s here), then answered.
       await expect

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { KeySpace } from '@/lib/durable/redis/keys'
 import { readSse, type SseEvent } from '@/lib/stream/client'
 import { appendThroughCrash } from '../support/crash'
+import { askChat } from '../support/chat'
 import { startRedis, type TestRedis } from '../support/redis'
 import { freePort, startServer, type TestServer } from '../support/server'
 
@@ -61,11 +62,7 @@ async function readerWaiting(name: string): Promise<void> {
 
 /** Asks `server` for an answer in chat `chatId` (offline model) and reads it to the end. */
 async function askAndWait(server: TestServer, chatId: string, text: string): Promise<void> {
-  const res = await fetch(`${server.baseUrl}/api/chat`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++unique}`, role: 'user', parts: [{ type: 'text', text }] } }),
-  })
+  const res = await askChat(server.baseUrl, chatId, text)
   expect(res.status).toBe(200)
   await res.text()
 }
