@@ -14,15 +14,12 @@
 // only the write and latency figures, which are the ones durability changes.
 // Sizes scale down with BENCH_* variables; results also go to bench/results/ as JSON.
 import { mkdir, writeFile } from 'node:fs/promises'
-import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { createParser } from 'eventsource-parser'
 import { createClient } from 'redis'
 import { startRedis } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
-import { percentile, rssBytes, send } from './measure.mjs'
+import { appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, readAll, streamUrl } from './durable-client.mjs'
 
 const env = process.env
 const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
@@ -33,12 +30,7 @@ const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
 const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
 const RATE = 200
 const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis,redis-everysec').split(',')
-const MESSAGE = 'x'.repeat(100)
-const MB = 1024 * 1024
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-
-const rssMb = async (pid) => (await rssBytes(pid)) / MB
 
 /** An instance of the production build, with the pid of the process that serves its requests. */
 async function instance(env) {
@@ -68,126 +60,6 @@ async function deploy(name) {
   }
 }
 
-let streamCount = 0
-async function create(server, contentType) {
-  const name = `bench/s${++streamCount}-${Date.now()}`
-  const res = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': contentType } })
-  if (res.status !== 201) throw new Error(`create: HTTP ${res.status}`)
-  return name
-}
-
-async function append(server, name, body, contentType = 'text/plain') {
-  const res = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'POST', headers: { 'Content-Type': contentType }, body })
-  if (!res.ok) throw new Error(`append: HTTP ${res.status} ${await res.text()}`)
-  await res.arrayBuffer()
-}
-
-/** `total` appends by `writers` concurrent writers, spread over the given instances. */
-async function appendsPerSecond(servers, total, writers) {
-  const name = await create(servers[0], 'text/plain')
-  const start = performance.now()
-  await Promise.all(
-    Array.from({ length: writers }, async (_, w) => {
-      for (let i = 0; i < total / writers; i++) await append(servers[w % servers.length], name, MESSAGE)
-    }),
-  )
-  return total / ((performance.now() - start) / 1000)
-}
-
-async function fill(server, name, megabytes, chunkBytes) {
-  const chunk = Buffer.alloc(chunkBytes)
-  for (let i = 0; i < chunkBytes; i++) chunk[i] = (i * 31 + 7) & 0xff
-  for (let written = 0; written < megabytes * MB; written += chunkBytes) await append(server, name, chunk, 'application/octet-stream')
-}
-
-/** Reads a whole stream with catch-up GETs, following Stream-Next-Offset, sampling the server's memory. */
-async function readAll(server, name) {
-  const { pid } = server
-  let offset = '-1'
-  let bytes = 0
-  let peak = await rssMb(pid)
-  const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb))), 50)
-  const start = performance.now()
-  try {
-    for (;;) {
-      const res = await fetch(`${server.baseUrl}/v1/stream/${name}?offset=${offset}`)
-      for await (const chunk of res.body) bytes += chunk.byteLength
-      offset = res.headers.get('Stream-Next-Offset')
-      if (res.headers.get('Stream-Up-To-Date') === 'true') break
-    }
-  } finally {
-    clearInterval(sampler)
-  }
-  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, await rssMb(pid)) }
-}
-
-/**
- * A live SSE reader on `reader`; a writer appends its send time through `writer` 200 times a
- * second. Two figures per append: from sending the append to its delivery (what a user sees), and
- * from the writer's acknowledgement to the delivery (the cross-instance path: store, pub/sub,
- * wake-up, read, SSE write — without the writer's own HTTP request handling).
- */
-async function deliveryLatency(writer, reader, seconds = LATENCY_SECONDS) {
-  const name = await create(writer, 'text/plain')
-  const latencies = []
-  const afterAck = []
-  const acks = new Map()
-  const controller = new AbortController()
-  const res = await fetch(`${reader.baseUrl}/v1/stream/${name}?offset=now&live=sse`, { signal: controller.signal })
-  let connected
-  const ready = new Promise((resolve) => (connected = resolve))
-  const delivered = []
-  const parser = createParser({
-    onEvent(event) {
-      if (event.event === 'control') connected()
-      if (event.event !== 'data') return
-      const now = performance.now()
-      for (const match of event.data.matchAll(/t=([\d.]+);/g)) delivered.push([match[1], now])
-    },
-  })
-  const reading = (async () => {
-    const decoder = new TextDecoder()
-    try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
-    } catch {
-      // aborted at the end
-    }
-  })()
-  await ready
-  const total = RATE * seconds
-  // Raw node:http with kept-alive connections, so the client adds as little as possible to the figure.
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
-  const start = performance.now()
-  const sends = []
-  for (let i = 0; i < total; i++) {
-    const due = start + (i * 1000) / RATE
-    if (due > performance.now()) await sleep(due - performance.now())
-    const sent = String(performance.now())
-    const url = `${writer.baseUrl}/v1/stream/${name}`
-    sends.push(send(url, agent, { headers: { 'Content-Type': 'text/plain' }, body: `t=${sent};` }).then(() => acks.set(sent, performance.now())))
-  }
-  await Promise.all(sends)
-  const deadline = performance.now() + 10_000
-  while (delivered.length < total && performance.now() < deadline) await sleep(20)
-  controller.abort()
-  agent.destroy()
-  await reading
-  for (const [sent, at] of delivered) {
-    latencies.push(at - Number(sent))
-    // A delivery can arrive before the writer has read its acknowledgement: that counts as 0.
-    afterAck.push(Math.max(0, at - acks.get(sent)))
-  }
-  return {
-    delivered: latencies.length,
-    sent: total,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    max: Math.max(...latencies),
-    afterAckP50: percentile(afterAck, 50),
-    afterAckP99: percentile(afterAck, 99),
-  }
-}
-
 async function redisMemoryMb(redis) {
   const client = await createClient({ url: redis.url }).connect()
   try {
@@ -203,20 +75,22 @@ async function measure(name) {
   try {
     // Latency first, on instances that have not yet made the garbage of the throughput and
     // catch-up phases: the figure is the delivery path at 200 appends/s, not a later GC pause.
-    await deliveryLatency(d.writer, d.reader, 3) // warm-up (route compilation, JIT, connections): not counted
-    result.latency = await deliveryLatency(d.writer, d.reader)
-    result.appendsPerSecondSequential = await appendsPerSecond([d.writer], SEQUENTIAL, 1)
-    result.appendsPerSecond16Writers = await appendsPerSecond([d.writer, d.other], CONCURRENT, WRITERS)
+    const live = { writeBaseUrl: d.writer.baseUrl, readBaseUrl: d.reader.baseUrl, rate: RATE }
+    await deliveryLatency({ ...live, seconds: 3 }) // warm-up (route compilation, JIT, connections): not counted
+    result.latency = await deliveryLatency({ ...live, seconds: LATENCY_SECONDS })
+    result.appendsPerSecondSequential = await appendsPerSecond([d.writer.baseUrl], SEQUENTIAL, 1)
+    result.appendsPerSecond16Writers = await appendsPerSecond([d.writer.baseUrl, d.other.baseUrl], CONCURRENT, WRITERS)
     if (name.endsWith('fsync') || name.endsWith('everysec')) return result
-    const catchUp = await create(d.writer, 'application/octet-stream')
-    await fill(d.writer, catchUp, CATCHUP_MB, 64 * 1024)
+    const catchUp = await createStream(d.writer.baseUrl, 'application/octet-stream')
+    await fill(streamUrl(d.writer.baseUrl, catchUp), CATCHUP_MB, 64 * 1024)
+    const readCatchUp = () => readAll(streamUrl(d.reader.baseUrl, catchUp), d.reader.pid)
     const idle = await rssMb(d.reader.pid)
-    const reads = [await readAll(d.reader, catchUp), await readAll(d.reader, catchUp), await readAll(d.reader, catchUp)]
+    const reads = [await readCatchUp(), await readCatchUp(), await readCatchUp()]
     result.catchUpMbPerSecond = reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
-    const big = await create(d.writer, 'application/octet-stream')
-    await fill(d.writer, big, BIG_MB, 4 * MB)
+    const big = await createStream(d.writer.baseUrl, 'application/octet-stream')
+    await fill(streamUrl(d.writer.baseUrl, big), BIG_MB, 4 * MB)
     const bigIdle = await rssMb(d.reader.pid)
-    const bigRead = await readAll(d.reader, big)
+    const bigRead = await readAll(streamUrl(d.reader.baseUrl, big), d.reader.pid)
     result.memory = {
       idleRssMb: idle,
       peakRssMbReading100: Math.max(...reads.map((r) => r.peakRssMb)),

@@ -1,0 +1,157 @@
+/**
+ * The client side of the durable-stream benchmarks (`bench:durable`, `bench:scale-out`): the
+ * same requests and the same measurements for every server they compare. Streams are addressed
+ * by their full URL (`<baseUrl>/v1/stream/<name>`), so a writer and a reader may be different
+ * servers.
+ */
+import http from 'node:http'
+import { performance } from 'node:perf_hooks'
+import { createParser } from 'eventsource-parser'
+import { percentile, rssBytes, send } from './measure.mjs'
+
+export const MB = 1024 * 1024
+/** The appended message of the throughput figures: 100 bytes. */
+export const MESSAGE = 'x'.repeat(100)
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+/** The resident memory of process `pid`, in MB. */
+export const rssMb = async (pid) => (await rssBytes(pid)) / MB
+
+let streamCount = 0
+/** Creates a new stream on `baseUrl`; returns its path under `/v1/stream/`. */
+export async function createStream(baseUrl, contentType) {
+  const name = `bench/s${++streamCount}-${Date.now()}`
+  const res = await fetch(streamUrl(baseUrl, name), { method: 'PUT', headers: { 'Content-Type': contentType } })
+  if (res.status !== 201) throw new Error(`create: HTTP ${res.status}`)
+  return name
+}
+
+export const streamUrl = (baseUrl, name) => `${baseUrl}/v1/stream/${name}`
+
+/** Network errors (a reset keep-alive connection, say) are retried up to twice and counted here; HTTP errors are not. */
+export const networkErrors = {}
+
+export async function append(url, body, contentType = 'text/plain') {
+  for (let attempt = 1; ; attempt++) {
+    let res
+    try {
+      res = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body })
+    } catch (error) {
+      if (attempt === 3) throw error
+      const code = error.cause?.code ?? error.cause?.message ?? String(error)
+      networkErrors[code] = (networkErrors[code] ?? 0) + 1
+      continue
+    }
+    if (!res.ok) throw new Error(`append: HTTP ${res.status} ${await res.text()}`)
+    await res.arrayBuffer()
+    return
+  }
+}
+
+/** Appends/s of `total` 100-byte appends by `writers` concurrent writers, spread over `baseUrls` (one stream). */
+export async function appendsPerSecond(baseUrls, total, writers) {
+  const name = await createStream(baseUrls[0], 'text/plain')
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: writers }, async (_, w) => {
+      const url = streamUrl(baseUrls[w % baseUrls.length], name)
+      for (let i = 0; i < total / writers; i++) await append(url, MESSAGE)
+    }),
+  )
+  return total / ((performance.now() - start) / 1000)
+}
+
+/** Appends `megabytes` of patterned binary data in `chunkBytes` appends. */
+export async function fill(url, megabytes, chunkBytes) {
+  const chunk = Buffer.alloc(chunkBytes)
+  for (let i = 0; i < chunkBytes; i++) chunk[i] = (i * 31 + 7) & 0xff
+  for (let written = 0; written < megabytes * MB; written += chunkBytes) await append(url, chunk, 'application/octet-stream')
+}
+
+/** Reads a whole stream with catch-up GETs, following Stream-Next-Offset, sampling the memory of process `pid`. */
+export async function readAll(url, pid) {
+  let offset = '-1'
+  let bytes = 0
+  let peak = await rssMb(pid)
+  const sampler = setInterval(() => void rssMb(pid).then((mb) => (peak = Math.max(peak, mb))), 50)
+  const start = performance.now()
+  try {
+    for (;;) {
+      const res = await fetch(`${url}?offset=${offset}`)
+      for await (const chunk of res.body) bytes += chunk.byteLength
+      offset = res.headers.get('Stream-Next-Offset')
+      if (res.headers.get('Stream-Up-To-Date') === 'true') break
+    }
+  } finally {
+    clearInterval(sampler)
+  }
+  return { mbPerSecond: bytes / MB / ((performance.now() - start) / 1000), bytes, peakRssMb: Math.max(peak, await rssMb(pid)) }
+}
+
+/**
+ * A live SSE reader on stream `name` of `readBaseUrl`; a writer appends its send time through
+ * `writeBaseUrl` (the same server or another one) `rate` times a second for `seconds`. Two figures
+ * per append: from sending it to its delivery (what a user sees), and from the writer's
+ * acknowledgement to the delivery (the store, its notification and the reader's side, without the
+ * writer's own HTTP request handling). The writer uses raw `node:http` with kept-alive
+ * connections, so the client adds as little as possible.
+ */
+export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds }) {
+  const name = await createStream(writeBaseUrl, 'text/plain')
+  const controller = new AbortController()
+  const res = await fetch(`${streamUrl(readBaseUrl, name)}?offset=now&live=sse`, { signal: controller.signal })
+  let connected
+  const ready = new Promise((resolve) => (connected = resolve))
+  const delivered = []
+  const parser = createParser({
+    onEvent(event) {
+      if (event.event === 'control') connected()
+      if (event.event !== 'data') return
+      const now = performance.now()
+      for (const match of event.data.matchAll(/t=([\d.]+);/g)) delivered.push([match[1], now])
+    },
+  })
+  const reading = (async () => {
+    const decoder = new TextDecoder()
+    try {
+      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
+    } catch {
+      // aborted at the end
+    }
+  })()
+  await ready
+  const total = rate * seconds
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
+  const url = streamUrl(writeBaseUrl, name)
+  const acks = new Map()
+  const start = performance.now()
+  const sends = []
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate
+    if (due > performance.now()) await sleep(due - performance.now())
+    const sent = String(performance.now())
+    sends.push(send(url, agent, { headers: { 'Content-Type': 'text/plain' }, body: `t=${sent};` }).then(() => acks.set(sent, performance.now())))
+  }
+  await Promise.all(sends)
+  const deadline = performance.now() + 10_000
+  while (delivered.length < total && performance.now() < deadline) await sleep(20)
+  controller.abort()
+  agent.destroy()
+  await reading
+  const latencies = []
+  const afterAck = []
+  for (const [sent, at] of delivered) {
+    latencies.push(at - Number(sent))
+    // A delivery can arrive before the writer has read its acknowledgement: that counts as 0.
+    afterAck.push(Math.max(0, at - acks.get(sent)))
+  }
+  return {
+    delivered: latencies.length,
+    sent: total,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: Math.max(...latencies),
+    afterAckP50: percentile(afterAck, 50),
+    afterAckP99: percentile(afterAck, 99),
+  }
+}
