@@ -10,6 +10,19 @@ import { createParser } from 'eventsource-parser'
 import { percentile, rssBytes, send } from './measure.mjs'
 
 export const MB = 1024 * 1024
+
+// The sizes both benchmarks use; smaller runs set the BENCH_* variables.
+const env = process.env
+/** 100-byte appends by one writer, and by `WRITERS` concurrent writers. */
+export const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
+export const CONCURRENT = Number(env.BENCH_CONCURRENT ?? 8_000)
+export const WRITERS = 16
+/** The catch-up stream, and the large stream whose reading is watched for memory growth. */
+export const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
+export const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
+/** The live-delivery test: `RATE` appends a second for `LATENCY_SECONDS`. */
+export const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
+export const RATE = Number(env.BENCH_RATE ?? 200)
 /** The appended message of the throughput figures: 100 bytes. */
 export const MESSAGE = 'x'.repeat(100)
 

@@ -19,16 +19,9 @@ import path from 'node:path'
 import { createClient } from 'redis'
 import { startRedis } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
-import { appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, readAll, streamUrl } from './durable-client.mjs'
+import { BIG_MB, CATCHUP_MB, CONCURRENT, LATENCY_SECONDS, RATE, SEQUENTIAL, WRITERS, appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, readAll, streamUrl } from './durable-client.mjs'
 
 const env = process.env
-const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
-const CONCURRENT = Number(env.BENCH_CONCURRENT ?? 8_000)
-const WRITERS = 16
-const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
-const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
-const LATENCY_SECONDS = Number(env.BENCH_LATENCY_SECONDS ?? 10)
-const RATE = 200
 const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis,redis-everysec').split(',')
 
 

@@ -1,30 +1,14 @@
 import { config } from '@/lib/config'
-import { asUnavailable } from '@/lib/durable/redis/availability'
-import { sharedRedis, usesRedis } from '@/lib/redis'
+import { usesRedis, withRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 import { RedisStopSignals } from '@/lib/stop-signals/redis-stop-signals'
 import { LocalStopSignals, type StopSignals } from '@/lib/stop-signals/stop-signals'
 
-/** Calls the shared implementation once Redis is connected; connection loss is `503 unavailable:store`. */
+/** The shared implementation on the shared connections (a lost connection is `503 unavailable:store`). */
 function redisStopSignals(): StopSignals {
-  let opened: Promise<StopSignals> | undefined
-  const open = () => {
-    opened ??= sharedRedis().then(
-      (redis) => new RedisStopSignals({ ...redis, leaseMs: config().SLUICE_STOP_LEASE_MS }),
-      (error: unknown) => {
-        opened = undefined
-        throw error
-      },
-    )
-    return opened
-  }
-  const call = async <T>(work: (signals: StopSignals) => Promise<T>): Promise<T> => {
-    try {
-      return await work(await open())
-    } catch (error) {
-      throw asUnavailable(error)
-    }
-  }
+  let signals: RedisStopSignals | undefined
+  const call = <T>(work: (signals: StopSignals) => Promise<T>): Promise<T> =>
+    withRedis((redis) => work((signals ??= new RedisStopSignals({ ...redis, leaseMs: config().SLUICE_STOP_LEASE_MS }))))
   return {
     register: (key) => call((s) => s.register(key)),
     stop: (key, reason) => call((s) => s.stop(key, reason)),
