@@ -1,5 +1,5 @@
 import { sleep } from '@/lib/async'
-import { streams, type StreamWriter } from '@/lib/durable/service'
+import { streams, type CreateStreamOptions, type StreamWriter } from '@/lib/durable/service'
 import { AppError } from '@/lib/errors'
 import { singleton } from '@/lib/singleton'
 
@@ -43,29 +43,24 @@ function csvRow(i: number): string {
   return `${i},${name} ${i},${name.toLowerCase()}.${i}@${DOMAINS[i % DOMAINS.length]},${created}\n`
 }
 
-/** A CSV export of `rows` rows, written in batches so that readers see it grow. */
-export async function startCsvExport(rows: number): Promise<StartedProducer> {
-  const release = reserve('export')
+/**
+ * Starts a producer of `kind`: reserves its slot, creates its stream, and returns the background
+ * work, which runs `produce`, closes the stream, logs a failure and always frees the slot.
+ */
+async function startProducer(
+  kind: string,
+  options: CreateStreamOptions,
+  produce: (writer: StreamWriter) => Promise<void>,
+): Promise<StartedProducer> {
+  const release = reserve(kind)
   try {
-    const writer = await streams.create('export', {
-      contentType: 'text/csv',
-      compress: true,
-      metadata: { demo: 'csv-export', rows: String(rows) },
-      ttl: 86_400,
-    })
+    const writer = await streams.create(kind, options)
     const run = async () => {
       try {
-        await writer.write('id,name,email,created\n')
-        const batch = 2_000
-        for (let start = 0; start < rows; start += batch) {
-          let text = ''
-          for (let i = start; i < Math.min(rows, start + batch); i++) text += csvRow(i)
-          await writer.write(text)
-          await sleep(10) // give readers (and the event loop) room between batches
-        }
+        await produce(writer)
         await writer.close()
       } catch (error) {
-        console.error('[sluice] CSV export demo failed', error)
+        console.error(`[sluice] ${kind} demo producer failed`, error)
       } finally {
         release()
       }
@@ -77,34 +72,31 @@ export async function startCsvExport(rows: number): Promise<StartedProducer> {
   }
 }
 
+/** A CSV export of `rows` rows, written in batches so that readers see it grow. */
+export function startCsvExport(rows: number): Promise<StartedProducer> {
+  const options = { contentType: 'text/csv', compress: true, metadata: { demo: 'csv-export', rows: String(rows) }, ttl: 86_400 }
+  return startProducer('export', options, async (writer) => {
+    await writer.write('id,name,email,created\n')
+    const batch = 2_000
+    for (let start = 0; start < rows; start += batch) {
+      let text = ''
+      for (let i = start; i < Math.min(rows, start + batch); i++) text += csvRow(i)
+      await writer.write(text)
+      await sleep(10) // give readers (and the event loop) room between batches
+    }
+  })
+}
+
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN']
 
 /** A log that gains one numbered line every `intervalMs`, `lines` times, then closes. */
-export async function startLogProducer(lines: number, intervalMs: number): Promise<StartedProducer> {
-  const release = reserve('logs')
-  try {
-    const writer = await streams.create('logs', {
-      contentType: 'text/plain',
-      metadata: { demo: 'logs', lines: String(lines) },
-      ttl: 86_400,
-    })
-    const run = async () => {
-      try {
-        for (let n = 1; n <= lines; n++) {
-          const level = LEVELS[n % LEVELS.length]
-          await writer.write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)
-          if (n < lines) await sleep(intervalMs)
-        }
-        await writer.close()
-      } catch (error) {
-        console.error('[sluice] log producer demo failed', error)
-      } finally {
-        release()
-      }
+export function startLogProducer(lines: number, intervalMs: number): Promise<StartedProducer> {
+  const options = { contentType: 'text/plain', metadata: { demo: 'logs', lines: String(lines) }, ttl: 86_400 }
+  return startProducer('logs', options, async (writer) => {
+    for (let n = 1; n <= lines; n++) {
+      const level = LEVELS[n % LEVELS.length]
+      await writer.write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)
+      if (n < lines) await sleep(intervalMs)
     }
-    return { writer, run }
-  } catch (error) {
-    release()
-    throw error
-  }
+  })
 }
