@@ -142,11 +142,28 @@ test.describe('export', () => {
   })
 
   test('exports in the background into a durable stream: its URL at once, rows while it is written', async ({ page, request }) => {
+    // The server's count of running background exports, sampled every 10 ms from the click on: a
+    // single look after the URL shows up can come after a fast export has already finished.
+    const samples: Array<{ at: number; running: number }> = []
+    let sampling = true
+    const sampler = (async () => {
+      while (sampling) {
+        samples.push({ at: Date.now(), running: await running(request, 'export:durable') })
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+    })()
+    const answered = page.waitForResponse((r) => r.url().endsWith('/api/jobs/export/durable')).then((r) => {
+      expect(r.status()).toBe(202)
+      return Date.now()
+    })
     await page.getByTestId('export-durable-start').click()
     await expect(page.getByTestId('export-durable-url')).toContainText('/v1/stream/export/')
-    // The route has answered, and the rows are still being written after the response.
-    expect(await running(request, 'export:durable')).toBe(1)
+    const answeredAt = await answered
     await expect(page.getByTestId('export-durable-status')).toHaveText('complete', { timeout: 30_000 })
+    sampling = false
+    await sampler
+    // The route had answered, and the rows were still being written after the response.
+    expect(samples.some((s) => s.at >= answeredAt && s.running === 1)).toBe(true)
     const all = `${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`
     await expect(page.getByTestId('export-durable-progress-text')).toContainText(all)
     await expect.poll(() => running(request, 'export:durable')).toBe(0)
