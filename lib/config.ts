@@ -60,6 +60,19 @@ const schema = z.object({
    * instance dies (its lease, renewed every third of it while it runs).
    */
   SLUICE_STOP_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
+  // Access (docs/security.md)
+  /** Signs visitor cookies. Unset: generated once and kept in the store (a file, or Redis). */
+  SLUICE_SECRET: optional(z.string().min(32, 'must be at least 32 characters (e.g. `openssl rand -base64 32`)')),
+  /** `Authorization: Bearer <token>` sees and manages everything, audit records included. */
+  SLUICE_OPERATOR_TOKEN: optional(z.string().min(16, 'must be at least 16 characters')),
+  /** Trust `X-Forwarded-Host`/`-Proto` (set it behind your own proxy; on Vercel it is on). */
+  SLUICE_TRUST_PROXY: optional(z.enum(['0', '1', 'true', 'false'], { message: 'must be 1 or 0' })),
+  /** Set by Vercel on its functions: its edge sets the forwarded headers. */
+  VERCEL: optional(z.string()),
+  /** Chat answers, imports, background exports and proxied calls running at once, per visitor (each kind). */
+  SLUICE_RUNNING_PER_VISITOR: z.coerce.number().int().min(1).max(1_000).default(2),
+  /** The same, per instance (each kind). */
+  SLUICE_RUNNING_PER_INSTANCE: z.coerce.number().int().min(1).max(10_000).default(8),
 }).superRefine((env, ctx) => {
   if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
@@ -72,6 +85,8 @@ export type Config = Readonly<
   Env & {
     dataDir: string
     uploadDir: string
+    /** Forwarded headers are believed: `SLUICE_TRUST_PROXY=1`, or on Vercel. */
+    trustProxy: boolean
     /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
     store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string; connectTimeoutMs: number }
   }
@@ -92,7 +107,8 @@ function load(env: NodeJS.ProcessEnv): Config {
     url !== undefined && values.SLUICE_STORE !== 'embedded'
       ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX, connectTimeoutMs: values.SLUICE_REDIS_CONNECT_TIMEOUT_MS }
       : { kind: 'embedded' as const }
-  return Object.freeze({ ...values, dataDir, uploadDir, store })
+  const trustProxy = values.SLUICE_TRUST_PROXY === undefined ? values.VERCEL === '1' : values.SLUICE_TRUST_PROXY === '1' || values.SLUICE_TRUST_PROXY === 'true'
+  return Object.freeze({ ...values, dataDir, uploadDir, store, trustProxy })
 }
 
 let cached: Config | undefined

@@ -22,8 +22,8 @@ interface Feed {
   /** The last `SLUICE_FEED_REPLAY` samples, oldest first, for `Last-Event-ID` replay. */
   replay: FeedSample[]
   listeners: Set<Listener>
-  /** Ends every live subscription (without `done`), so clients reconnect: the demo's "drop" button. */
-  droppers: Set<() => void>
+  /** Ends a live subscription (without `done`), so its client reconnects — the demo's "drop" button — by the visitor it serves. */
+  droppers: Map<() => void, string | undefined>
   timer: NodeJS.Timeout | undefined
   histogram: ELDHistogram
 }
@@ -32,7 +32,7 @@ const feed = () =>
   singleton<Feed>('feed', () => {
     const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS })
     histogram.enable()
-    return { seq: 0, replay: [], listeners: new Set(), droppers: new Set(), timer: undefined, histogram }
+    return { seq: 0, replay: [], listeners: new Set(), droppers: new Map(), timer: undefined, histogram }
   })
 
 const RESOLUTION_MS = 10
@@ -70,17 +70,15 @@ function ensureSampler(): Feed {
   return f
 }
 
-/** The highest sample id so far (0 before the first sample). */
-export function latestSampleId(): number {
-  return ensureSampler().seq
-}
-
-/** Ends every open feed subscription, as a dropped network would; returns how many were open. */
-export function dropFeedConnections(): number {
+/**
+ * Ends the open feed subscriptions of `visitor` (every one without it), as a dropped network
+ * would; returns how many it ended.
+ */
+export function dropFeedConnections(visitor?: string): number {
   const f = feed()
-  const n = f.droppers.size
-  for (const drop of [...f.droppers]) drop()
-  return n
+  const ends = [...f.droppers].filter(([, owner]) => visitor === undefined || owner === visitor).map(([end]) => end)
+  for (const end of ends) end()
+  return ends.length
 }
 
 /** Samples buffered before a subscriber falls too far behind and is disconnected (it then resumes). */
@@ -92,7 +90,7 @@ const MAX_PENDING = 1_000
  * buffer, and so does an id above the latest (the server restarted). Without it, live samples
  * only. Ends when `signal` aborts or the connection is dropped.
  */
-export async function* subscribeFeed(afterId: number | undefined, signal: AbortSignal): AsyncGenerator<FeedSample> {
+export async function* subscribeFeed(afterId: number | undefined, signal: AbortSignal, visitor?: string): AsyncGenerator<FeedSample> {
   const f = ensureSampler()
   const close = openStream('feed')
   const pending: FeedSample[] = []
@@ -108,7 +106,7 @@ export async function* subscribeFeed(afterId: number | undefined, signal: AbortS
     wake?.()
   }
   f.listeners.add(listener)
-  f.droppers.add(end)
+  f.droppers.set(end, visitor)
   signal.addEventListener('abort', end, { once: true })
   try {
     const from = afterId === undefined ? f.seq : afterId <= f.seq ? afterId : 0

@@ -1,18 +1,28 @@
 import type { z } from 'zod'
 import { countRequest } from '@/lib/activity'
+import { guard, type Access } from '@/lib/access/guard'
+import { accessTable, type RouteKey } from '@/lib/access/table'
 import { AppError, toAppError } from '@/lib/errors'
 
+export type { Access } from '@/lib/access/guard'
+export type { RouteKey } from '@/lib/access/table'
+
 /**
- * Wraps a route handler: counts the request for the live metrics and turns anything thrown into
- * the app's one error shape. Handlers stay thin: parse, call `lib/`, build a `Response`.
+ * Wraps a route handler under its row of the access table (`lib/access/table.ts`, keyed
+ * `'<METHOD> <route path>'`): counts the request for the live metrics, runs the access guard
+ * before the handler, hands the handler who is calling, and turns anything thrown into the app's
+ * one error shape. Handlers stay thin: parse, call `lib/`, build a `Response`.
  */
 export function route<Ctx = unknown>(
-  handler: (request: Request, context: Ctx) => Response | Promise<Response>,
+  key: RouteKey,
+  handler: (request: Request, context: Ctx, access: Access) => Response | Promise<Response>,
 ): (request: Request, context: Ctx) => Promise<Response> {
+  if (!(key in accessTable)) throw new Error(`[sluice] no access row for ${key}`)
   return async (request, context) => {
     countRequest()
     try {
-      return await handler(request, context)
+      const guarded = await guard(key, request, context)
+      return guarded.finish(await handler(request, context, guarded.access))
     } catch (error) {
       return toAppError(error).toResponse()
     }

@@ -8,9 +8,11 @@
 //   lib/typed/<name>.ts                 the definition (schemas + handler), a working example to edit
 //   app/api/typed/<name>/route.ts       the one-line route: POST/GET open it, DELETE cancels it
 //   test/unit/typed/<name>.test.ts      a unit test running it without a server
+// and its rows in the access table (lib/access/table.ts), when the root has one: anyone may open
+// it, its caller alone may cancel it. Edit the rows if the stream needs more.
 // Existing files are never overwritten unless --force is given.
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 
@@ -66,7 +68,7 @@ export const ${symbol} = defineStream({
 import { streamRoute } from '@/lib/typed-stream/route'
 
 /** POST (JSON input) or GET (query input) opens the stream as SSE; DELETE ?stream=<id> cancels it. */
-export const { GET, POST, DELETE } = streamRoute(${symbol})
+export const { GET, POST, DELETE } = streamRoute(${symbol}, { path: '/api/typed/${name}' })
 `,
   [`test/unit/typed/${name}.test.ts`]: `import { describe, expect, it } from 'vitest'
 import { ${symbol} } from '@/lib/typed/${name}'
@@ -94,6 +96,23 @@ for (const [file, text] of Object.entries(files)) {
   await mkdir(path.dirname(target), { recursive: true })
   await writeFile(target, text)
   console.log(`created ${file}`)
+}
+
+// The route's rows in the access table: every route has one, or it does not build.
+const table = path.join(root, 'lib/access/table.ts')
+const MARKER = '  // new:stream adds rows above this line'
+if (existsSync(table)) {
+  const text = await readFile(table, 'utf8')
+  const key = `/api/typed/${name}`
+  if (!text.includes(`'GET ${key}'`) && text.includes(MARKER)) {
+    const rows = [
+      `  'GET ${key}': { who: 'visitor', says: 'opens the ${name} typed stream (query input)' },`,
+      `  'POST ${key}': { who: 'visitor', sameSite: true, says: 'opens the ${name} typed stream (JSON input)' },`,
+      `  'DELETE ${key}': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s ${name} stream' },`,
+    ]
+    await writeFile(table, text.replace(MARKER, `${rows.join('\n')}\n${MARKER}`))
+    console.log('added its rows to lib/access/table.ts')
+  }
 }
 console.log(`
 Next:

@@ -23,7 +23,17 @@ export function proxyUpstream(c: Config = config()): { url: string; apiKey: stri
  * - `signal` (the client's request) aborts the upstream request, so a client that goes away
  *   stops the model.
  */
-export async function proxyChatCompletions(body: string, signal: AbortSignal): Promise<Response> {
+export async function proxyChatCompletions(body: string, signal: AbortSignal, onEnd: () => void = () => {}): Promise<Response> {
+  try {
+    return await forward(body, signal, onEnd)
+  } catch (error) {
+    onEnd()
+    throw error
+  }
+}
+
+/** `onEnd` runs once the response has ended (or failed, or the client left). */
+async function forward(body: string, signal: AbortSignal, onEnd: () => void): Promise<Response> {
   const upstream = proxyUpstream()
   if (!upstream) {
     throw new AppError('unavailable:proxy', 'The proxy has no upstream: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
@@ -43,9 +53,16 @@ export async function proxyChatCompletions(body: string, signal: AbortSignal): P
   response.headers.forEach((value, key) => {
     if (FORWARDED.includes(key) || RATE_LIMIT.test(key)) out.set(key, value)
   })
-  if (!response.body) return new Response(null, { status: response.status, headers: out })
+  if (!response.body) {
+    onEnd()
+    return new Response(null, { status: response.status, headers: out })
+  }
 
-  const release = openStream('proxy')
+  const counted = openStream('proxy')
+  const release = () => {
+    counted()
+    onEnd()
+  }
   signal.addEventListener('abort', release, { once: true })
   // An identity transform: the same chunks, counted as an open stream until the body ends.
   const passThrough = new TransformStream<Uint8Array, Uint8Array>({ flush: release })

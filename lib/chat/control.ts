@@ -1,6 +1,7 @@
 import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/instance'
-import { generationKey } from '@/lib/chat/generation'
+import { GENERATION_NAMESPACE, generationKey } from '@/lib/chat/generation'
+import type { ChatSummary } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError, isAppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'
@@ -25,13 +26,37 @@ export async function getChat(chatId: string) {
   return chat
 }
 
-/** Deletes a chat that is not answering. */
-export async function deleteChat(chatId: string): Promise<void> {
+/**
+ * Deletes a chat that is not answering, and the durable streams of its answers (its audit
+ * records stay, for the operator). Returns the ids of the streams deleted.
+ */
+export async function deleteChat(chatId: string): Promise<string[]> {
   await getChat(chatId) // 404 for an unknown chat
   if (await stopSignals().isRunning(generationKey(chatId))) {
     throw new AppError('conflict:generation', 'This chat is still answering: stop it first')
   }
   await chatStore().delete(chatId)
+  const deleted: string[] = []
+  for (;;) {
+    const { streams: answers } = await streams.list({ namespace: GENERATION_NAMESPACE, metadata: { chatId }, limit: 1000 })
+    if (answers.length === 0 || answers.every((answer) => deleted.includes(answer.id))) return deleted
+    for (const answer of answers) {
+      await streams.delete(answer.id).catch((error: unknown) => {
+        if (!(isAppError(error) && error.code === 'not_found:stream')) throw error
+      })
+      deleted.push(answer.id)
+    }
+  }
+}
+
+/** The chats with these ids that still exist, most recently updated first, paged: `{ total, chats }`. */
+export async function listChats(ids: readonly string[], page: { limit: number; offset: number }): Promise<{ total: number; chats: ChatSummary[] }> {
+  const found = await Promise.all(ids.map((id) => chatStore().get(id)))
+  const chats = found
+    .filter((chat) => chat !== undefined)
+    .map((chat): ChatSummary => ({ id: chat.id, title: chat.title, createdAt: chat.createdAt, updatedAt: chat.updatedAt, messageCount: chat.messageCount, moderation: chat.moderation, activeStreamId: chat.activeStreamId }))
+    .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id))
+  return { total: chats.length, chats: chats.slice(page.offset, page.offset + page.limit) }
 }
 
 /**

@@ -1,32 +1,12 @@
+import { reserveSlot } from '@/lib/access/limits'
 import { sleep } from '@/lib/async'
 import { streams, type CreateStreamOptions, type StreamWriter } from '@/lib/durable/service'
-import { AppError } from '@/lib/errors'
-import { singleton } from '@/lib/singleton'
 
 /**
  * The two demo producers of the /streams page, both written in the background after the
  * response (Next.js `after()`, document 002's `waitUntil`): a large CSV export, compressed at
  * rest once closed, and a log that gains a line every `intervalMs`.
  */
-
-/** Demo producers running at once, per kind, at most. */
-const MAX_RUNNING = 4
-
-const running = () => singleton('durable.demo-producers', () => new Map<string, number>())
-
-/** Reserves a slot for a producer of `kind`, or refuses with 429. Returns the release function. */
-function reserve(kind: string): () => void {
-  const counts = running()
-  const now = counts.get(kind) ?? 0
-  if (now >= MAX_RUNNING) throw new AppError('rate_limited:demo', `${MAX_RUNNING} ${kind} demos are already running; try again when one ends`)
-  counts.set(kind, now + 1)
-  let released = false
-  return () => {
-    if (released) return
-    released = true
-    counts.set(kind, (counts.get(kind) ?? 1) - 1)
-  }
-}
 
 export interface StartedProducer {
   writer: StreamWriter
@@ -44,15 +24,17 @@ function csvRow(i: number): string {
 }
 
 /**
- * Starts a producer of `kind`: reserves its slot, creates its stream, and returns the background
- * work, which runs `produce`, closes the stream, logs a failure and always frees the slot.
+ * Starts a producer of `kind` for `visitor`: reserves its slot (429 beyond the caps of
+ * `lib/access/limits.ts`), creates its stream, and returns the background work, which runs
+ * `produce`, closes the stream, logs a failure and always frees the slot.
  */
 async function startProducer(
   kind: string,
+  visitor: string | undefined,
   options: CreateStreamOptions,
   produce: (writer: StreamWriter) => Promise<void>,
 ): Promise<StartedProducer> {
-  const release = reserve(kind)
+  const release = reserveSlot('demo', visitor)
   try {
     const writer = await streams.create(kind, options)
     const run = async () => {
@@ -73,9 +55,9 @@ async function startProducer(
 }
 
 /** A CSV export of `rows` rows, written in batches so that readers see it grow. */
-export function startCsvExport(rows: number): Promise<StartedProducer> {
+export function startCsvExport(rows: number, visitor?: string): Promise<StartedProducer> {
   const options = { contentType: 'text/csv', compress: true, metadata: { demo: 'csv-export', rows: String(rows) }, ttl: 86_400 }
-  return startProducer('export', options, async (writer) => {
+  return startProducer('export', visitor, options, async (writer) => {
     await writer.write('id,name,email,created\n')
     const batch = 2_000
     for (let start = 0; start < rows; start += batch) {
@@ -90,9 +72,9 @@ export function startCsvExport(rows: number): Promise<StartedProducer> {
 const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN']
 
 /** A log that gains one numbered line every `intervalMs`, `lines` times, then closes. */
-export function startLogProducer(lines: number, intervalMs: number): Promise<StartedProducer> {
+export function startLogProducer(lines: number, intervalMs: number, visitor?: string): Promise<StartedProducer> {
   const options = { contentType: 'text/plain', metadata: { demo: 'logs', lines: String(lines) }, ttl: 86_400 }
-  return startProducer('logs', options, async (writer) => {
+  return startProducer('logs', visitor, options, async (writer) => {
     for (let n = 1; n <= lines; n++) {
       const level = LEVELS[n % LEVELS.length]
       await writer.write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)

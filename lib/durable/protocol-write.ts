@@ -1,5 +1,4 @@
 import { config } from '@/lib/config'
-import { requireWriteAccess } from '@/lib/durable/auth'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { encodeOffset } from '@/lib/durable/offset'
 import { liveStream, readBody, streamUrl, type StreamRequest } from '@/lib/durable/protocol-common'
@@ -24,7 +23,6 @@ function streamHeaders(meta: StreamMeta): Headers {
 
 /** `PUT`: create a stream (optionally closed, with content, or as a fork); idempotent. */
 export async function createStream({ request, path, store }: StreamRequest): Promise<Response> {
-  requireWriteAccess(request)
   const headers = request.headers
   const closed = closedFlag(headers)
   const expiry = requestedExpiry(headers)
@@ -68,7 +66,6 @@ export async function createStream({ request, path, store }: StreamRequest): Pro
 
 /** `POST`: append (JSON bodies become messages), close, or both; producer and sequence checks. */
 export async function appendToStream({ request, path, store }: StreamRequest): Promise<Response> {
-  requireWriteAccess(request)
   const headers = request.headers
   const close = closedFlag(headers)
   const producer = producerClaim(headers)
@@ -129,8 +126,7 @@ function appendResponse(outcome: AppendOutcome, hadData: boolean): Response {
 }
 
 /** `DELETE`: soft-deleted instead while forks of the stream exist. */
-export async function deleteStream({ request, path, store }: StreamRequest): Promise<Response> {
-  requireWriteAccess(request)
+export async function deleteStream({ path, store }: StreamRequest): Promise<Response> {
   const outcome = await store.delete(path)
   if (outcome === 'missing') throw new AppError('not_found:stream', `No stream at ${path}`)
   if (outcome === 'gone') throw new AppError('gone:stream', `The stream at ${path} was already deleted`)

@@ -39,18 +39,28 @@ interface RouteContext {
   params: Promise<{ path: string[] }>
 }
 
-/** The route handler for `method`. */
+/**
+ * The route handler for `method`, under its row of the access table: reads by URL, writes with
+ * the streams token when one is set, and a stream a visitor created (with its cookie) is theirs.
+ */
 export function streamRoute(method: Method) {
-  return route<RouteContext>(async (request, context) => {
+  const handler = route<RouteContext>(`${method} /v1/stream/[...path]`, async (request, context, access) => {
     try {
       const store = await streamStore()
       const path = streamPath((await context.params).path)
-      return withBaseHeaders(await handlers[method]({ request, url: new URL(request.url), path, store }))
+      const response = await handlers[method]({ request, url: new URL(request.url), path, store })
+      if (method === 'PUT' && response.status === 201 && access.visitor !== undefined) await access.claim('stream', path)
+      if (method === 'DELETE' && response.ok) await access.release('stream', path)
+      return withBaseHeaders(response)
     } catch (error) {
       return withBaseHeaders(toAppError(error).toResponse())
     }
   })
+  // The guard's refusals too carry the CORS headers, so a browser client can read them.
+  return async (request: Request, context: RouteContext) => withBaseHeaders(await handler(request, context))
 }
 
 /** CORS preflight: any origin may read and (with the token, if one is set) write. */
-export const preflightRoute = route((request) => new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) }))
+export const preflightRoute = route('OPTIONS /v1/stream/[...path]', (request) =>
+  new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) }),
+)

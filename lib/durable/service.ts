@@ -172,6 +172,23 @@ export const streams = {
     return { total: result.total, streams: result.streams.map(toInfo) }
   },
 
+  /**
+   * Of the streams `ids` (a visitor's own, newest first), those that still exist and match the
+   * namespace and metadata filters, paged as `list()` is.
+   */
+  async listOf(ids: readonly string[], query: { namespace?: string; metadata?: Record<string, string>; limit?: number; offset?: number } = {}) {
+    const paging = parseWith(pagingSchema, { limit: query.limit, offset: query.offset }, 'query')
+    const store = await streamStore()
+    const found = await Promise.all(ids.map((id) => store.lookup(id)))
+    const matching = found.flatMap((f) => {
+      if (f.state !== 'live') return []
+      if (query.namespace !== undefined && f.meta.namespace !== query.namespace) return []
+      if (Object.entries(query.metadata ?? {}).some(([k, v]) => f.meta.metadata[k] !== v)) return []
+      return [toInfo(f.meta)]
+    })
+    return { total: matching.length, streams: matching.slice(paging.offset, paging.offset + paging.limit) }
+  },
+
   async get(id: string): Promise<StreamInfo> {
     return toInfo(await liveMeta(id))
   },

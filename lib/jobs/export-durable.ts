@@ -1,4 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
+import { reserveSlot } from '@/lib/access/limits'
 import { openStream as countOpenStream } from '@/lib/activity'
 import { streams, type StreamWriter } from '@/lib/durable/service'
 import { exportContentTypes, type ExportOptions } from '@/lib/jobs/export'
@@ -18,8 +19,15 @@ export interface StartedExport {
  * chunk at a time, each write awaited (the store's pace: memory stays flat), and closes it. `gzip` asks the durable
  * store to compress the stream at rest once it is closed.
  */
-export async function startDurableExport(options: ExportOptions): Promise<StartedExport> {
-  const snapshot = await jobsStore().openExport({ limit: options.limit }) // the count and the rows: one snapshot
+export async function startDurableExport(options: ExportOptions, visitor?: string): Promise<StartedExport> {
+  const slot = reserveSlot('export', visitor) // 429 beyond the caps: background exports fill the disk
+  let snapshot
+  try {
+    snapshot = await jobsStore().openExport({ limit: options.limit }) // the count and the rows: one snapshot
+  } catch (error) {
+    slot()
+    throw error
+  }
   const rows = snapshot.total
   let writer: StreamWriter
   try {
@@ -31,6 +39,7 @@ export async function startDurableExport(options: ExportOptions): Promise<Starte
     })
   } catch (error) {
     snapshot.close()
+    slot()
     throw error
   }
   const release = countOpenStream('export:durable')
@@ -48,6 +57,7 @@ export async function startDurableExport(options: ExportOptions): Promise<Starte
     } finally {
       snapshot.close()
       release()
+      slot()
     }
   }
   return { writer, rows, run }

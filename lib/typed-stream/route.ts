@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { AppError } from '@/lib/errors'
-import { json, parseJsonBody, parseQuery, route } from '@/lib/http'
+import { reserveSlot } from '@/lib/access/limits'
+import { json, parseJsonBody, parseQuery, route, type Access, type RouteKey } from '@/lib/http'
 import { stopSignals } from '@/lib/stop-signals/instance'
 import { sseResponse, type SseMessage } from '@/lib/stream/sse'
 import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
@@ -19,6 +20,8 @@ export interface StreamRouteOptions {
 
 /** A Next.js route handler (the second argument is Next's route context, unused here). */
 type Handler = (request: Request, context?: unknown) => Promise<Response>
+/** A handler before the access guard: it is handed who is calling. */
+type GuardedHandler = (request: Request, context: unknown, access: Access) => Promise<Response>
 
 const cancelQuery = z.object({ stream: z.uuid('stream must be the streamId of a start frame') })
 
@@ -65,17 +68,51 @@ function sseSource(run: StreamRun<unknown, unknown>) {
  */
 export function streamRoute<D extends AnyStreamDefinition>(
   definition: D,
-  options: StreamRouteOptions = {},
+  options: StreamRouteOptions & { path: string },
 ): { GET: Handler; POST: Handler; DELETE: Handler } {
-  async function open(request: Request, input: z.output<D['input']>): Promise<Response> {
+  const handlers = streamHandlers(definition, options)
+  const guarded = (method: 'GET' | 'POST' | 'DELETE') => route(`${method} ${options.path}` as RouteKey, handlers[method])
+  // Built when exported: a route exports only the methods it serves, and each needs its row.
+  return {
+    get GET() {
+      return guarded('GET')
+    },
+    get POST() {
+      return guarded('POST')
+    },
+    get DELETE() {
+      return guarded('DELETE')
+    },
+  }
+}
+
+/**
+ * The handlers of {@link streamRoute} before the access guard, for tests and other transports:
+ * each takes the request, the route context and the caller's {@link Access}. An opened stream
+ * belongs to its caller (`typed-stream` in the owner store: only they may cancel it) and counts
+ * against the running caps.
+ */
+export function streamHandlers<D extends AnyStreamDefinition>(
+  definition: D,
+  options: StreamRouteOptions = {},
+): { GET: GuardedHandler; POST: GuardedHandler; DELETE: GuardedHandler } {
+  async function open(request: Request, input: z.output<D['input']>, access: Access): Promise<Response> {
     for (const guard of definition.guards ?? []) {
       if ((await guard(request, input)) === false) {
         throw new AppError('forbidden:stream', `Not allowed to open the stream "${definition.name}"`)
       }
     }
     const id = crypto.randomUUID()
-    // Registered before the handler starts: a cancel can reach it from the first frame on.
-    const registration = (await stopSignals().register(stopKey(definition.name, id)))!
+    const slot = reserveSlot('typed', access.visitor)
+    let registration
+    try {
+      await access.claim('typed-stream', id)
+      // Registered before the handler starts: a cancel can reach it from the first frame on.
+      registration = (await stopSignals().register(stopKey(definition.name, id)))!
+    } catch (error) {
+      slot()
+      throw error
+    }
     const run = startStream(definition, input, {
       id,
       request,
@@ -84,7 +121,10 @@ export function streamRoute<D extends AnyStreamDefinition>(
       cancelGraceMs: options.cancelGraceMs,
     })
     registration.signal.addEventListener('abort', () => run.cancel('requested'), { once: true })
-    void run.outcome.then(() => registration.release())
+    void run.outcome.then(() => {
+      slot()
+      return registration.release()
+    })
     return sseResponse(sseSource(run), {
       done: false,
       signal: request.signal,
@@ -94,17 +134,17 @@ export function streamRoute<D extends AnyStreamDefinition>(
   }
 
   return {
-    GET: route((request) => open(request, parseQuery(request, definition.input))),
-    POST: route(async (request) => {
+    GET: (request, _context, access) => open(request, parseQuery(request, definition.input), access),
+    POST: async (request, _context, access) => {
       const input = isJson(request) ? await parseJsonBody(request, definition.input) : parseQuery(request, definition.input)
-      return open(request, input)
-    }),
-    DELETE: route(async (request) => {
+      return open(request, input, access)
+    },
+    DELETE: async (request) => {
       const { stream } = parseQuery(request, cancelQuery)
       if (!(await stopSignals().stop(stopKey(definition.name, stream), 'requested'))) {
         throw new AppError('not_found:stream', `No running "${definition.name}" stream with id ${stream}`)
       }
       return json({ streamId: stream, cancelling: true }, { status: 202 })
-    }),
+    },
   }
 }

@@ -1,16 +1,19 @@
 import { AppError } from '@/lib/errors'
 import { route } from '@/lib/http'
 
-/** Any `/api/...` path no route claims: a JSON 404 in the app's error shape, whatever the method. */
-const notFound = route((request) => {
-  const { pathname } = new URL(request.url)
-  throw new AppError('not_found:route', `No API route at ${pathname}`)
-})
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'OPTIONS'
 
-export const GET = notFound
-export const HEAD = notFound
-export const POST = notFound
-export const PUT = notFound
-export const PATCH = notFound
-export const DELETE = notFound
-export const OPTIONS = notFound
+/** Any `/api/...` path no route claims: a JSON 404 in the app's error shape, whatever the method. */
+const notFound = (method: Method) =>
+  route(`${method} /api/[...path]`, (request) => {
+    const { pathname } = new URL(request.url)
+    throw new AppError('not_found:route', `No API route at ${pathname}`)
+  })
+
+export const GET = notFound('GET')
+export const HEAD = notFound('HEAD')
+export const POST = notFound('POST')
+export const PUT = notFound('PUT')
+export const PATCH = notFound('PATCH')
+export const DELETE = notFound('DELETE')
+export const OPTIONS = notFound('OPTIONS')

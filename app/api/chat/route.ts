@@ -1,6 +1,7 @@
 import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS } from 'ai'
 import { after } from 'next/server'
 import { chatRequestSchema } from '@/app/api/chat/schema'
+import { reserveSlot } from '@/lib/access/limits'
 import { startGeneration } from '@/lib/chat/generation'
 import { parseJsonBody, route } from '@/lib/http'
 import { withHeartbeats } from '@/lib/stream/sse'
@@ -10,14 +11,24 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /**
- * Starts an answer and streams it as a UI message stream (SSE). The generation does not depend
- * on this request: closing the connection does not stop it (`POST /api/chat/:id/stop` does),
- * and `after()` keeps the function alive until it has ended and been stored.
+ * Starts an answer and streams it as a UI message stream (SSE). The chat must be the caller's (a
+ * new id becomes theirs). The generation does not depend on this request: closing the
+ * connection does not stop it (`POST /api/chat/:id/stop` does), and `after()` keeps the function
+ * alive until it has ended and been stored.
  */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/chat', async (request, _context, access) => {
   const { id, ...turn } = await parseJsonBody(request, chatRequestSchema)
-  const generation = await startGeneration(id, turn)
-  after(() => generation.done)
+  await access.claim('chat', id)
+  const release = reserveSlot('chat', access.visitor)
+  let generation
+  try {
+    generation = await startGeneration(id, turn)
+    await access.claim('stream', generation.id)
+  } catch (error) {
+    release()
+    throw error
+  }
+  after(() => generation.done.finally(release))
   const events = generation.chunks.pipeThrough(new JsonToSseTransformStream()).pipeThrough(new TextEncoderStream())
   // A comment every 15 s while a tool or the model is quiet keeps proxies from closing the connection.
   const body = withHeartbeats(events, { signal: request.signal })

@@ -1,8 +1,13 @@
 import { listChatsQuery } from '@/app/api/chats/schema'
 import { chatStore } from '@/lib/chat/instance'
+import { listChats } from '@/lib/chat/control'
 import { json, parseQuery, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'
 
-/** Past chats, most recent first: `{ total, chats }`. */
-export const GET = route(async (request) => json(await chatStore().list(parseQuery(request, listChatsQuery))))
+/** The caller's chats (the operator's: all), most recent first: `{ total, chats }`. */
+export const GET = route('GET /api/chats', async (request, _context, access) => {
+  const query = parseQuery(request, listChatsQuery)
+  const mine = await access.mine('chat', { limit: 1000 })
+  return json(mine === 'all' ? await chatStore().list(query) : await listChats(mine.ids, query))
+})

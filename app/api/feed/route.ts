@@ -12,13 +12,13 @@ export const maxDuration = 300
  * an increasing `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets
  * every sample it missed that is still in the replay buffer.
  */
-export const GET = route((request) => {
+export const GET = route('GET /api/feed', (request, _context, access) => {
   const query = parseQuery(request, feedQuery)
   const header = parseWith(lastEventId, request.headers.get('last-event-id') ?? undefined, 'Last-Event-ID header')
   const after = [header, query.lastEventId].find((v): v is number => typeof v === 'number')
   return sseResponse(
     async function* (signal) {
-      for await (const sample of subscribeFeed(after, signal)) {
+      for await (const sample of subscribeFeed(after, signal, access.visitor)) {
         yield { event: 'metrics', id: sample.id, data: sample }
       }
     },

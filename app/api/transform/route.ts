@@ -16,7 +16,7 @@ export const maxDuration = 300
  * `POST /api/transform?filter=word&upper=1` — streams back NDJSON records (one per kept line, then a
  * summary) while the text body is still arriving. Neither the body nor the result is held in memory.
  */
-export const POST = route((request) => {
+export const POST = route('POST /api/transform', (request) => {
   const options = parseQuery(request, transformQuery)
   const type = request.headers.get('content-type')
   if (type && !textContentType.test(type)) {

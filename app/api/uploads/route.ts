@@ -6,16 +6,24 @@ import { createUploadBody } from './schema'
 
 export const dynamic = 'force-dynamic'
 
-/** Every finished upload: name, size, SHA-256 and time, newest first. */
-export const GET = route(async () => json({ uploads: await listUploads() }))
+/** The caller's finished uploads (the operator's: all): name, size, SHA-256 and time, newest first. */
+export const GET = route('GET /api/uploads', async (_request, _context, access) => {
+  const mine = await access.mine('upload', { limit: 1000 })
+  const uploads = await listUploads()
+  if (mine === 'all') return json({ uploads })
+  const names = new Set(mine.ids)
+  return json({ uploads: uploads.filter((upload) => names.has(upload.name)) })
+})
 
 /**
  * Announces an upload (`{ name, size }`) and returns its id and progress, so a browser can open the
  * progress channel before it starts sending. 413 at once if `size` is over the limit.
  */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/uploads', async (request, _context, access) => {
   const { name, size } = await parseJsonBody(request, createUploadBody, 4096)
+  await access.claim('upload', name)
   const session = await createUpload({ name, size })
+  await access.claim('upload-session', session.progress.value.id)
   const progress = session.progress.value
   const headers = progressHeaders(progress)
   headers.set('Location', `/api/uploads/sessions/${progress.id}`)

@@ -7,7 +7,8 @@ import { importJob } from '@/lib/jobs/import-stream'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { StreamFrame } from '@/lib/typed-stream/frames'
 import { silentLogger } from '@/lib/typed-stream/logger'
-import { streamRoute } from '@/lib/typed-stream/route'
+import { streamHandlers } from '@/lib/typed-stream/route'
+import { withAccess } from '../../support/access'
 import { startStream } from '@/lib/typed-stream/run'
 import { collectFrames } from '@/lib/typed-stream/testing'
 
@@ -100,7 +101,7 @@ describe('import job', () => {
   })
 
   it('refuses an upload without a CSV body before the first frame', async () => {
-    const { POST } = streamRoute(importJob, { logger: silentLogger })
+    const POST = withAccess(streamHandlers(importJob, { logger: silentLogger }).POST)
     const json = await POST(
       new Request('http://test.local/api/jobs/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"source":"upload"}' }),
     )

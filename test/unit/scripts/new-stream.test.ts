@@ -34,7 +34,7 @@ describe('npm run new:stream', () => {
     }
     const route = await readFile(path.join(root, 'app/api/typed/price-ticks/route.ts'), 'utf8')
     expect(route).toContain("import { priceTicksStream } from '@/lib/typed/price-ticks'")
-    expect(route).toContain('export const { GET, POST, DELETE } = streamRoute(priceTicksStream)')
+    expect(route).toContain("export const { GET, POST, DELETE } = streamRoute(priceTicksStream, { path: '/api/typed/price-ticks' })")
   })
 
   it('generates a definition that runs and keeps the frame invariants', async () => {

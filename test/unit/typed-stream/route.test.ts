@@ -6,7 +6,8 @@ import { readSse, type SseEvent } from '@/lib/stream/client'
 import { defineStream } from '@/lib/typed-stream/define'
 import { bearerToken } from '@/lib/typed-stream/guards'
 import { silentLogger } from '@/lib/typed-stream/logger'
-import { streamRoute } from '@/lib/typed-stream/route'
+import { streamHandlers } from '@/lib/typed-stream/route'
+import { withAccess } from '../../support/access'
 
 const base = 'http://test.local/api/demo'
 let started = 0
@@ -48,7 +49,8 @@ const demo = defineStream({
   },
 })
 
-const { GET, POST, DELETE } = streamRoute(demo, { logger: silentLogger, heartbeatMs: 0 })
+const handlers = streamHandlers(demo, { logger: silentLogger, heartbeatMs: 0 })
+const [GET, POST, DELETE] = [withAccess(handlers.GET), withAccess(handlers.POST), withAccess(handlers.DELETE)]
 
 async function events(response: Response): Promise<SseEvent[]> {
   const out: SseEvent[] = []
@@ -115,8 +117,10 @@ describe('streamRoute', () => {
     token = 'secret-token'
     try {
       expect((await GET(new Request(`${base}?count=1`))).status).toBe(401)
+      // A wrong token is refused like a missing one (401): one answer, nothing learnt.
       const wrong = await GET(new Request(`${base}?count=1`, { headers: { authorization: 'Bearer wrong-token!' } }))
-      expect(wrong.status).toBe(403)
+      expect(wrong.status).toBe(401)
+      expect((await errorBody(wrong)).code).toBe('unauthorized:token')
       const right = await GET(new Request(`${base}?count=1`, { headers: { authorization: 'Bearer secret-token' } }))
       expect(right.status).toBe(200)
       await right.body!.cancel()

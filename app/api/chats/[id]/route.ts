@@ -8,10 +8,12 @@ type Context = { params: Promise<{ id: string }> }
 const chatId = async (context: Context) => parseWith(chatIdSchema, (await context.params).id, 'chat_id')
 
 /** One chat with its messages. */
-export const GET = route(async (_request, context: Context) => json(await getChat(await chatId(context))))
+export const GET = route('GET /api/chats/[id]', async (_request, context: Context) => json(await getChat(await chatId(context))))
 
-/** Deletes a chat (refused with 409 while it is answering). */
-export const DELETE = route(async (_request, context: Context) => {
-  await deleteChat(await chatId(context))
+/** Deletes a chat and its answer streams (refused with 409 while it is answering). */
+export const DELETE = route('DELETE /api/chats/[id]', async (_request, context: Context, access) => {
+  const id = await chatId(context)
+  for (const stream of await deleteChat(id)) await access.release('stream', stream)
+  await access.release('chat', id)
   return new Response(null, { status: 204 })
 })

@@ -7,4 +7,4 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /** The export table as a streaming download: `?format=csv|ndjson&gzip=1&limit=<rows>`. */
-export const GET = route((request) => exportDownload(parseQuery(request, exportQuery), request.signal))
+export const GET = route('GET /api/jobs/export', (request) => exportDownload(parseQuery(request, exportQuery), request.signal))

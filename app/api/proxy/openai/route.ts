@@ -1,4 +1,5 @@
 import { chatCompletionsRequest } from '@/app/api/proxy/openai/schema'
+import { reserveSlot } from '@/lib/access/limits'
 import { proxyChatCompletions } from '@/lib/ai/proxy'
 import { parseJsonBody, route } from '@/lib/http'
 
@@ -11,7 +12,8 @@ export const maxDuration = 300
  * to the configured OpenAI-compatible server; the response (SSE when `stream: true`) comes back
  * byte for byte, with the upstream status. Closing the connection aborts the upstream request.
  */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/proxy/openai', async (request, _context, access) => {
   const body = await parseJsonBody(request, chatCompletionsRequest)
-  return proxyChatCompletions(JSON.stringify(body), request.signal)
+  // The server's key pays for each call: capped per visitor and per instance.
+  return proxyChatCompletions(JSON.stringify(body), request.signal, reserveSlot('proxy', access.visitor))
 })

@@ -11,7 +11,7 @@ export const maxDuration = 300
  * `GET /api/stream/words?count=40&delay=150` — tokens from an async generator, pulled as the client reads.
  * `&stamp=1` follows each token with its production time (`@<epoch ms>\n`), for the benchmark.
  */
-export const GET = route((request) => {
+export const GET = route('GET /api/stream/words', (request) => {
   const { count, delay, stamp } = parseQuery(request, wordsQuery)
   return iterableResponse((signal) => words({ count, delayMs: delay, stamp, signal }), { signal: request.signal })
 })

@@ -1,4 +1,3 @@
-import { requireWriteAccess } from '@/lib/durable/auth'
 import { streamUrl } from '@/lib/durable/protocol-common'
 import { streams } from '@/lib/durable/service'
 import { json, route } from '@/lib/http'
@@ -12,13 +11,15 @@ interface Context {
 const idOf = async (context: Context) => (await context.params).id.join('/')
 
 /** A stream's metadata: size, state, expiry, compression, its protocol URL. */
-export const GET = route<Context>(async (request, context) => {
+export const GET = route<Context>('GET /api/streams/[...id]', async (request, context) => {
   const info = await streams.get(await idOf(context))
   return json({ ...info, url: streamUrl(request, info.id) })
 })
 
-export const DELETE = route<Context>(async (request, context) => {
-  requireWriteAccess(request)
-  await streams.delete(await idOf(context))
+/** Deletes a stream: its owner's call (or a writer's, for a stream nobody owns). */
+export const DELETE = route<Context>('DELETE /api/streams/[...id]', async (_request, context, access) => {
+  const id = await idOf(context)
+  await streams.delete(id)
+  await access.release('stream', id)
   return new Response(null, { status: 204 })
 })

@@ -16,9 +16,10 @@ type Context = { params: Promise<{ name: string }> }
  * (or one JSON result with `Accept: application/json`). `Upload-Id` + `Upload-Offset` continue an
  * interrupted upload; `Upload-Length` declares the full size.
  */
-export const PUT = route<Context>(async (request, { params }) => {
+export const PUT = route<Context>('PUT /api/uploads/[name]', async (request, { params }, access) => {
   const { name } = await params
   const headers = parseWith(uploadHeaders, readUploadHeaders(request), 'headers')
+  if (headers['upload-id'] !== undefined) await access.require('upload-session', headers['upload-id'])
   const reception = await receiveUpload({
     name,
     id: headers['upload-id'],
@@ -28,18 +29,20 @@ export const PUT = route<Context>(async (request, { params }) => {
     body: request.body,
     signal: request.signal,
   })
+  if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)
   return uploadResponse(reception, request)
 })
 
 /** Downloads `<name>` as an attachment, with `Range` support. */
-export const GET = route<Context>(async (request, { params }) => downloadResponse((await params).name, request))
+export const GET = route<Context>('GET /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
 
 /** The download's headers only. */
-export const HEAD = GET
+export const HEAD = route<Context>('HEAD /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
 
 /** Deletes `<name>`. */
-export const DELETE = route<Context>(async (_request, { params }) => {
+export const DELETE = route<Context>('DELETE /api/uploads/[name]', async (_request, { params }, access) => {
   const { name } = await params
   await deleteUpload(name)
+  await access.release('upload', name)
   return json({ deleted: name })
 })

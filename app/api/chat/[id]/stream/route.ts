@@ -13,7 +13,7 @@ export const maxDuration = 300
  * saw running) from its durable stream — a full replay, then live — or 204 when none runs. Reading does not start or re-run
  * anything; closing the connection only ends this reader.
  */
-export const GET = route(async (request, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: { params: Promise<{ id: string }> }) => {
   const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
   const { generation } = parseQuery(request, resumeQuery)
   const body = await resumeGeneration(id, request.signal, generation)

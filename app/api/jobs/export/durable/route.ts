@@ -12,9 +12,10 @@ export const maxDuration = 300
  * Starts an export into a durable stream and answers at once (202) with its URL; the rows are
  * written after the response (`after()`), and the URL can be read, tailed or shared meanwhile.
  */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/jobs/export/durable', async (request, _context, access) => {
   const options = await parseJsonBody(request, durableExportBody)
-  const { writer, rows, run } = await startDurableExport(options)
+  const { writer, rows, run } = await startDurableExport(options, access.visitor)
+  await access.claim('stream', writer.id)
   after(run)
   return json({ id: writer.id, url: streamUrl(request, writer.id), rows }, { status: 202 })
 })

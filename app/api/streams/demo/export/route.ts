@@ -9,9 +9,10 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /** Starts a CSV export: answers with the stream URL at once, writes the rows after the response. */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/streams/demo/export', async (request, _context, access) => {
   const { rows } = await parseJsonBody(request, exportBody)
-  const { writer, run } = await startCsvExport(rows)
+  const { writer, run } = await startCsvExport(rows, access.visitor)
+  await access.claim('stream', writer.id)
   after(run)
   return json({ id: writer.id, url: streamUrl(request, writer.id) }, { status: 202 })
 })

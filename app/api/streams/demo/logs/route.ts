@@ -9,9 +9,10 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /** Starts a log producer: answers with the stream URL at once, writes lines after the response. */
-export const POST = route(async (request) => {
+export const POST = route('POST /api/streams/demo/logs', async (request, _context, access) => {
   const { lines, intervalMs } = await parseJsonBody(request, logsBody)
-  const { writer, run } = await startLogProducer(lines, intervalMs)
+  const { writer, run } = await startLogProducer(lines, intervalMs, access.visitor)
+  await access.claim('stream', writer.id)
   after(run)
   return json({ id: writer.id, url: streamUrl(request, writer.id) }, { status: 202 })
 })

@@ -7,7 +7,7 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /** Server-Sent Events with the upload's progress, driven by bytes written to disk. */
-export const GET = route<{ params: Promise<{ id: string }> }>(async (request, { params }) => {
+export const GET = route<{ params: Promise<{ id: string }> }>('GET /api/uploads/sessions/[id]/events', async (request, { params }) => {
   const session = await getUpload((await params).id)
   return progressEventsResponse(session, request)
 })
