@@ -16,6 +16,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['test/support/setup-integration.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -4,8 +4,10 @@ import { signingSecret } from '@/lib/access/secret'
 import { accessTable, type AccessRow, type IdSource, type RouteKey } from '@/lib/access/table'
 import { bearerToken, tokenMatches } from '@/lib/access/tokens'
 import { newVisitorId, readVisitor, visitorSetCookie } from '@/lib/access/visitor'
+import { chatIdSchema } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
+import { parseUploadId, parseUploadName } from '@/lib/uploads/names'
 
 /**
  * The one access guard: `route()` calls it with the route's row of {@link accessTable} before
@@ -79,6 +81,19 @@ function tokenError(variable: string): AppError {
   })
 }
 
+/** Each kind's id checks, so a malformed id is the same 400 it would be in the handler. */
+const validate: Record<ResourceKind, (id: string) => void> = {
+  chat: (id) => {
+    if (!chatIdSchema.safeParse(id).success) throw new AppError('bad_request:chat_id', `Invalid chat id ${JSON.stringify(id.slice(0, 80))}`)
+  },
+  stream: () => {}, // the protocol and the service check stream paths themselves
+  upload: (id) => void parseUploadName(id),
+  'upload-session': (id) => void parseUploadId(id),
+  'typed-stream': (id) => {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new AppError('bad_request:query', 'stream must be the streamId of a start frame')
+  },
+}
+
 async function resourceId(source: IdSource, request: Request, context: unknown): Promise<string | undefined> {
   if (source === 'body') return undefined
   if ('query' in source) return new URL(request.url).searchParams.get(source.query) ?? undefined
@@ -116,6 +131,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
     },
     async claim(kind, id) {
       checked = true
+      validate[kind](id)
       if (operator && visitor === undefined) return
       const me = access.identity()
       const holder = await owners().claim(kind, id, me)
@@ -123,6 +139,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
     },
     async require(kind, id) {
       checked = true
+      validate[kind](id)
       if (operator) return
       const holder = await owners().ownerOf(kind, id)
       if (holder === undefined) throw new AppError(`not_found:${kind === 'upload-session' ? 'upload' : kind}`, `No ${nouns[kind]} ${id}`)
@@ -139,6 +156,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
   }
 
   const id = row.resource ? await resourceId(row.resource.id, request, context) : undefined
+  if (id !== undefined && row.resource !== undefined) validate[row.resource.kind](id)
   const streamId = row.resource?.kind === 'stream' ? id : undefined
   const forkedFrom = streamId === undefined ? null : request.headers.get('stream-forked-from')
   const source = forkedFrom === null || forkedFrom === undefined ? undefined : decoded(forkedFrom).replace(/^(\/v1\/stream)?\/+/, '')
@@ -161,7 +179,11 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
       if (c.SLUICE_OPERATOR_TOKEN === undefined) throw new AppError('forbidden:operator', 'This needs the operator token, and SLUICE_OPERATOR_TOKEN is not set')
       throw tokenError('SLUICE_OPERATOR_TOKEN')
     case 'owner':
-      if (id === undefined || row.resource === undefined) break // 'body': the handler claims or requires
+      if (row.resource === undefined || row.resource.id === 'body') break // the handler claims or requires
+      if (id === undefined) {
+        const where = row.resource.id
+        throw new AppError('bad_request:query', `Missing ${'query' in where ? where.query : where.param}`)
+      }
       if (row.creates) await access.claim(row.resource.kind, id)
       else await access.require(row.resource.kind, id)
       break

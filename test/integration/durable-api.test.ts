@@ -10,10 +10,13 @@ import { startServer, type TestServer } from '../support/server'
  */
 const TOKEN = 'test-token-for-writes'
 const auth = { Authorization: `Bearer ${TOKEN}` }
+/** The operator sees every stream; a visitor's list holds only the streams it owns (docs/security.md). */
+const OPERATOR = 'test-operator-token-0123'
+const operator = { Authorization: `Bearer ${OPERATOR}` }
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startServer({ env: { SLUICE_STREAMS_TOKEN: TOKEN, SLUICE_STREAMS_MAX_APPEND_BYTES: String(64 * 1024) } })
+  server = await startServer({ env: { SLUICE_STREAMS_TOKEN: TOKEN, SLUICE_OPERATOR_TOKEN: OPERATOR, SLUICE_STREAMS_MAX_APPEND_BYTES: String(64 * 1024) } })
 })
 afterAll(async () => {
   await server?.stop()
@@ -79,12 +82,14 @@ describe('JSON API', () => {
 
     await postJson('/api/streams', { namespace: 'reports', metadata: { tag, n: '2' } })
     await postJson('/api/streams', { namespace: 'reports', metadata: { tag, n: '3' } })
-    const list = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2`)).json()
+    // Made with the streams token and no visitor cookie: nobody owns them, the operator lists them.
+    expect((await (await api(`/api/streams?namespace=reports&meta.tag=${tag}`)).json()).total).toBe(0)
+    const list = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2`, { headers: operator })).json()
     expect(list).toMatchObject({ total: 3, limit: 2, offset: 0 })
     expect(list.streams.map((s: { metadata: { n: string } }) => s.metadata.n)).toEqual(['3', '2'])
-    const page = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2&offset=2`)).json()
+    const page = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2&offset=2`, { headers: operator })).json()
     expect(page.streams.map((s: { id: string }) => s.id)).toEqual([created.id])
-    const one = await (await api(`/api/streams?meta.tag=${tag}&meta.n=2`)).json()
+    const one = await (await api(`/api/streams?meta.tag=${tag}&meta.n=2`, { headers: operator })).json()
     expect(one.total).toBe(1)
   })
 

@@ -5,6 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '@/test/support/server'
 import { lineCollector, openPut, randomFile, sameBytes, writeChunks } from '@/test/support/uploads'
+import { cookieHeader } from '../support/visitor.ts'
 
 const MAX = 16 * 1024 * 1024
 let server: TestServer
@@ -94,8 +95,11 @@ describe('full duplex: progress streams back while the body is still being sent'
     const file = randomFile(8 * 1024 * 1024)
     const source = path.join(server.dataDir, 'big.bin')
     await writeFile(source, file.data)
+    // curl keeps the visitor's identity in a cookie jar, as docs/security.md says; here it is the test's.
+    await fetch(`${server.baseUrl}/api/uploads`) // the test's visitor gets its identity
+    const cookie = cookieHeader(server.baseUrl)!
     // --limit-rate keeps the upload going for ~4 s, so there is a "meanwhile" to look at.
-    const curl = spawn('curl', ['-sS', '-N', '--limit-rate', '2M', '-T', source, `${server.baseUrl}/api/uploads/big.bin`])
+    const curl = spawn('curl', ['-sS', '-N', '--limit-rate', '2M', '-H', `Cookie: ${cookie}`, '-T', source, `${server.baseUrl}/api/uploads/big.bin`])
     const exited = new Promise<number | null>((resolve) => curl.once('exit', resolve))
     const lines = lineCollector(curl.stdout)
     const head = await lines.wait(/^Upload \S+: /)

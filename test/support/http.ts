@@ -1,4 +1,5 @@
 import http from 'node:http'
+import { cookieHeader, rememberCookies } from './visitor.ts'
 
 /**
  * Sends a request body chunk by chunk with node:http, so a test can tell whether the response
@@ -10,11 +11,13 @@ export function duplexRequest(
   options: { method: string; headers?: Record<string, string>; next: () => Promise<Buffer | null> | Buffer | null },
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; lines: AsyncGenerator<string>; finished: Promise<void> }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: options.method, headers: options.headers })
+    const cookie = cookieHeader(url) // the test file's visitor, as its fetch has it
+    const req = http.request(url, { method: options.method, headers: cookie === undefined ? options.headers : { cookie, ...options.headers } })
     let done!: () => void
     const finished = new Promise<void>((r) => (done = r))
     req.on('error', reject)
     req.on('response', (res) => {
+      rememberCookies(url, res.headers['set-cookie'] ?? [])
       async function* lines() {
         let rest = ''
         for await (const chunk of res) {

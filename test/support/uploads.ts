@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import http from 'node:http'
+import { cookieHeader, rememberCookies } from './visitor.ts'
 import type { Readable, Writable } from 'node:stream'
 import { deferred } from '@/lib/async'
 
@@ -65,9 +66,13 @@ export function lineCollector(source: Readable) {
 
 /** A `PUT` through `node:http`, whose body the test writes when it chooses. */
 export function openPut(url: string, headers: Record<string, string | number>) {
-  const request = http.request(url, { method: 'PUT', headers })
+  const cookie = cookieHeader(url) // the test file's visitor, as its fetch has it
+  const request = http.request(url, { method: 'PUT', headers: cookie === undefined ? headers : { cookie, ...headers } })
   const response = new Promise<http.IncomingMessage>((resolve, reject) => {
-    request.once('response', resolve)
+    request.once('response', (res) => {
+      rememberCookies(url, res.headers['set-cookie'] ?? [])
+      resolve(res)
+    })
     request.once('error', reject)
   })
   return { request, response }
