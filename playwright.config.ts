@@ -5,6 +5,7 @@ const port = Number(process.env.E2E_PORT ?? 3107)
 const baseURL = `http://127.0.0.1:${port}`
 const dataDir = path.resolve('test-results/e2e-data')
 
+
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results/playwright',

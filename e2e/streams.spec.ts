@@ -71,13 +71,17 @@ test('a CSV export is listed and filtered, downloads plain and gzip, and can be 
   expect((await request.get(`/v1/stream/${id}`)).status()).toBe(404)
 })
 
-test('the list pages through streams 20 at a time', async ({ page, request }) => {
+test('the list pages through streams 20 at a time', async ({ page }) => {
   const run = `r${Date.now()}`
+  // The list shows the visitor's own streams: create them with the page's identity (its cookie,
+  // given by the list it loads first).
+  await page.goto('/streams')
+  await expect(page.getByTestId('list-total')).toBeVisible()
   for (let i = 0; i < 25; i++) {
-    const res = await request.post('/api/streams', { data: { namespace: 'pages', contentType: 'text/plain', metadata: { run, i: String(i) } } })
+    const res = await page.request.post('/api/streams', { data: { namespace: 'pages', contentType: 'text/plain', metadata: { run, i: String(i) } } })
     expect(res.status()).toBe(201)
   }
-  await page.goto('/streams')
+  await page.reload()
   await page.getByTestId('filter-namespace').fill('pages')
   await page.getByTestId('filter-metadata').fill(`run=${run}`)
   await expect(page.getByTestId('list-total')).toHaveText('25')

@@ -3,17 +3,22 @@ import { DemoHeader } from '@/components/demo-header'
 import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
+import { ownedByPageVisitor, pageVisitorOwns } from '@/lib/access/page'
 import { chatModel } from '@/lib/ai/model'
 import { answerSoFar } from '@/lib/chat/answer-so-far'
 import type { ChatMessage } from '@/lib/chat/messages'
-import { chatStore } from '@/lib/chat/instance'
+import { listChats } from '@/lib/chat/control'
 import type { Chat } from '@/lib/chat/store'
 
 const CURL = `curl -N {origin}/api/chat -H 'content-type: application/json' -d '{"id":"curl-demo","trigger":"submit-message","message":{"id":"m1","role":"user","parts":[{"type":"text","text":"What is 12 * (3 + 4)?"}]}}'`
 
-/** The chat screen: past chats beside one conversation. Shared by `/chat` and `/chat/[id]`. */
+/**
+ * The chat screen: the visitor's own past chats beside one conversation. Shared by `/chat` and
+ * `/chat/[id]`; someone else's chat (a shared link) is shown read-only.
+ */
 export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
-  const { chats } = await chatStore().list({ limit: 100 })
+  const { chats } = await listChats(await ownedByPageVisitor('chat'), { limit: 100, offset: 0 })
+  const readOnly = chat !== undefined && !(await pageVisitorOwns('chat', chat.id))
   const { info } = chatModel()
   const messages = (chat?.messages ?? []) as ChatMessage[]
   // Mid-answer, the page is rendered with the answer so far: it is on screen at first paint,
@@ -47,6 +52,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
           moderation={chat?.moderation ?? false}
           resume={chat !== undefined}
           runningGeneration={chat?.activeStreamId}
+          readOnly={readOnly}
         />
       </div>
     </div>

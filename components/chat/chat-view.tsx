@@ -1,5 +1,6 @@
 'use client'
 
+import Link from 'next/link'
 import { useState } from 'react'
 import { Inspector } from '@/components/inspector'
 import { MessageParts } from '@/components/chat/message-parts'
@@ -15,6 +16,8 @@ export interface ChatViewProps {
   moderation: boolean
   resume: boolean
   runningGeneration?: string | null
+  /** Someone else's chat, opened from a shared link: read it, follow its answer, not write to it. */
+  readOnly?: boolean
 }
 
 function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: string; onRetry?: () => void; busy: boolean }) {
@@ -34,7 +37,7 @@ function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: 
 }
 
 /** One conversation: its messages as they stream, the composer, Stop, Retry and who is answering. */
-export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration }: ChatViewProps) {
+export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration, readOnly = false }: ChatViewProps) {
   const [moderation, setModeration] = useState(initialModeration)
   const [input, setInput] = useState('')
   const { state: inspected, begin, chunk, end, reset } = useStreamInspector()
@@ -90,6 +93,15 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
         {requestError && <ErrorNotice {...requestError} busy={chat.busy} onRetry={() => void chat.retry()} />}
       </ol>
 
+      {readOnly ? (
+        <p data-testid="chat-read-only" className="rounded-md border border-zinc-300 bg-zinc-50 p-2 text-sm text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300">
+          This chat was shared with you: you can read it and follow its answer, but only its owner can write to it.{' '}
+          <Link href="/chat" className="underline">
+            Start your own chat
+          </Link>
+          .
+        </p>
+      ) : (
       <form onSubmit={submit} className="flex gap-2">
         <input
           data-testid="chat-input"
@@ -108,6 +120,7 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
           </button>
         )}
       </form>
+      )}
       <Inspector state={inspected} />
     </section>
   )

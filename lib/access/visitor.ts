@@ -35,6 +35,17 @@ export function visitorSetCookie(secret: Buffer, id: string, secure: boolean): s
   return `${VISITOR_COOKIE}=${visitorCookieValue(secret, id)}; ${attributes.join('; ')}`
 }
 
+/** The visitor id of a cookie value (`<id>.<signature>`), if its signature is valid. */
+export function verifyVisitor(value: string, secret: Buffer): string | undefined {
+  const dot = value.indexOf('.')
+  const id = value.slice(0, dot)
+  if (dot < 0 || !ID.test(id)) return undefined
+  // The signature's length is fixed (43 characters): comparing lengths tells nothing of the secret.
+  const given = Buffer.from(value.slice(dot + 1))
+  const wanted = Buffer.from(sign(secret, id))
+  return given.length === wanted.length && timingSafeEqual(given, wanted) ? id : undefined
+}
+
 /** The visitor id from the request's cookie, if it is present and its signature is valid. */
 export function readVisitor(request: Request, secret: Buffer): string | undefined {
   const header = request.headers.get('cookie')
@@ -42,13 +53,7 @@ export function readVisitor(request: Request, secret: Buffer): string | undefine
   for (const part of header.split(';')) {
     const eq = part.indexOf('=')
     if (eq < 0 || part.slice(0, eq).trim() !== VISITOR_COOKIE) continue
-    const value = part.slice(eq + 1).trim()
-    const dot = value.indexOf('.')
-    const id = value.slice(0, dot)
-    if (dot < 0 || !ID.test(id)) return undefined
-    const given = Buffer.from(value.slice(dot + 1))
-    const wanted = Buffer.from(sign(secret, id))
-    return given.length === wanted.length && timingSafeEqual(given, wanted) ? id : undefined
+    return verifyVisitor(part.slice(eq + 1).trim(), secret)
   }
   return undefined
 }

@@ -38,7 +38,7 @@ beforeAll(async () => {
   })
   // A chat with a finished answer.
   owned.chat = `alice-${randomUUID().slice(0, 8)}`
-  const answer = await askChat(server.baseUrl, owned.chat, 'hello there', alice.fetch)
+  const answer = await askChat(server.baseUrl, owned.chat, 'What is 6 * 7?', alice.fetch)
   expect(answer.status).toBe(200)
   owned.generation = answer.headers.get('x-sluice-generation')!
   await readChunks(answer)
@@ -105,7 +105,20 @@ describe('each visitor owns their data', () => {
     expect([read.status, await code(read)]).toEqual([401, 'unauthorized:token'])
     const meta = await alice.fetch(url(`/api/streams/${audit}`))
     expect([meta.status, await code(meta)]).toEqual([401, 'unauthorized:token'])
-    expect((await anonymousFetch(url(`/v1/stream/${audit}?offset=-1`), { headers: bearer(OPERATOR) })).status).toBe(200)
+    const records = await anonymousFetch(url(`/v1/stream/${audit}?offset=-1`), { headers: bearer(OPERATOR) })
+    expect(records.status).toBe(200)
+    // What the record holds (moved here from the e2e chat test: only the operator may read it).
+    expect((await records.json()) as unknown[]).toEqual([
+      expect.objectContaining({
+        chatId: owned.chat,
+        prompt: 'What is 6 * 7?',
+        response: expect.stringContaining('6 * 7 = 42.'),
+        toolCalls: [expect.objectContaining({ toolName: 'calculate', input: { expression: '6 * 7' }, output: { result: '42' } })],
+        finishReason: 'stop',
+        outcome: 'completed',
+        usage: expect.objectContaining({ outputTokens: expect.any(Number) }),
+      }),
+    ])
     const fork = await anonymousFetch(url(`/v1/stream/forks/${randomUUID()}`), {
       method: 'PUT',
       headers: { ...bearer(STREAMS), 'content-type': 'application/json', 'stream-forked-from': `/v1/stream/${audit}` },
