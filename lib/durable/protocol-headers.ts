@@ -1,3 +1,4 @@
+import { MAX_TTL_SECONDS, MIN_PROTOCOL_TTL_SECONDS } from '@/lib/durable/expiry-limits'
 import type { Expiry, ProducerClaim } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 
@@ -93,15 +94,28 @@ export function parseCount(value: string, header: string): number {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
-/** The expiry a create request asks for (`Stream-TTL` or `Stream-Expires-At`, not both). */
-export function requestedExpiry(headers: Headers): Expiry | undefined {
+/**
+ * The expiry a create request asks for (`Stream-TTL` or `Stream-Expires-At`, not both), within
+ * the bounds every stream has: a TTL of 1 s to 90 days (`bad_request:ttl`), an instant in the
+ * future and at most 90 days after `now` (`bad_request:expiry`).
+ */
+export function requestedExpiry(headers: Headers, now = Date.now()): Expiry | undefined {
   const ttl = headers.get(H.ttl)
   const at = headers.get(H.expiresAt)
   if (ttl !== null && at !== null) throw new AppError('bad_request:expiry', `Give ${H.ttl} or ${H.expiresAt}, not both`)
-  if (ttl !== null) return { kind: 'ttl', seconds: parseCount(ttl, H.ttl) }
+  if (ttl !== null) {
+    const seconds = parseCount(ttl, H.ttl)
+    if (seconds < MIN_PROTOCOL_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
+      throw new AppError('bad_request:ttl', `${H.ttl} must be whole seconds from ${MIN_PROTOCOL_TTL_SECONDS} to ${MAX_TTL_SECONDS} (90 days); omit it for a stream that does not expire`)
+    }
+    return { kind: 'ttl', seconds }
+  }
   if (at !== null) {
     const instant = Date.parse(at)
     if (!RFC3339.test(at) || Number.isNaN(instant)) throw new AppError('bad_request:expiry', `${H.expiresAt} must be an RFC 3339 timestamp`)
+    if (instant <= now || instant > now + MAX_TTL_SECONDS * 1000) {
+      throw new AppError('bad_request:expiry', `${H.expiresAt} must be in the future and at most 90 days ahead`)
+    }
     return { kind: 'at', at: instant }
   }
   return undefined

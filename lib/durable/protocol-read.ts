@@ -1,6 +1,7 @@
 import { openStream } from '@/lib/activity'
 import { config } from '@/lib/config'
 import { cursorFor } from '@/lib/durable/cursor'
+import { isoInstant } from '@/lib/durable/expiry-limits'
 import { positionAfterMessages } from '@/lib/durable/json-mode'
 import { encodeOffset, readStart, startPosition, type ReadStart } from '@/lib/durable/offset'
 import { etagMatches, liveStream, rangeBytes, type StreamRequest } from '@/lib/durable/protocol-common'
@@ -111,7 +112,8 @@ export async function headStream({ store, path }: StreamRequest): Promise<Respon
   const meta = await liveStream(store, path)
   const headers = new Headers({ 'Content-Type': meta.contentType, 'Cache-Control': 'no-store', [H.nextOffset]: encodeOffset(meta.tail) })
   if (meta.expiry.kind === 'ttl') headers.set(H.ttl, String(meta.expiry.seconds))
-  if (meta.expiry.kind === 'at') headers.set(H.expiresAt, new Date(meta.expiry.at).toISOString())
+  const expiresAt = meta.expiry.kind === 'at' ? isoInstant(meta.expiry.at) : null
+  if (expiresAt !== null) headers.set(H.expiresAt, expiresAt)
   if (meta.closed) headers.set(H.closed, 'true')
   return new Response(null, { status: 200, headers })
 }

@@ -87,11 +87,28 @@ describe('headers', () => {
   })
 
   test('TTL or Expires-At, not both; RFC 3339 only', () => {
-    expect(requestedExpiry(new Headers({ 'Stream-TTL': '60' }))).toEqual({ kind: 'ttl', seconds: 60 })
-    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }))).toEqual({ kind: 'at', at: Date.UTC(2029, 11, 31, 23) })
-    expect(requestedExpiry(new Headers())).toBeUndefined()
-    expect(() => requestedExpiry(new Headers({ 'Stream-TTL': '60', 'Stream-Expires-At': '2030-01-01T00:00:00Z' }))).toThrow(/not both/)
-    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': 'tomorrow' }))).toThrow(/RFC 3339/)
+    const now = Date.UTC(2029, 11, 1)
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '60' }), now)).toEqual({ kind: 'ttl', seconds: 60 })
+    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }), now)).toEqual({ kind: 'at', at: Date.UTC(2029, 11, 31, 23) })
+    expect(requestedExpiry(new Headers(), now)).toBeUndefined()
+    expect(() => requestedExpiry(new Headers({ 'Stream-TTL': '60', 'Stream-Expires-At': '2030-01-01T00:00:00Z' }), now)).toThrow(/not both/)
+    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': 'tomorrow' }), now)).toThrow(/RFC 3339/)
+  })
+
+  test('TTL from 1 s to 90 days; Expires-At in the future, at most 90 days ahead', () => {
+    const now = Date.UTC(2029, 11, 1)
+    const day = 86_400_000
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '1' }), now)).toEqual({ kind: 'ttl', seconds: 1 })
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '7776000' }), now)).toEqual({ kind: 'ttl', seconds: 7_776_000 })
+    for (const ttl of ['0', '7776001', '8640000000000']) {
+      expect(() => requestedExpiry(new Headers({ 'Stream-TTL': ttl }), now)).toThrow(expect.objectContaining({ code: 'bad_request:ttl' }))
+    }
+    const at = (ms: number) => new Headers({ 'Stream-Expires-At': new Date(ms).toISOString() })
+    expect(requestedExpiry(at(now + 90 * day), now)).toEqual({ kind: 'at', at: now + 90 * day })
+    for (const bad of [now, now - 1, now + 90 * day + 1]) {
+      expect(() => requestedExpiry(at(bad), now)).toThrow(expect.objectContaining({ code: 'bad_request:expiry' }))
+    }
+    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': '9999-12-31T23:59:59Z' }), now)).toThrow(/at most 90 days/)
   })
 
   test('producer headers come all together; Stream-Closed only when exactly true', () => {
