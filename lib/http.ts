@@ -1,6 +1,7 @@
 import type { z } from 'zod'
 import { countRequest } from '@/lib/activity'
 import { AppError, toAppError } from '@/lib/errors'
+import { assertJsonDepth } from '@/lib/json-depth'
 
 /**
  * Wraps a route handler: counts the request for the live metrics and turns anything thrown into
@@ -66,6 +67,7 @@ export async function parseJsonBody<S extends z.ZodType>(
   const length = Number(request.headers.get('content-length') ?? NaN)
   if (length > maxBytes) throw new AppError('too_large:body', `The body is over the limit of ${maxBytes} bytes`)
   const text = await readBodyText(request, maxBytes)
+  assertJsonDepth(text)
   let value: unknown
   try {
     value = JSON.parse(text)

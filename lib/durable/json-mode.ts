@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors'
+import { assertJsonDepth } from '@/lib/json-depth'
 
 /**
  * JSON mode (PROTOCOL.md §9.1) on top of a byte store. Each message is stored as one line of
@@ -15,12 +16,20 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * The stored form of a JSON request body: a top-level array is flattened one level into messages,
- * any other value is one message. An empty array is refused unless `allowEmpty` (a create).
+ * any other value is one message. An empty array is refused unless `allowEmpty` (a create), and
+ * so is JSON nested deeper than `MAX_JSON_DEPTH` (`bad_request:json_depth`).
  */
 export function encodeJsonBody(body: Uint8Array, options: { allowEmpty: boolean }): Uint8Array {
+  let text: string
+  try {
+    text = strictUtf8.decode(body)
+  } catch {
+    throw new AppError('bad_request:json', 'The body is not valid JSON')
+  }
+  assertJsonDepth(text)
   let value: unknown
   try {
-    value = JSON.parse(strictUtf8.decode(body))
+    value = JSON.parse(text)
   } catch {
     throw new AppError('bad_request:json', 'The body is not valid JSON')
   }
