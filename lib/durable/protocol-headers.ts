@@ -76,6 +76,35 @@ export function preflightHeaders(requested: string | null): Headers {
   return headers
 }
 
+/** Longest value of a protocol request header: ids, sequence values, offsets, numbers, instants. */
+export const MAX_HEADER_LENGTH = 256
+/** Longest `Stream-Forked-From`: a stream path (at most 512 characters) after percent-encoding. */
+export const MAX_PATH_HEADER_LENGTH = 2048
+
+/** The protocol's request headers that carry values (what {@link checkProtocolHeaders} looks at). */
+const VALUE_HEADERS = [H.ttl, H.expiresAt, H.seq, H.closed, H.forkedFrom, H.forkOffset, H.forkSubOffset, H.producerId, H.producerEpoch, H.producerSeq]
+
+/**
+ * Refuses protocol request headers that are too long (`bad_request:header_length`) or were sent
+ * more than once (`bad_request:header_repeated`). Node.js joins a repeated header into one value
+ * with ", " before Next.js builds the `Request` (route handlers never see the raw headers), so
+ * `Producer-Id: a` sent twice arrives as `a, a`. A comma is therefore refused in every one of these
+ * headers: none of their formats needs one (write a comma in a `Stream-Forked-From` path as `%2C`).
+ */
+export function checkProtocolHeaders(headers: Headers): void {
+  for (const name of VALUE_HEADERS) {
+    const value = headers.get(name)
+    if (value === null) continue
+    const max = name === H.forkedFrom ? MAX_PATH_HEADER_LENGTH : MAX_HEADER_LENGTH
+    if (value.length > max) {
+      throw new AppError('bad_request:header_length', `${name} is longer than ${max} characters`, { details: { header: name, maxLength: max } })
+    }
+    if (value.includes(',')) {
+      throw new AppError('bad_request:header_repeated', `${name} was sent more than once, or contains a comma (which no protocol header value may)`, { details: { header: name } })
+    }
+  }
+}
+
 /** `Stream-Closed` counts only when exactly `true` (any case); other values are ignored. */
 export function closedFlag(headers: Headers): boolean {
   return headers.get(H.closed)?.toLowerCase() === 'true'

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { cursorFor } from '@/lib/durable/cursor'
 import { encodeJsonBody, encodeJsonMessages, jsonArray, positionAfterMessages } from '@/lib/durable/json-mode'
 import { decodeOffset, encodeOffset, readStart, startPosition } from '@/lib/durable/offset'
-import { closedFlag, mediaType, parseCount, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
+import { checkProtocolHeaders, closedFlag, mediaType, parseCount, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
@@ -109,6 +109,18 @@ describe('headers', () => {
       expect(() => requestedExpiry(at(bad), now)).toThrow(expect.objectContaining({ code: 'bad_request:expiry' }))
     }
     expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': '9999-12-31T23:59:59Z' }), now)).toThrow(/at most 90 days/)
+  })
+
+  test('protocol header values: at most 256 characters (2048 for Stream-Forked-From), never a comma', () => {
+    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(256), 'Stream-Forked-From': `/v1/stream/${'a'.repeat(2000)}` }))).not.toThrow()
+    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(257) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Forked-From': 'a'.repeat(2049) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
+    const repeated = new Headers()
+    repeated.append('Producer-Id', 'a')
+    repeated.append('Producer-Id', 'b') // what Node.js makes of the header sent twice: "a, b"
+    expect(() => checkProtocolHeaders(repeated)).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Seq': 'x,y' }))).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Content-Type': 'text/plain; a=b, c=d', 'If-None-Match': '"a", "b"' }))).not.toThrow()
   })
 
   test('producer headers come all together; Stream-Closed only when exactly true', () => {
