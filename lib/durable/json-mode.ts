@@ -92,6 +92,13 @@ export async function positionAfterMessages(bytes: AsyncIterable<Uint8Array>, st
   return undefined
 }
 
+/** Does `bytes` end with a line break — that is, is the position after it a message boundary? */
+export async function endsWithLineBreak(bytes: AsyncIterable<Uint8Array>): Promise<boolean> {
+  let last: number | undefined
+  for await (const chunk of bytes) if (chunk.byteLength > 0) last = chunk[chunk.byteLength - 1]
+  return last === NEWLINE
+}
+
 /** Length of the longest prefix of `bytes` made of whole lines (0 if none ends). */
 export function wholeLinesLength(bytes: Uint8Array): number {
   return bytes.lastIndexOf(NEWLINE) + 1

@@ -1,4 +1,5 @@
-import { jsonArray } from '@/lib/durable/json-mode'
+import { endsWithLineBreak, jsonArray } from '@/lib/durable/json-mode'
+import { encodeOffset, startPosition, type ReadStart } from '@/lib/durable/offset'
 import { isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
@@ -83,6 +84,27 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     at += chunk.byteLength
   }
   return body
+}
+
+/**
+ * Is byte `position` of a JSON stream a message boundary: the start, the tail, or just after a
+ * stored line break? Every offset the server hands out is one; any other would split a message.
+ */
+export async function isMessageBoundary(store: StreamStore, meta: StreamMeta, position: number): Promise<boolean> {
+  if (position === 0 || position === meta.tail) return true
+  return endsWithLineBreak(store.read(meta, position - 1, position))
+}
+
+/**
+ * The byte position a read from `start` begins at: 400 past the tail, and on a JSON stream 400
+ * unless it is a message boundary (a read from inside a message would return broken JSON).
+ */
+export async function readPosition(store: StreamStore, meta: StreamMeta, start: ReadStart): Promise<number> {
+  const position = startPosition(start, meta.tail)
+  if (start.kind === 'at' && isJsonType(meta.contentType) && !(await isMessageBoundary(store, meta, position))) {
+    throw new AppError('bad_request:offset', `The offset ${encodeOffset(position)} is inside a JSON message: read from an offset the server returned`)
+  }
+  return position
 }
 
 /** Does an `If-None-Match` header match `etag`? */

@@ -3,8 +3,8 @@ import { config } from '@/lib/config'
 import { cursorFor } from '@/lib/durable/cursor'
 import { isoInstant } from '@/lib/durable/expiry-limits'
 import { positionAfterMessages } from '@/lib/durable/json-mode'
-import { encodeOffset, readStart, startPosition, type ReadStart } from '@/lib/durable/offset'
-import { etagMatches, liveStream, rangeBytes, type StreamRequest } from '@/lib/durable/protocol-common'
+import { encodeOffset, readStart, type ReadStart } from '@/lib/durable/offset'
+import { etagMatches, liveStream, rangeBytes, readPosition, type StreamRequest } from '@/lib/durable/protocol-common'
 import { downloadResponse } from '@/lib/durable/protocol-download'
 import { H, isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
@@ -81,7 +81,7 @@ export async function catchUp(req: StreamRequest, start: ReadStart | undefined):
   if (download !== null) return downloadResponse(req, meta, download === 'gzip')
   const from = start ?? { kind: 'start' }
   if (from.kind === 'now') return tailResponse(meta)
-  return rangeResponse(req, meta, startPosition(from, meta.tail))
+  return rangeResponse(req, meta, await readPosition(req.store, meta, from))
 }
 
 /** `GET ?live=long-poll`: data at once if there is some, else wait for it, up to the timeout. */
@@ -89,7 +89,7 @@ export async function longPoll(req: StreamRequest, start: ReadStart): Promise<Re
   const { store, path, request } = req
   let meta = await liveStream(store, path)
   await touchIfSliding(store, meta)
-  const position = startPosition(start, meta.tail)
+  const position = await readPosition(store, meta, start)
   const cursor = cursorFor(req.url.searchParams.get('cursor'))
   const deadline = Date.now() + config().SLUICE_STREAMS_LONG_POLL_MS
   const release = openStream('durable-long-poll')
