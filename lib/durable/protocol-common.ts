@@ -3,6 +3,7 @@ import { encodeOffset, startPosition, type ReadStart } from '@/lib/durable/offse
 import { isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
+import { requestOrigin } from '@/lib/forwarded'
 
 /** What every protocol handler needs: the request, the stream path, the store. */
 export interface StreamRequest {
@@ -43,16 +44,9 @@ export function streamPathFromHeader(value: string): string {
   }
 }
 
-/** The absolute URL of a stream, on the host the client used. */
+/** The absolute URL of a stream, on the origin the client used (forwarding headers only if trusted: `lib/forwarded.ts`). */
 export function streamUrl(request: Request, path: string): string {
-  const url = new URL(request.url)
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
-  if (host) url.host = host
-  const proto = request.headers.get('x-forwarded-proto')
-  if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`
-  url.pathname = STREAM_ROUTE + path.split('/').map(encodeURIComponent).join('/')
-  url.search = ''
-  return url.toString()
+  return requestOrigin(request) + STREAM_ROUTE + path.split('/').map(encodeURIComponent).join('/')
 }
 
 /** The live stream at `path`, or the protocol's 404 / 410. */
