@@ -3,6 +3,7 @@ import { countRequest } from '@/lib/activity'
 import { guard, type Access } from '@/lib/access/guard'
 import { accessTable, type RouteKey } from '@/lib/access/table'
 import { AppError, toAppError } from '@/lib/errors'
+import { assertJsonDepth } from '@/lib/json-depth'
 
 export type { Access } from '@/lib/access/guard'
 export type { RouteKey } from '@/lib/access/table'
@@ -76,6 +77,7 @@ export async function parseJsonBody<S extends z.ZodType>(
   const length = Number(request.headers.get('content-length') ?? NaN)
   if (length > maxBytes) throw new AppError('too_large:body', `The body is over the limit of ${maxBytes} bytes`)
   const text = await readBodyText(request, maxBytes)
+  assertJsonDepth(text)
   let value: unknown
   try {
     value = JSON.parse(text)

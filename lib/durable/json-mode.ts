@@ -1,4 +1,5 @@
 import { AppError } from '@/lib/errors'
+import { assertJsonDepth } from '@/lib/json-depth'
 
 /**
  * JSON mode (PROTOCOL.md §9.1) on top of a byte store. Each message is stored as one line of
@@ -15,12 +16,20 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true })
 
 /**
  * The stored form of a JSON request body: a top-level array is flattened one level into messages,
- * any other value is one message. An empty array is refused unless `allowEmpty` (a create).
+ * any other value is one message. An empty array is refused unless `allowEmpty` (a create), and
+ * so is JSON nested deeper than `MAX_JSON_DEPTH` (`bad_request:json_depth`).
  */
 export function encodeJsonBody(body: Uint8Array, options: { allowEmpty: boolean }): Uint8Array {
+  let text: string
+  try {
+    text = strictUtf8.decode(body)
+  } catch {
+    throw new AppError('bad_request:json', 'The body is not valid JSON')
+  }
+  assertJsonDepth(text)
   let value: unknown
   try {
-    value = JSON.parse(strictUtf8.decode(body))
+    value = JSON.parse(text)
   } catch {
     throw new AppError('bad_request:json', 'The body is not valid JSON')
   }
@@ -81,6 +90,13 @@ export async function positionAfterMessages(bytes: AsyncIterable<Uint8Array>, st
     position += chunk.byteLength
   }
   return undefined
+}
+
+/** Does `bytes` end with a line break — that is, is the position after it a message boundary? */
+export async function endsWithLineBreak(bytes: AsyncIterable<Uint8Array>): Promise<boolean> {
+  let last: number | undefined
+  for await (const chunk of bytes) if (chunk.byteLength > 0) last = chunk[chunk.byteLength - 1]
+  return last === NEWLINE
 }
 
 /** Length of the longest prefix of `bytes` made of whole lines (0 if none ends). */

@@ -1,7 +1,9 @@
-import { jsonArray } from '@/lib/durable/json-mode'
+import { endsWithLineBreak, jsonArray } from '@/lib/durable/json-mode'
+import { encodeOffset, startPosition, type ReadStart } from '@/lib/durable/offset'
 import { isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
+import { requestOrigin } from '@/lib/forwarded'
 
 /** What every protocol handler needs: the request, the stream path, the store. */
 export interface StreamRequest {
@@ -42,16 +44,9 @@ export function streamPathFromHeader(value: string): string {
   }
 }
 
-/** The absolute URL of a stream, on the host the client used. */
+/** The absolute URL of a stream, on the origin the client used (forwarding headers only if trusted: `lib/forwarded.ts`). */
 export function streamUrl(request: Request, path: string): string {
-  const url = new URL(request.url)
-  const host = request.headers.get('x-forwarded-host') ?? request.headers.get('host')
-  if (host) url.host = host
-  const proto = request.headers.get('x-forwarded-proto')
-  if (proto === 'http' || proto === 'https') url.protocol = `${proto}:`
-  url.pathname = STREAM_ROUTE + path.split('/').map(encodeURIComponent).join('/')
-  url.search = ''
-  return url.toString()
+  return requestOrigin(request) + STREAM_ROUTE + path.split('/').map(encodeURIComponent).join('/')
 }
 
 /** The live stream at `path`, or the protocol's 404 / 410. */
@@ -83,6 +78,27 @@ export async function readBody(request: Request, limit: number): Promise<Uint8Ar
     at += chunk.byteLength
   }
   return body
+}
+
+/**
+ * Is byte `position` of a JSON stream a message boundary: the start, the tail, or just after a
+ * stored line break? Every offset the server hands out is one; any other would split a message.
+ */
+export async function isMessageBoundary(store: StreamStore, meta: StreamMeta, position: number): Promise<boolean> {
+  if (position === 0 || position === meta.tail) return true
+  return endsWithLineBreak(store.read(meta, position - 1, position))
+}
+
+/**
+ * The byte position a read from `start` begins at: 400 past the tail, and on a JSON stream 400
+ * unless it is a message boundary (a read from inside a message would return broken JSON).
+ */
+export async function readPosition(store: StreamStore, meta: StreamMeta, start: ReadStart): Promise<number> {
+  const position = startPosition(start, meta.tail)
+  if (start.kind === 'at' && isJsonType(meta.contentType) && !(await isMessageBoundary(store, meta, position))) {
+    throw new AppError('bad_request:offset', `The offset ${encodeOffset(position)} is inside a JSON message: read from an offset the server returned`)
+  }
+  return position
 }
 
 /** Does an `If-None-Match` header match `etag`? */

@@ -1,6 +1,6 @@
 import { positionAfterMessages } from '@/lib/durable/json-mode'
 import { decodeOffset } from '@/lib/durable/offset'
-import { streamPathFromHeader } from '@/lib/durable/protocol-common'
+import { isMessageBoundary, streamPathFromHeader } from '@/lib/durable/protocol-common'
 import { H, isJsonType, mediaType, parseCount } from '@/lib/durable/protocol-headers'
 import type { Expiry, ForkOrigin, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
@@ -61,6 +61,9 @@ export async function resolveFork(
   }
   const anchor = request.anchor ?? source.tail
   if (anchor > source.tail) throw new AppError('bad_request:fork_offset', `${H.forkOffset} is beyond the end of the source`)
+  if (isJsonType(source.contentType) && !(await isMessageBoundary(store, source, anchor))) {
+    throw new AppError('bad_request:fork_offset', `${H.forkOffset} is inside a JSON message of the source`)
+  }
 
   let position: number | undefined = anchor + request.subOffset
   if (request.subOffset > 0 && isJsonType(source.contentType)) {

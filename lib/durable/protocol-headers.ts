@@ -1,3 +1,4 @@
+import { MAX_TTL_SECONDS, MIN_PROTOCOL_TTL_SECONDS } from '@/lib/durable/expiry-limits'
 import type { Expiry, ProducerClaim } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 
@@ -75,6 +76,35 @@ export function preflightHeaders(requested: string | null): Headers {
   return headers
 }
 
+/** Longest value of a protocol request header: ids, sequence values, offsets, numbers, instants. */
+export const MAX_HEADER_LENGTH = 256
+/** Longest `Stream-Forked-From`: a stream path (at most 512 characters) after percent-encoding. */
+export const MAX_PATH_HEADER_LENGTH = 2048
+
+/** The protocol's request headers that carry values (what {@link checkProtocolHeaders} looks at). */
+const VALUE_HEADERS = [H.ttl, H.expiresAt, H.seq, H.closed, H.forkedFrom, H.forkOffset, H.forkSubOffset, H.producerId, H.producerEpoch, H.producerSeq]
+
+/**
+ * Refuses protocol request headers that are too long (`bad_request:header_length`) or were sent
+ * more than once (`bad_request:header_repeated`). Node.js joins a repeated header into one value
+ * with ", " before Next.js builds the `Request` (route handlers never see the raw headers), so
+ * `Producer-Id: a` sent twice arrives as `a, a`. A comma is therefore refused in every one of these
+ * headers: none of their formats needs one (write a comma in a `Stream-Forked-From` path as `%2C`).
+ */
+export function checkProtocolHeaders(headers: Headers): void {
+  for (const name of VALUE_HEADERS) {
+    const value = headers.get(name)
+    if (value === null) continue
+    const max = name === H.forkedFrom ? MAX_PATH_HEADER_LENGTH : MAX_HEADER_LENGTH
+    if (value.length > max) {
+      throw new AppError('bad_request:header_length', `${name} is longer than ${max} characters`, { details: { header: name, maxLength: max } })
+    }
+    if (value.includes(',')) {
+      throw new AppError('bad_request:header_repeated', `${name} was sent more than once, or contains a comma (which no protocol header value may)`, { details: { header: name } })
+    }
+  }
+}
+
 /** `Stream-Closed` counts only when exactly `true` (any case); other values are ignored. */
 export function closedFlag(headers: Headers): boolean {
   return headers.get(H.closed)?.toLowerCase() === 'true'
@@ -93,15 +123,28 @@ export function parseCount(value: string, header: string): number {
 
 const RFC3339 = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/
 
-/** The expiry a create request asks for (`Stream-TTL` or `Stream-Expires-At`, not both). */
-export function requestedExpiry(headers: Headers): Expiry | undefined {
+/**
+ * The expiry a create request asks for (`Stream-TTL` or `Stream-Expires-At`, not both), within
+ * the bounds every stream has: a TTL of 1 s to 90 days (`bad_request:ttl`), an instant in the
+ * future and at most 90 days after `now` (`bad_request:expiry`).
+ */
+export function requestedExpiry(headers: Headers, now = Date.now()): Expiry | undefined {
   const ttl = headers.get(H.ttl)
   const at = headers.get(H.expiresAt)
   if (ttl !== null && at !== null) throw new AppError('bad_request:expiry', `Give ${H.ttl} or ${H.expiresAt}, not both`)
-  if (ttl !== null) return { kind: 'ttl', seconds: parseCount(ttl, H.ttl) }
+  if (ttl !== null) {
+    const seconds = parseCount(ttl, H.ttl)
+    if (seconds < MIN_PROTOCOL_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
+      throw new AppError('bad_request:ttl', `${H.ttl} must be whole seconds from ${MIN_PROTOCOL_TTL_SECONDS} to ${MAX_TTL_SECONDS} (90 days); omit it for a stream that does not expire`)
+    }
+    return { kind: 'ttl', seconds }
+  }
   if (at !== null) {
     const instant = Date.parse(at)
     if (!RFC3339.test(at) || Number.isNaN(instant)) throw new AppError('bad_request:expiry', `${H.expiresAt} must be an RFC 3339 timestamp`)
+    if (instant <= now || instant > now + MAX_TTL_SECONDS * 1000) {
+      throw new AppError('bad_request:expiry', `${H.expiresAt} must be in the future and at most 90 days ahead`)
+    }
     return { kind: 'at', at: instant }
   }
   return undefined

@@ -1,9 +1,10 @@
 import { openStream } from '@/lib/activity'
 import { config } from '@/lib/config'
 import { cursorFor } from '@/lib/durable/cursor'
+import { isoInstant } from '@/lib/durable/expiry-limits'
 import { positionAfterMessages } from '@/lib/durable/json-mode'
-import { encodeOffset, readStart, startPosition, type ReadStart } from '@/lib/durable/offset'
-import { etagMatches, liveStream, rangeBytes, type StreamRequest } from '@/lib/durable/protocol-common'
+import { encodeOffset, readStart, type ReadStart } from '@/lib/durable/offset'
+import { etagMatches, liveStream, rangeBytes, readPosition, type StreamRequest } from '@/lib/durable/protocol-common'
 import { downloadResponse } from '@/lib/durable/protocol-download'
 import { H, isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
@@ -80,7 +81,7 @@ export async function catchUp(req: StreamRequest, start: ReadStart | undefined):
   if (download !== null) return downloadResponse(req, meta, download === 'gzip')
   const from = start ?? { kind: 'start' }
   if (from.kind === 'now') return tailResponse(meta)
-  return rangeResponse(req, meta, startPosition(from, meta.tail))
+  return rangeResponse(req, meta, await readPosition(req.store, meta, from))
 }
 
 /** `GET ?live=long-poll`: data at once if there is some, else wait for it, up to the timeout. */
@@ -88,7 +89,7 @@ export async function longPoll(req: StreamRequest, start: ReadStart): Promise<Re
   const { store, path, request } = req
   let meta = await liveStream(store, path)
   await touchIfSliding(store, meta)
-  const position = startPosition(start, meta.tail)
+  const position = await readPosition(store, meta, start)
   const cursor = cursorFor(req.url.searchParams.get('cursor'))
   const deadline = Date.now() + config().SLUICE_STREAMS_LONG_POLL_MS
   const release = openStream('durable-long-poll')
@@ -111,7 +112,8 @@ export async function headStream({ store, path }: StreamRequest): Promise<Respon
   const meta = await liveStream(store, path)
   const headers = new Headers({ 'Content-Type': meta.contentType, 'Cache-Control': 'no-store', [H.nextOffset]: encodeOffset(meta.tail) })
   if (meta.expiry.kind === 'ttl') headers.set(H.ttl, String(meta.expiry.seconds))
-  if (meta.expiry.kind === 'at') headers.set(H.expiresAt, new Date(meta.expiry.at).toISOString())
+  const expiresAt = meta.expiry.kind === 'at' ? isoInstant(meta.expiry.at) : null
+  if (expiresAt !== null) headers.set(H.expiresAt, expiresAt)
   if (meta.closed) headers.set(H.closed, 'true')
   return new Response(null, { status: 200, headers })
 }

@@ -2,8 +2,8 @@ import { openStream } from '@/lib/activity'
 import { config } from '@/lib/config'
 import { cursorFor } from '@/lib/durable/cursor'
 import { linesToArrayText, wholeLinesLength } from '@/lib/durable/json-mode'
-import { encodeOffset, startPosition, type ReadStart } from '@/lib/durable/offset'
-import { liveStream, type StreamRequest } from '@/lib/durable/protocol-common'
+import { encodeOffset, type ReadStart } from '@/lib/durable/offset'
+import { liveStream, readPosition, type StreamRequest } from '@/lib/durable/protocol-common'
 import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
@@ -49,7 +49,7 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
   const { store, path, request } = req
   const first = await liveStream(store, path)
   await touchIfSliding(store, first)
-  const from = startPosition(start, first.tail)
+  const from = await readPosition(store, first, start)
   const encoding: Encoding = isJsonType(first.contentType) ? 'json' : isTextType(first.contentType) ? 'text' : 'base64'
   const clientCursor = req.url.searchParams.get('cursor')
   const lifetime = config().SLUICE_STREAMS_SSE_MAX_MS

@@ -3,7 +3,7 @@ import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { encodeOffset } from '@/lib/durable/offset'
 import { liveStream, readBody, streamUrl, type StreamRequest } from '@/lib/durable/protocol-common'
 import { forkRequest, resolveFork, sameFork } from '@/lib/durable/protocol-fork'
-import { closedFlag, H, isJsonType, mediaType, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
+import { checkProtocolHeaders, closedFlag, H, isJsonType, mediaType, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
 import type { AppendOutcome, Expiry, StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 
@@ -24,6 +24,7 @@ function streamHeaders(meta: StreamMeta): Headers {
 /** `PUT`: create a stream (optionally closed, with content, or as a fork); idempotent. */
 export async function createStream({ request, path, store }: StreamRequest): Promise<Response> {
   const headers = request.headers
+  checkProtocolHeaders(headers)
   const closed = closedFlag(headers)
   const expiry = requestedExpiry(headers)
   const fork = forkRequest(headers)
@@ -67,6 +68,7 @@ export async function createStream({ request, path, store }: StreamRequest): Pro
 /** `POST`: append (JSON bodies become messages), close, or both; producer and sequence checks. */
 export async function appendToStream({ request, path, store }: StreamRequest): Promise<Response> {
   const headers = request.headers
+  checkProtocolHeaders(headers)
   const close = closedFlag(headers)
   const producer = producerClaim(headers)
   const streamSeq = headers.get(H.seq) ?? undefined

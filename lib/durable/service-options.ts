@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DAY_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/expiry-limits'
 import { mediaType } from '@/lib/durable/protocol-headers'
 import type { Expiry } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
@@ -9,11 +10,8 @@ import { parseWith } from '@/lib/http'
  * `service.ts` and the JSON endpoints, so both refuse the same things with the same errors.
  */
 
-export const DAY_SECONDS = 86_400
 /** TTL when none is given: 30 days. */
 export const DEFAULT_TTL_SECONDS = 30 * DAY_SECONDS
-export const MIN_TTL_SECONDS = 60
-export const MAX_TTL_SECONDS = 90 * DAY_SECONDS
 
 export const namespaceSchema = z
   .string()

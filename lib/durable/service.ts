@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { isoInstant } from '@/lib/durable/expiry-limits'
 import { streamStore } from '@/lib/durable/instance'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { rangeBytes, STREAM_ROUTE } from '@/lib/durable/protocol-common'
@@ -78,7 +79,7 @@ function toInfo(meta: StreamMeta): StreamInfo {
     storedBytes: meta.storedBytes,
     metadata: { ...meta.metadata },
     createdAt: new Date(meta.createdAt).toISOString(),
-    expiresAt: meta.expiresAt === undefined ? null : new Date(meta.expiresAt).toISOString(),
+    expiresAt: isoInstant(meta.expiresAt),
     closed: meta.closed,
     compressed: meta.compress,
     compressedAtRest: meta.compressed,

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest'
 import { cursorFor } from '@/lib/durable/cursor'
 import { encodeJsonBody, encodeJsonMessages, jsonArray, positionAfterMessages } from '@/lib/durable/json-mode'
 import { decodeOffset, encodeOffset, readStart, startPosition } from '@/lib/durable/offset'
-import { closedFlag, mediaType, parseCount, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
+import { checkProtocolHeaders, closedFlag, mediaType, parseCount, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
 
 const bytes = (s: string) => new TextEncoder().encode(s)
 
@@ -87,11 +87,40 @@ describe('headers', () => {
   })
 
   test('TTL or Expires-At, not both; RFC 3339 only', () => {
-    expect(requestedExpiry(new Headers({ 'Stream-TTL': '60' }))).toEqual({ kind: 'ttl', seconds: 60 })
-    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }))).toEqual({ kind: 'at', at: Date.UTC(2029, 11, 31, 23) })
-    expect(requestedExpiry(new Headers())).toBeUndefined()
-    expect(() => requestedExpiry(new Headers({ 'Stream-TTL': '60', 'Stream-Expires-At': '2030-01-01T00:00:00Z' }))).toThrow(/not both/)
-    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': 'tomorrow' }))).toThrow(/RFC 3339/)
+    const now = Date.UTC(2029, 11, 1)
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '60' }), now)).toEqual({ kind: 'ttl', seconds: 60 })
+    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }), now)).toEqual({ kind: 'at', at: Date.UTC(2029, 11, 31, 23) })
+    expect(requestedExpiry(new Headers(), now)).toBeUndefined()
+    expect(() => requestedExpiry(new Headers({ 'Stream-TTL': '60', 'Stream-Expires-At': '2030-01-01T00:00:00Z' }), now)).toThrow(/not both/)
+    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': 'tomorrow' }), now)).toThrow(/RFC 3339/)
+  })
+
+  test('TTL from 1 s to 90 days; Expires-At in the future, at most 90 days ahead', () => {
+    const now = Date.UTC(2029, 11, 1)
+    const day = 86_400_000
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '1' }), now)).toEqual({ kind: 'ttl', seconds: 1 })
+    expect(requestedExpiry(new Headers({ 'Stream-TTL': '7776000' }), now)).toEqual({ kind: 'ttl', seconds: 7_776_000 })
+    for (const ttl of ['0', '7776001', '8640000000000']) {
+      expect(() => requestedExpiry(new Headers({ 'Stream-TTL': ttl }), now)).toThrow(expect.objectContaining({ code: 'bad_request:ttl' }))
+    }
+    const at = (ms: number) => new Headers({ 'Stream-Expires-At': new Date(ms).toISOString() })
+    expect(requestedExpiry(at(now + 90 * day), now)).toEqual({ kind: 'at', at: now + 90 * day })
+    for (const bad of [now, now - 1, now + 90 * day + 1]) {
+      expect(() => requestedExpiry(at(bad), now)).toThrow(expect.objectContaining({ code: 'bad_request:expiry' }))
+    }
+    expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': '9999-12-31T23:59:59Z' }), now)).toThrow(/at most 90 days/)
+  })
+
+  test('protocol header values: at most 256 characters (2048 for Stream-Forked-From), never a comma', () => {
+    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(256), 'Stream-Forked-From': `/v1/stream/${'a'.repeat(2000)}` }))).not.toThrow()
+    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(257) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Forked-From': 'a'.repeat(2049) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
+    const repeated = new Headers()
+    repeated.append('Producer-Id', 'a')
+    repeated.append('Producer-Id', 'b') // what Node.js makes of the header sent twice: "a, b"
+    expect(() => checkProtocolHeaders(repeated)).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Seq': 'x,y' }))).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Content-Type': 'text/plain; a=b, c=d', 'If-None-Match': '"a", "b"' }))).not.toThrow()
   })
 
   test('producer headers come all together; Stream-Closed only when exactly true', () => {

@@ -116,3 +116,16 @@ describe('streams (application API)', () => {
     expect((await streams.list({ namespace: 'ok' })).total).toBe(0)
   })
 })
+
+describe('streams stored before expiries were bounded', () => {
+  test('an expiry beyond what a Date holds is reported as null instead of breaking get and list', async () => {
+    // What `Stream-TTL: 8640000000000` stored before the protocol refused it: written to the store directly.
+    const store = await streamStore()
+    const path = 'legacy/huge-ttl'
+    const created = await store.create(path, { contentType: 'text/plain', expiry: { kind: 'ttl', seconds: 8_640_000_000_000 } })
+    expect(created.kind).toBe('created')
+    expect((await streams.get(path)).expiresAt).toBeNull()
+    const listed = await streams.list({ namespace: 'legacy' })
+    expect(listed.streams.map((s) => [s.id, s.expiresAt])).toEqual([[path, null]])
+  })
+})
