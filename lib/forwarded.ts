@@ -8,12 +8,10 @@
  * to) and the scheme is http, which is what `next start` serves.
  */
 
+import { config } from '@/lib/config'
+
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i
 
-/** Are forwarding headers believed? Read per call so that tests and deployments can set it. */
-export function trustForwardedHeaders(): boolean {
-  return process.env.SLUICE_TRUST_PROXY === '1' || process.env.VERCEL === '1'
-}
 
 /** The first value of a forwarding header (a chain of proxies sends `a, b`). */
 function first(value: string | null): string | undefined {
@@ -21,10 +19,12 @@ function first(value: string | null): string | undefined {
   return head === '' ? undefined : head
 }
 
-/** The origin of the request as the client sees it, e.g. `https://app.example.com`. */
-export function requestOrigin(request: Request): string {
+/**
+ * The origin of the request as the client sees it, e.g. `https://app.example.com`. `trusted`:
+ * whether forwarding headers are believed (`config().trustProxy`, from `SLUICE_TRUST_PROXY`/`VERCEL`).
+ */
+export function requestOrigin(request: Request, trusted: boolean = config().trustProxy): string {
   const url = new URL(request.url)
-  const trusted = trustForwardedHeaders()
   const forwardedHost = trusted ? first(request.headers.get('x-forwarded-host')) : undefined
   const host = [forwardedHost, request.headers.get('host') ?? undefined].find((h) => h !== undefined && HOST.test(h)) ?? url.host
   const forwardedProto = first(request.headers.get('x-forwarded-proto'))
