@@ -1,6 +1,21 @@
-/** Runs once when the server starts (Next.js instrumentation hook). */
+/**
+ * Runs once when the server starts (Next.js instrumentation hook). A configuration that does not
+ * validate, or a data directory that cannot be used, stops the server (exit code 1) with a message
+ * naming the problem: Next.js itself would only log an error thrown here and go on answering 500.
+ */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return
+  try {
+    await start()
+  } catch (error) {
+    console.error(`[sluice] cannot start: ${error instanceof Error ? error.message : String(error)}`)
+    process.exit(1)
+  }
+}
+
+async function start() {
+  const { config } = await import('@/lib/config')
+  config() // throws, naming each invalid variable
   const { warnIfWritesAreOpen } = await import('@/lib/durable/auth')
   warnIfWritesAreOpen()
   // Open the durable stream store now: crash recovery, unfinished compression and the expiry
