@@ -15,7 +15,7 @@ export async function register() {
 
 async function start() {
   const { config } = await import('@/lib/config')
-  config() // throws, naming each invalid variable
+  const c = config() // throws, naming each invalid variable
   const { warnIfWritesAreOpen } = await import('@/lib/durable/auth')
   warnIfWritesAreOpen()
   // Open the durable stream store now: crash recovery, unfinished compression and the expiry
@@ -23,4 +23,9 @@ async function start() {
   // (an unreachable Redis does not: stream requests answer 503 until it is back).
   const { openStreamStoreAtStart } = await import('@/lib/durable/instance')
   await openStreamStoreAtStart()
+  if (c.store.kind === 'embedded') {
+    // Room for deletes on a full disk (lib/disk-reserve.ts); best effort.
+    const { diskReserve } = await import('@/lib/disk-reserve')
+    await diskReserve().hold()
+  }
 }

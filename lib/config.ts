@@ -60,6 +60,12 @@ const schema = z.object({
    * instance dies (its lease, renewed every third of it while it runs).
    */
   SLUICE_STOP_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(15_000),
+  // Full disk (README, "Configuration")
+  /**
+   * Space set aside under SLUICE_DATA_DIR (`.disk-reserve`) so that deletes still work on a full
+   * disk: SQLite needs a little room to record a delete. 0 turns it off.
+   */
+  SLUICE_DISK_RESERVE_BYTES: z.coerce.number().int().nonnegative().default(1024 * 1024),
 }).superRefine((env, ctx) => {
   if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
