@@ -17,6 +17,7 @@ export function chatStore(): ChatStore {
   return singleton<ChatStore>('chat.store', () => {
     const store = config().store // the same test as usesRedis(), narrowed for the prefix
     if (store.kind === 'redis') return new RedisChatStore(async () => (await sharedRedis()).client, store.prefix)
-    return new SqliteChatStore(path.join(config().dataDir, 'chat.sqlite'), { space: diskReserve() })
+    const { dataDir, SLUICE_STREAMS_DURABILITY } = config()
+    return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), { fsync: SLUICE_STREAMS_DURABILITY === 'fsync', space: diskReserve() })
   })
 }

@@ -16,7 +16,6 @@ import {
 
 const SCHEMA = `
   PRAGMA journal_mode = WAL;
-  PRAGMA synchronous = NORMAL;
   PRAGMA foreign_keys = ON;
   CREATE TABLE IF NOT EXISTS chats (
     id TEXT PRIMARY KEY,
@@ -68,11 +67,17 @@ export class SqliteChatStore implements ChatStore {
   private readonly db: DatabaseSync
   private readonly space: SpaceForDeletes | undefined
 
-  /** `space` lets a delete that a full disk refused run again (`lib/disk-reserve.ts`). */
-  constructor(file: string, options: { space?: SpaceForDeletes } = {}) {
+  /**
+   * `fsync`: every commit waits for the disk (`synchronous = FULL`, survives a power cut), as the
+   * durable streams do with `SLUICE_STREAMS_DURABILITY=fsync`, so a chat is never less durable than
+   * its generation stream; otherwise commits reach the OS at once (`NORMAL`: survives a crash or
+   * `kill -9`). `space` lets a delete that a full disk refused run again (`lib/disk-reserve.ts`).
+   */
+  constructor(file: string, options: { fsync?: boolean; space?: SpaceForDeletes } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
     this.db = new DatabaseSync(file)
     this.db.exec(SCHEMA)
+    this.db.exec(`PRAGMA synchronous = ${options.fsync ? 'FULL' : 'NORMAL'}`)
     this.space = options.space
   }
 

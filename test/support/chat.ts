@@ -9,9 +9,9 @@ export type Chunk = UIMessageChunk<Record<string, unknown>>
 
 let messages = 0
 
-/** Sends `text` as a new user message in chat `chatId` (`POST /api/chat`). */
-export function askChat(baseUrl: string, chatId: string, text: string): Promise<Response> {
-  return fetch(`${baseUrl}/api/chat`, {
+/** Sends `text` as a new user message in chat `chatId` (`POST /api/chat`), with `request` (default: `fetch`). */
+export function askChat(baseUrl: string, chatId: string, text: string, request: typeof fetch = fetch): Promise<Response> {
+  return request(`${baseUrl}/api/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++messages}`, role: 'user', parts: [{ type: 'text', text }] } }),
