@@ -54,6 +54,8 @@ export function pageHeaders(dev: boolean): HeaderEntry[] {
 
 /**
  * Headers for API responses (`/api/*`, `/v1/*`): JSON, SSE and downloads, never a document to
- * render, so nothing may run or load in them. A handler's own policy (stored bytes) takes its place.
+ * render, so nothing may run or load in them. Next.js sends these instead of a handler's own
+ * header of the same name, so this policy includes all of {@link STORED_CONTENT_HEADERS}' (the
+ * handlers set theirs too, so stored bytes stay sandboxed whatever serves them).
  */
 export const apiHeaders: HeaderEntry[] = [...common, { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" }]
