@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next'
+import { apiHeaders, pageHeaders } from './lib/security-headers'
 
 const nextConfig: NextConfig = {
   // Streams must reach the client as they are produced: Next's gzip would buffer small chunks.
@@ -7,6 +8,17 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // node:sqlite and friends are Node built-ins; keep server bundles on the Node runtime.
   serverExternalPackages: ['redis'],
+  // Security headers (lib/security-headers.ts). Set here, not in a proxy/middleware, which would
+  // make Next.js buffer request bodies (uploads and the pipeline stream them). For a path both
+  // sources match, the later entry wins: API responses get the API's policy.
+  async headers() {
+    const dev = process.env.NODE_ENV === 'development'
+    return [
+      { source: '/:path*', headers: pageHeaders(dev) },
+      { source: '/api/:path*', headers: apiHeaders },
+      { source: '/v1/:path*', headers: apiHeaders },
+    ]
+  },
 }
 
 export default nextConfig

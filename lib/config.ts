@@ -73,6 +73,12 @@ const schema = z.object({
   SLUICE_RUNNING_PER_VISITOR: z.coerce.number().int().min(1).max(1_000).default(2),
   /** The same, per instance (each kind). */
   SLUICE_RUNNING_PER_INSTANCE: z.coerce.number().int().min(1).max(10_000).default(8),
+  // Full disk (README, "Configuration")
+  /**
+   * Space set aside under SLUICE_DATA_DIR (`.disk-reserve`) so that deletes still work on a full
+   * disk: SQLite needs a little room to record a delete. 0 turns it off.
+   */
+  SLUICE_DISK_RESERVE_BYTES: z.coerce.number().int().nonnegative().default(1024 * 1024),
 }).superRefine((env, ctx) => {
   if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
     ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })

@@ -20,6 +20,7 @@ export type ErrorKind =
   | 'range_not_satisfiable'
   | 'rate_limited'
   | 'unavailable'
+  | 'insufficient_storage'
   | 'internal'
 
 export type ErrorCode = `${ErrorKind}:${string}`
@@ -37,6 +38,7 @@ const statusByKind: Record<ErrorKind, number> = {
   range_not_satisfiable: 416,
   rate_limited: 429,
   unavailable: 503,
+  insufficient_storage: 507,
   internal: 500,
 }
 
@@ -86,14 +88,41 @@ export function isAppError(value: unknown): value is AppError {
   )
 }
 
+/** `SQLITE_FULL`, as `node:sqlite` reports it (the primary result code, also under an extended one). */
+const SQLITE_FULL = 13
+
 /**
- * Turns anything thrown into an {@link AppError}. Unknown errors become `internal:unexpected`
- * with a generic message; the original is logged on the server, not sent to the client.
+ * True when `value` says the disk (or the user's quota) is full: `ENOSPC` or `EDQUOT` from the
+ * file system, `SQLITE_FULL` ("database or disk is full") from `node:sqlite`.
+ */
+export function isDiskFull(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const { code, errcode } = value as { code?: unknown; errcode?: unknown }
+  if (code === 'ENOSPC' || code === 'EDQUOT') return true
+  return code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number' && (errcode & 0xff) === SQLITE_FULL
+}
+
+/**
+ * `507 insufficient_storage:disk`: the disk is full. Nothing of the failed write was kept; reads
+ * and deletes still work, and writes work again once space is freed (e.g. by deleting).
+ */
+export function diskFullError(cause?: unknown): AppError {
+  return new AppError('insufficient_storage:disk', 'The server has no disk space left: delete something or try again later', { cause })
+}
+
+/**
+ * Turns anything thrown into an {@link AppError}. A full disk becomes `insufficient_storage:disk`
+ * (507); other unknown errors become `internal:unexpected` with a generic message; the original is
+ * logged on the server, not sent to the client.
  */
 export function toAppError(value: unknown): AppError {
   if (isAppError(value)) return value
   if (value instanceof Error && value.name === 'AbortError') {
     return new AppError('bad_request:aborted', 'The request was aborted', { cause: value })
+  }
+  if (isDiskFull(value)) {
+    console.error('[sluice] the disk is full:', (value as Error).message)
+    return diskFullError(value)
   }
   console.error('[sluice] unexpected error', value)
   return new AppError('internal:unexpected', 'Something went wrong on the server', { cause: value })

@@ -7,6 +7,7 @@ import { newVisitorId, readVisitor, visitorSetCookie } from '@/lib/access/visito
 import { chatIdSchema } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
+import { requestOrigin } from '@/lib/forwarded'
 import { parseUploadId, parseUploadName } from '@/lib/uploads/names'
 
 /**
@@ -214,7 +215,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
         throw new Error(`[sluice] ${key}: the access row needs an ownership check and the handler made none`)
       }
       if (minted !== undefined && secret !== undefined) {
-        const secure = new URL(request.url).protocol === 'https:' || (c.trustProxy && request.headers.get('x-forwarded-proto') === 'https')
+        const secure = requestOrigin(request).startsWith('https:')
         const cookie = visitorSetCookie(secret, minted, secure)
         try {
           response.headers.append('Set-Cookie', cookie)

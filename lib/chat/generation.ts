@@ -38,7 +38,7 @@ export interface Generation {
 }
 
 /**
- * Starts answering a chat: stores the user's message, then runs the model with the tools,
+ * Starts answering a chat: commits the chat with the user's message, then runs the model with the tools,
  * step by step, independently of the request that asked (a reload or a closed tab does not
  * stop it; {@link stopSignals}, keyed by the chat id, does, from any instance). Every chunk is written to a durable stream as it is
  * produced; when the answer ends — finished, stopped or failed — the conversation is stored
@@ -61,8 +61,11 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   let durable: StreamWriter
   let result: ReturnType<typeof streamText<ChatTools>>
   try {
-    // The model call starts here; storing the message and creating the durable stream happen
-    // while it works on its first token, so they add nothing to the time to first token.
+    // The chat and the user's message are committed before anything of the answer exists: a
+    // generation stream (or an acknowledged answer) never outlives its chat, even after a crash.
+    await store.save(chatId, { messages, moderation })
+    // The model call starts here; creating the durable stream happens while it works on its
+    // first token, so it adds nothing to the time to first token.
     result = streamText({
       model,
       instructions: INSTRUCTIONS,
@@ -73,10 +76,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
       abortSignal: stop.signal,
       experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
     })
-    ;[durable] = await Promise.all([
-      streams.create(GENERATION_NAMESPACE, { contentType: 'text/event-stream', metadata: { chatId, model: info.label }, ttl: GENERATION_TTL_SECONDS }),
-      store.save(chatId, { messages, moderation }),
-    ])
+    durable = await streams.create(GENERATION_NAMESPACE, { contentType: 'text/event-stream', metadata: { chatId, model: info.label }, ttl: GENERATION_TTL_SECONDS })
     await store.setActiveStream(chatId, durable.id)
   } catch (error) {
     await stopSignals().stop(generationKey(chatId), 'The generation could not be set up').catch(() => false)

@@ -3,6 +3,7 @@ import { RedisChatStore } from '@/lib/chat/redis-store'
 import { SqliteChatStore } from '@/lib/chat/sqlite-store'
 import type { ChatStore } from '@/lib/chat/store'
 import { config } from '@/lib/config'
+import { diskReserve } from '@/lib/disk-reserve'
 import { sharedRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
@@ -16,6 +17,7 @@ export function chatStore(): ChatStore {
   return singleton<ChatStore>('chat.store', () => {
     const store = config().store // the same test as usesRedis(), narrowed for the prefix
     if (store.kind === 'redis') return new RedisChatStore(async () => (await sharedRedis()).client, store.prefix)
-    return new SqliteChatStore(path.join(config().dataDir, 'chat.sqlite'))
+    const { dataDir, SLUICE_STREAMS_DURABILITY } = config()
+    return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), { fsync: SLUICE_STREAMS_DURABILITY === 'fsync', space: diskReserve() })
   })
 }

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import type { UIMessage } from 'ai'
+import type { SpaceForDeletes } from '@/lib/disk-reserve'
 import {
   messageText,
   queryWords,
@@ -15,7 +16,6 @@ import {
 
 const SCHEMA = `
   PRAGMA journal_mode = WAL;
-  PRAGMA synchronous = NORMAL;
   PRAGMA foreign_keys = ON;
   CREATE TABLE IF NOT EXISTS chats (
     id TEXT PRIMARY KEY,
@@ -65,11 +65,20 @@ const like = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
 /** The embedded {@link ChatStore}: one SQLite file (WAL) under the data directory, via `node:sqlite`. */
 export class SqliteChatStore implements ChatStore {
   private readonly db: DatabaseSync
+  private readonly space: SpaceForDeletes | undefined
 
-  constructor(file: string) {
+  /**
+   * `fsync`: every commit waits for the disk (`synchronous = FULL`, survives a power cut), as the
+   * durable streams do with `SLUICE_STREAMS_DURABILITY=fsync`, so a chat is never less durable than
+   * its generation stream; otherwise commits reach the OS at once (`NORMAL`: survives a crash or
+   * `kill -9`). `space` lets a delete that a full disk refused run again (`lib/disk-reserve.ts`).
+   */
+  constructor(file: string, options: { fsync?: boolean; space?: SpaceForDeletes } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
     this.db = new DatabaseSync(file)
     this.db.exec(SCHEMA)
+    this.db.exec(`PRAGMA synchronous = ${options.fsync ? 'FULL' : 'NORMAL'}`)
+    this.space = options.space
   }
 
   async get(id: string): Promise<Chat | undefined> {
@@ -146,7 +155,8 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async delete(id: string): Promise<boolean> {
-    return Number(this.db.prepare('DELETE FROM chats WHERE id = ?').run(id).changes) > 0
+    const remove = () => Number(this.db.prepare('DELETE FROM chats WHERE id = ?').run(id).changes) > 0
+    return this.space ? this.space.retryWhenFull(remove) : remove()
   }
 
   /** Closes the database (tests). */
@@ -160,7 +170,7 @@ export class SqliteChatStore implements ChatStore {
       fn()
       this.db.exec('COMMIT')
     } catch (error) {
-      this.db.exec('ROLLBACK')
+      if (this.db.isTransaction) this.db.exec('ROLLBACK') // SQLite may have rolled back already (a full disk)
       throw error
     }
   }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { config } from '@/lib/config'
+import { diskReserve } from '@/lib/disk-reserve'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import { changeNotifier } from '@/lib/durable/notifier'
 import { withUnavailableErrors } from '@/lib/durable/redis/availability'
@@ -45,6 +46,7 @@ async function openStore(): Promise<StreamStore> {
           dir: path.join(c.dataDir, 'streams'),
           durability: c.SLUICE_STREAMS_DURABILITY,
           notifier: changeNotifier(),
+          space: diskReserve(),
         })
   startSweeper(store, c.SLUICE_STREAMS_SWEEP_MS)
   return store

@@ -1,6 +1,7 @@
 import { MAX_TTL_SECONDS, MIN_PROTOCOL_TTL_SECONDS } from '@/lib/durable/expiry-limits'
 import type { Expiry, ProducerClaim } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
+import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
 
 /** Header names of the Durable Streams protocol, and parsers for their values (PROTOCOL.md §5). */
 export const H = {
@@ -55,12 +56,16 @@ const EXPOSED_HEADERS = [
   H.receivedSeq,
 ]
 
-/** Headers on every protocol response, errors included: CORS for any origin, no sniffing. */
+/**
+ * Headers on every protocol response, errors included: CORS for any origin; the stored bytes are
+ * never sniffed, and an HTML or SVG stream opened in a browser is sandboxed (no script runs in
+ * Sluice's origin).
+ */
 export function baseHeaders(): Headers {
   return new Headers({
     'Access-Control-Allow-Origin': '*',
     'Access-Control-Expose-Headers': EXPOSED_HEADERS.join(', '),
-    'X-Content-Type-Options': 'nosniff',
+    ...STORED_CONTENT_HEADERS,
     'Cross-Origin-Resource-Policy': 'cross-origin',
   })
 }

@@ -1,6 +1,7 @@
 import { openStream as countOpenStream } from '@/lib/activity'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { ExportFormat } from '@/lib/jobs/store'
+import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
 import { iterableToStream } from '@/lib/stream/iterable'
 
 export type { ExportFormat } from '@/lib/jobs/store'
@@ -45,7 +46,7 @@ export async function exportDownload(options: ExportOptions, signal?: AbortSigna
       'Content-Type': options.gzip ? 'application/gzip' : exportContentTypes[options.format],
       'Content-Disposition': `attachment; filename="${filename}"`,
       'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
+      ...STORED_CONTENT_HEADERS,
       'X-Total-Rows': String(snapshot.total),
     },
   })

@@ -49,3 +49,56 @@ export async function* uploadText(body: ReadableStream<Uint8Array>, maxBytes: nu
   const rest = decoder.decode()
   if (rest) yield rest
 }
+
+const bodies = new WeakMap<Request, ReadableStream<Uint8Array>>()
+
+function noCsv(message: string): AppError {
+  return new AppError('bad_request:upload', `${message}: send the CSV file as the request body, and the input in the query string (?source=upload)`)
+}
+
+/**
+ * Checks, before the stream opens, that an upload request has a body with at least one byte:
+ * `400 bad_request:upload` otherwise. Over HTTP a request without a body still has an (empty) body
+ * stream, so this reads up to the first bytes; they are kept, and {@link uploadBody} hands the
+ * whole body, those bytes first, to the handler.
+ */
+export async function requireUploadBody(request: Request): Promise<void> {
+  if (!request.body) throw noCsv('The upload is empty')
+  const reader = request.body.getReader()
+  let first: Uint8Array | undefined
+  try {
+    while (!first) {
+      const { done, value } = await reader.read()
+      if (done) break
+      if (value.byteLength > 0) first = value
+    }
+  } catch (cause) {
+    throw new AppError('bad_request:aborted', 'The request body broke off', { cause })
+  }
+  if (!first) {
+    reader.releaseLock()
+    throw noCsv('The upload is empty')
+  }
+  const head = first
+  bodies.set(
+    request,
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(head)
+      },
+      async pull(controller) {
+        const { done, value } = await reader.read()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      },
+      cancel(reason) {
+        return reader.cancel(reason)
+      },
+    }),
+  )
+}
+
+/** The upload's body: what {@link requireUploadBody} checked, or the request's own body. */
+export function uploadBody(request: Request): ReadableStream<Uint8Array> | null {
+  return bodies.get(request) ?? request.body
+}

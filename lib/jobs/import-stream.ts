@@ -4,7 +4,7 @@ import { config } from '@/lib/config'
 import { parseCsv } from '@/lib/csv/parse'
 import { AppError } from '@/lib/errors'
 import { readHeader, validateRecord, type ImportRow, type Rejection } from '@/lib/jobs/import-rows'
-import { generatedCsv, uploadText } from '@/lib/jobs/import-source'
+import { generatedCsv, requireUploadBody, uploadBody, uploadText } from '@/lib/jobs/import-source'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { ImportCounts } from '@/lib/jobs/store'
 import { defineStream } from '@/lib/typed-stream/define'
@@ -45,12 +45,13 @@ export const importJob = defineStream({
   chunk: importProgress,
   final: importSummary,
   guards: [
-    function uploadHasBody(request, input) {
+    async function uploadHasBody(request, input) {
+      if (input.source !== 'upload') return
       // With a JSON body, that body was the input: the CSV must be the body, the input the query string.
-      const json = /json/i.test(request.headers.get('content-type') ?? '')
-      if (input.source === 'upload' && (!request.body || json)) {
+      if (/json/i.test(request.headers.get('content-type') ?? '')) {
         throw new AppError('bad_request:upload', 'Send the CSV file as the request body, and the input in the query string (?source=upload)')
       }
+      await requireUploadBody(request) // an empty body is refused here, before the first frame
     },
   ],
   handler: async function importCsv(input, writer, { request, signal, streamId }) {
@@ -58,7 +59,7 @@ export const importJob = defineStream({
     const committed: ImportCounts & { bytes: number } = { processed: 0, inserted: 0, rejected: 0, batches: 0, lastLine: 1, bytes: 0 }
     let bytesRead = 0
     const source =
-      input.source === 'upload' ? uploadText(request.body!, config().SLUICE_MAX_BODY_BYTES) : generatedCsv(input.rows, input.invalidEvery)
+      input.source === 'upload' ? uploadText(uploadBody(request)!, config().SLUICE_MAX_BODY_BYTES) : generatedCsv(input.rows, input.invalidEvery)
     async function* counted(pieces: AsyncIterable<string> | Iterable<string>) {
       for await (const piece of pieces) {
         bytesRead += Buffer.byteLength(piece)

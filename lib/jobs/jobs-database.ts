@@ -59,7 +59,7 @@ export function seedExportRows(db: DatabaseSync, rows: number): { rows: number; 
     for (let i = 1; i <= rows; i++) insert.run(...exportRow(i))
     db.exec('COMMIT')
   } catch (error) {
-    db.exec('ROLLBACK')
+    if (db.isTransaction) db.exec('ROLLBACK') // SQLite may have rolled back already (a full disk)
     throw error
   }
   return { rows, ms: Math.round(performance.now() - started) }

@@ -117,7 +117,7 @@ export class SqliteJobsStore implements JobsStore {
       update.run(counts.processed, counts.inserted, counts.rejected, counts.batches, counts.lastLine, id)
       db.exec('COMMIT')
     } catch (error) {
-      db.exec('ROLLBACK')
+      if (db.isTransaction) db.exec('ROLLBACK') // SQLite may have rolled back already (a full disk)
       throw error
     }
   }

@@ -1,5 +1,6 @@
 import type { FileHandle } from 'node:fs/promises'
 import { AppError } from '@/lib/errors'
+import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
 import { iterableToStream } from '@/lib/stream/iterable'
 import { openUpload, type OpenedUpload } from '@/lib/uploads/files'
 import { parseRange } from '@/lib/uploads/range'
@@ -34,8 +35,7 @@ function baseHeaders(upload: OpenedUpload): Headers {
     // sandboxed, so an uploaded HTML or SVG file cannot run script in Sluice's origin.
     'Content-Type': 'application/octet-stream',
     'Content-Disposition': contentDisposition(info.name),
-    'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
+    ...STORED_CONTENT_HEADERS,
     'Accept-Ranges': 'bytes',
     'Cache-Control': 'no-cache',
     'Last-Modified': new Date(mtimeMs).toUTCString(),

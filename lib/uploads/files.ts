@@ -81,7 +81,12 @@ export async function commitUpload(input: { name: string; part: string; size: nu
     if (size !== input.size) throw new Error(`Part for ${name} has ${size} bytes, expected ${input.size}`)
     const sidecar: Sidecar = { name, size, sha256: input.sha256, mtimeMs, uploadedAt: new Date().toISOString() }
     const target = metaPath(name)
-    await writeFile(`${target}.tmp`, JSON.stringify(sidecar))
+    try {
+      await writeFile(`${target}.tmp`, JSON.stringify(sidecar))
+    } catch (error) {
+      await rm(`${target}.tmp`, { force: true }) // e.g. a full disk: the part stays, and the upload can be completed again
+      throw error
+    }
     await rename(`${target}.tmp`, target)
     await rename(input.part, filePath(name))
     await syncDir(uploadDir())

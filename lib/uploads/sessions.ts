@@ -100,7 +100,12 @@ export async function createUpload(input: { name: string; size: number | null })
   sweepUploads()
   const info: PartInfo = { id: newUploadId(), name, size: input.size, createdAt: Date.now() }
   await writeFile(partPath(info.id), new Uint8Array(0), { flag: 'wx' })
-  await writeFile(partInfoPath(info.id), JSON.stringify(info))
+  try {
+    await writeFile(partInfoPath(info.id), JSON.stringify(info))
+  } catch (error) {
+    await removePart(info.id) // e.g. a full disk: no half-made upload is left behind
+    throw error
+  }
   return track(info, 0, 'created')
 }
 

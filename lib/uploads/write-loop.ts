@@ -2,7 +2,7 @@ import type { Hash } from 'node:crypto'
 import { rm, type FileHandle } from 'node:fs/promises'
 import { sleep } from '@/lib/async'
 import { config } from '@/lib/config'
-import { AppError, isAppError } from '@/lib/errors'
+import { AppError, diskFullError, isAppError, isDiskFull } from '@/lib/errors'
 import { commitUpload } from '@/lib/uploads/files'
 import { partInfoPath, partPath } from '@/lib/uploads/layout'
 import type { UploadProgress } from '@/lib/uploads/progress'
@@ -99,7 +99,8 @@ export async function writeBody(session: UploadSession, job: WriteJob): Promise<
 
 /** Reports why a request stopped and decides whether its bytes are kept for a resume. */
 async function fail(session: UploadSession, offset: number, error: unknown): Promise<UploadProgress> {
-  const appError = isAppError(error) ? error : undefined
+  // A full disk keeps what was written: the upload resumes from its offset once there is space.
+  const appError = isAppError(error) ? error : isDiskFull(error) ? diskFullError(error) : undefined
   // Cancelled: cancelUpload removes the part once this request has let go of it, and only then
   // reports `cancelled` on the progress channels; this request's own response says so already.
   if (appError?.code === 'gone:upload') return { ...session.progress.value, state: 'cancelled', resumable: false, error: undefined }

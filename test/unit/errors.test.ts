@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AppError, toAppError } from '@/lib/errors'
+import { AppError, isDiskFull, toAppError } from '@/lib/errors'
 
 describe('AppError', () => {
   it('derives the status from the kind and answers JSON without a stack', async () => {
@@ -24,6 +24,24 @@ describe('AppError', () => {
       expect(e.code).toBe('internal:unexpected')
       expect(e.status).toBe(500)
       expect(JSON.stringify(e.toJSON())).not.toContain('secret')
+    } finally {
+      console.error = original
+    }
+  })
+
+  it('turns a full disk into 507 insufficient_storage:disk (ENOSPC, EDQUOT, SQLITE_FULL)', () => {
+    const original = console.error
+    console.error = () => {}
+    try {
+      const sqliteFull = Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 })
+      for (const error of [Object.assign(new Error('no space'), { code: 'ENOSPC' }), Object.assign(new Error('quota'), { code: 'EDQUOT' }), sqliteFull]) {
+        expect(isDiskFull(error)).toBe(true)
+        const e = toAppError(error)
+        expect(e.code).toBe('insufficient_storage:disk')
+        expect(e.status).toBe(507)
+      }
+      expect(isDiskFull(Object.assign(new Error('busy'), { code: 'ERR_SQLITE_ERROR', errcode: 5 }))).toBe(false)
+      expect(isDiskFull(Object.assign(new Error('gone'), { code: 'ENOENT' }))).toBe(false)
     } finally {
       console.error = original
     }

@@ -130,7 +130,10 @@ export function rowToMeta(row: StreamRow): StreamMeta {
   }
 }
 
-/** Runs `fn` in one write transaction; rolls back if it throws. */
+/**
+ * Runs `fn` in one write transaction; rolls back if it throws. SQLite may already have rolled
+ * back by itself (e.g. `SQLITE_FULL` on a full disk): then the original error is what is thrown.
+ */
 export function transaction<T>(db: DatabaseSync, fn: () => T): T {
   db.exec('BEGIN IMMEDIATE')
   try {
@@ -138,7 +141,7 @@ export function transaction<T>(db: DatabaseSync, fn: () => T): T {
     db.exec('COMMIT')
     return result
   } catch (error) {
-    db.exec('ROLLBACK')
+    if (db.isTransaction) db.exec('ROLLBACK')
     throw error
   }
 }

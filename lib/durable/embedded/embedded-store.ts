@@ -7,6 +7,8 @@ import { isExpired, openCatalogue, rowToMeta, transaction, type StreamRow } from
 import { DataFiles } from '@/lib/durable/embedded/files'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
 import { ChangeNotifier } from '@/lib/durable/notifier'
+import type { SpaceForDeletes } from '@/lib/disk-reserve'
+import { isDiskFull } from '@/lib/errors'
 import {
   namespaceOf,
   type AppendInput,
@@ -32,6 +34,8 @@ export interface EmbeddedStoreOptions {
   notifier?: ChangeNotifier
   /** The clock, for expiry (tests pass a fake one). */
   now?: () => number
+  /** Lets a delete that a full disk refused run again (`lib/disk-reserve.ts`). */
+  space?: SpaceForDeletes
 }
 
 /**
@@ -48,6 +52,7 @@ export class EmbeddedStore implements StreamStore {
   private readonly recent = new RecentBytes()
   private readonly notifier: ChangeNotifier
   private readonly now: () => number
+  private readonly space: SpaceForDeletes | undefined
   private readonly background = new Set<Promise<void>>()
 
   private constructor(options: EmbeddedStoreOptions) {
@@ -57,6 +62,7 @@ export class EmbeddedStore implements StreamStore {
     this.files = new DataFiles(path.join(options.dir, 'data'), fsync)
     this.notifier = options.notifier ?? new ChangeNotifier()
     this.now = options.now ?? Date.now
+    this.space = options.space
   }
 
   /** Opens the store and finishes what a crash may have interrupted (orphan files, compression). */
@@ -117,7 +123,12 @@ export class EmbeddedStore implements StreamStore {
   }
 
   async touch(streamPath: string): Promise<void> {
-    this.catalogue.touch(streamPath, this.now())
+    try {
+      this.catalogue.touch(streamPath, this.now())
+    } catch (error) {
+      // A read must not fail because the disk is full: the access time is only the TTL's start.
+      if (!isDiskFull(error)) throw error
+    }
   }
 
   async create(streamPath: string, spec: CreateSpec): Promise<CreateOutcome> {
@@ -126,6 +137,16 @@ export class EmbeddedStore implements StreamStore {
     if (existing.state === 'gone') return { kind: 'gone' }
 
     const incarnation = randomBytes(12).toString('hex')
+    try {
+      return await this.createIncarnation(streamPath, incarnation, spec)
+    } catch (error) {
+      // E.g. a full disk: leave no file behind for a stream that was never committed.
+      await this.files.remove(incarnation).catch(() => {})
+      throw error
+    }
+  }
+
+  private async createIncarnation(streamPath: string, incarnation: string, spec: CreateSpec): Promise<CreateOutcome> {
     let sourceIncarnation: string | undefined
     if (spec.fork) {
       const source = this.liveRow(spec.fork.source)
@@ -233,7 +254,9 @@ export class EmbeddedStore implements StreamStore {
   async delete(streamPath: string): Promise<DeleteOutcome> {
     const found = this.liveRow(streamPath)
     if (!('row' in found)) return found.state
-    return this.removeRow(found.row)
+    const { row } = found
+    // On a full disk SQLite cannot even record a delete: the reserve makes room for it.
+    return this.space ? this.space.retryWhenFull(() => this.removeRow(row)) : this.removeRow(row)
   }
 
   async list(query: ListQuery): Promise<ListResult> {

@@ -167,9 +167,15 @@ export class DataFiles {
     const target = this.gzPath(incarnation)
     const temporary = `${target}.tmp`
     const input = length > 0 ? createReadStream(this.rawPath(incarnation), { start: 0, end: length - 1 }) : Readable.from([])
-    await pipeline(input, createGzip(), createWriteStream(temporary))
-    const handle = await open(temporary, 'r')
-    await handle.datasync().finally(() => handle.close())
+    try {
+      await pipeline(input, createGzip(), createWriteStream(temporary))
+      const handle = await open(temporary, 'r')
+      await handle.datasync().finally(() => handle.close())
+    } catch (error) {
+      // E.g. a full disk: the plain file stays the stream's bytes; compression is retried at the next start.
+      await unlink(temporary).catch(() => {})
+      throw error
+    }
     await rename(temporary, target)
     return (await stat(target)).size
   }

@@ -109,6 +109,22 @@ describe('import job', () => {
     expect(await json.json()).toMatchObject({ error: { code: 'bad_request:upload' } })
     const empty = await POST(new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST' }))
     expect(empty.status).toBe(400)
+    // Over HTTP a request without a body still has an (empty) body stream.
+    const emptyStream = await POST(new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST', body: new ReadableStream({ start: (c) => c.close() }), duplex: 'half' } as RequestInit))
+    expect(emptyStream.status).toBe(400)
+    expect(await emptyStream.json()).toMatchObject({ error: { code: 'bad_request:upload' } })
+  })
+
+  it('reads the whole upload after checking its first bytes', async () => {
+    const POST = withAccess(streamHandlers(importJob, { logger: silentLogger }).POST)
+    const csv = 'name,email,amount\nAda,ada@example.com,1.00\nGrace,grace@example.com,2.00\n'
+    const parts = [csv.slice(0, 3), csv.slice(3)].map((p) => new TextEncoder().encode(p))
+    const body = new ReadableStream<Uint8Array>({ start: (c) => (parts.forEach((p) => c.enqueue(p)), c.close()) })
+    const res = await POST(new Request('http://test.local/api/jobs/import?source=upload&batchSize=10', { method: 'POST', body, duplex: 'half' } as RequestInit))
+    expect(res.status).toBe(200)
+    const text = await res.text()
+    expect(text).toContain('event: complete')
+    expect(text).toMatch(/"inserted":2/)
   })
 
   it('refuses bad input before starting', () => {
