@@ -21,6 +21,8 @@ let redis: TestRedis
 let dataDir: string
 let other: RedisConnection
 const prefix = 'jobs-on-redis:'
+/** The job is nobody's (run without a route): the operator reads it through the route's access guard. */
+const OPERATOR = 'operator-token-jobs-on-redis'
 
 beforeAll(async () => {
   redis = await startRedis()
@@ -29,6 +31,7 @@ beforeAll(async () => {
   process.env.SLUICE_DATA_DIR = dataDir
   process.env.REDIS_URL = redis.url
   process.env.SLUICE_REDIS_PREFIX = prefix
+  process.env.SLUICE_OPERATOR_TOKEN = OPERATOR
   other = createConnection(redis.url)
   await other.connect()
 })
@@ -52,7 +55,9 @@ describe('jobs with REDIS_URL set', () => {
     if (last.type !== 'complete') throw new Error(`expected complete, got ${JSON.stringify(last)}`)
     expect(last.data).toMatchObject({ processed: 230, inserted: 207, rejected: 23, batches: 5 })
     expect(await instanceB().getImportJob(last.data.jobId)).toMatchObject({ status: 'complete', inserted: 207, storedRows: 207 })
-    const response = await getImport(new Request(`http://test.local/api/jobs/import/${last.data.jobId}`), {
+    const url = `http://test.local/api/jobs/import/${last.data.jobId}`
+    expect((await getImport(new Request(url), { params: Promise.resolve({ id: last.data.jobId }) })).status).toBe(404)
+    const response = await getImport(new Request(url, { headers: { authorization: `Bearer ${OPERATOR}` } }), {
       params: Promise.resolve({ id: last.data.jobId }),
     })
     expect(response.status).toBe(200)
