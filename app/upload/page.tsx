@@ -21,7 +21,7 @@ export default function UploadPage() {
           the same file again.
         </p>
       </DemoHeader>
-      <CurlCommand command="curl -T big.bin -N '{origin}/api/uploads/big.bin'" />
+      <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" />
       <UploadDemo />
     </div>
   )

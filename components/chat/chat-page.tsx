@@ -1,3 +1,4 @@
+import { generateId } from 'ai'
 import { CurlCommand } from '@/components/curl-command'
 import { DemoHeader } from '@/components/demo-header'
 import { ChatList } from '@/components/chat/chat-list'
@@ -10,7 +11,9 @@ import type { ChatMessage } from '@/lib/chat/messages'
 import { listChats } from '@/lib/chat/control'
 import type { Chat } from '@/lib/chat/store'
 
-const CURL = `curl -N {origin}/api/chat -H 'content-type: application/json' -d '{"id":"curl-demo","trigger":"submit-message","message":{"id":"m1","role":"user","parts":[{"type":"text","text":"What is 12 * (3 + 4)?"}]}}'`
+/** A chat is its starter's (docs/security.md): each page shows a fresh chat id, and the jar keeps curl's identity. */
+const curl = (chatId: string) =>
+  `curl -b ~/.sluice -c ~/.sluice -N {origin}/api/chat -H 'content-type: application/json' -d '{"id":"${chatId}","trigger":"submit-message","message":{"id":"m1","role":"user","parts":[{"type":"text","text":"What is 12 * (3 + 4)?"}]}}'`
 
 /**
  * The chat screen: the visitor's own past chats beside one conversation. Shared by `/chat` and
@@ -43,7 +46,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
             story</em>, or <code>/fail 429</code> and <code>/fail midstream</code> to see errors.
           </p>
         </DemoHeader>
-        <CurlCommand command={CURL} />
+        <CurlCommand command={curl(`curl-${generateId()}`)} />
         <ChatView
           key={id}
           id={id}

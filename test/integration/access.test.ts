@@ -113,7 +113,7 @@ describe('each visitor owns their data', () => {
         chatId: owned.chat,
         prompt: 'What is 6 * 7?',
         response: expect.stringContaining('6 * 7 = 42.'),
-        toolCalls: [expect.objectContaining({ toolName: 'calculate', input: { expression: '6 * 7' }, output: { result: '42' } })],
+        toolCalls: [expect.objectContaining({ toolName: 'calculate', input: { expression: '6 * 7' }, output: expect.objectContaining({ result: '42' }) })],
         finishReason: 'stop',
         outcome: 'completed',
         usage: expect.objectContaining({ outputTokens: expect.any(Number) }),
@@ -201,6 +201,19 @@ describe('each visitor owns their data', () => {
     expect(third.headers.get('retry-after')).toBe('5')
     expect(await code(third)).toBe('rate_limited:demo')
     expect((await start(newVisitor())).status).toBe(202)
+  })
+
+  it('the chat’s search tool looks only through the asking visitor’s own chats', async () => {
+    const word = `quokka${randomUUID().slice(0, 6)}`
+    await readChunks(await askChat(server.baseUrl, `note-${randomUUID().slice(0, 8)}`, `Please remember ${word}`, alice.fetch))
+    const searched = async (who: typeof alice) => {
+      const chunks = await readChunks(await askChat(server.baseUrl, `ask-${randomUUID().slice(0, 8)}`, `Search for ${word}`, who.fetch))
+      const output = chunks.find((c) => c.type === 'tool-output-available') as { output: { total: number } } | undefined
+      expect(output, JSON.stringify(chunks.map((c) => c.type))).toBeDefined()
+      return output!.output.total
+    }
+    expect(await searched(alice)).toBe(1)
+    expect(await searched(bob)).toBe(0)
   })
 
   it('deleting a chat deletes its answer streams', async () => {

@@ -1,3 +1,4 @@
+import { ownerStore } from '@/lib/access/instance'
 import { chatStore } from '@/lib/chat/instance'
 
 /** One thing Sluice has stored that matches a search. */
@@ -15,10 +16,15 @@ export interface StoredDataResult {
   hits: StoredDataHit[]
 }
 
+/** Matches looked at before keeping the asking visitor's own: the search never reads past them. */
+const CANDIDATES = 200
+
 /**
  * The `searchData` tool's work: searches what this Sluice instance has stored — past
  * conversations (except the one asking) — for messages containing every word of `query`.
- * Honours `signal` between sources, so a stopped generation does not keep searching.
+ * With `excludeChatId` (the chat asking), only the chats of that chat's owner are searched: a
+ * visitor's model never sees another visitor's conversations (docs/security.md); a chat nobody
+ * owns sees none. Honours `signal` between sources, so a stopped generation does not keep searching.
  */
 export async function searchStoredData(
   query: string,
@@ -26,10 +32,14 @@ export async function searchStoredData(
 ): Promise<StoredDataResult> {
   const limit = options.limit ?? 5
   options.signal?.throwIfAborted()
-  const chats = await chatStore().search(query, { limit: limit + 1, signal: options.signal })
+  const asking = options.excludeChatId
+  const owner = asking === undefined ? undefined : ((await ownerStore().ownerOf('chat', asking)) ?? null)
+  const found = await chatStore().search(query, { limit: owner === undefined ? limit + 1 : CANDIDATES, signal: options.signal })
   options.signal?.throwIfAborted()
-  const hits: StoredDataHit[] = chats
-    .filter((h) => h.chatId !== options.excludeChatId)
+  const others = found.filter((h) => h.chatId !== asking)
+  const owners = owner === undefined ? [] : await Promise.all(others.map((h) => ownerStore().ownerOf('chat', h.chatId)))
+  const hits: StoredDataHit[] = others
+    .filter((_, i) => owner === undefined || owners[i] === owner)
     .map((h) => ({
     source: 'chat',
     title: h.title,
