@@ -83,7 +83,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
           Start a log producer (a line every 250 ms for a minute)
         </button>
         <label className="ml-auto text-sm">
-          <span className="block text-xs text-zinc-500">write token (only if SLUICE_STREAMS_TOKEN is set)</span>
+          <span className="block text-xs text-zinc-500">write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)</span>
           <input
             type="password"
             value={token}

@@ -59,7 +59,8 @@ test.describe('import job', () => {
     expect(inserted).toBeGreaterThan(0)
     expect(inserted).toBeLessThan(100_000)
     const jobId = await page.getByTestId('import-job-id').textContent()
-    const job = (await (await request.get(`/api/jobs/import/${jobId}`)).json()) as { status: string; inserted: number; storedRows: number }
+    // The job is the page's visitor's: read it with the page's cookie.
+    const job = (await (await page.request.get(`/api/jobs/import/${jobId}`)).json()) as { status: string; inserted: number; storedRows: number }
     expect(job).toMatchObject({ status: 'cancelled', inserted, storedRows: inserted })
   })
 

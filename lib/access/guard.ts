@@ -51,11 +51,20 @@ const nouns: Record<ResourceKind, string> = {
   'typed-stream': 'import job',
 }
 
+/**
+ * Refuses a browser's cross-site request (as Go's `http.CrossOriginProtection` does): a browser
+ * says where a request comes from in `Sec-Fetch-Site` (every current browser sends it), which is
+ * believed when present — it is computed by the browser, so proxies that rewrite `Host` do not
+ * matter. Without it an `Origin` must name the host the request was sent to. Requests with
+ * neither are not from a browser (curl, scripts) and pass.
+ */
 function refuseCrossSite(request: Request): void {
   const site = request.headers.get('sec-fetch-site')
   const origin = request.headers.get('origin')
-  let crossSite = site !== null && site !== 'same-origin' && site !== 'none'
-  if (!crossSite && origin !== null) {
+  let crossSite: boolean
+  if (site !== null) {
+    crossSite = site !== 'same-origin' && site !== 'none'
+  } else if (origin !== null) {
     const hosts = [request.headers.get('host')]
     if (config().trustProxy) hosts.push(request.headers.get('x-forwarded-host'))
     let originHost: string | undefined
@@ -65,6 +74,8 @@ function refuseCrossSite(request: Request): void {
       originHost = undefined // "null" or garbage: not our origin
     }
     crossSite = originHost === undefined || !hosts.includes(originHost)
+  } else {
+    crossSite = false
   }
   if (crossSite) {
     throw new AppError('forbidden:cross_site', 'This endpoint is only for Sluice’s own pages: cross-site requests are refused')
