@@ -144,7 +144,10 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
     },
     operator,
     identity() {
-      if (visitor === undefined) visitor = minted = newVisitorId()
+      if (visitor !== undefined) return visitor
+      // Only rows that read identities can give one (the cookie is signed with the secret).
+      if (secret === undefined) throw new Error(`[sluice] ${key}: this access row gives no identity (who: ${row.who})`)
+      visitor = minted = newVisitorId()
       return visitor
     },
     async claim(kind, id) {
