@@ -42,6 +42,26 @@ function probe(port: number): Promise<boolean> {
   })
 }
 
+/** The `process_id` of the Redis server listening on `port` (from `INFO server`), or undefined. */
+function listenerPid(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port })
+    let reply = ''
+    const done = (pid: number | undefined) => {
+      socket.destroy()
+      resolve(pid)
+    }
+    socket.setTimeout(2_000, () => done(undefined))
+    socket.once('error', () => done(undefined))
+    socket.on('data', (chunk) => {
+      reply += String(chunk)
+      const match = /process_id:(\d+)/.exec(reply)
+      if (match) done(Number(match[1]))
+    })
+    socket.once('connect', () => socket.write('*2\r\n$4\r\nINFO\r\n$6\r\nserver\r\n'))
+  })
+}
+
 interface Running {
   child: ChildProcess
   exited: Promise<void>
@@ -66,6 +86,12 @@ async function launch(args: string[], port: number, log: (text: string) => void)
       throw new Error(`redis-server did not listen on ${port} in 10 s`)
     }
     await new Promise((r) => setTimeout(r, 10))
+  }
+  // The server on the port must be the one started here, not another that held the port.
+  const pid = await listenerPid(port)
+  if (pid !== child.pid) {
+    child.kill('SIGKILL')
+    throw new Error(`The Redis server on port ${port} is process ${pid}, not the redis-server started here (${child.pid})`)
   }
   return { child, exited }
 }

@@ -75,9 +75,17 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`)
     try {
+      // Plain fetch options, no cookie: health reads no identity. The answer must come from the
+      // process started here (its pid), not from whatever else may hold the port.
       const res = await fetch(`${baseUrl}/api/health`)
-      if (res.ok) break
-    } catch {
+      if (res.ok) {
+        const { pid } = (await res.json()) as { pid?: number }
+        if (pid === child.pid) break
+        child.kill('SIGKILL')
+        throw new Error(`Another process (pid ${pid}) answered on port ${port}, not the next start this test started (pid ${child.pid})`)
+      }
+    } catch (error) {
+      if (error instanceof Error && error.message.startsWith('Another process')) throw error
       // not listening yet
     }
     if (Date.now() > deadline) {
