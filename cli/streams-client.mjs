@@ -43,14 +43,18 @@ export function connect({ url, token, patient = false, log } = {}) {
   const bearer = token || process.env.SLUICE_TOKEN || undefined
   const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {}
   const backoffOptions = policies[patient ? 'patient' : 'short']
-  /** `fetch` that says on stderr why a request will be tried again (the client's backoff does the waiting). */
+  /**
+   * `fetch` that says on stderr why a request will be tried again (the client's backoff does the
+   * waiting; it retries everything but HEAD, which the client sends once).
+   */
   const fetchNoting = async (input, init) => {
+    const noting = patient && log && init?.method !== 'HEAD'
     try {
       const response = await fetch(input, init)
-      if (patient && log && (response.status >= 500 || response.status === 429)) log(`the server answered ${response.status}; trying again`)
+      if (noting && (response.status >= 500 || response.status === 429)) log(`the server answered ${response.status}; trying again`)
       return response
     } catch (error) {
-      if (patient && log && !init?.signal?.aborted) log(`${networkReason(error, baseUrl)}; trying again`)
+      if (noting && !init?.signal?.aborted) log(`${networkReason(error, baseUrl)}; trying again`)
       throw error
     }
   }
