@@ -148,7 +148,7 @@ function serverError(error) {
 function networkReason(error, baseUrl) {
   const cause = error?.cause
   const code = cause?.code ?? cause?.errors?.[0]?.code
-  const words = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset', ETIMEDOUT: 'timed out', EAI_AGAIN: 'name lookup failed' }
+  const words = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset', ETIMEDOUT: 'timed out', EAI_AGAIN: 'name lookup failed', UND_ERR_SOCKET: 'connection closed' }
   return `cannot reach ${baseUrl}${code ? ` (${words[code] ?? code})` : cause?.message ? ` (${cause.message})` : ''}`
 }
 
