@@ -60,10 +60,10 @@ async function resendInFlight(conn, url, contentType, checkpoint, reader) {
  * @param {ReturnType<import('./streams-client.mjs').connect>} conn
  * @param {string} id
  * @param {AsyncIterable<Uint8Array | string>} source
- * @param {{ checkpoint?: string, close?: boolean, maxBytes?: number, lingerMs?: number, onAppend?: (info: { bytes: number, stored: number }) => void }} [options]
+ * @param {{ checkpoint?: string, close?: boolean, maxBytes?: number, lingerMs?: number }} [options]
  * @returns {Promise<{ url: string, bytes: number, appends: number, skipped: number }>}
  */
-export async function writeStream(conn, id, source, { checkpoint: checkpointPath, close = false, maxBytes = 64 * 1024, lingerMs = 50, onAppend } = {}) {
+export async function writeStream(conn, id, source, { checkpoint: checkpointPath, close = false, maxBytes = 64 * 1024, lingerMs = 50 } = {}) {
   const handle = conn.handle(id)
   const head = await handle.head()
   if (!head.exists) throw new CliError(`No stream ${id}`, { code: 'not_found:stream', hint: `Create it first: sluice streams create ${id}` })
@@ -118,7 +118,6 @@ export async function writeStream(conn, id, source, { checkpoint: checkpointPath
     }
     bytes += batch.length
     await save({ stored: (checkpoint?.stored ?? 0) + batch.length, inFlight: null })
-    onAppend?.({ bytes, stored: skipped + bytes })
   }
   await producer.detach()
   if (failure) throw failure
