@@ -62,6 +62,27 @@ export class BodyRows {
     return this.#parser.push(this.#decode(chunk.value))
   }
 
+  /**
+   * After a refusal: reads the rest of the body without looking at it, as Node.js does with a
+   * body nobody reads (`IncomingMessage._dump`). A client still sending then finishes its
+   * request and reads the answer (browsers read a response only once they have sent the whole
+   * body), and its connection can carry its next request: a body left half-read would hold that
+   * request back until the server's keep-alive timeout closed the connection. Never rejects.
+   */
+  async discardRest(): Promise<void> {
+    if (this.#done || this.#reader === undefined) return
+    this.#done = true
+    try {
+      for (;;) {
+        const chunk = await this.#reader.read()
+        if (chunk.done) return
+        this.#bytes += chunk.value.byteLength
+      }
+    } catch {
+      // the client went away
+    }
+  }
+
   #decode(bytes?: Uint8Array): string {
     try {
       return bytes === undefined ? this.#decoder.decode() : this.#decoder.decode(bytes, { stream: true })

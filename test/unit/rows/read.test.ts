@@ -84,6 +84,26 @@ describe('BodyRows', () => {
     expect(await refusal(readAll(cut, 'ndjson'))).toBe('bad_request:aborted')
   })
 
+  it('after a refusal, reads and drops the rest of the body (past the limit too), and stops quietly when the client goes away', async () => {
+    let pulled = 0
+    const stream = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulled++
+          if (pulled === 1) controller.enqueue(new TextEncoder().encode('{"a":{}}\n'))
+          else if (pulled <= 30) controller.enqueue(new Uint8Array(100).fill(0x0a))
+          else controller.error(new Error('socket hang up'))
+        },
+      },
+      { highWaterMark: 0 },
+    )
+    const rows = new BodyRows(stream, { format: 'ndjson', maxBytes: 1000 })
+    expect(await refusal(rows.next())).toBe('bad_request:rows')
+    await rows.discardRest()
+    expect(pulled).toBe(31)
+    expect(rows.bytes).toBe(9 + 29 * 100)
+  })
+
   it('treats a missing body as an empty one', async () => {
     expect(await readAll(null, 'ndjson')).toEqual([])
     expect(await refusal(readAll(null, 'json'))).toBe('bad_request:rows')
