@@ -122,7 +122,7 @@ async function readStream(streamUrl: string, enough: (text: string) => boolean =
     offset = response.headers.get('stream-next-offset')!
     const closed = response.headers.get('stream-closed') === 'true'
     const text = Buffer.concat(chunks).toString('utf8')
-    if (closed || enough(text)) return { text, closed }
+    if (closed || enough(text)) return { text, closed, offset }
   }
 }
 
@@ -234,11 +234,13 @@ describe('POST /api/jobs/export/rows', () => {
       const first = (await next()) as { id: string; url: string }
       const partial = await readStream(first.url, (text) => records(text) >= 101) // the header and the 100 good rows
       expect(partial.closed).toBe(false)
+      const waiting = fetch(`${first.url}?offset=${partial.offset}&live=long-poll`) // a reader at the tail, waiting for more
       hold.resolve()
       expect(await within(15_000, next(), code)).toMatchObject({ error: { code, message: expect.any(String) } })
       const gone = await fetch(first.url)
       expect(gone.status, `${code}: nothing half-written is left to read`).toBe(404)
       expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('not_found:stream')
+      expect((await within(5_000, waiting, `${code}: the waiting reader`)).status, 'the waiting reader is told at once').toBe(404)
       expect(await allExports()).not.toContain(first.id)
     }
     expect(await activeExports()).toBe(0)
