@@ -104,6 +104,7 @@ export const accessTable = {
   'GET /api/jobs/export/table': { who: 'anyone', says: 'how many rows the shared demo table holds' },
   'POST /api/jobs/export/table': { who: 'operator', localOpen: true, sameSite: true, says: 'reseeds the shared demo table' },
   'POST /api/jobs/export/durable': { who: 'visitor', sameSite: true, says: 'exports the demo table into a new stream the caller owns; capped' },
+  'POST /api/jobs/export/rows': { who: 'visitor', sameSite: true, says: 'exports the rows of the request body (JSON array or NDJSON, read as it arrives) as CSV into a new stream the caller owns; capped' },
 
   'POST /api/proxy/openai': { who: 'visitor', sameSite: true, says: 'forwards to the configured model with the server’s key; capped per visitor and per instance' },
   // new:stream adds rows above this line
