@@ -20,6 +20,17 @@ function client(server: TestServer) {
   }
 }
 
+const OPERATOR = 'chat-crash-operator-token'
+
+/** Polls `check` every 50 ms until it is true; fails after 10 s naming what it waited for. */
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 10_000
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out after 10 s waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
 let server: TestServer | undefined
 let dataDir: string | undefined
 
@@ -70,13 +81,26 @@ describe('chats through SIGKILL', () => {
 
 describe('a chat that cannot be stored', () => {
   it('leaves no generation stream behind (the chat is committed before the answer starts)', async () => {
-    const own = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: '5' } })
+    const own = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: '5', SLUICE_OPERATOR_TOKEN: OPERATOR } })
     const http = client(own)
     try {
-      await readChunks(await askChat(own.baseUrl, `first-${Date.now().toString(36)}`, 'hello', http.request)) // creates chat.sqlite
+      const first = `first-${Date.now().toString(36)}`
+      await readChunks(await askChat(own.baseUrl, first, 'hello', http.request)) // creates chat.sqlite
+      // The answer is stored after the stream ends: wait for it, so the server is not writing.
+      await until('the first answer to be stored', async () => {
+        const chat = (await (await http.get(`/api/chats/${first}`)).json()) as { activeStreamId: string | null; messages: unknown[] }
+        return chat.activeStreamId === null && chat.messages.length === 2
+      })
       // Another connection holds chat.sqlite's write lock: the server's save of the chat fails.
       const lock = new DatabaseSync(path.join(own.dataDir, 'chat.sqlite'))
-      lock.exec('BEGIN IMMEDIATE')
+      await until('the write lock of chat.sqlite', async () => {
+        try {
+          lock.exec('BEGIN IMMEDIATE')
+          return true
+        } catch {
+          return false // the server's own checkpoint or write: try again
+        }
+      })
       let refused: Response
       try {
         refused = await askChat(own.baseUrl, `locked-${Date.now().toString(36)}`, 'hello', http.request)
@@ -87,7 +111,11 @@ describe('a chat that cannot be stored', () => {
       expect(refused.status).toBeGreaterThanOrEqual(500)
       const chats = (await (await http.get('/api/chats?limit=1000')).json()) as { chats: { id: string }[] }
       const known = new Set(chats.chats.map((c) => c.id))
-      const generations = (await (await http.get('/api/streams?namespace=chat&limit=1000')).json()) as { streams: { metadata: { chatId: string } }[] }
+      // As the operator: an orphan stream would belong to nobody, and a visitor lists only its own.
+      const generations = (await (
+        await fetch(`${own.baseUrl}/api/streams?namespace=chat&limit=1000`, { headers: { authorization: `Bearer ${OPERATOR}` } })
+      ).json()) as { streams: { metadata: { chatId: string } }[] }
+      expect(generations.streams.length).toBeGreaterThan(0) // the first chat's answer: the list does show streams
       expect(generations.streams.map((g) => g.metadata.chatId).filter((id) => !known.has(id)), 'generation streams without their chat').toEqual([])
     } finally {
       await own.stop()
