@@ -76,7 +76,8 @@ test('the list pages through streams 20 at a time', async ({ page }) => {
   // The list shows the visitor's own streams: create them with the page's identity (its cookie,
   // given by the list it loads first).
   await page.goto('/streams')
-  await expect(page.getByTestId('list-total')).toBeVisible()
+  // The identity comes with the list's first answer: wait for the cookie before creating.
+  await expect.poll(async () => (await page.context().cookies()).some((c) => c.name === 'sluice_visitor')).toBe(true)
   for (let i = 0; i < 25; i++) {
     const res = await page.request.post('/api/streams', { data: { namespace: 'pages', contentType: 'text/plain', metadata: { run, i: String(i) } } })
     expect(res.status()).toBe(201)
