@@ -4,7 +4,7 @@ import { DemoHeader } from '@/components/demo-header'
 import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
-import { ownedByPageVisitor, pageVisitorOwns } from '@/lib/access/page'
+import { pageOwnership } from '@/lib/access/page'
 import { chatModel } from '@/lib/ai/model'
 import { answerSoFar } from '@/lib/chat/answer-so-far'
 import type { ChatMessage } from '@/lib/chat/messages'
@@ -20,8 +20,9 @@ const curl = (chatId: string) =>
  * `/chat/[id]`; someone else's chat (a shared link) is shown read-only.
  */
 export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
-  const { chats } = await listChats(await ownedByPageVisitor('chat'), { limit: 100, offset: 0 })
-  const readOnly = chat !== undefined && !(await pageVisitorOwns('chat', chat.id))
+  const ownership = await pageOwnership()
+  const { chats } = await listChats(await ownership.owned('chat'), { limit: 100, offset: 0 })
+  const readOnly = chat !== undefined && !(await ownership.owns('chat', chat.id))
   const { info } = chatModel()
   const messages = (chat?.messages ?? []) as ChatMessage[]
   // Mid-answer, the page is rendered with the answer so far: it is on screen at first paint,

@@ -65,15 +65,14 @@ function refuseCrossSite(request: Request): void {
   if (site !== null) {
     crossSite = site !== 'same-origin' && site !== 'none'
   } else if (origin !== null) {
-    const hosts = [request.headers.get('host')]
-    if (config().trustProxy) hosts.push(request.headers.get('x-forwarded-host'))
     let originHost: string | undefined
     try {
       originHost = new URL(origin).host
     } catch {
       originHost = undefined // "null" or garbage: not our origin
     }
-    crossSite = originHost === undefined || !hosts.includes(originHost)
+    // The host the client sent the request to, as absolute URLs are built (forwarded only when trusted).
+    crossSite = originHost === undefined || originHost !== new URL(requestOrigin(request)).host
   } else {
     crossSite = false
   }
@@ -131,7 +130,6 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
   let visitor = secret && cookie ? readVisitor(request, secret) : undefined
   let minted: string | undefined
   let checked = row.resource?.id !== 'body'
-  const owners = ownerStore
 
   if (row.sameSite) refuseCrossSite(request)
   if (row.token === 'jobs' && c.SLUICE_JOBS_TOKEN !== undefined && !operator) {
@@ -155,24 +153,24 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
       validate[kind](id)
       if (operator && visitor === undefined) return
       const me = access.identity()
-      const holder = await owners().claim(kind, id, me)
+      const holder = await ownerStore().claim(kind, id, me)
       if (holder !== me && !operator) throw new AppError('forbidden:owner', `This ${nouns[kind]} belongs to another visitor`)
     },
     async require(kind, id) {
       checked = true
       validate[kind](id)
       if (operator) return
-      const holder = await owners().ownerOf(kind, id)
+      const holder = await ownerStore().ownerOf(kind, id)
       if (holder === undefined) throw new AppError(`not_found:${subjects[kind]}`, `No ${nouns[kind]} ${id}`)
       if (holder !== visitor) throw new AppError('forbidden:owner', `This ${nouns[kind]} belongs to another visitor`)
     },
     async mine(kind, page) {
       if (operator) return 'all'
       if (visitor === undefined) return { total: 0, ids: [] }
-      return owners().list(kind, visitor, page)
+      return ownerStore().list(kind, visitor, page)
     },
     async release(kind, id) {
-      await owners().release(kind, id)
+      await ownerStore().release(kind, id)
     },
   }
 
@@ -210,7 +208,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
       break
     case 'writer': {
       if (operator) break
-      const holder = streamId === undefined ? undefined : await owners().ownerOf('stream', streamId)
+      const holder = streamId === undefined ? undefined : await ownerStore().ownerOf('stream', streamId)
       if (holder !== undefined) {
         if (holder !== visitor) throw new AppError('forbidden:owner', 'This stream belongs to another visitor')
         break

@@ -94,13 +94,13 @@ export async function commitUpload(input: { name: string; part: string; size: nu
   })
 }
 
-/** Every finished upload, newest first. */
-export async function listUploads(): Promise<StoredUpload[]> {
+/** Every finished upload, newest first; with `only`, just those names (no other file is read). */
+export async function listUploads(only?: ReadonlySet<string>): Promise<StoredUpload[]> {
   await ensureLayout()
   const entries = await readdir(uploadDir(), { withFileTypes: true })
   const found = await Promise.all(
     entries
-      .filter((e) => e.isFile() && !e.name.startsWith('.'))
+      .filter((e) => e.isFile() && !e.name.startsWith('.') && (only === undefined || only.has(e.name)))
       .map(async (e) => {
         try {
           const info = await stat(path.join(uploadDir(), e.name))

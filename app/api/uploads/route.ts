@@ -9,10 +9,7 @@ export const dynamic = 'force-dynamic'
 /** The caller's finished uploads (the operator's: all): name, size, SHA-256 and time, newest first. */
 export const GET = route('GET /api/uploads', async (_request, _context, access) => {
   const mine = await access.mine('upload', { limit: 1000 })
-  const uploads = await listUploads()
-  if (mine === 'all') return json({ uploads })
-  const names = new Set(mine.ids)
-  return json({ uploads: uploads.filter((upload) => names.has(upload.name)) })
+  return json({ uploads: await listUploads(mine === 'all' ? undefined : new Set(mine.ids)) })
 })
 
 /**
