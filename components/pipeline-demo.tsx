@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react'
 import { formatBytes } from '@/components/format'
 import { Inspector } from '@/components/inspector'
+import { useHydrated } from '@/components/use-hydrated'
 import { useStreamInspector } from '@/components/use-stream-inspector'
 import type { EnrichedLine, PipelineSummary } from '@/lib/pipeline'
 import { readLines } from '@/lib/stream/client'
@@ -37,6 +38,7 @@ export function PipelineDemo() {
   const [kept, setKept] = useState(0)
   const [summary, setSummary] = useState<PipelineSummary | null>(null)
   const [firstAt, setFirstAt] = useState<number | null>(null)
+  const hydrated = useHydrated()
   const inspector = useStreamInspector()
   const abort = useRef<AbortController | null>(null)
   const running = inspector.state.phase === 'connecting' || inspector.state.phase === 'streaming'
@@ -83,7 +85,7 @@ export function PipelineDemo() {
 
   return (
     <div className="space-y-4">
-      <div className="grid gap-3 sm:grid-cols-2">
+      <fieldset disabled={!hydrated} className="m-0 grid min-w-0 gap-3 border-0 p-0 sm:grid-cols-2">
         <label className="text-sm">
           <span className="block text-xs text-zinc-500">text to transform</span>
           <textarea
@@ -159,7 +161,7 @@ export function PipelineDemo() {
             </button>
           </div>
         </div>
-      </div>
+      </fieldset>
 
       <Inspector state={inspector.state} />
 

@@ -3,6 +3,7 @@
 import { useRef, useState } from 'react'
 import { Inspector } from '@/components/inspector'
 import { useLiveMetrics } from '@/components/use-live-metrics'
+import { useHydrated } from '@/components/use-hydrated'
 import { useStreamInspector } from '@/components/use-stream-inspector'
 import { readText } from '@/lib/stream/client'
 
@@ -13,6 +14,7 @@ interface Arrival {
 
 /** Reads `/api/stream/words` with a fetch reader; Stop cancels the read, and the server's generator stops. */
 export function WordsDemo() {
+  const hydrated = useHydrated()
   const [count, setCount] = useState(40)
   const [delay, setDelay] = useState(150)
   const [arrivals, setArrivals] = useState<Arrival[]>([])
@@ -49,7 +51,7 @@ export function WordsDemo() {
 
   return (
     <div className="space-y-4">
-      <div className="flex flex-wrap items-end gap-3">
+      <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-end gap-3 border-0 p-0">
         <label className="text-sm">
           <span className="block text-xs text-zinc-500">tokens</span>
           <input
@@ -95,7 +97,7 @@ export function WordsDemo() {
         <p className="ml-auto text-sm">
           server: <span data-testid="words-active">{metrics.latest ? active : '…'}</span> words stream(s) open
         </p>
-      </div>
+      </fieldset>
 
       <Inspector state={inspector.state} />
 
