@@ -1,15 +1,86 @@
 'use client'
 
 import Link from 'next/link'
+import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import type { ChatSummary } from '@/lib/chat/store'
 
 /** Fired on `window` when a chat was added or changed, so the list reloads itself. */
 export const CHATS_CHANGED = 'sluice:chats-changed'
 
+const when = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+
+/** One past chat: its title (truncated), when it last changed, and Delete with a confirmation. */
+function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: boolean; onDeleted: () => void }) {
+  const [confirming, setConfirming] = useState(false)
+  const [error, setError] = useState<string>()
+  async function remove() {
+    setError(undefined)
+    try {
+      const res = await fetch(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'DELETE' })
+      if (!res.ok && res.status !== 404) {
+        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+        throw new Error(body?.error?.message ?? `The server answered ${res.status}.`)
+      }
+      onDeleted()
+    } catch (e) {
+      setError(e instanceof TypeError ? 'Could not reach the server. Check the connection and try again.' : (e as Error).message)
+      setConfirming(false)
+    }
+  }
+  return (
+    <li data-testid="chat-list-entry" className={current ? 'rounded bg-zinc-200 dark:bg-zinc-800' : 'rounded'}>
+      <div className="flex min-w-0 items-center gap-1">
+        <Link
+          href={`/chat/${chat.id}`}
+          data-testid="chat-list-item"
+          aria-current={current ? 'page' : undefined}
+          className="block min-w-0 flex-1 rounded px-2 py-1 hover:bg-zinc-100 dark:hover:bg-zinc-800"
+        >
+          <span className="block truncate">
+            {chat.activeStreamId ? <span aria-label="answering now">● </span> : ''}
+            {chat.title}
+          </span>
+          <time dateTime={new Date(chat.updatedAt).toISOString()} className="block text-xs text-zinc-600 dark:text-zinc-400">
+            {when.format(chat.updatedAt)}
+          </time>
+        </Link>
+        {!confirming && (
+          <button
+            type="button"
+            data-testid="chat-delete"
+            aria-label={`Delete the chat “${chat.title}”`}
+            onClick={() => setConfirming(true)}
+            className="shrink-0 rounded px-1.5 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-red-700 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-red-300"
+          >
+            ×
+          </button>
+        )}
+      </div>
+      {confirming && (
+        <div className="flex items-center gap-2 px-2 pb-1 text-xs" role="group" aria-label="Confirm delete">
+          <span>Delete this chat?</span>
+          <button type="button" data-testid="chat-delete-confirm" onClick={() => void remove()} className="rounded bg-red-700 px-2 py-0.5 text-white">
+            Delete
+          </button>
+          <button type="button" onClick={() => setConfirming(false)} className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
+            Cancel
+          </button>
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="px-2 pb-1 text-xs text-red-800 dark:text-red-300">
+          {error}
+        </p>
+      )}
+    </li>
+  )
+}
+
 /** Past chats, newest first; the open one highlighted. Reloads from `/api/chats` when a chat changes. */
 export function ChatList({ chats: initial, current }: { chats: ChatSummary[]; current?: string }) {
   const [chats, setChats] = useState(initial)
+  const router = useRouter()
   useEffect(() => {
     const reload = async () => {
       const res = await fetch('/api/chats?limit=100', { cache: 'no-store' })
@@ -20,23 +91,26 @@ export function ChatList({ chats: initial, current }: { chats: ChatSummary[]; cu
     return () => window.removeEventListener(CHATS_CHANGED, onChange)
   }, [])
   return (
-    <nav aria-label="Chats" className="space-y-2 text-sm">
-      <Link href="/chat" data-testid="new-chat" className="block rounded-md border border-dashed border-zinc-300 px-2 py-1 text-center hover:border-zinc-500 dark:border-zinc-700">
+    <nav aria-label="Chats" className="min-w-0 space-y-2 text-sm">
+      <Link
+        href="/chat"
+        data-testid="new-chat"
+        className="block rounded-md border border-dashed border-zinc-400 px-2 py-1 text-center hover:border-zinc-600 dark:border-zinc-600"
+      >
         New chat
       </Link>
+      {chats.length === 0 && <p className="px-2 text-xs text-zinc-600 dark:text-zinc-400">Your chats will be listed here.</p>}
       <ul data-testid="chat-list" className="space-y-1">
         {chats.map((c) => (
-          <li key={c.id}>
-            <Link
-              href={`/chat/${c.id}`}
-              data-testid="chat-list-item"
-              aria-current={c.id === current ? 'page' : undefined}
-              className="block truncate rounded px-2 py-1 hover:bg-zinc-100 aria-[current=page]:bg-zinc-200 dark:hover:bg-zinc-800 dark:aria-[current=page]:bg-zinc-800"
-            >
-              {c.activeStreamId ? '● ' : ''}
-              {c.title}
-            </Link>
-          </li>
+          <ChatItem
+            key={c.id}
+            chat={c}
+            current={c.id === current}
+            onDeleted={() => {
+              setChats((list) => list.filter((x) => x.id !== c.id))
+              if (c.id === current || window.location.pathname === `/chat/${c.id}`) router.push('/chat')
+            }}
+          />
         ))}
       </ul>
     </nav>

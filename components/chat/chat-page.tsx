@@ -29,25 +29,26 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
   // and the reattached stream (a full replay) takes over the same message by its id.
   const partial = chat?.activeStreamId ? await answerSoFar(chat.activeStreamId) : undefined
   return (
-    <div className="grid gap-6 md:grid-cols-[14rem_1fr]">
-      <aside className="space-y-4">
+    <div className="grid gap-6 md:grid-cols-[14rem_minmax(0,1fr)]">
+      <aside className="order-2 min-w-0 space-y-4 md:order-1">
         <ChatList chats={chats} current={chat?.id} />
         <GenerationCount />
       </aside>
-      <div className="space-y-4">
+      <div className="order-1 min-w-0 space-y-4 md:order-2">
         <DemoHeader title="AI chat" source="documents 000, 002, 004">
-          <p>
-            Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces
-            them. Every answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a
-            second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
-            tool; each answer leaves an audit record in the <code>audit</code> namespace.
-          </p>
-          <p>
-            Try <em>What time is it in Tokyo and what is 12 * (3 + 4)?</em>, <em>Search for streams</em>, <em>Tell me a long
-            story</em>, or <code>/fail 429</code> and <code>/fail midstream</code> to see errors.
-          </p>
+          <details open={messages.length === 0} className="group space-y-2" data-testid="chat-about">
+            <summary className="cursor-pointer select-none font-medium text-zinc-800 dark:text-zinc-200">
+              How this demo works, and how to try it with curl
+            </summary>
+            <p>
+              Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces
+              them. Every answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a
+              second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
+              tool; each answer leaves an audit record in the <code>audit</code> namespace.
+            </p>
+            <CurlCommand command={curl(`curl-${generateId()}`)} />
+          </details>
         </DemoHeader>
-        <CurlCommand command={curl(`curl-${generateId()}`)} />
         <ChatView
           key={id}
           id={id}

@@ -1,34 +1,57 @@
 'use client'
 
 import { getToolName, isToolUIPart } from 'ai'
+import { Streamdown, type Components } from 'streamdown'
 import { FILTERED, type ChatMessage } from '@/lib/chat/messages'
 
 type Part = ChatMessage['parts'][number]
 
 const pre = 'overflow-x-auto rounded bg-zinc-100 px-2 py-1 font-mono text-xs dark:bg-zinc-800'
 
-/** Text with `[Content filtered]` marked, so a moderated sentence is visibly not the model's. */
-function Text({ text }: { text: string }) {
-  const pieces = text.split(FILTERED)
+const FILTERED_TAG = 'sluice-filtered'
+
+/** A sentence moderation removed while streaming: marked, so it is visibly not the model's. */
+function FilteredMark() {
   return (
-    <p data-testid="part-text" className="whitespace-pre-wrap leading-relaxed">
-      {pieces.map((piece, i) => (
-        <span key={i}>
-          {piece}
-          {i < pieces.length - 1 && (
-            <mark data-testid="filtered" title="Removed by moderation while streaming" className="rounded bg-amber-200 px-1 text-amber-900">
-              {FILTERED}
-            </mark>
-          )}
-        </span>
-      ))}
+    <mark data-testid="filtered" title="Removed by moderation while streaming" className="rounded bg-amber-200 px-1 text-amber-950">
+      {FILTERED}
+    </mark>
+  )
+}
+
+/**
+ * An answer's text as markdown, rendered by Streamdown: made for streamed text (an unfinished
+ * `**bold` or code fence renders as it will end, not as raw symbols), and sanitized (HTML from
+ * the model cannot run). `[Content filtered]` becomes a tag of our own, marked.
+ */
+function Text({ text, streaming }: { text: string; streaming: boolean }) {
+  const marked = text.replaceAll(FILTERED, `<${FILTERED_TAG}></${FILTERED_TAG}>`)
+  return (
+    <div data-testid="part-text" className="min-w-0 leading-relaxed break-words">
+      <Streamdown
+        mode={streaming ? 'streaming' : 'static'}
+        isAnimating={streaming}
+        allowedTags={{ [FILTERED_TAG]: [] }}
+        components={{ [FILTERED_TAG]: FilteredMark } as Components}
+      >
+        {marked}
+      </Streamdown>
+    </div>
+  )
+}
+
+/** A user's message: exactly what they typed (not markdown). */
+function PlainText({ text }: { text: string }) {
+  return (
+    <p data-testid="part-text" className="whitespace-pre-wrap break-words">
+      {text}
     </p>
   )
 }
 
 function Reasoning({ text, streaming }: { text: string; streaming: boolean }) {
   return (
-    <details data-testid="part-reasoning" open={streaming} className="text-sm text-zinc-500">
+    <details data-testid="part-reasoning" open={streaming} className="text-sm text-zinc-600 dark:text-zinc-400">
       <summary className="cursor-pointer select-none">{streaming ? 'Thinking…' : 'Reasoning'}</summary>
       <p className="mt-1 whitespace-pre-wrap border-l-2 border-zinc-300 pl-3 italic dark:border-zinc-700">{text}</p>
     </details>
@@ -51,7 +74,7 @@ function ToolCall({ part }: { part: Extract<Part, { toolCallId: string }> }) {
     <div data-testid="tool-call" data-tool={name} data-state={part.state} className="space-y-1 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-700">
       <div className="flex items-center justify-between gap-2">
         <span className="font-mono font-medium"><span className="mr-1 text-xs font-sans text-zinc-500">tool</span>{name}</span>
-        <span className="text-xs text-zinc-500">{toolStateLabel[part.state] ?? part.state}</span>
+        <span className="text-xs text-zinc-600 dark:text-zinc-400">{toolStateLabel[part.state] ?? part.state}</span>
       </div>
       <pre data-testid="tool-input" className={pre}>
         {input === undefined ? '…' : JSON.stringify(input)}
@@ -71,11 +94,11 @@ function ToolCall({ part }: { part: Extract<Part, { toolCallId: string }> }) {
 }
 
 /** Every part of a message, in the order it arrived: reasoning, steps, tool calls and text. */
-export function MessageParts({ message }: { message: ChatMessage }) {
+export function MessageParts({ message, streaming = false }: { message: ChatMessage; streaming?: boolean }) {
   return (
     <>
       {message.parts.map((part, i) => {
-        if (part.type === 'text') return <Text key={i} text={part.text} />
+        if (part.type === 'text') return message.role === 'user' ? <PlainText key={i} text={part.text} /> : <Text key={i} text={part.text} streaming={streaming} />
         if (part.type === 'reasoning') return <Reasoning key={i} text={part.text} streaming={part.state === 'streaming'} />
         if (part.type === 'step-start') return i === 0 ? null : <hr key={i} className="border-dashed border-zinc-200 dark:border-zinc-700" />
         if (isToolUIPart(part)) return <ToolCall key={i} part={part} />

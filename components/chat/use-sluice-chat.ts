@@ -96,7 +96,7 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const [stopping, setStopping] = useState(false)
 
   const send = useCallback(
-    (text: string) => chat.sendMessage({ text }, { body: { moderation } }),
+    (text: string, options?: { moderation?: boolean }) => chat.sendMessage({ text }, { body: { moderation: options?.moderation ?? moderation } }),
     [chat, moderation],
   )
   const retry = useCallback(() => chat.regenerate({ body: { moderation } }), [chat, moderation])

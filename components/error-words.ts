@@ -1,0 +1,47 @@
+import type { ErrorKind } from '@/lib/errors'
+
+/**
+ * A headline for people, from an error code of the app's one error shape (`<kind>:<subject>`).
+ * The server's `message` says the specifics; the code itself stays for developers (shown
+ * folded away, and in the inspector).
+ */
+const byCode: Record<string, string> = {
+  'rate_limited:model': 'The model is busy right now',
+  'rate_limited:running': 'Too many things running at once',
+  'unauthorized:model': 'The model refused the server’s credentials',
+  'unavailable:model': 'The model is unavailable',
+  'unavailable:model_stream': 'The connection to the model broke',
+  'unavailable:network': 'The network connection was lost',
+  'unavailable:store': 'The server’s storage is unreachable',
+  'conflict:generation': 'This chat is already answering',
+  'forbidden:owner': 'This belongs to someone else',
+  'not_found:chat': 'This chat does not exist (any more)',
+  'insufficient_storage:disk': 'The server’s disk is full',
+}
+
+const byKind: Record<ErrorKind, string> = {
+  bad_request: 'That input was not accepted',
+  unauthorized: 'Not signed in for this',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  method_not_allowed: 'Not allowed here',
+  conflict: 'That clashes with the current state',
+  gone: 'That is gone',
+  too_large: 'That is too large',
+  unsupported_media_type: 'That kind of content is not accepted',
+  range_not_satisfiable: 'That position is past the end',
+  rate_limited: 'Too many requests — wait a moment',
+  unavailable: 'Temporarily unavailable',
+  insufficient_storage: 'The server is out of space',
+  internal: 'Something went wrong on the server',
+}
+
+export function errorHeadline(code: string): string {
+  const kind = code.slice(0, code.indexOf(':')) as ErrorKind
+  return byCode[code] ?? byKind[kind] ?? 'Something went wrong'
+}
+
+/** Worth retrying as is: the failure was the network, a busy or unavailable service, or the server. */
+export function isRetryable(code: string): boolean {
+  return /^(rate_limited|unavailable|internal):/.test(code)
+}
