@@ -132,15 +132,49 @@ test('moderation replaces a sentence while streaming and says so', async ({ page
 
 test('a model error is shown in the conversation with a retry, and the partial text stays', async ({ page }) => {
   await page.goto('/chat')
-  await askInChat(page, '/fail midstream')
+  const chatId = await askInChat(page, '/fail midstream')
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'error')
   const partial = (await lastAnswer(page).textContent())!
   expect(partial.split(' ').length).toBeGreaterThan(5)
+  const failedId = (await page.getByTestId('message-assistant').getAttribute('data-message-id'))!
+
+  // Retry's request is held until the page has shown that it started over; every POST is counted.
+  const posts: unknown[] = []
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/chat', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    posts.push(route.request().postDataJSON())
+    await released
+    await route.continue()
+  })
+  const retried = page.waitForResponse((r) => r.url().endsWith('/api/chat') && r.request().method() === 'POST')
   await page.getByTestId('chat-retry').click()
+  await expect.poll(() => posts.length, { message: 'Retry sends a request' }).toBe(1)
+  expect(posts[0]).toMatchObject({ id: chatId, trigger: 'regenerate-message' })
+  // While it is on its way, the failed answer and its error are gone from the page.
+  await expect(page.getByTestId('chat-error')).toHaveCount(0)
+  await expect(page.getByTestId('message-assistant')).toHaveCount(0)
+  release()
+  const response = await retried
+  expect(response.status()).toBe(200)
+  // The retried answer streamed in that response (the offline model is deterministic: same words)...
+  const streamed = (await response.text())
+    .split('\n')
+    .filter((line) => line.startsWith('data: {'))
+    .map((line) => JSON.parse(line.slice('data: '.length)) as { type: string; delta?: string })
+    .flatMap((chunk) => (chunk.type === 'text-delta' ? [chunk.delta] : []))
+    .join('')
+  expect(streamed).toBe(partial)
+
   // The offline model fails this prompt every time: the retry ran (a new answer, same error).
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
+  // ...and the answer on the page is that new one, not the failed one left in place.
+  await expect(page.getByTestId('message-assistant')).not.toHaveAttribute('data-message-id', failedId)
+  await expect(lastAnswer(page)).toHaveText(partial)
+  expect(posts).toHaveLength(1)
 })
 
 test('without a key the proxy page says so, and the proxy answers 503 in the error shape', async ({ page, request }) => {
