@@ -34,6 +34,8 @@ function stats(samples) {
   return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), n: s.length }
 }
 const fmt = (ms) => `${ms.toFixed(2)} ms`
+/** A response's body (a fetch response to a request that has one). @param {Response} res */
+const bodyOf = (res) => /** @type {ReadableStream<any>} */ (res.body)
 
 /** Reads an SSE response until `isFirst(data)` matches; returns ms since `t0`, then drains the rest. */
 async function firstEvent(response, t0, isFirst) {
@@ -124,7 +126,8 @@ async function main() {
           const { stream } = await model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] })
           const reader = stream.getReader()
           for (;;) {
-            const { value } = await reader.read()
+            const { value, done } = await reader.read()
+            if (done) throw new Error('the offline model ended without a token')
             if (value.type === 'reasoning-delta' || value.type === 'text-delta') break
           }
           const at = performance.now() - t0
@@ -197,10 +200,11 @@ async function resumeBench(base) {
   for (let i = 0; i < runs; i++) {
     const r = chatRequest(base, 'Tell me a long story about streams')
     const res = await fetch(r.url, r.init)
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+    const reader = bodyOf(res).pipeThrough(new TextDecoderStream()).getReader()
     let tokens = 0
     while (tokens < 5) {
-      const { value } = await reader.read()
+      const { value, done } = await reader.read()
+      if (done) throw new Error('the answer ended before 5 tokens')
       tokens += (value.match(/"type":"text-delta"/g) ?? []).length
     }
     const t0 = performance.now()
@@ -222,7 +226,7 @@ async function reloadBench(base) {
       new MutationObserver((_, observer) => {
         const text = document.querySelector('[data-testid="message-assistant"] [data-testid="part-text"]')
         if (text && text.textContent) {
-          window.__firstToken = performance.now()
+          /** @type {any} */ (window).__firstToken = performance.now()
           observer.disconnect()
         }
       }).observe(document, { subtree: true, childList: true, characterData: true })
@@ -232,11 +236,15 @@ async function reloadBench(base) {
     for (let i = 0; i < runs + 2; i++) {
       const r = chatRequest(base, 'Tell me a long story about reloads')
       const res = await fetch(r.url, r.init)
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+      const reader = bodyOf(res).pipeThrough(new TextDecoderStream()).getReader()
       let tokens = 0
-      while (tokens < 5) tokens += ((await reader.read()).value.match(/"type":"text-delta"/g) ?? []).length
+      while (tokens < 5) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error('the answer ended before 5 tokens')
+        tokens += (value.match(/"type":"text-delta"/g) ?? []).length
+      }
       await page.goto(`${base}/chat/${r.id}`)
-      const at = await page.waitForFunction(() => window.__firstToken, undefined, { polling: 'raf' })
+      const at = await page.waitForFunction(() => /** @type {any} */ (window).__firstToken, undefined, { polling: 'raf' })
       if (i >= 2) samples.push(await at.jsonValue()) // the first two warm the page up
       await fetch(`${base}/api/chat/${r.id}/stop`, { method: 'POST' })
       await reader.cancel()

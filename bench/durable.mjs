@@ -32,7 +32,7 @@ async function startTarget(name) {
   let output = ''
   child.stderr.on('data', (d) => (output += d))
   await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('ready') && resolve())
+    child.stdout.on('data', (d) => String(d).includes('ready') && resolve(undefined))
     child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)))
   })
   return {
@@ -51,6 +51,7 @@ async function startTarget(name) {
  * All targets run at once and every figure is taken for each target back to back, so that they
  * share the machine's conditions (it may be busy with other work).
  */
+/** @type {Array<{ name: string, server: Awaited<ReturnType<typeof startTarget>>, result: Record<string, any>, reads: Array<{ mbPerSecond: number }>, streams: Record<string, string> }>} */
 const targets = []
 for (const name of TARGETS) targets.push({ name, server: await startTarget(name), result: { target: name }, reads: [], streams: {} })
 const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)} ${label}`)

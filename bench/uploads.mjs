@@ -44,7 +44,7 @@ function freePort() {
     const s = createServer()
     s.once('error', reject)
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
       s.close(() => resolve(port))
     })
   })
@@ -105,6 +105,7 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
 }
 
 /** Uploads `file` with `curl -T file -N`, checks the final line (and the SHA-256 if the server reports one), and removes what was stored. */
+/** @param {any} server @param {{ file: string, sha256?: string }} upload @param {string} name */
 async function curlUpload(server, { file, sha256 }, name) {
   const out = path.join(work, 'curl-out.txt')
   const result = await run('curl', ['-sS', '-N', '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
@@ -120,7 +121,7 @@ async function curlUpload(server, { file, sha256 }, name) {
 /** Peak RSS of a process since the last reset (VmHWM), in MiB. */
 async function peakRss(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024
+  return Number(/** @type {RegExpExecArray} */ (/VmHWM:\s+(\d+) kB/.exec(status))[1]) / 1024
 }
 
 /** Resets a process's peak RSS to its current RSS (Linux: 5 > /proc/<pid>/clear_refs). */
@@ -131,8 +132,10 @@ async function resetPeak(pid) {
 const mbps = (bytes, ms) => bytes / MiB / (ms / 1000)
 
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, work dir ${work}`)
+/** @type {{ file: string, sha256?: string }} */
 const source = { file: path.join(work, 'source.bin') }
 source.sha256 = await makeFile(source.file, SIZE)
+/** @type {{ file: string, sha256?: string }} */
 const small = { file: path.join(work, 'small.bin') }
 small.sha256 = await makeFile(small.file, SMALL)
 console.log(`source: ${SIZE / MiB} MiB, sha256 ${source.sha256}\n`)
@@ -202,8 +205,10 @@ for (let i = 0; i < RUNS; i++) {
 // Memory: peak RSS during one upload of each size, the peak reset just before each (Sluice, and
 // the plain server for comparison).
 const memory = {}
+/** @type {Array<[string, { file: string, sha256?: string }]>} */
 const sizes = [['10 MiB', small], [`${SIZE / MiB} MiB`, source]]
 if (SIZE > 256 * MiB) {
+  /** @type {{ file: string, sha256?: string }} */
   const mid = { file: path.join(work, 'mid.bin') }
   mid.sha256 = await makeFile(mid.file, 256 * MiB)
   sizes.splice(1, 0, ['256 MiB', mid])
