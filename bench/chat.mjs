@@ -26,7 +26,7 @@ const { OfflineLanguageModel } = await import('@/lib/ai/offline/model')
 
 const N = Number(process.env.BENCH_N ?? 200)
 const OFFLINE_TOKEN_MS = 1
-const WARMUP = 20
+const WARMUP = Math.min(20, N)
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 function stats(samples) {
@@ -196,7 +196,7 @@ async function resumeBench(base) {
   }
   console.log('\nResume after reload (answer at the default 30 ms/token, reattached after 5 tokens)')
   const samples = []
-  const runs = Math.max(10, Math.round(N / 10))
+  const runs = Math.max(Math.min(10, N), Math.round(N / 10))
   for (let i = 0; i < runs; i++) {
     const r = chatRequest(base, 'Tell me a long story about streams')
     const res = await fetch(r.url, r.init)
@@ -232,7 +232,7 @@ async function reloadBench(base) {
       }).observe(document, { subtree: true, childList: true, characterData: true })
     })
     const samples = []
-    const runs = Math.max(10, Math.round(N / 20))
+    const runs = Math.max(Math.min(10, N), Math.round(N / 20))
     for (let i = 0; i < runs + 2; i++) {
       const r = chatRequest(base, 'Tell me a long story about reloads')
       const res = await fetch(r.url, r.init)

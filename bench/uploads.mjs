@@ -10,7 +10,7 @@
 // show where the time goes (docs/uploads.md).
 //
 // Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun]
-// Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json.
+// Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json (or into BENCH_RESULTS_DIR).
 import { spawn } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -108,7 +108,10 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
 /** @param {any} server @param {{ file: string, sha256?: string }} upload @param {string} name */
 async function curlUpload(server, { file, sha256 }, name) {
   const out = path.join(work, 'curl-out.txt')
-  const result = await run('curl', ['-sS', '-N', '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
+  // One cookie jar, one visitor: uploads belong to whoever made them, and a later upload of the
+  // same name by another visitor (a curl without the jar) is refused with 403.
+  const jar = path.join(work, 'cookies.txt')
+  const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
   if (result.code !== 0 || result.out !== '200' || !last.startsWith('Upload complete') || (server.hashes && !last.endsWith(` sha256 ${sha256}`))) {
@@ -240,8 +243,9 @@ for (const [label, peaks] of Object.entries(memory)) {
 console.log('  target: Sluice 1 GiB − 10 MiB ≤ +32 MiB')
 console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 
-await mkdir(path.join(root, 'bench/results'), { recursive: true })
-const report = path.join(root, 'bench/results', `uploads-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(root, 'bench/results')
+await mkdir(resultsDir, { recursive: true })
+const report = path.join(resultsDir, `uploads-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 await writeFile(report, JSON.stringify({ size: SIZE, runs: RUNS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), times, best, median, memory }, null, 2))
 console.log(`\nwrote ${path.relative(root, report)}`)
 await rm(work, { recursive: true, force: true })
