@@ -95,12 +95,12 @@ describe.each(['chat', 'responses'] as const)('chat through @ai-sdk/openai, %s A
     expect(chunks.filter((c) => c.type === 'text-delta').map((c) => (c as { delta: string }).delta)).toEqual(HELLO)
     const start = chunks.find((c) => c.type === 'start') as unknown as { messageMetadata: { model: string } }
     expect(start.messageMetadata.model).toBe(`local-test-model via ${new URL(upstream.url).host}`)
+    expect(calls(before)).toHaveLength(1)
     const sent = upstream.requests[before]!
     expect(sent.authorization).toBe(`Bearer ${upstream.apiKey}`)
     expect(sent.body).toMatchObject({ model: 'local-test-model', stream: true })
     if (api === 'chat') expect(sent.body.messages.at(-1)).toMatchObject({ role: 'user', content: 'Say hello' })
     else expect(sent.body.input.at(-1)).toMatchObject({ role: 'user', content: [{ type: 'input_text', text: 'Say hello' }] })
-    expect(calls(before)).toHaveLength(1)
     const stored = await storedChat(chatId)
     expect(stored.messages.at(-1)!.metadata).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 11, outputTokens: 7 } })
   })
