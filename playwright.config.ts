@@ -1,14 +1,38 @@
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 
-const port = Number(process.env.E2E_PORT ?? 3107)
-const baseURL = `http://127.0.0.1:${port}`
-const dataDir = path.resolve('test-results/e2e-data')
+/**
+ * The server under test must provably be the one this run started. Playwright evaluates this file
+ * in its runner and again in every worker; the runner picks the port and the data directory once
+ * and leaves them in the environment, which the workers inherit:
+ *
+ * - the port is `E2E_PORT` when set, else a free one (so two runs never meet on a fixed port);
+ * - the data directory is a fresh temporary one (`e2e/global-teardown.ts` removes it);
+ * - the server writes its pid to `E2E_SERVER_PID_FILE` before it starts (`exec`, so the shell's
+ *   pid is next start's), and `e2e/global-setup.ts` checks that `/api/health` reports that pid.
+ */
+process.env.E2E_PORT ??= execFileSync(process.execPath, [
+  '-e',
+  "const s = require('node:net').createServer().listen(0, '127.0.0.1', () => { process.stdout.write(String(s.address().port)); s.close() })",
+])
+  .toString()
+  .trim()
+process.env.E2E_DATA_DIR ??= mkdtempSync(path.join(os.tmpdir(), 'sluice-e2e-'))
+process.env.E2E_SERVER_PID_FILE ??= path.join(process.env.E2E_DATA_DIR, '..', `${path.basename(process.env.E2E_DATA_DIR)}.pid`)
 
+const port = Number(process.env.E2E_PORT)
+const baseURL = `http://127.0.0.1:${port}`
+const dataDir = process.env.E2E_DATA_DIR
+const pidFile = process.env.E2E_SERVER_PID_FILE
 
 export default defineConfig({
   testDir: './e2e',
   outputDir: './test-results/playwright',
+  globalSetup: './e2e/global-setup.ts',
+  globalTeardown: './e2e/global-teardown.ts',
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -33,8 +57,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   webServer: {
-    // The production build, started fresh with its own data directory.
-    command: `rm -rf "${dataDir}" && next start -H 127.0.0.1 -p ${port}`,
+    // The production build, started fresh with its own data directory; `exec` keeps the pid written.
+    command: `echo $$ > "${pidFile}" && exec next start -H 127.0.0.1 -p ${port}`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

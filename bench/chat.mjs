@@ -26,7 +26,7 @@ const { OfflineLanguageModel } = await import('@/lib/ai/offline/model')
 
 const N = Number(process.env.BENCH_N ?? 200)
 const OFFLINE_TOKEN_MS = 1
-const WARMUP = 20
+const WARMUP = Math.min(20, N)
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]
 function stats(samples) {
@@ -34,6 +34,8 @@ function stats(samples) {
   return { p50: quantile(s, 0.5), p99: quantile(s, 0.99), n: s.length }
 }
 const fmt = (ms) => `${ms.toFixed(2)} ms`
+/** A response's body (a fetch response to a request that has one). @param {Response} res */
+const bodyOf = (res) => /** @type {ReadableStream<any>} */ (res.body)
 
 /** Reads an SSE response until `isFirst(data)` matches; returns ms since `t0`, then drains the rest. */
 async function firstEvent(response, t0, isFirst) {
@@ -124,7 +126,8 @@ async function main() {
           const { stream } = await model.doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }] })
           const reader = stream.getReader()
           for (;;) {
-            const { value } = await reader.read()
+            const { value, done } = await reader.read()
+            if (done) throw new Error('the offline model ended without a token')
             if (value.type === 'reasoning-delta' || value.type === 'text-delta') break
           }
           const at = performance.now() - t0
@@ -193,14 +196,15 @@ async function resumeBench(base) {
   }
   console.log('\nResume after reload (answer at the default 30 ms/token, reattached after 5 tokens)')
   const samples = []
-  const runs = Math.max(10, Math.round(N / 10))
+  const runs = Math.max(Math.min(10, N), Math.round(N / 10))
   for (let i = 0; i < runs; i++) {
     const r = chatRequest(base, 'Tell me a long story about streams')
     const res = await fetch(r.url, r.init)
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+    const reader = bodyOf(res).pipeThrough(new TextDecoderStream()).getReader()
     let tokens = 0
     while (tokens < 5) {
-      const { value } = await reader.read()
+      const { value, done } = await reader.read()
+      if (done) throw new Error('the answer ended before 5 tokens')
       tokens += (value.match(/"type":"text-delta"/g) ?? []).length
     }
     const t0 = performance.now()
@@ -222,21 +226,25 @@ async function reloadBench(base) {
       new MutationObserver((_, observer) => {
         const text = document.querySelector('[data-testid="message-assistant"] [data-testid="part-text"]')
         if (text && text.textContent) {
-          window.__firstToken = performance.now()
+          /** @type {any} */ (window).__firstToken = performance.now()
           observer.disconnect()
         }
       }).observe(document, { subtree: true, childList: true, characterData: true })
     })
     const samples = []
-    const runs = Math.max(10, Math.round(N / 20))
+    const runs = Math.max(Math.min(10, N), Math.round(N / 20))
     for (let i = 0; i < runs + 2; i++) {
       const r = chatRequest(base, 'Tell me a long story about reloads')
       const res = await fetch(r.url, r.init)
-      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader()
+      const reader = bodyOf(res).pipeThrough(new TextDecoderStream()).getReader()
       let tokens = 0
-      while (tokens < 5) tokens += ((await reader.read()).value.match(/"type":"text-delta"/g) ?? []).length
+      while (tokens < 5) {
+        const { value, done } = await reader.read()
+        if (done) throw new Error('the answer ended before 5 tokens')
+        tokens += (value.match(/"type":"text-delta"/g) ?? []).length
+      }
       await page.goto(`${base}/chat/${r.id}`)
-      const at = await page.waitForFunction(() => window.__firstToken, undefined, { polling: 'raf' })
+      const at = await page.waitForFunction(() => /** @type {any} */ (window).__firstToken, undefined, { polling: 'raf' })
       if (i >= 2) samples.push(await at.jsonValue()) // the first two warm the page up
       await fetch(`${base}/api/chat/${r.id}/stop`, { method: 'POST' })
       await reader.cancel()

@@ -91,8 +91,8 @@ export async function readAll(url, pid) {
   try {
     for (;;) {
       const res = await fetch(`${url}?offset=${offset}`)
-      for await (const chunk of res.body) bytes += chunk.byteLength
-      offset = res.headers.get('Stream-Next-Offset')
+      for await (const chunk of /** @type {ReadableStream<Uint8Array>} */ (res.body)) bytes += chunk.byteLength
+      offset = /** @type {string} */ (res.headers.get('Stream-Next-Offset'))
       if (res.headers.get('Stream-Up-To-Date') === 'true') break
     }
   } finally {
@@ -127,7 +127,7 @@ export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds
   const reading = (async () => {
     const decoder = new TextDecoder()
     try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
+      for await (const chunk of /** @type {ReadableStream<Uint8Array>} */ (res.body)) parser.feed(decoder.decode(chunk, { stream: true }))
     } catch {
       // aborted at the end
     }

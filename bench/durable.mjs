@@ -7,7 +7,7 @@
 // 100 MB stream, append-to-delivery latency p50/p99 for a live SSE reader at 200 appends/s, and the
 // server's resident memory while a 100 MB and a 1 GB stream are read. Sizes can be scaled down with
 // BENCH_* variables (see below; BENCH_PARTS and BENCH_TARGETS select what runs); results also go to
-// bench/results/ as JSON.
+// bench/results/ (or BENCH_RESULTS_DIR) as JSON.
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
@@ -32,7 +32,7 @@ async function startTarget(name) {
   let output = ''
   child.stderr.on('data', (d) => (output += d))
   await new Promise((resolve, reject) => {
-    child.stdout.on('data', (d) => String(d).includes('ready') && resolve())
+    child.stdout.on('data', (d) => String(d).includes('ready') && resolve(undefined))
     child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)))
   })
   return {
@@ -51,6 +51,7 @@ async function startTarget(name) {
  * All targets run at once and every figure is taken for each target back to back, so that they
  * share the machine's conditions (it may be busy with other work).
  */
+/** @type {Array<{ name: string, server: Awaited<ReturnType<typeof startTarget>>, result: Record<string, any>, reads: Array<{ mbPerSecond: number }>, streams: Record<string, string> }>} */
 const targets = []
 for (const name of TARGETS) targets.push({ name, server: await startTarget(name), result: { target: name }, reads: [], streams: {} })
 const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)} ${label}`)
@@ -120,7 +121,8 @@ for (const r of results) {
     `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
 }
-await mkdir(path.join(import.meta.dirname, 'results'), { recursive: true })
-const file = path.join(import.meta.dirname, 'results', `durable-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')
+await mkdir(resultsDir, { recursive: true })
+const file = path.join(resultsDir, `durable-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2))
 console.log(`\n(${file})`)

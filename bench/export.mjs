@@ -57,7 +57,7 @@ function plainExport() {
   let rows = 0
   let bytes = 0
   for (const row of statement.iterate()) {
-    buffer += csvLine(row)
+    buffer += csvLine(/** @type {any} */ (row)) // an array: setReturnArrays(true)
     rows++
     if (buffer.length >= 65_536) {
       bytes += writeSync(out, buffer)
@@ -78,7 +78,7 @@ async function freePort() {
     const server = createServer()
     server.once('error', reject)
     server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address()
+      const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
       server.close(() => resolve(port))
     })
   })
@@ -100,12 +100,12 @@ async function startServer() {
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
-    child.output = ''
-    child.stdout.on('data', (d) => (child.output += d))
-    child.stderr.on('data', (d) => (child.output += d))
+    const output = { text: '' }
+    child.stdout.on('data', (d) => (output.text += d))
+    child.stderr.on('data', (d) => (output.text += d))
     servers.push(child)
     const base = `http://127.0.0.1:${port}`
-    if (await ready(base, child)) return serverHandle(base, child)
+    if (await ready(base, child)) return serverHandle(base, child, output)
     child.kill('SIGKILL')
     if (attempt === 5) throw new Error('could not start a server of our own')
   }
@@ -124,7 +124,7 @@ async function ready(base, child) {
   return false
 }
 
-function serverHandle(base, child) {
+function serverHandle(base, child, output) {
   return {
     base,
     /** CPU time the server process has used so far (user + system), in ms. */
@@ -133,8 +133,8 @@ function serverHandle(base, child) {
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
     },
     /** Peak resident memory of the server process so far (VmHWM), in bytes. */
-    peakRss: () => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) * 1024,
-    output: () => child.output,
+    peakRss: () => Number(/** @type {RegExpExecArray} */ (/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')))[1]) * 1024,
+    output: () => output.text,
     stop: () => child.kill('SIGTERM'),
   }
 }

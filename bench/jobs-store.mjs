@@ -30,7 +30,7 @@ await client.connect()
 const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-jobs-'))
 const stores = {
   sqlite: new SqliteJobsStore(dir),
-  redis: new RedisJobsStore(async () => ({ client, prefix: 'bench:' })),
+  redis: new RedisJobsStore(async () => ({ client: /** @type {any} */ (client), prefix: 'bench:' })),
 }
 
 /** Exports the whole table as CSV, hashing the bytes; returns the time, the hash and the RSS growth. */
@@ -56,6 +56,7 @@ async function exportOnce(store) {
 }
 
 try {
+  /** @type {Record<'sqlite' | 'redis', { seed: number[], export: Array<Awaited<ReturnType<typeof exportOnce>>> }>} */
   const results = { sqlite: { seed: [], export: [] }, redis: { seed: [], export: [] } }
   for (let run = 0; run < RUNS; run++) {
     for (const name of ['sqlite', 'redis']) {

@@ -48,7 +48,8 @@ export function send(url, agent, { method = 'POST', headers = {}, body = '' } = 
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method, agent, headers: { 'Content-Length': Buffer.byteLength(body), ...headers } }, (res) => {
       res.resume()
-      res.on('end', () => (res.statusCode >= 200 && res.statusCode < 300 ? resolve(res.statusCode) : reject(new Error(`${method} ${url}: HTTP ${res.statusCode}`))))
+      const status = res.statusCode ?? 0
+      res.on('end', () => (status >= 200 && status < 300 ? resolve(status) : reject(new Error(`${method} ${url}: HTTP ${status}`))))
       res.on('error', reject)
     })
     req.on('error', reject)
@@ -102,6 +103,7 @@ const EVENT = 'event: metrics\n'
  */
 export function feedClient(port) {
   return new Promise((resolve, reject) => {
+    /** @type {{ socket: net.Socket | undefined, events: number, serverFeedClients: number, closed: boolean }} */
     const client = { socket: undefined, events: 0, serverFeedClients: 0, closed: false }
     let tail = ''
     let open = false

@@ -61,7 +61,7 @@ function feedRoute(req, res, url, signal) {
   const heartbeatMs = config().SLUICE_HEARTBEAT_MS
   const beat = () => {
     res.write(formatSse({ comment: 'heartbeat' }))
-    heartbeat.refresh()
+    heartbeat?.refresh()
   }
   const heartbeat = heartbeatMs > 0 ? setTimeout(beat, heartbeatMs) : undefined
   async function* frames() {
@@ -75,6 +75,7 @@ function feedRoute(req, res, url, signal) {
   return pipe(res, signal, frames()).finally(() => clearTimeout(heartbeat))
 }
 
+/** @type {Map<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL, signal: AbortSignal) => unknown>} */
 const routes = new Map([
   ['/api/stream/words', wordsRoute],
   ['/api/feed', feedRoute],
@@ -98,6 +99,6 @@ const server = http.createServer(async (req, res) => {
 })
 
 server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
-  console.log(`listening ${server.address().port}`)
+  console.log(`listening ${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`)
 })
 for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => server.close(() => process.exit(0)).closeAllConnections())

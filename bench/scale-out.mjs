@@ -12,7 +12,7 @@
 // `embedded` (default durability: survives a crash of the process) get every figure; `redis-everysec`
 // (survives a crash of redis-server, not of the machine) and `embedded-fsync` (not run by default)
 // only the write and latency figures, which are the ones durability changes.
-// Sizes scale down with BENCH_* variables; results also go to bench/results/ as JSON.
+// Sizes scale down with BENCH_* variables; results also go to bench/results/ (or BENCH_RESULTS_DIR) as JSON.
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -146,7 +146,8 @@ for (const r of results) {
     console.log(`\n${label[r.target]}: Redis used_memory ${fmt(r.memory.redisUsedMemoryMb)} MB, holding ${CATCHUP_MB + BIG_MB} MB of streams (+ the small ones)`)
   }
 }
-await mkdir(path.join(import.meta.dirname, 'results'), { recursive: true })
-const file = path.join(import.meta.dirname, 'results', `scale-out-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')
+await mkdir(resultsDir, { recursive: true })
+const file = path.join(resultsDir, `scale-out-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 await writeFile(file, JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2))
 console.log(`\n(${file})`)

@@ -10,7 +10,7 @@
 // show where the time goes (docs/uploads.md).
 //
 // Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun]
-// Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json.
+// Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json (or into BENCH_RESULTS_DIR).
 import { spawn } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
 import { mkdir, mkdtemp, open, readdir, readFile, rm, writeFile } from 'node:fs/promises'
@@ -44,7 +44,7 @@ function freePort() {
     const s = createServer()
     s.once('error', reject)
     s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address()
+      const { port } = /** @type {import('node:net').AddressInfo} */ (s.address())
       s.close(() => resolve(port))
     })
   })
@@ -105,9 +105,13 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
 }
 
 /** Uploads `file` with `curl -T file -N`, checks the final line (and the SHA-256 if the server reports one), and removes what was stored. */
+/** @param {any} server @param {{ file: string, sha256?: string }} upload @param {string} name */
 async function curlUpload(server, { file, sha256 }, name) {
   const out = path.join(work, 'curl-out.txt')
-  const result = await run('curl', ['-sS', '-N', '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
+  // One cookie jar, one visitor: uploads belong to whoever made them, and a later upload of the
+  // same name by another visitor (a curl without the jar) is refused with 403.
+  const jar = path.join(work, 'cookies.txt')
+  const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
   if (result.code !== 0 || result.out !== '200' || !last.startsWith('Upload complete') || (server.hashes && !last.endsWith(` sha256 ${sha256}`))) {
@@ -120,7 +124,7 @@ async function curlUpload(server, { file, sha256 }, name) {
 /** Peak RSS of a process since the last reset (VmHWM), in MiB. */
 async function peakRss(pid) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8')
-  return Number(/VmHWM:\s+(\d+) kB/.exec(status)[1]) / 1024
+  return Number(/** @type {RegExpExecArray} */ (/VmHWM:\s+(\d+) kB/.exec(status))[1]) / 1024
 }
 
 /** Resets a process's peak RSS to its current RSS (Linux: 5 > /proc/<pid>/clear_refs). */
@@ -131,8 +135,10 @@ async function resetPeak(pid) {
 const mbps = (bytes, ms) => bytes / MiB / (ms / 1000)
 
 console.log(`node ${process.version}, ${os.cpus().length} CPUs, ${(os.totalmem() / 1024 ** 3).toFixed(1)} GiB RAM, work dir ${work}`)
+/** @type {{ file: string, sha256?: string }} */
 const source = { file: path.join(work, 'source.bin') }
 source.sha256 = await makeFile(source.file, SIZE)
+/** @type {{ file: string, sha256?: string }} */
 const small = { file: path.join(work, 'small.bin') }
 small.sha256 = await makeFile(small.file, SMALL)
 console.log(`source: ${SIZE / MiB} MiB, sha256 ${source.sha256}\n`)
@@ -202,8 +208,10 @@ for (let i = 0; i < RUNS; i++) {
 // Memory: peak RSS during one upload of each size, the peak reset just before each (Sluice, and
 // the plain server for comparison).
 const memory = {}
+/** @type {Array<[string, { file: string, sha256?: string }]>} */
 const sizes = [['10 MiB', small], [`${SIZE / MiB} MiB`, source]]
 if (SIZE > 256 * MiB) {
+  /** @type {{ file: string, sha256?: string }} */
   const mid = { file: path.join(work, 'mid.bin') }
   mid.sha256 = await makeFile(mid.file, 256 * MiB)
   sizes.splice(1, 0, ['256 MiB', mid])
@@ -235,8 +243,9 @@ for (const [label, peaks] of Object.entries(memory)) {
 console.log('  target: Sluice 1 GiB − 10 MiB ≤ +32 MiB')
 console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
 
-await mkdir(path.join(root, 'bench/results'), { recursive: true })
-const report = path.join(root, 'bench/results', `uploads-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
+const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(root, 'bench/results')
+await mkdir(resultsDir, { recursive: true })
+const report = path.join(resultsDir, `uploads-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
 await writeFile(report, JSON.stringify({ size: SIZE, runs: RUNS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), times, best, median, memory }, null, 2))
 console.log(`\nwrote ${path.relative(root, report)}`)
 await rm(work, { recursive: true, force: true })

@@ -48,7 +48,10 @@ async function main(argv) {
   const command = Object.hasOwn(commands, name) ? commands[name] : undefined
   if (command === undefined) return fail([`unknown command "streams ${name}"`, 'Try: sluice streams --help'], 2)
 
-  let values, positionals
+  /** @type {Record<string, any>} */
+  let values
+  /** @type {string[]} */
+  let positionals
   try {
     ;({ values, positionals } = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true }))
   } catch (error) {

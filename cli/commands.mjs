@@ -8,7 +8,7 @@ import { tailStream } from './stream-tail.mjs'
 import { writeStream } from './stream-writer.mjs'
 
 const note = (line) => process.stderr.write(`${line}\n`)
-const print = (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve())))
+const print = (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve(undefined))))
 
 function wholeNumber(name, value, { min = 0 } = {}) {
   if (value === undefined) return undefined

@@ -6,7 +6,7 @@ const isJson = (contentType) => (contentType ?? '').split(';')[0].trim().toLower
 
 /** Writes `data` to `out` and resolves once the stream took it (the OS has it, for a pipe or file). */
 function writeOut(out, data) {
-  return new Promise((resolve, reject) => out.write(data, (error) => (error ? reject(error) : resolve())))
+  return new Promise((resolve, reject) => out.write(data, (error) => (error ? reject(error) : resolve(undefined))))
 }
 
 /**

@@ -41,6 +41,7 @@ export function connect({ url, token, patient = false, log } = {}) {
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new CliError(`"${base}" is not an http(s) URL`, { usage: true })
   const baseUrl = parsed.href.replace(/\/+$/, '')
   const bearer = token || process.env.SLUICE_TOKEN || undefined
+  /** @type {Record<string, string>} */
   const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {}
   const backoffOptions = policies[patient ? 'patient' : 'short']
   /**
@@ -83,7 +84,13 @@ export function encodeStreamId(id) {
   return segments.map(encodeURIComponent).join('/')
 }
 
-/** `PUT`: creates stream `id` (or finds the same one there already); returns its URL. */
+/**
+ * `PUT`: creates stream `id` (or finds the same one there already); returns its URL.
+ *
+ * @param {ReturnType<typeof connect>} conn
+ * @param {string} id
+ * @param {{ contentType?: string, ttlSeconds?: number, expiresAt?: string }} [options]
+ */
 export async function createStream(conn, id, { contentType = 'text/plain', ttlSeconds, expiresAt } = {}) {
   const handle = conn.handle(id, { contentType })
   await handle.create({ contentType, ttlSeconds, expiresAt })
@@ -105,6 +112,8 @@ export async function deleteStream(conn, id) {
  * `GET /api/streams`: the caller's own streams — a script with the streams token owns none (it
  * has no visitor cookie); with the operator token, every stream.
  *
+ * @param {ReturnType<typeof connect>} conn
+ * @param {{ namespace?: string, limit?: number, offset?: number }} [options]
  * @returns {Promise<{ total: number, limit: number, offset: number, streams: Array<Record<string, unknown>> }>}
  */
 export async function listStreams(conn, { namespace, limit, offset } = {}) {
@@ -164,7 +173,8 @@ export function explain(error, baseUrl) {
     const server = serverError(error)
     if (server) return [`refused by the server (${error.status} ${server.code}): ${server.message}`, ...(hints[server.code] ? [hints[server.code]] : [])]
     if (error.status === 404) return [`not found (404)`, hints['not_found:stream']]
-    if (error.status) return [`the server answered ${error.status}${error.text ? `: ${String(error.text).slice(0, 200)}` : ''}`]
+    const text = 'text' in error ? error.text : undefined
+    if (error.status) return [`the server answered ${error.status}${text ? `: ${String(text).slice(0, 200)}` : ''}`]
   }
   if (error instanceof TypeError && error.message === 'fetch failed') {
     return [networkReason(error, baseUrl), 'Is Sluice running there? Give its address with --url or SLUICE_URL.']

@@ -130,17 +130,48 @@ test('moderation replaces a sentence while streaming and says so', async ({ page
   await expect(page.getByTestId('message-moderated')).toHaveText('Moderation filtered 1 sentence.')
 })
 
-test('a model error is shown in the conversation with a retry, and the partial text stays', async ({ page }) => {
+test('a model error is shown in the conversation with a retry, and the partial text stays', async ({ page, request }) => {
   await page.goto('/chat')
-  await askInChat(page, '/fail midstream')
+  const chatId = await askInChat(page, '/fail midstream')
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'error')
   const partial = (await lastAnswer(page).textContent())!
   expect(partial.split(' ').length).toBeGreaterThan(5)
+  const failedId = (await page.getByTestId('message-assistant').getAttribute('data-message-id'))!
+
+  // Retry's request is held until the page has shown that it started over; every POST is counted.
+  const posts: unknown[] = []
+  let release!: () => void
+  const released = new Promise<void>((resolve) => (release = resolve))
+  await page.route('**/api/chat', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue()
+    posts.push(route.request().postDataJSON())
+    await released
+    await route.continue()
+  })
+  const retried = page.waitForResponse((r) => r.url().endsWith('/api/chat') && r.request().method() === 'POST')
   await page.getByTestId('chat-retry').click()
+  await expect.poll(() => posts.length, { message: 'Retry sends a request' }).toBe(1)
+  expect(posts[0]).toMatchObject({ id: chatId, trigger: 'regenerate-message' })
+  // While it is on its way, the failed answer and its error are gone from the page.
+  await expect(page.getByTestId('chat-error')).toHaveCount(0)
+  await expect(page.getByTestId('message-assistant')).toHaveCount(0)
+  release()
+  const response = await retried
+  expect(response.status()).toBe(200)
+
   // The offline model fails this prompt every time: the retry ran (a new answer, same error).
   await expect(page.getByTestId('chat-error')).toContainText('unavailable:model_stream')
   await expect(page.getByTestId('message-assistant')).toHaveCount(1)
+  // The answer on the page is the retried one, not the failed one left in place: a new message,
+  // the one the server stored for this chat, with the (deterministic) same words.
+  const answer = page.getByTestId('message-assistant')
+  await expect(answer).not.toHaveAttribute('data-message-id', failedId)
+  const retriedId = await answer.getAttribute('data-message-id')
+  const storedIds = async () => ((await (await request.get(`/api/chats/${chatId}`)).json()) as { messages: Array<{ id: string }> }).messages.map((m) => m.id)
+  await expect.poll(storedIds, { message: 'the server stores the retried answer in place of the failed one' }).toEqual([expect.any(String), retriedId])
+  await expect(lastAnswer(page)).toHaveText(partial)
+  expect(posts).toHaveLength(1)
 })
 
 test('without a key the proxy page says so, and the proxy answers 503 in the error shape', async ({ page, request }) => {

@@ -6,7 +6,8 @@ import { expect, test, type Locator, type Page, type TestInfo } from '@playwrigh
 // The e2e server writes uploads at most at 20 MB/s (SLUICE_UPLOAD_THROTTLE_BPS in
 // playwright.config.ts), so a 50 MB upload lasts about 2.5 s on localhost: long enough to watch.
 const SIZE = 50 * 1024 * 1024
-const partsDir = path.resolve('test-results/e2e-data/uploads/.parts')
+// The server's data directory is this run's own temporary one (E2E_DATA_DIR, playwright.config.ts).
+const partsDir = path.join(process.env.E2E_DATA_DIR!, 'uploads', '.parts')
 
 interface Progress {
   state: string

@@ -121,6 +121,7 @@ Next:
   curl -N -X POST localhost:3000/api/typed/${name} -H 'content-type: application/json' -d '{"count":3}'
 Client: openStream<typeof ${symbol}>('/api/typed/${name}', { count: 3 })  (import type { ${symbol} } from '@/lib/typed/${name}')`)
 
+/** @param {string} message @returns {never} */
 function fail(message) {
   console.error(message)
   process.exit(1)

@@ -105,14 +105,14 @@ if (values.once) {
   process.on('SIGINT', stop).on('SIGTERM', stop)
   for (let next = Date.now(); !stopping; ) {
     await runOnce()
-    next += every
+    next += /** @type {number} */ (every) // set: --every was checked above
     const wait = Math.max(0, next - Date.now())
     if (wait === 0) next = Date.now() // a run longer than the interval: go on from now, no burst
     await new Promise((resolve) => {
       const timer = setTimeout(resolve, wait)
       wake = () => {
         clearTimeout(timer)
-        resolve()
+        resolve(undefined)
       }
     })
   }

@@ -4,6 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { afterAll, describe, expect, it } from 'vitest'
 import { askChat, deltas, readChunks } from '@/test/support/chat'
 import { startServer, type TestServer } from '@/test/support/server'
+import { waitFor } from '@/test/support/wait'
 
 /**
  * Every chat whose answer had started streaming (the POST answered 200 and a first token came) is
@@ -21,15 +22,6 @@ function client(server: TestServer) {
 }
 
 const OPERATOR = 'chat-crash-operator-token'
-
-/** Polls `check` every 50 ms until it is true; fails after 10 s naming what it waited for. */
-async function until(what: string, check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out after 10 s waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 let server: TestServer | undefined
 let dataDir: string | undefined
@@ -87,13 +79,13 @@ describe('a chat that cannot be stored', () => {
       const first = `first-${Date.now().toString(36)}`
       await readChunks(await askChat(own.baseUrl, first, 'hello', http.request)) // creates chat.sqlite
       // The answer is stored after the stream ends: wait for it, so the server is not writing.
-      await until('the first answer to be stored', async () => {
+      await waitFor('the first answer to be stored', async () => {
         const chat = (await (await http.get(`/api/chats/${first}`)).json()) as { activeStreamId: string | null; messages: unknown[] }
         return chat.activeStreamId === null && chat.messages.length === 2
       })
       // Another connection holds chat.sqlite's write lock: the server's save of the chat fails.
       const lock = new DatabaseSync(path.join(own.dataDir, 'chat.sqlite'))
-      await until('the write lock of chat.sqlite', async () => {
+      await waitFor('the write lock of chat.sqlite', async () => {
         try {
           lock.exec('BEGIN IMMEDIATE')
           return true

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSse } from '@/lib/stream/client'
 import { askChat, chunkText, deltas, readChunks, type Chunk } from '@/test/support/chat'
 import { startServer, type TestServer } from '@/test/support/server'
+import { waitFor } from '@/test/support/wait'
 
 /** The chat API with the offline model: durable generations, resume, stop, conflicts, bad input. */
 let server: TestServer
@@ -77,7 +78,7 @@ describe('one answer at a time, stopped on request', () => {
       expect(stop.stopped).toBe(true)
     }
     expect(chunks.at(-1)).toMatchObject({ type: 'abort' })
-    for (;;) if ((await chat(chatId)).activeStreamId === null) break
+    await waitFor('the stopped answer to be stored', async () => (await chat(chatId)).activeStreamId === null)
     const third = await askChat(server.baseUrl, chatId, 'hello again')
     expect(third.status).toBe(200)
     await readChunks(third)

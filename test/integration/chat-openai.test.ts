@@ -1,46 +1,40 @@
 import type { UIMessageChunk } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSse } from '@/lib/stream/client'
-import { HELLO, startOpenAiServer, type OpenAiServer } from '@/test/support/openai-server'
+import { API_PATHS, HELLO, startOpenAiServer, type OpenAiApi, type OpenAiServer } from '@/test/support/openai-server'
 import { startServer, type TestServer } from '@/test/support/server'
+import { waitFor } from '@/test/support/wait'
 
 /**
  * The OpenAI path for real: Sluice's chat (through `@ai-sdk/openai`) and its proxy against an
- * OpenAI-compatible server this test runs on 127.0.0.1.
+ * OpenAI-compatible server this test runs on 127.0.0.1. The chat runs twice, once per API the
+ * provider speaks (`SLUICE_OPENAI_API`): Chat Completions, what compatible servers speak, and
+ * Responses, what Sluice uses against OpenAI itself (no `OPENAI_BASE_URL`).
  */
 let upstream: OpenAiServer
-let server: TestServer
+const servers = {} as Record<OpenAiApi, TestServer>
 let chatCount = 0
 
 beforeAll(async () => {
   upstream = await startOpenAiServer()
-  server = await startServer({
-    env: {
-      OPENAI_API_KEY: upstream.apiKey,
-      OPENAI_BASE_URL: `${upstream.url}/v1`,
-      SLUICE_MODEL: 'local-test-model',
-      SLUICE_MODEL_MAX_RETRIES: '0',
-    },
-  })
+  const start = (api: OpenAiApi) =>
+    startServer({
+      env: {
+        OPENAI_API_KEY: upstream.apiKey,
+        OPENAI_BASE_URL: `${upstream.url}/v1`,
+        SLUICE_OPENAI_API: api,
+        SLUICE_MODEL: 'local-test-model',
+        SLUICE_MODEL_MAX_RETRIES: '0',
+      },
+    })
+  ;[servers.chat, servers.responses] = await Promise.all([start('chat'), start('responses')])
 })
 afterAll(async () => {
-  await server?.stop()
+  await Promise.all(Object.values(servers).map((s) => s.stop()))
   await upstream?.close()
 })
 
-const url = (path: string) => `${server.baseUrl}${path}`
 type Chunk = UIMessageChunk<Record<string, unknown>>
-
-function ask(text: string, init: RequestInit = {}): Promise<{ chatId: string; response: Response }> {
-  const chatId = `it-chat-${++chatCount}`
-  const message = { id: `u-${chatCount}`, role: 'user', parts: [{ type: 'text', text }] }
-  return fetch(url('/api/chat'), {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message }),
-    ...init,
-  }).then((response) => ({ chatId, response }))
-}
 
 async function chunksOf(response: Response, onChunk?: (c: Chunk) => void): Promise<Chunk[]> {
   expect(response.status).toBe(200)
@@ -57,18 +51,42 @@ async function chunksOf(response: Response, onChunk?: (c: Chunk) => void): Promi
 
 const textOf = (chunks: Chunk[]) => chunks.flatMap((c) => (c.type === 'text-delta' ? [c.delta] : [])).join('')
 
-async function storedChat(chatId: string) {
-  for (;;) {
-    const chat = (await (await fetch(url(`/api/chats/${chatId}`))).json()) as {
-      activeStreamId: string | null
-      messages: Array<{ role: string; metadata?: Record<string, unknown>; parts: Array<{ type: string; text?: string }> }>
-    }
-    if (chat.activeStreamId === null) return chat
-    await new Promise((r) => setTimeout(r, 20))
-  }
-}
+describe.each(['chat', 'responses'] as const)('chat through @ai-sdk/openai, %s API', (api) => {
+  const url = (path: string) => `${servers[api].baseUrl}${path}`
 
-describe('chat through @ai-sdk/openai', () => {
+  function ask(text: string, init: RequestInit = {}): Promise<{ chatId: string; response: Response }> {
+    const chatId = `it-chat-${++chatCount}`
+    const message = { id: `u-${chatCount}`, role: 'user', parts: [{ type: 'text', text }] }
+    return fetch(url('/api/chat'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: chatId, trigger: 'submit-message', message }),
+      ...init,
+    }).then((response) => ({ chatId, response }))
+  }
+
+  type StoredChat = {
+    activeStreamId: string | null
+    messages: Array<{ role: string; metadata?: Record<string, unknown>; parts: Array<{ type: string; text?: string }> }>
+  }
+
+  /** The chat once its answer is recorded (the recording finishes after the response). */
+  async function storedChat(chatId: string): Promise<StoredChat> {
+    let chat: StoredChat | undefined
+    await waitFor(`chat ${chatId} to have no running answer`, async () => {
+      chat = (await (await fetch(url(`/api/chats/${chatId}`))).json()) as StoredChat
+      return chat.activeStreamId === null
+    })
+    return chat!
+  }
+
+  /** Every model call made for this describe's chats used its API, on its path. */
+  const calls = (from: number) => {
+    const made = upstream.requests.slice(from)
+    expect(made.map((r) => r.path)).toEqual(made.map(() => API_PATHS[api]))
+    return made
+  }
+
   it('streams the answer, names the model, and sends the key and model upstream', async () => {
     const before = upstream.requests.length
     const { chatId, response } = await ask('Say hello')
@@ -77,10 +95,12 @@ describe('chat through @ai-sdk/openai', () => {
     expect(chunks.filter((c) => c.type === 'text-delta').map((c) => (c as { delta: string }).delta)).toEqual(HELLO)
     const start = chunks.find((c) => c.type === 'start') as unknown as { messageMetadata: { model: string } }
     expect(start.messageMetadata.model).toBe(`local-test-model via ${new URL(upstream.url).host}`)
+    expect(calls(before)).toHaveLength(1)
     const sent = upstream.requests[before]!
     expect(sent.authorization).toBe(`Bearer ${upstream.apiKey}`)
     expect(sent.body).toMatchObject({ model: 'local-test-model', stream: true })
-    expect(sent.body.messages.at(-1)).toMatchObject({ role: 'user', content: 'Say hello' })
+    if (api === 'chat') expect(sent.body.messages.at(-1)).toMatchObject({ role: 'user', content: 'Say hello' })
+    else expect(sent.body.input.at(-1)).toMatchObject({ role: 'user', content: [{ type: 'input_text', text: 'Say hello' }] })
     const stored = await storedChat(chatId)
     expect(stored.messages.at(-1)!.metadata).toMatchObject({ finishReason: 'stop', usage: { inputTokens: 11, outputTokens: 7 } })
   })
@@ -97,9 +117,19 @@ describe('chat through @ai-sdk/openai', () => {
     expect(types.indexOf('tool-input-start')).toBeLessThan(types.indexOf('tool-output-available'))
     expect(textOf(chunks)).toContain('"timeZone":"Asia/Tokyo"')
     // Two model calls: the second carries the tool result back to the model.
-    expect(upstream.requests.length - before).toBe(2)
-    const toolMessage = upstream.requests[before + 1]!.body.messages.find((m) => m.role === 'tool')
-    expect(String(toolMessage?.content)).toContain('Asia/Tokyo')
+    expect(calls(before)).toHaveLength(2)
+    const second = upstream.requests[before + 1]!
+    if (api === 'chat') {
+      const toolMessage = second.body.messages.find((m) => m.role === 'tool')
+      expect(String(toolMessage?.content)).toContain('Asia/Tokyo')
+    } else {
+      // Responses: the call goes back as a `function_call` item, its result as a `function_call_output` with the same id.
+      expect(second.body.input.find((i) => i.type === 'function_call')).toMatchObject({ call_id: 'call_local_1', name: 'currentTime' })
+      const toolOutput = second.body.input.find((i) => i.type === 'function_call_output')
+      expect(toolOutput).toMatchObject({ call_id: 'call_local_1' })
+      expect(String(toolOutput?.output)).toContain('Asia/Tokyo')
+    }
+    expect(second.toolOutput).toContain('Asia/Tokyo')
   })
 
   it.each([
@@ -107,26 +137,31 @@ describe('chat through @ai-sdk/openai', () => {
     ['status 500', 'unavailable:model', 500],
     ['status 503', 'unavailable:model', 503],
   ])('%s from the model is an error in the conversation (%s), stored with the chat', async (prompt, code, status) => {
+    const before = upstream.requests.length
     const { chatId, response } = await ask(prompt)
     const chunks = await chunksOf(response)
     const error = chunks.find((c) => c.type === 'error') as { errorText: string }
     expect(JSON.parse(error.errorText)).toMatchObject({ error: { code, details: { status } } })
     const stored = await storedChat(chatId)
     expect(stored.messages.at(-1)!.metadata).toMatchObject({ error: { code } })
+    expect(calls(before).map((r) => r.status)).toEqual([status])
   })
 
   it('a rejected key (401) is an unauthorized:model error', async () => {
     upstream.acceptKey('sk-rotated')
+    const before = upstream.requests.length
     try {
       const { response } = await ask('Say hello')
       const error = (await chunksOf(response)).find((c) => c.type === 'error') as { errorText: string }
       expect(JSON.parse(error.errorText)).toMatchObject({ error: { code: 'unauthorized:model', details: { status: 401, provider: 'Incorrect API key provided: sk-wr***.' } } })
+      expect(calls(before).map((r) => r.status)).toEqual([401])
     } finally {
       upstream.acceptKey(upstream.apiKey)
     }
   })
 
   it('a stream that breaks midway keeps the partial text and ends with an error', async () => {
+    const before = upstream.requests.length
     const { chatId, response } = await ask('please break')
     const chunks = await chunksOf(response)
     expect(textOf(chunks)).toBe(HELLO.slice(0, 2).join(''))
@@ -135,6 +170,7 @@ describe('chat through @ai-sdk/openai', () => {
     const answer = stored.messages.at(-1)!
     expect(answer.parts.find((p) => p.type === 'text')?.text).toBe(HELLO.slice(0, 2).join(''))
     expect(answer.metadata).toMatchObject({ error: { code: 'unavailable:model_stream' } })
+    expect(calls(before).map((r) => r.aborted)).toEqual([true])
   })
 
   it('Stop aborts the upstream request and keeps the partial answer', async () => {
@@ -148,7 +184,7 @@ describe('chat through @ai-sdk/openai', () => {
       }
     })
     expect(chunks.at(-1)).toMatchObject({ type: 'abort' })
-    const upstreamCall = upstream.requests[before]!
+    const upstreamCall = calls(before)[0]!
     await upstreamCall.finished
     expect(upstreamCall.aborted).toBe(true)
     const stored = await storedChat(chatId)
@@ -158,6 +194,8 @@ describe('chat through @ai-sdk/openai', () => {
 })
 
 describe('POST /api/proxy/openai', () => {
+  // The proxy forwards Chat Completions whatever SLUICE_OPENAI_API says; one server is enough.
+  const url = (path: string) => `${servers.chat.baseUrl}${path}`
   const completion = (content: string) =>
     fetch(url('/api/proxy/openai'), {
       method: 'POST',

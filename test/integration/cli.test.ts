@@ -6,6 +6,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest'
 import { startServer, type TestServer } from '../support/server'
+import { waitFor } from '../support/wait'
 
 /**
  * `sluice streams …` (bin/sluice.mjs) and the report worker, run as child processes against the
@@ -62,14 +63,6 @@ async function run(args: string[], options: Parameters<typeof start>[1] & { inpu
   r.child.stdin.end(options.input ?? '')
   const code = await r.exit
   return { code, stdout: r.stdout(), stderr: r.stderr() }
-}
-
-async function waitFor(what: string, check: () => boolean | Promise<boolean>, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`)
-    await new Promise((r) => setTimeout(r, 20))
-  }
 }
 
 const streamUrl = (id: string) => `${server.baseUrl}/v1/stream/${id}`

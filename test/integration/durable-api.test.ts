@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startServer, type TestServer } from '../support/server'
+import { waitFor, within } from '../support/wait'
 
 /**
  * The application side of durable streams over HTTP: the JSON API (`/api/streams`), bearer-token
@@ -167,12 +168,12 @@ describe('background demo producers (after())', () => {
 
     let offset = '-1'
     let text = ''
-    for (;;) {
+    await waitFor('the log producer to close its stream', async () => {
       const res = await fetch(`${url}?offset=${offset}&live=long-poll`)
       if (res.status === 200) text += await res.text()
       offset = res.headers.get('Stream-Next-Offset')!
-      if (res.headers.get('Stream-Closed') === 'true') break
-    }
+      return res.headers.get('Stream-Closed') === 'true'
+    }, 15_000, 0)
     const lines = text.trimEnd().split('\n')
     expect(lines.map((l) => /line (\d+) of 5$/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5'])
   })
@@ -198,9 +199,10 @@ describe('Next.js route handlers do not buffer or hold on to live reads', () => 
     const res = await fetch(`${url}?offset=-1&live=sse`, { signal: controller.signal })
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
     let seen = ''
-    const until = async (text: string) => {
-      while (!seen.includes(text)) seen += (await reader.read()).value ?? ''
-    }
+    const until = (text: string) =>
+      within(`${text} in the SSE response (so far: ${JSON.stringify(seen)})`, (async () => {
+        while (!seen.includes(text)) seen += (await reader.read()).value ?? ''
+      })())
     await until('"upToDate":true')
     await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'first part' })
     await until('data:first part') // delivered at once, not when the response ends

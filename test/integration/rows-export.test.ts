@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deferred, sleep } from '@/lib/async'
 import { startServer, type TestServer } from '../support/server'
+import { waitFor, within } from '../support/wait'
 import { newVisitor } from '../support/visitor'
 
 /**
@@ -65,26 +66,6 @@ function slowBody(pieces: Uint8Array[], options: { holdAt?: number; hold?: Promi
   return { body, sent: () => next }
 }
 
-/** Fails with `what` unless `promise` settles within `ms` (a buffering server would hang the test instead). */
-async function within<T>(ms: number, promise: Promise<T>, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing after ${ms} ms`)), ms)))
-  try {
-    return await Promise.race([promise, timeout])
-  } finally {
-    clearTimeout(timer)
-  }
-}
-
-/** Polls `check` every 50 ms until it holds; fails with `what` after `ms`. */
-async function waitFor(check: () => Promise<boolean>, what: string, ms = 5_000): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not after ${ms} ms`)
-    await sleep(50)
-  }
-}
-
 /** The response's NDJSON lines, one at a time. */
 function responseLines(response: Response) {
   const reader = response.body!.getReader()
@@ -114,7 +95,9 @@ function postRows(body: BodyInit, headers: Record<string, string>, query = '', v
 async function readStream(streamUrl: string, enough: (text: string) => boolean = () => false) {
   const chunks: Uint8Array[] = []
   let offset = '-1'
+  const deadline = Date.now() + 30_000
   for (;;) {
+    if (Date.now() > deadline) throw new Error(`Timed out after 30 s reading ${streamUrl}: neither closed nor enough (${Buffer.concat(chunks).byteLength} bytes so far)`)
     const response = await fetch(`${streamUrl}?offset=${offset}${offset === '-1' ? '' : '&live=long-poll'}`)
     if (response.status === 200) chunks.push(new Uint8Array(await response.arrayBuffer()))
     else await response.body?.cancel()
@@ -154,18 +137,18 @@ describe('POST /api/jobs/export/rows', () => {
     const hold = deferred()
     const { body, sent } = slowBody(pieces, { holdAt: 10, hold: hold.promise })
 
-    const response = await within(10_000, postRows(body, NDJSON), 'the 202 before the whole body')
+    const response = await within('the 202 before the whole body', postRows(body, NDJSON), 10_000)
     expect(response.status).toBe(202)
     expect(response.headers.get('content-type')).toMatch(/^application\/x-ndjson/)
     const next = responseLines(response)
-    const first = (await within(10_000, next(), 'the first response line')) as { id: string; url: string }
+    const first = (await within('the first response line', next(), 10_000)) as { id: string; url: string }
     expect(first.id).toMatch(/^export\/[A-Za-z0-9_-]{22}$/)
     expect(first.url).toBe(url(`/v1/stream/${first.id}`))
     expect(response.headers.get('location')).toBe(first.url)
 
     // The body is held after its 10th piece: whatever the stream holds came from those pieces.
     const complete = new TextDecoder().decode(bytes.subarray(0, 10 * 70_001)).split('\n').length - 1
-    const partial = await within(15_000, readStream(first.url, (text) => records(text) >= complete + 1), 'the first rows in the stream')
+    const partial = await within('the first rows in the stream', readStream(first.url, (text) => records(text) >= complete + 1), 15_000)
     expect(sent()).toBe(10)
     expect(partial.closed).toBe(false)
     expect(partial.text).toBe(HEADER + Array.from({ length: complete }, (_, i) => record(i)).join(''))
@@ -174,7 +157,7 @@ describe('POST /api/jobs/export/rows', () => {
     expect(await activeExports()).toBe(1)
 
     hold.resolve()
-    expect(await within(30_000, last, 'the outcome')).toEqual({ rows: ROWS, bytes: expect.any(Number) })
+    expect(await within('the outcome', last, 30_000)).toEqual({ rows: ROWS, bytes: expect.any(Number) })
     expect(await next()).toBeUndefined()
     const whole = await readStream(first.url)
     expect(whole.closed).toBe(true)
@@ -228,7 +211,7 @@ describe('POST /api/jobs/export/rows', () => {
     for (const [code, pieces] of failures) {
       const hold = deferred()
       const { body } = slowBody(pieces, { holdAt: 1, hold: hold.promise })
-      const response = await within(10_000, postRows(body, NDJSON), `${code}: the 202`)
+      const response = await within(`${code}: the 202`, postRows(body, NDJSON), 10_000)
       expect(response.status).toBe(202)
       const next = responseLines(response)
       const first = (await next()) as { id: string; url: string }
@@ -236,11 +219,11 @@ describe('POST /api/jobs/export/rows', () => {
       expect(partial.closed).toBe(false)
       const waiting = fetch(`${first.url}?offset=${partial.offset}&live=long-poll`) // a reader at the tail, waiting for more
       hold.resolve()
-      expect(await within(15_000, next(), code)).toMatchObject({ error: { code, message: expect.any(String) } })
+      expect(await within(code, next(), 15_000)).toMatchObject({ error: { code, message: expect.any(String) } })
       const gone = await fetch(first.url)
       expect(gone.status, `${code}: nothing half-written is left to read`).toBe(404)
       expect(((await gone.json()) as { error: { code: string } }).error.code).toBe('not_found:stream')
-      expect((await within(5_000, waiting, `${code}: the waiting reader`)).status, 'the waiting reader is told at once').toBe(404)
+      expect((await within(`${code}: the waiting reader`, waiting, 5_000)).status, 'the waiting reader is told at once').toBe(404)
       expect(await allExports()).not.toContain(first.id)
     }
     expect(await activeExports()).toBe(0)
@@ -250,16 +233,16 @@ describe('POST /api/jobs/export/rows', () => {
     const abort = new AbortController()
     const hold = deferred()
     const { body } = slowBody([encoder.encode('{"a":1}\n{"a":2}\n'), encoder.encode('{"a":3}\n')], { holdAt: 1, hold: hold.promise })
-    const response = await within(10_000, postRows(body, { ...NDJSON }, '', (input, init) => fetch(input, { ...init, signal: abort.signal })), 'the 202')
+    const response = await within('the 202', postRows(body, { ...NDJSON }, '', (input, init) => fetch(input, { ...init, signal: abort.signal })), 10_000)
     const first = (await responseLines(response)()) as { url: string }
     expect((await readStream(first.url, (text) => records(text) === 3)).text).toBe('a\r\n1\r\n2\r\n')
     abort.abort()
-    await waitFor(async () => {
+    await waitFor('the stream deleted', async () => {
       const read = await fetch(first.url)
       await read.body?.cancel()
       return read.status === 404
-    }, 'the stream deleted')
-    await waitFor(async () => (await activeExports()) === 0, 'the export stopped')
+    }, 5_000, 50)
+    await waitFor('the export stopped', async () => (await activeExports()) === 0, 5_000, 50)
   })
 
   it('belongs to the caller: listed in their GET /api/streams; another visitor can read it by URL, not list, append to or delete it', async () => {
@@ -291,7 +274,7 @@ describe('POST /api/jobs/export/rows', () => {
     const running = await Promise.all(
       [1, 2].map(async () => {
         const { body } = slowBody([encoder.encode('{"a":1}\n'), encoder.encode('{"a":2}\n')], { holdAt: 1, hold: hold.promise })
-        const response = await within(10_000, postRows(body, NDJSON), 'the 202')
+        const response = await within('the 202', postRows(body, NDJSON), 10_000)
         expect(response.status).toBe(202)
         return responseLines(response)
       }),

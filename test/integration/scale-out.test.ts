@@ -10,6 +10,7 @@ import { appendThroughCrash } from '../support/crash'
 import { askChat } from '../support/chat'
 import { startRedis, type TestRedis } from '../support/redis'
 import { freePort, startServer, type TestServer } from '../support/server'
+import { waitFor, within } from '../support/wait'
 
 /**
  * Two production instances sharing one Redis, as behind a load balancer: whatever is written
@@ -57,7 +58,7 @@ async function post(server: TestServer, name: string, body: string): Promise<Res
 /** Resolves once some instance listens for the stream's changes (a reader waits, or just waited). */
 async function readerWaiting(name: string): Promise<void> {
   const channel = keys.stream(name).channel
-  while (((await watcher.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))
+  await waitFor(`a reader subscribed to ${channel}`, async () => ((await watcher.pubSubNumSub(channel))[channel] ?? 0) > 0, 10_000, 5)
 }
 
 /** Asks `server` for an answer in chat `chatId` (offline model) and reads it to the end. */
@@ -74,11 +75,12 @@ interface StoredChat {
 
 /** The chat as `server` reads it, once its answer is stored (the recording finishes after the response). */
 async function answeredChat(server: TestServer, chatId: string): Promise<StoredChat> {
-  for (;;) {
-    const chat = (await (await fetch(`${server.baseUrl}/api/chats/${chatId}`)).json()) as StoredChat
-    if (chat.activeStreamId === null && chat.messages.length === 2) return chat
-    await new Promise((r) => setTimeout(r, 20))
-  }
+  let chat: StoredChat | undefined
+  await waitFor(`the answer in chat ${chatId} to be stored`, async () => {
+    chat = (await (await fetch(`${server.baseUrl}/api/chats/${chatId}`)).json()) as StoredChat
+    return chat.activeStreamId === null && chat.messages.length === 2
+  })
+  return chat!
 }
 
 describe('two instances sharing one Redis', () => {
@@ -112,13 +114,14 @@ describe('two instances sharing one Redis', () => {
     const controller = new AbortController()
     const res = await fetch(`${at(b, name)}?offset=-1&live=sse`, { signal: controller.signal })
     const events = readSse(res, { signal: controller.signal })
-    const nextData = async (): Promise<SseEvent> => {
-      for (;;) {
-        const { value, done } = await events.next()
-        if (done) throw new Error('the SSE stream ended')
-        if (value.event === 'data') return value
-      }
-    }
+    const nextData = (): Promise<SseEvent> =>
+      within('the next data event on B', (async () => {
+        for (;;) {
+          const { value, done } = await events.next()
+          if (done) throw new Error('the SSE stream ended')
+          if (value.event === 'data') return value
+        }
+      })())
     try {
       expect((await nextData()).data).toBe('caught-up;')
       for (const part of ['live-1;', 'live-2;', 'live-3;']) {
@@ -177,7 +180,7 @@ describe('crashes on the Redis store', () => {
       recover: async () => {
         await redis.restart()
         // The instances reconnect by themselves; wait until A answers from Redis again.
-        while ((await fetch(`${a.baseUrl}/v1/stream/scale/absent`, { method: 'HEAD' })).status !== 404) await new Promise((r) => setTimeout(r, 20))
+        await waitFor('instance A to answer from Redis again', async () => (await fetch(`${a.baseUrl}/v1/stream/scale/absent`, { method: 'HEAD' })).status === 404, 30_000)
         return a.baseUrl
       },
     })

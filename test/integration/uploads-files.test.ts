@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '@/test/support/server'
 import { openPut, randomFile, sameBytes, writeChunks } from '@/test/support/uploads'
+import { waitFor } from '@/test/support/wait'
 
 interface Listed {
   name: string
@@ -125,8 +126,8 @@ describe('unfinished uploads on disk', () => {
       const { id } = (await paused.json()) as { id: string }
       const partsDir = path.join(server.dataDir, 'uploads', '.parts')
       expect(await readdir(partsDir)).toContain(`${id}.part`)
-      // The sweeper runs every second; wait (without a deadline of our own) until it has removed the part.
-      while ((await readdir(partsDir)).includes(`${id}.part`)) await new Promise((r) => setTimeout(r, 200))
+      // The sweeper runs every second; wait until it has removed the part.
+      await waitFor('the sweeper to remove the stale part', async () => !(await readdir(partsDir)).includes(`${id}.part`), 15_000, 200)
       const rest = await put(server, 'stale.bin', file.data.subarray(1000), { 'Upload-Id': id, 'Upload-Offset': '1000' })
       expect([404, 410]).toContain(rest.status)
     } finally {

@@ -5,6 +5,7 @@ import { readSse, type SseEvent } from '@/lib/stream/client'
 import type { UploadProgress } from '@/lib/uploads/progress'
 import { startServer, type TestServer } from '@/test/support/server'
 import { lineCollector, openPut, randomFile, sameBytes, writeChunks } from '@/test/support/uploads'
+import { within } from '@/test/support/wait'
 
 let server: TestServer
 const abort = new AbortController()
@@ -43,17 +44,20 @@ function follow(id: string) {
     /** Settles when the server has closed the stream. */
     finished,
     /** Resolves with the first progress snapshot (already received or still to come) that matches. */
-    async until(match: (p: UploadProgress) => boolean): Promise<UploadProgress> {
-      for (let seen = 0; ; ) {
-        for (; seen < events.length; seen++) {
-          const event = events[seen]!
-          if (event.event !== 'progress') continue
-          const progress = JSON.parse(event.data) as UploadProgress
-          if (match(progress)) return progress
+    until(match: (p: UploadProgress) => boolean): Promise<UploadProgress> {
+      const matching = async () => {
+        for (let seen = 0; ; ) {
+          for (; seen < events.length; seen++) {
+            const event = events[seen]!
+            if (event.event !== 'progress') continue
+            const progress = JSON.parse(event.data) as UploadProgress
+            if (match(progress)) return progress
+          }
+          if (ended) throw new Error(`The progress channel ended first: ${JSON.stringify(events)}`)
+          await new Promise<void>((resolve) => (wake = resolve))
         }
-        if (ended) throw new Error(`The progress channel ended first: ${JSON.stringify(events)}`)
-        await new Promise<void>((resolve) => (wake = resolve))
       }
+      return within(`progress where ${match.toString()}`, matching(), 30_000)
     },
   }
 }

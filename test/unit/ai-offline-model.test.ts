@@ -106,8 +106,9 @@ describe('offline model: abort and failures', () => {
     const reader = stream.getReader()
     let read = 0
     for (;;) {
-      const { value } = await reader.read()
-      if (value?.type === 'text-delta' && ++read === 3) break
+      const { value, done } = await reader.read()
+      if (done) throw new Error('the stream ended before its third text delta')
+      if (value.type === 'text-delta' && ++read === 3) break
     }
     abort.abort(new DOMException('stopped', 'AbortError'))
     // At most the one part already queued (highWaterMark 1) arrives; then the abort reason.

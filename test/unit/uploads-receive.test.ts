@@ -10,6 +10,7 @@ import { receiveUpload } from '@/lib/uploads/receive'
 import { progressLines } from '@/lib/uploads/responses'
 import { cancelUpload, getUpload, sessions } from '@/lib/uploads/sessions'
 import { sweepStaleParts } from '@/lib/uploads/sweep'
+import { waitFor } from '@/test/support/wait'
 
 const MAX = 1024 * 1024
 let dir: string
@@ -154,7 +155,7 @@ describe('receiveUpload', () => {
       body: pulledBody([data.subarray(0, 4096), data.subarray(4096)], (i) => (i === 1 ? hang.promise : undefined)),
       length: 8192,
     })
-    while (first.session.progress.value.offset < 4096) await new Promise((r) => setTimeout(r, 1))
+    await waitFor('the first 4096 bytes received', () => first.session.progress.value.offset >= 4096, 10_000, 1)
     const second = await receiveUpload({ name: 'takeover.bin', id: first.session.id, offset: 4096, body: pulledBody([data.subarray(4096)]) })
     expect(await first.done).toMatchObject({ state: 'failed', error: { code: 'conflict:upload' } })
     expect(await second.done).toMatchObject({ state: 'complete', sha256: sha256(data) })
@@ -168,7 +169,7 @@ describe('receiveUpload', () => {
       body: pulledBody([randomBytes(4096), randomBytes(4096)], (i) => (i === 1 ? hang.promise : undefined)),
       length: 8192,
     })
-    while (reception.session.progress.value.offset < 4096) await new Promise((r) => setTimeout(r, 1))
+    await waitFor('the first 4096 bytes received', () => reception.session.progress.value.offset >= 4096, 10_000, 1)
     expect(await cancelUpload(reception.session.id)).toMatchObject({ state: 'cancelled' })
     await reception.done
     expect(await readdir(path.join(dir, '.parts'))).not.toContain(`${reception.session.id}.part`)

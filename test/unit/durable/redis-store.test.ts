@@ -7,6 +7,7 @@ import { KeySpace, SEGMENT_BYTES, segmentKey } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { startRedis, type TestRedis } from '../../support/redis'
 import { freePort } from '../../support/server'
+import { waitFor } from '../../support/wait'
 import { describeStoreContract } from './store-contract'
 
 /**
@@ -163,7 +164,7 @@ describe('redis store storage', () => {
 async function subscribed(url: string, channel: string): Promise<void> {
   const client = await createClient({ url }).connect()
   try {
-    while (((await client.pubSubNumSub(channel))[channel] ?? 0) === 0) await new Promise((r) => setTimeout(r, 5))
+    await waitFor(`a subscriber on ${channel}`, async () => ((await client.pubSubNumSub(channel))[channel] ?? 0) > 0, 10_000, 5)
   } finally {
     client.destroy()
   }
