@@ -74,13 +74,6 @@ redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return updated
 `
 
-/** KEYS: a sorted set. ARGV: member, score. Removes the member only if its score still is `score`. */
-export const ZREM_IF_SCORE = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0
-`
-
 /** A nullable stream id as the `SET_ACTIVE_STREAM` script reads it. */
 export function encodeStreamId(id: string | null): string {
   return id === null ? '-' : `=${id}`

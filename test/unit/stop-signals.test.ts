@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
+import type { RedisContext } from '@/lib/redis/connection'
 import { RedisStopSignals } from '@/lib/stop-signals/redis-stop-signals'
 import { LocalStopSignals, type StopSignals } from '@/lib/stop-signals/stop-signals'
 import { startRedis, type TestRedis } from '../support/redis'
+import { openTestContext } from '../support/redis-context'
 
 /** Resolves once `signal` aborts (the stop travels through Redis pub/sub, so it is not synchronous). */
 const aborted = (signal: AbortSignal) =>
@@ -63,7 +64,7 @@ contract('LocalStopSignals', async () => {
 
 describe('RedisStopSignals', () => {
   let redis: TestRedis
-  const connections: RedisConnection[] = []
+  const connections: RedisContext[] = []
   beforeAll(async () => {
     redis = await startRedis()
   })
@@ -73,11 +74,9 @@ describe('RedisStopSignals', () => {
   })
   /** One "instance": its own command and subscriber connections. */
   async function instance(options: { leaseMs?: number; renewMs?: number } = {}) {
-    const client = createConnection(redis.url)
-    const subscriber = client.duplicate()
-    connections.push(client, subscriber)
-    await Promise.all([client.connect(), subscriber.connect()])
-    return { client, subscriber, signals: new RedisStopSignals({ client, subscriber, prefix: 'test:', ...options }) }
+    const context = await openTestContext(redis, { prefix: 'test:' })
+    connections.push(context)
+    return { context, signals: new RedisStopSignals(context, options) }
   }
 
   contract('RedisStopSignals (two instances)', async () => [(await instance()).signals, (await instance()).signals])
@@ -89,9 +88,8 @@ describe('RedisStopSignals', () => {
     const kept = (await alive.signals.register('kept'))!
     await dead.signals.register('lost')
     // The "dead" instance stops renewing: its connections go away without releasing.
-    dead.client.destroy()
-    dead.subscriber.destroy()
-    connections.splice(connections.indexOf(dead.client), 2)
+    dead.context.destroy()
+    connections.splice(connections.indexOf(dead.context), 1)
     expect(await other.signals.stop('lost')).toBe(false) // nobody hears it
     await expect.poll(() => other.signals.isRunning('lost'), { timeout: 5_000 }).toBe(false)
     expect(await other.signals.register('lost')).toBeDefined()
