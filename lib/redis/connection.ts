@@ -139,6 +139,24 @@ function serverContext(settings: RedisSettings, url: string): { context: RedisCo
   return { context, connect: () => Promise.all([client.connect(), subscriber.connect()]) }
 }
 
+/**
+ * How long after a node connection failed every node connection that becomes ready wakes the
+ * listeners: the client reads the new topology, and subscribes again on a promoted replica, a
+ * moment after the first connection comes back, and messages published in between are lost.
+ */
+const RESUME_WINDOW_MS = 10_000
+
+function resumeAfterOutages(cluster: { on(event: string, listener: () => void): unknown }, wake: () => void): void {
+  let lostAt = -Infinity
+  const lost = () => (lostAt = Date.now())
+  cluster.on('node-error', lost)
+  cluster.on('node-reconnecting', lost)
+  cluster.on('node-disconnect', lost)
+  cluster.on('node-ready', () => {
+    if (Date.now() - lostAt < RESUME_WINDOW_MS) wake()
+  })
+}
+
 function clusterContext(settings: RedisSettings, nodes: string[]): { context: RedisContext; connect: () => Promise<unknown> } {
   const cluster = createCluster({
     rootNodes: nodes.map((url) => ({ url })),
@@ -165,9 +183,7 @@ function clusterContext(settings: RedisSettings, nodes: string[]): { context: Re
     channels: {
       subscribe: (channel, listener) => cluster.sSubscribe(channel, listener),
       unsubscribe: (channel, listener) => cluster.sUnsubscribe(channel, listener),
-      // Any node connection that becomes ready (a reconnection, or a subscription moved to a
-      // promoted replica) may follow missed messages.
-      onResume: (wake) => void cluster.on('node-ready', wake),
+      onResume: (wake) => resumeAfterOutages(cluster, wake),
     },
     async replicated(key) {
       if (settings.minReplicas === 0) return

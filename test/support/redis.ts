@@ -158,8 +158,10 @@ export interface TestClusterNode {
   address: string
   /** The running server process (the one this helper started: its pid was checked). */
   readonly process: ChildProcess
-  /** SIGKILL, for failover tests: the node's directory is kept, the node is not restarted. */
+  /** SIGKILL, for failover tests: the node's directory (its AOF and `nodes.conf`) is kept. */
   kill(): Promise<void>
+  /** Starts a killed node again on its directory: it rejoins the cluster (a replica, if it was failed over). */
+  restart(): Promise<void>
 }
 
 /**
@@ -176,6 +178,8 @@ export interface TestRedisCluster {
   masterOf(key: string): Promise<TestClusterNode>
   /** Waits until every live node agrees that the cluster is whole (`cluster_state:ok`) and no master is `fail`. */
   settled(timeoutMs?: number): Promise<void>
+  /** After `victim` was killed: waits until another node is master of `key`'s slot and the cluster is whole; returns it. */
+  failedOver(victim: TestClusterNode, key: string, timeoutMs?: number): Promise<TestClusterNode>
   /** The nodes' logs so far, for failure messages. */
   output(): string
   /** Stops every node and removes their directories. */
@@ -259,6 +263,11 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
             node.running.child.kill('SIGKILL')
             await node.running.exited
           },
+          async restart() {
+            if (!node.dead) throw new Error(`${node.address} is running`)
+            node.running = await launch(args, port, (text) => (logs[i] += text))
+            node.dead = false
+          },
         }
         nodes[i] = node
       }),
@@ -309,6 +318,18 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           replicasUp.every(Boolean)
         if (ok) return
         if (Date.now() > deadline) throw new Error(`The Redis Cluster did not settle in ${timeoutMs} ms:\n${states.join('\n')}\n${views.join('\n')}`)
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    },
+    async failedOver(victim, key, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        const master = await cluster.masterOf(key).catch(() => undefined)
+        if (master && master !== victim) {
+          await cluster.settled(Math.max(deadline - Date.now(), 1_000))
+          return master
+        }
+        if (Date.now() > deadline) throw new Error(`No replica of ${victim.address} was promoted in ${timeoutMs} ms:\n${cluster.output()}`)
         await new Promise((r) => setTimeout(r, 100))
       }
     },
