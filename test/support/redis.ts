@@ -284,9 +284,11 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
     setting: nodes.map((n) => n.address).join(','),
     async masterOf(key) {
       const live = nodes.find((n) => !n.dead)!
-      const slot = Number((await ask(live, 'CLUSTER', 'KEYSLOT', key)).trim())
+      const slotReply = await ask(live, 'CLUSTER', 'KEYSLOT', key)
+      const slot = Number(slotReply.trim())
+      const view = await ask(live, 'CLUSTER', 'NODES')
       // CLUSTER NODES: <id> <address@bus> <flags> <master> <ping> <pong> <epoch> <state> <slot ranges…>
-      for (const line of (await ask(live, 'CLUSTER', 'NODES')).trim().split('\n')) {
+      for (const line of view.trim().split('\n')) {
         const [, address = '', flags = '', , , , , , ...ranges] = line.split(' ')
         if (!flags.includes('master') || flags.includes('fail')) continue
         const owns = ranges.some((range) => {
@@ -298,7 +300,7 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           if (node) return node
         }
       }
-      throw new Error(`No live master owns the slot of ${key}`)
+      throw new Error(`No live master owns the slot of ${key} (${slotReply.trim()}) in the view of ${live.address}:\n${view}`)
     },
     async settled(timeoutMs = 20_000) {
       const deadline = Date.now() + timeoutMs
