@@ -50,13 +50,22 @@ async function redisFor(target) {
   return { env, nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), stop: () => cluster.stop() }
 }
 
-/** Commands Redis has run, summed over `nodes` (INFO commandstats). */
-async function commandsRun(nodes) {
-  let total = 0
+/**
+ * Summed over `nodes`: commands run (INFO commandstats), bytes in and out (INFO stats), and
+ * client connections (INFO clients, less the one asking), CPU seconds used (INFO cpu).
+ */
+async function redisCounters(nodes) {
+  const total = { commands: 0, bytesIn: 0, bytesOut: 0, connections: 0, cpuSeconds: 0 }
   for (const socket of nodes) {
     const client = await createClient({ socket }).connect()
     try {
-      for (const match of (await client.info('commandstats')).matchAll(/calls=(\d+)/g)) total += Number(match[1])
+      for (const match of (await client.info('commandstats')).matchAll(/calls=(\d+)/g)) total.commands += Number(match[1])
+      const stats = await client.info('stats')
+      total.bytesIn += Number(/total_net_input_bytes:(\d+)/.exec(stats)?.[1] ?? 0)
+      total.bytesOut += Number(/total_net_output_bytes:(\d+)/.exec(stats)?.[1] ?? 0)
+      total.connections += Number(/connected_clients:(\d+)/.exec(await client.info('clients'))?.[1] ?? 1) - 1
+      const cpu = await client.info('cpu')
+      total.cpuSeconds += Number(/used_cpu_user:([\d.]+)/.exec(cpu)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(cpu)?.[1] ?? 0)
     } finally {
       client.destroy()
     }
@@ -111,6 +120,7 @@ function send(url, agent, body) {
 
 async function measure(target) {
   const redis = await redisFor(target)
+  const idle = await redisCounters(redis.nodes)
   const servers = await Promise.all(Array.from({ length: INSTANCES }, () => instance(redis.env)))
   try {
     const names = Array.from({ length: STREAMS }, (_, i) => `bench/cluster-${Date.now()}-${i}`)
@@ -126,7 +136,7 @@ async function measure(target) {
       perReader.push({ stream: r % STREAMS, deliveries })
       stops.push(await reader(`${servers[r % INSTANCES].baseUrl}/v1/stream/${names[r % STREAMS]}`, deliveries))
     }
-    const before = await commandsRun(redis.nodes)
+    const before = await redisCounters(redis.nodes)
     const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 16 }))
     const sentAt = []
     const streamOf = []
@@ -146,7 +156,7 @@ async function measure(target) {
     const deadline = performance.now() + 15_000
     const received = () => perReader.reduce((sum, r) => sum + r.deliveries.size, 0)
     while (received() < expected && performance.now() < deadline) await sleep(50)
-    const after = await commandsRun(redis.nodes)
+    const after = await redisCounters(redis.nodes)
     const memory = await Promise.all(servers.map((s) => rssMb(s.pid)))
     for (const stop of stops) await stop()
     agents.forEach((a) => a.destroy())
@@ -177,8 +187,12 @@ async function measure(target) {
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       rssMbPerInstance: memory.map((m) => Math.round(m)),
-      // Includes the INFO calls of this measurement (a handful per node).
-      redisCommandsPerAppend: (after - before) / total,
+      // Each includes this measurement's own INFO calls (a handful per node).
+      redisCommandsPerAppend: (after.commands - before.commands) / total,
+      redisBytesInPerAppend: Math.round((after.bytesIn - before.bytesIn) / total),
+      redisBytesOutPerAppend: Math.round((after.bytesOut - before.bytesOut) / total),
+      redisConnectionsPerInstance: (after.connections - idle.connections) / INSTANCES,
+      redisCpuMicrosecondsPerAppend: Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / total),
     }
   } finally {
     await Promise.all(servers.map((s) => s.stop()))
@@ -193,10 +207,15 @@ for (const target of TARGETS) {
   results.push(result)
   console.log(result)
 }
-console.log('\n| target | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append |\n|---|---|---|---|---|')
+console.log(
+  '\n| target | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) |\n|---|---|---|---|---|---|---|---|',
+)
 for (const r of results) {
   const once = r.missing === 0 && r.duplicates === 0 && r.appendFailures === 0 ? 'yes' : `no (${r.missing} missing, ${r.duplicates} duplicates, ${r.appendFailures} failed appends)`
-  console.log(`| ${r.target} | ${once} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.rssMbPerInstance.join(', ')} | ${r.redisCommandsPerAppend.toFixed(1)} |`)
+  console.log(
+    `| ${r.target} | ${once} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.rssMbPerInstance.join(', ')} | ${r.redisCommandsPerAppend.toFixed(1)} | ` +
+      `${r.redisBytesInPerAppend} / ${r.redisBytesOutPerAppend} | ${r.redisConnectionsPerInstance} | ${r.redisCpuMicrosecondsPerAppend} |`,
+  )
 }
 const dir = path.join(import.meta.dirname, 'results')
 await mkdir(dir, { recursive: true })

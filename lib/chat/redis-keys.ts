@@ -27,7 +27,12 @@ function escape(text: string): string {
 }
 
 export class ChatKeys {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string
+
+  // A plain field, not a parameter property: benchmarks load this file with Node's type stripping.
+  constructor(prefix: string) {
+    this.prefix = prefix
+  }
 
   /** The keys of chat `id`, in the order the scripts below expect them. */
   chat(id: string): ChatKeySet {
