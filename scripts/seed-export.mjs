@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fills the export demo's table with generated rows, replacing what was there, wherever the app
-// reads it: in Redis when REDIS_URL is set (unless SLUICE_STORE=embedded), as the app does —
+// reads it: in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set (unless SLUICE_STORE=embedded), as the app does —
 // pipelined RPUSHes into a new generation, then one swap — else `export_rows` in
 // <data dir>/jobs.db, in one transaction through one prepared statement.
 //
@@ -34,7 +34,7 @@ if (!Number.isSafeInteger(rows) || rows < 0) {
 const { store } = config()
 if (store.kind === 'redis') {
   if (values['data-dir']) {
-    console.error('--data-dir is for the SQLite table; with REDIS_URL set the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
+    console.error('--data-dir is for the SQLite table; with Redis configured the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
     process.exit(1)
   }
   const socket = { connectTimeout: store.connectTimeoutMs, reconnectStrategy: false }
