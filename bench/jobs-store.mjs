@@ -14,8 +14,8 @@ import path from 'node:path'
 
 await import('./ts-hooks.mjs')
 const { createHash } = await import('node:crypto')
-const { createClient } = await import('redis')
 const { RedisJobsStore } = await import('@/lib/jobs/redis-store')
+const { openRedis, redisSettings } = await import('@/lib/redis/connection')
 const { SqliteJobsStore } = await import('@/lib/jobs/sqlite-store')
 const { startRedis } = await import('../test/support/redis.ts')
 
@@ -25,12 +25,12 @@ const MiB = 2 ** 20
 const fmt = (n) => Math.round(n).toLocaleString('en')
 
 const redis = await startRedis()
-const client = createClient({ url: redis.url, RESP: 3 }) // as the app's connection speaks
-await client.connect()
+const context = await openRedis(redisSettings(redis.url, { prefix: 'bench:' })) // the app's connection
+const client = context.commands
 const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-jobs-'))
 const stores = {
   sqlite: new SqliteJobsStore(dir),
-  redis: new RedisJobsStore(async () => ({ client: /** @type {any} */ (client), prefix: 'bench:' })),
+  redis: new RedisJobsStore(async () => context),
 }
 
 /** Exports the whole table as CSV, hashing the bytes; returns the time, the hash and the RSS growth. */
@@ -84,7 +84,7 @@ try {
   if (hashes.size !== 1) process.exitCode = 1
 } finally {
   stores.sqlite.close()
-  await client.close()
+  await context.close()
   await redis.stop()
   await rm(dir, { recursive: true, force: true })
 }

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import type { RedisSettings } from '@/lib/redis/connection'
 
 /**
  * All configuration, read from the environment in one place and checked once.
@@ -109,13 +110,29 @@ const variables = {
   // Scale-out: the Redis store, chosen by REDIS_URL or SLUICE_STORE=redis.
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL')).meta(doc({
     group: 'Scale-out (Redis)',
-    description: '`redis://[user:password@]host:port[/db]` or `rediss://…` (TLS). Set: durable streams, chats, jobs, stop signals and ownership live in Redis, shared by every instance.',
+    description: '`redis://[user:password@]host:port[/db]` or `rediss://…` (TLS): one Redis server. Set: durable streams, chats, jobs, stop signals and ownership live in Redis, shared by every instance.',
+    doc: 'docs/scale-out.md',
+  })),
+  REDIS_CLUSTER_NODES: optional(
+    z
+      .string()
+      .transform((v) => v.split(',').map((node) => node.trim()).filter((node) => node !== ''))
+      .pipe(
+        z
+          .array(z.string().regex(/^(rediss?:\/\/\S+|[^\s:/]+:\d{1,5})$/, 'each node must be host:port or a redis:// or rediss:// URL'))
+          .min(1, 'must name at least one node (host:port,host:port,…)'),
+      ),
+  ).meta(doc({
+    group: 'Scale-out (Redis)',
+    description:
+      'A Redis Cluster instead of one server: some of its nodes, comma-separated, each `host:port` or `redis[s]://[user:password@]host:port`; the client discovers the rest. Not together with REDIS_URL.',
     doc: 'docs/scale-out.md',
   })),
   SLUICE_STORE: optional(z.enum(['embedded', 'redis'])).meta(doc({
     group: 'Scale-out (Redis)',
-    description: '`redis` makes a missing REDIS_URL an error at start-up instead of a silent fallback to local disk; `embedded` ignores REDIS_URL.',
-    defaultText: 'from REDIS_URL',
+    description:
+      '`redis` makes a missing REDIS_URL / REDIS_CLUSTER_NODES an error at start-up instead of a silent fallback to local disk; `embedded` ignores them.',
+    defaultText: 'from REDIS_URL / REDIS_CLUSTER_NODES',
     doc: 'docs/scale-out.md',
   })),
   SLUICE_REDIS_PREFIX: z.string().regex(/^[^{}\s]*$/, 'must not contain braces or spaces').default('sluice:').meta(doc({
@@ -126,6 +143,17 @@ const variables = {
   SLUICE_REDIS_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000).meta(doc({
     group: 'Scale-out (Redis)',
     description: 'How long opening the store waits for an unreachable Redis before answering 503.',
+    doc: 'docs/scale-out.md',
+  })),
+  SLUICE_REDIS_MIN_REPLICAS: z.coerce.number().int().min(0).max(16).default(0).meta(doc({
+    group: 'Scale-out (Redis)',
+    description:
+      'Replicas that must confirm (`WAIT`) an append, a stream creation, a chat save or an import batch before it is acknowledged; fewer in time answer 503 `unavailable:replicas`. 0: acknowledged once the master has it.',
+    doc: 'docs/scale-out.md',
+  })),
+  SLUICE_REDIS_WAIT_TIMEOUT_MS: z.coerce.number().int().min(10).max(60_000).default(1_000).meta(doc({
+    group: 'Scale-out (Redis)',
+    description: 'How long such a write waits for its replicas before answering 503.',
     doc: 'docs/scale-out.md',
   })),
   SLUICE_STOP_LEASE_MS: z.coerce.number().int().min(300).max(300_000).default(15_000).meta(doc({
@@ -176,8 +204,15 @@ const schema = z.object({
   ...variables,
   ...testOnly,
 }).superRefine((env, ctx) => {
-  if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['SLUICE_STORE'], message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port)' })
+  if (env.SLUICE_STORE === 'redis' && env.REDIS_URL === undefined && env.REDIS_CLUSTER_NODES === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SLUICE_STORE'],
+      message: 'SLUICE_STORE=redis needs REDIS_URL (redis://host:port) or REDIS_CLUSTER_NODES (host:port,host:port,…)',
+    })
+  }
+  if (env.REDIS_URL !== undefined && env.REDIS_CLUSTER_NODES !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'set either REDIS_URL (one server) or REDIS_CLUSTER_NODES (a cluster), not both' })
   }
 })
 
@@ -189,8 +224,11 @@ export type Config = Readonly<
     uploadDir: string
     /** Forwarded headers are believed: `SLUICE_TRUST_PROXY=1`, or on Vercel. */
     trustProxy: boolean
-    /** Where durable streams live: Redis when REDIS_URL is set (unless SLUICE_STORE=embedded). */
-    store: { kind: 'embedded' } | { kind: 'redis'; url: string; prefix: string; connectTimeoutMs: number }
+    /**
+     * Where the state of durable streams, chats, jobs, stop signals and owners lives: Redis (one
+     * server or a cluster) when REDIS_URL or REDIS_CLUSTER_NODES is set, unless SLUICE_STORE=embedded.
+     */
+    store: { kind: 'embedded' } | ({ kind: 'redis' } & RedisSettings)
   }
 >
 
@@ -204,11 +242,23 @@ function load(env: NodeJS.ProcessEnv): Config {
   // Runtime paths, not build inputs: tell Turbopack not to trace the project from them.
   const uploadDir = path.resolve(/*turbopackIgnore: true*/ parsed.data.SLUICE_UPLOAD_DIR ?? path.join(dataDir, 'uploads'))
   const values = parsed.data
-  const url = values.REDIS_URL
-  const store =
-    url !== undefined && values.SLUICE_STORE !== 'embedded'
-      ? { kind: 'redis' as const, url, prefix: values.SLUICE_REDIS_PREFIX, connectTimeoutMs: values.SLUICE_REDIS_CONNECT_TIMEOUT_MS }
-      : { kind: 'embedded' as const }
+  const target: RedisSettings['target'] | undefined =
+    values.REDIS_URL !== undefined
+      ? { kind: 'server', url: values.REDIS_URL }
+      : values.REDIS_CLUSTER_NODES !== undefined
+        ? { kind: 'cluster', nodes: values.REDIS_CLUSTER_NODES.map((node) => (/^rediss?:/.test(node) ? node : `redis://${node}`)) }
+        : undefined
+  const store: Config['store'] =
+    target !== undefined && values.SLUICE_STORE !== 'embedded'
+      ? {
+          kind: 'redis',
+          target,
+          prefix: values.SLUICE_REDIS_PREFIX,
+          connectTimeoutMs: values.SLUICE_REDIS_CONNECT_TIMEOUT_MS,
+          minReplicas: values.SLUICE_REDIS_MIN_REPLICAS,
+          waitTimeoutMs: values.SLUICE_REDIS_WAIT_TIMEOUT_MS,
+        }
+      : { kind: 'embedded' }
   const trustProxy = values.SLUICE_TRUST_PROXY === undefined ? values.VERCEL === '1' : values.SLUICE_TRUST_PROXY === '1' || values.SLUICE_TRUST_PROXY === 'true'
   return Object.freeze({ ...values, dataDir, uploadDir, store, trustProxy })
 }

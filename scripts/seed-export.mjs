@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Fills the export demo's table with generated rows, replacing what was there, wherever the app
-// reads it: in Redis when REDIS_URL is set (unless SLUICE_STORE=embedded), as the app does —
+// reads it: in Redis when REDIS_URL or REDIS_CLUSTER_NODES is set (unless SLUICE_STORE=embedded), as the app does —
 // pipelined RPUSHes into a new generation, then one swap — else `export_rows` in
 // <data dir>/jobs.db, in one transaction through one prepared statement.
 //
@@ -9,10 +9,10 @@
 //   REDIS_URL=redis://127.0.0.1:6379 npm run seed:export -- --rows 200000
 import path from 'node:path'
 import { parseArgs } from 'node:util'
-import { createClient } from 'redis'
+import { createClient, createCluster } from 'redis'
 import { config } from '../lib/config.ts'
 import { openJobsDb, seedExportRows } from '../lib/jobs/jobs-database.ts'
-import { seedRedisExportRows } from '../lib/jobs/redis-export-table.ts'
+import { seedRedisExportRows, SWAP_EXPORT_TABLE } from '../lib/jobs/redis-export-table.ts'
 
 const usage = 'Usage: [REDIS_URL=redis://…] npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR; SQLite only>]'
 let values
@@ -34,13 +34,19 @@ if (!Number.isSafeInteger(rows) || rows < 0) {
 const { store } = config()
 if (store.kind === 'redis') {
   if (values['data-dir']) {
-    console.error('--data-dir is for the SQLite table; with REDIS_URL set the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
+    console.error('--data-dir is for the SQLite table; with Redis configured the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
     process.exit(1)
   }
-  const client = createClient({ url: store.url, socket: { connectTimeout: store.connectTimeoutMs, reconnectStrategy: false } })
+  const socket = { connectTimeout: store.connectTimeoutMs, reconnectStrategy: false }
+  const client =
+    store.target.kind === 'server'
+      ? createClient({ url: store.target.url, socket })
+      : createCluster({ rootNodes: store.target.nodes.map((url) => ({ url })), defaults: { socket } })
   await client.connect()
   try {
-    const { ms } = await seedRedisExportRows(client, store.prefix, rows)
+    const swapExportTable = (keys, args) => client.eval(SWAP_EXPORT_TABLE, { keys, arguments: args })
+    const table = { get: (key) => client.get(key), rPush: (key, values) => client.rPush(key, values), pExpire: (key, ms) => client.pExpire(key, ms), swapExportTable }
+    const { ms } = await seedRedisExportRows(table, store.prefix, rows)
     console.log(`seeded ${rows.toLocaleString('en')} rows into Redis (${store.prefix}jobs:{export}:*) in ${ms} ms`)
   } finally {
     await client.close()

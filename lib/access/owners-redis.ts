@@ -1,48 +1,62 @@
 import type { OwnerStore, ResourceKind } from '@/lib/access/owners'
-import type { RedisConnection } from '@/lib/durable/redis/connection'
+import type { RedisCommands } from '@/lib/redis/connection'
+import { guarded } from '@/lib/redis/errors'
+import type { RedisSource } from '@/lib/redis/instance'
 
 /**
  * Owner records in Redis: `<prefix>owner:<kind>:<id>` holds the owner (claimed with `SET NX`,
  * the atomic part), and `<prefix>owned:{<owner>}:<kind>` is the owner's index, a sorted set by
  * claim time. The index is written after the claim and read as a hint: listing keeps only ids
- * whose owner key still names the owner.
+ * whose owner key still names the owner. A Redis outage is `503 unavailable:store`.
  */
 export class RedisOwnerStore implements OwnerStore {
-  constructor(
-    private readonly connect: () => Promise<RedisConnection>,
-    private readonly prefix: string,
-  ) {}
+  constructor(private readonly redis: RedisSource) {}
 
-  private ownerKey = (kind: ResourceKind, id: string) => `${this.prefix}owner:${kind}:${id}`
-  private indexKey = (kind: ResourceKind, owner: string) => `${this.prefix}owned:{${owner}}:${kind}`
-
-  async claim(kind: ResourceKind, id: string, owner: string): Promise<string> {
-    const client = await this.connect()
-    const set = await client.set(this.ownerKey(kind, id), owner, { condition: 'NX' })
-    const holder = set === 'OK' ? owner : ((await client.get(this.ownerKey(kind, id))) ?? owner)
-    if (holder === owner) await client.zAdd(this.indexKey(kind, owner), { score: Date.now(), value: id }, { condition: 'NX' })
-    return holder
+  private run<T>(work: (client: RedisCommands, keys: OwnerKeys) => Promise<T>): Promise<T> {
+    return guarded('Ownership records', async () => {
+      const redis = await this.redis()
+      return work(redis.commands, ownerKeys(redis.prefix))
+    })
   }
 
-  async ownerOf(kind: ResourceKind, id: string): Promise<string | undefined> {
-    const client = await this.connect()
-    return (await client.get(this.ownerKey(kind, id))) ?? undefined
+  claim(kind: ResourceKind, id: string, owner: string): Promise<string> {
+    return this.run(async (client, keys) => {
+      const set = await client.set(keys.owner(kind, id), owner, { condition: 'NX' })
+      const holder = set === 'OK' ? owner : ((await client.get(keys.owner(kind, id))) ?? owner)
+      if (holder === owner) await client.zAdd(keys.index(kind, owner), { score: Date.now(), value: id }, { condition: 'NX' })
+      return holder
+    })
   }
 
-  async release(kind: ResourceKind, id: string): Promise<void> {
-    const client = await this.connect()
-    const owner = await client.get(this.ownerKey(kind, id))
-    await client.del(this.ownerKey(kind, id))
-    if (owner) await client.zRem(this.indexKey(kind, owner), id)
+  ownerOf(kind: ResourceKind, id: string): Promise<string | undefined> {
+    return this.run(async (client, keys) => (await client.get(keys.owner(kind, id))) ?? undefined)
   }
 
-  async list(kind: ResourceKind, owner: string, { limit = 100, offset = 0 } = {}): Promise<{ total: number; ids: string[] }> {
-    const client = await this.connect()
-    const index = this.indexKey(kind, owner)
-    const [total, ids] = await Promise.all([client.zCard(index), client.zRange(index, offset, offset + limit - 1, { REV: true })])
-    if (ids.length === 0) return { total, ids }
-    // One GET per id, not MGET: the owner keys hash to different slots on a cluster.
-    const holders = await Promise.all(ids.map((id) => client.get(this.ownerKey(kind, id))))
-    return { total, ids: ids.filter((_, i) => holders[i] === owner) }
+  release(kind: ResourceKind, id: string): Promise<void> {
+    return this.run(async (client, keys) => {
+      const owner = await client.get(keys.owner(kind, id))
+      await client.del(keys.owner(kind, id))
+      if (owner) await client.zRem(keys.index(kind, owner), id)
+    })
+  }
+
+  list(kind: ResourceKind, owner: string, { limit = 100, offset = 0 } = {}): Promise<{ total: number; ids: string[] }> {
+    return this.run(async (client, keys) => {
+      const index = keys.index(kind, owner)
+      const [total, ids] = await Promise.all([client.zCard(index), client.zRange(index, offset, offset + limit - 1, { REV: true })])
+      if (ids.length === 0) return { total, ids }
+      // One GET per id, not MGET: the owner keys hash to different slots on a cluster.
+      const holders = await Promise.all(ids.map((id) => client.get(keys.owner(kind, id))))
+      return { total, ids: ids.filter((_, i) => holders[i] === owner) }
+    })
+  }
+}
+
+type OwnerKeys = ReturnType<typeof ownerKeys>
+
+function ownerKeys(prefix: string) {
+  return {
+    owner: (kind: ResourceKind, id: string) => `${prefix}owner:${kind}:${id}`,
+    index: (kind: ResourceKind, owner: string) => `${prefix}owned:{${owner}}:${kind}`,
   }
 }

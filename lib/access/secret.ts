@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { config } from '@/lib/config'
-import { withRedis } from '@/lib/redis'
+import { guarded } from '@/lib/redis/errors'
+import { sharedRedis } from '@/lib/redis/instance'
 import { singleton } from '@/lib/singleton'
 
 /**
@@ -25,10 +26,11 @@ async function load(): Promise<Buffer> {
   if (c.SLUICE_SECRET !== undefined) return Buffer.from(c.SLUICE_SECRET, 'utf8')
   const fresh = randomBytes(32).toString('base64url')
   if (c.store.kind === 'redis') {
-    const key = `${c.store.prefix}secret`
-    return withRedis(async ({ client }) => {
-      await client.set(key, fresh, { condition: 'NX' })
-      return Buffer.from((await client.get(key)) ?? fresh, 'utf8')
+    return guarded('Visitor identities', async () => {
+      const { commands, prefix } = await sharedRedis()
+      const key = `${prefix}secret`
+      await commands.set(key, fresh, { condition: 'NX' })
+      return Buffer.from((await commands.get(key)) ?? fresh, 'utf8')
     })
   }
   const file = path.join(c.dataDir, 'secret.key')

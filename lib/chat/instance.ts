@@ -4,20 +4,22 @@ import { SqliteChatStore } from '@/lib/chat/sqlite-store'
 import type { ChatStore } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { diskReserve } from '@/lib/disk-reserve'
-import { sharedRedis } from '@/lib/redis'
+import { backend } from '@/lib/redis/instance'
 import { singleton } from '@/lib/singleton'
 
 /**
- * The process-wide chat store. With Redis configured (`usesRedis()`, docs/scale-out.md) chats
- * live in Redis on the shared connection, so every instance sees them and nothing is written to
- * the local disk; otherwise in `chat.sqlite` under `SLUICE_DATA_DIR`. Synchronous: the Redis
- * connection is opened on the store's first operation.
+ * The process-wide chat store. With Redis (docs/scale-out.md) chats live there, on the shared
+ * connection, so every instance sees them and nothing is written to the local disk; otherwise in
+ * `chat.sqlite` under `SLUICE_DATA_DIR`. Synchronous: Redis is opened on the store's first operation.
  */
 export function chatStore(): ChatStore {
-  return singleton<ChatStore>('chat.store', () => {
-    const store = config().store // the same test as usesRedis(), narrowed for the prefix
-    if (store.kind === 'redis') return new RedisChatStore(async () => (await sharedRedis()).client, store.prefix)
-    const { dataDir, SLUICE_STREAMS_DURABILITY } = config()
-    return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), { fsync: SLUICE_STREAMS_DURABILITY === 'fsync', space: diskReserve() })
-  })
+  return singleton<ChatStore>('chat.store', () =>
+    backend<ChatStore>({
+      redis: (redis) => new RedisChatStore(redis),
+      embedded: () => {
+        const { dataDir, SLUICE_STREAMS_DURABILITY } = config()
+        return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), { fsync: SLUICE_STREAMS_DURABILITY === 'fsync', space: diskReserve() })
+      },
+    }),
+  )
 }

@@ -27,7 +27,12 @@ function escape(text: string): string {
 }
 
 export class ChatKeys {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string
+
+  // A plain field, not a parameter property: benchmarks load this file with Node's type stripping.
+  constructor(prefix: string) {
+    this.prefix = prefix
+  }
 
   /** The keys of chat `id`, in the order the scripts below expect them. */
   chat(id: string): ChatKeySet {
@@ -72,13 +77,6 @@ local updated = redis.call('HGET', KEYS[1], 'updatedAt')
 if not updated then return '' end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return updated
-`
-
-/** KEYS: a sorted set. ARGV: member, score. Removes the member only if its score still is `score`. */
-export const ZREM_IF_SCORE = `
-local score = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if score and tonumber(score) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0
 `
 
 /** A nullable stream id as the `SET_ACTIVE_STREAM` script reads it. */

@@ -1,5 +1,5 @@
 import type { UIMessage } from 'ai'
-import { ChatKeys, DELETE_CHAT, encodeStreamId, SET_ACTIVE_STREAM, ZREM_IF_SCORE } from '@/lib/chat/redis-keys'
+import { ChatKeys, encodeStreamId } from '@/lib/chat/redis-keys'
 import {
   messageText,
   queryWords,
@@ -10,15 +10,9 @@ import {
   type ChatStore,
   type ChatSummary,
 } from '@/lib/chat/store'
-import { asUnavailable } from '@/lib/durable/redis/availability'
-import type { RedisConnection } from '@/lib/durable/redis/connection'
-
-/**
- * The Redis connection of a {@link RedisChatStore}: a connected client, a promise of one, or a
- * getter called for every operation (so that a process opens it lazily and retries a failed
- * opening, see `lib/redis.ts`).
- */
-export type ChatRedisSource = RedisConnection | Promise<RedisConnection> | (() => Promise<RedisConnection>)
+import type { RedisCommands } from '@/lib/redis/connection'
+import { guarded } from '@/lib/redis/errors'
+import type { RedisSource } from '@/lib/redis/instance'
 
 /** Chats read per round trip while searching. */
 const SEARCH_PAGE = 50
@@ -51,30 +45,23 @@ const summary = (id: string, hash: Record<string, string>): ChatSummary => ({
  * chats, newest first, {@link SEARCH_PAGE} at a time, and stops at `limit` hits. Older chats are
  * not searched.
  *
- * Connection failures surface as `503 unavailable:store`.
+ * A save is acknowledged once Redis has it and, when replicas are required
+ * (`SLUICE_REDIS_MIN_REPLICAS`), once they confirm it. Connection failures surface as
+ * `503 unavailable:store`.
  */
 export class RedisChatStore implements ChatStore {
-  private readonly keys: ChatKeys
+  constructor(private readonly redis: RedisSource) {}
 
-  constructor(
-    private readonly source: ChatRedisSource,
-    prefix: string,
-  ) {
-    this.keys = new ChatKeys(prefix)
-  }
-
-  private async run<T>(work: (client: RedisConnection) => Promise<T>): Promise<T> {
-    try {
-      const client = typeof this.source === 'function' ? await this.source() : await this.source
-      return await work(client)
-    } catch (error) {
-      throw asUnavailable(error)
-    }
+  private run<T>(work: (client: RedisCommands, keys: ChatKeys, replicated: (key: string) => Promise<void>) => Promise<T>): Promise<T> {
+    return guarded('Chats', async () => {
+      const redis = await this.redis()
+      return work(redis.commands, new ChatKeys(redis.prefix), (key) => redis.replicated(key))
+    })
   }
 
   get(id: string): Promise<Chat | undefined> {
-    const k = this.keys.chat(id)
-    return this.run(async (client) => {
+    return this.run(async (client, keys) => {
+      const k = keys.chat(id)
       // One transaction, so that metadata and messages come from the same save.
       const [hash, messages] = await client.multi().hGetAll(k.meta).lRange(k.messages, 0, -1).execTyped()
       if (hash.updatedAt === undefined) return undefined
@@ -85,24 +72,24 @@ export class RedisChatStore implements ChatStore {
   list({ limit = 50, offset = 0 }: { limit?: number; offset?: number } = {}): Promise<{ total: number; chats: ChatSummary[] }> {
     const start = Math.max(offset, 0)
     const stop = start + Math.min(Math.max(limit, 1), 1000) - 1
-    return this.run(async (client) => {
-      const [total, entries] = await Promise.all([client.zCard(this.keys.byUpdated), client.zRangeWithScores(this.keys.byUpdated, start, stop)])
-      const hashes = await Promise.all(entries.map((e) => client.hGetAll(this.keys.chat(e.value).meta)))
+    return this.run(async (client, keys) => {
+      const [total, entries] = await Promise.all([client.zCard(keys.byUpdated), client.zRangeWithScores(keys.byUpdated, start, stop)])
+      const hashes = await Promise.all(entries.map((e) => client.hGetAll(keys.chat(e.value).meta)))
       const chats: ChatSummary[] = []
       entries.forEach((entry, i) => {
         const hash = hashes[i]!
         if (hash.updatedAt !== undefined) chats.push(summary(entry.value, hash))
-        else this.forget(client, entry.value, entry.score) // deleted, or a crash between the two steps
+        else forget(client, keys, entry.value, entry.score) // deleted, or a crash between the two steps
       })
       return { total: total - (entries.length - chats.length), chats }
     })
   }
 
   save(id: string, update: { messages: UIMessage[]; title?: string; moderation?: boolean }): Promise<void> {
-    const k = this.keys.chat(id)
     const now = Date.now()
     const title = update.title ?? titleFrom(update.messages)
-    return this.run(async (client) => {
+    return this.run(async (client, keys, replicated) => {
+      const k = keys.chat(id)
       const change = client
         .multi()
         .hSet(k.meta, { title, updatedAt: String(now), messageCount: String(update.messages.length) })
@@ -115,15 +102,16 @@ export class RedisChatStore implements ChatStore {
         change.rPush(k.texts, update.messages.map((m) => JSON.stringify([m.id, m.role, messageText(m)] satisfies TextEntry)))
       }
       await change.exec()
+      await replicated(k.meta)
       // LT: a slower save that started earlier never moves the chat back in the listing.
-      await client.zAdd(this.keys.byUpdated, { score: -now, value: id }, { comparison: 'LT' })
+      await client.zAdd(keys.byUpdated, { score: -now, value: id }, { comparison: 'LT' })
     })
   }
 
   setActiveStream(id: string, streamId: string | null, options: { expected?: string | null } = {}): Promise<boolean> {
     const expected = options.expected === undefined ? '' : encodeStreamId(options.expected)
-    return this.run(async (client) => {
-      const changed = await client.eval(SET_ACTIVE_STREAM, { keys: [this.keys.chat(id).meta], arguments: [expected, encodeStreamId(streamId)] })
+    return this.run(async (client, keys) => {
+      const changed = await client.setActiveStream([keys.chat(id).meta], [expected, encodeStreamId(streamId)])
       return changed === 1
     })
   }
@@ -133,16 +121,16 @@ export class RedisChatStore implements ChatStore {
     const words = queryWords(query)
     if (words.length === 0) return []
     const wanted = Math.min(Math.max(limit, 1), 100)
-    return this.run(async (client) => {
+    return this.run(async (client, keys) => {
       const hits: ChatSearchHit[] = []
       for (let start = 0; start < SEARCH_MAX_CHATS && hits.length < wanted; start += SEARCH_PAGE) {
-        const ids = await client.zRange(this.keys.byUpdated, start, Math.min(start + SEARCH_PAGE, SEARCH_MAX_CHATS) - 1)
+        const ids = await client.zRange(keys.byUpdated, start, Math.min(start + SEARCH_PAGE, SEARCH_MAX_CHATS) - 1)
         signal?.throwIfAborted()
         if (ids.length === 0) break
-        const keys = ids.map((id) => this.keys.chat(id))
+        const chats = ids.map((id) => keys.chat(id))
         const [metas, texts] = await Promise.all([
-          Promise.all(keys.map((k) => client.hmGet(k.meta, ['title', 'updatedAt']))),
-          Promise.all(keys.map((k) => client.lRange(k.texts, 0, -1))),
+          Promise.all(chats.map((k) => client.hmGet(k.meta, ['title', 'updatedAt']))),
+          Promise.all(chats.map((k) => client.lRange(k.texts, 0, -1))),
         ])
         signal?.throwIfAborted()
         ids.forEach((chatId, i) => {
@@ -162,18 +150,18 @@ export class RedisChatStore implements ChatStore {
   }
 
   delete(id: string): Promise<boolean> {
-    const k = this.keys.chat(id)
-    return this.run(async (client) => {
-      const updated = await client.eval(DELETE_CHAT, { keys: [k.meta, k.messages, k.texts], arguments: [] })
+    return this.run(async (client, keys) => {
+      const k = keys.chat(id)
+      const updated = await client.deleteChat([k.meta, k.messages, k.texts], [])
       if (typeof updated !== 'string' || updated === '') return false
       // Only if no save re-created the chat meanwhile (it would have moved the score).
-      await client.eval(ZREM_IF_SCORE, { keys: [this.keys.byUpdated], arguments: [id, String(-Number(updated))] })
+      await client.zRemIfScore([keys.byUpdated], [id, String(-Number(updated))])
       return true
     })
   }
+}
 
-  /** Drops an index entry whose chat is gone, unless a save re-created it meanwhile; best effort. */
-  private forget(client: RedisConnection, id: string, score: number): void {
-    client.eval(ZREM_IF_SCORE, { keys: [this.keys.byUpdated], arguments: [id, String(score)] }).catch(() => undefined)
-  }
+/** Drops an index entry whose chat is gone, unless a save re-created it meanwhile; best effort. */
+function forget(client: RedisCommands, keys: ChatKeys, id: string, score: number): void {
+  client.zRemIfScore([keys.byUpdated], [id, String(score)]).catch(() => undefined)
 }

@@ -3,15 +3,16 @@ import { config } from '@/lib/config'
 import { diskReserve } from '@/lib/disk-reserve'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import { changeNotifier } from '@/lib/durable/notifier'
-import { withUnavailableErrors } from '@/lib/durable/redis/availability'
+import { guard, withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import type { StreamStore } from '@/lib/durable/store'
+import { backend, usesRedis } from '@/lib/redis/instance'
 import { singleton } from '@/lib/singleton'
 
 /**
- * The process-wide stream store, opened on first use — in Redis when `REDIS_URL` is set (see
- * docs/scale-out.md), else under `SLUICE_DATA_DIR/streams` — with the sweeper that reclaims
- * expired streams every `SLUICE_STREAMS_SWEEP_MS`.
+ * The process-wide stream store, opened on first use — in Redis when the process keeps its state
+ * there (docs/scale-out.md), else under `SLUICE_DATA_DIR/streams` — with the sweeper that
+ * reclaims expired streams every `SLUICE_STREAMS_SWEEP_MS`.
  */
 export function streamStore(): Promise<StreamStore> {
   // A failed opening (Redis unreachable) is not remembered: the next request tries again.
@@ -32,22 +33,23 @@ export async function openStreamStoreAtStart(): Promise<void> {
   try {
     await streamStore()
   } catch (error) {
-    if (config().store.kind !== 'redis') throw error
+    if (!usesRedis()) throw error
     console.error('[sluice] durable streams: Redis is unreachable at start-up; stream requests answer 503 until it is back')
   }
 }
 
 async function openStore(): Promise<StreamStore> {
   const c = config()
-  const store =
-    c.store.kind === 'redis'
-      ? withUnavailableErrors(await RedisStore.connect({ url: c.store.url, prefix: c.store.prefix, connectTimeoutMs: c.store.connectTimeoutMs, notifier: changeNotifier() }))
-      : await EmbeddedStore.open({
-          dir: path.join(c.dataDir, 'streams'),
-          durability: c.SLUICE_STREAMS_DURABILITY,
-          notifier: changeNotifier(),
-          space: diskReserve(),
-        })
+  const store = await backend<Promise<StreamStore>>({
+    redis: async (redis) => withUnavailableErrors(new RedisStore(await guard(redis), { notifier: changeNotifier() })),
+    embedded: () =>
+      EmbeddedStore.open({
+        dir: path.join(c.dataDir, 'streams'),
+        durability: c.SLUICE_STREAMS_DURABILITY,
+        notifier: changeNotifier(),
+        space: diskReserve(),
+      }),
+  })
   startSweeper(store, c.SLUICE_STREAMS_SWEEP_MS)
   return store
 }

@@ -2,14 +2,16 @@ import { config } from '@/lib/config'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import { SqliteJobsStore } from '@/lib/jobs/sqlite-store'
 import type { JobsStore } from '@/lib/jobs/store'
-import { sharedRedis, usesRedis } from '@/lib/redis'
+import { backend } from '@/lib/redis/instance'
 import { singleton } from '@/lib/singleton'
 
 /**
- * The process's jobs store, like the durable streams' store: in Redis when `REDIS_URL` is set
- * (several instances share the export table and the import jobs, and nothing is written to
- * `SLUICE_DATA_DIR`), else in `<SLUICE_DATA_DIR>/jobs.db`. Neither connects before first use.
+ * The process's jobs store, like the durable streams' store: in Redis when the process keeps its
+ * state there (several instances share the export table and the import jobs, and nothing is
+ * written to `SLUICE_DATA_DIR`), else in `<SLUICE_DATA_DIR>/jobs.db`. Neither connects before first use.
  */
 export function jobsStore(): JobsStore {
-  return singleton('jobs.store', () => (usesRedis() ? new RedisJobsStore(sharedRedis) : new SqliteJobsStore(config().dataDir)))
+  return singleton('jobs.store', () =>
+    backend<JobsStore>({ redis: (redis) => new RedisJobsStore(redis), embedded: () => new SqliteJobsStore(config().dataDir) }),
+  )
 }

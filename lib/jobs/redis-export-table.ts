@@ -18,8 +18,14 @@ import { randomBytes } from 'node:crypto'
 import type { RedisClientType } from 'redis'
 import { exportRow } from './jobs-database.ts'
 
-/** The commands the export table uses, on any node-redis client. */
-export type ExportTableClient = Pick<RedisClientType, 'get' | 'rPush' | 'pExpire' | 'eval'>
+/**
+ * The commands seeding uses, on any node-redis client (one server or a cluster), and the swap
+ * script (`SWAP_EXPORT_TABLE`): the app's connection has it registered (`lib/redis/scripts.ts`);
+ * the seed script runs it with `EVAL`.
+ */
+export type ExportTableClient = Pick<RedisClientType, 'get' | 'rPush' | 'pExpire'> & {
+  swapExportTable(keys: string[], args: string[]): Promise<number>
+}
 
 /** Rows per `RPUSH` when seeding and per `LRANGE` when exporting. */
 export const EXPORT_BATCH_ROWS = 1_000
@@ -55,7 +61,7 @@ export function parseGeneration(value: string | null): ExportGeneration | undefi
  * ARGV: expected pointer ('' for none), new pointer, new row count, grace ms.
  * Returns 1 when swapped, 0 when the pointer moved meanwhile (another seed won: try again).
  */
-const SWAP = `
+export const SWAP_EXPORT_TABLE = `
 local current = redis.call('GET', KEYS[1]) or ''
 if current ~= ARGV[1] then return 0 end
 local rows = tonumber(ARGV[3])
@@ -66,6 +72,17 @@ redis.call('PERSIST', KEYS[2])
 redis.call('SET', KEYS[1], ARGV[2])
 if KEYS[3] ~= KEYS[2] then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
 return 1
+`
+
+/**
+ * One batch of a generation's rows; a generation that is no longer current (its list has a TTL)
+ * gets its grace period back, so it outlives every export still reading it.
+ * KEYS: rows list. ARGV: start, stop, grace ms.
+ */
+export const READ_EXPORT_BATCH = `
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl > 0 and ttl < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
 `
 
 /**
@@ -95,10 +112,10 @@ export async function seedRedisExportRows(client: ExportTableClient, prefix: str
   for (;;) {
     const expected = await client.get(keys.current)
     const old = parseGeneration(expected)
-    const swapped = await client.eval(SWAP, {
-      keys: [keys.current, list, old ? keys.rows(old.generation) : list],
-      arguments: [expected ?? '', `${generation} ${rows}`, String(rows), String(REPLACED_GRACE_MS)],
-    })
+    const swapped = await client.swapExportTable(
+      [keys.current, list, old ? keys.rows(old.generation) : list],
+      [expected ?? '', `${generation} ${rows}`, String(rows), String(REPLACED_GRACE_MS)],
+    )
     if (swapped === 1) break
   }
   return { rows, ms: Math.round(performance.now() - started) }

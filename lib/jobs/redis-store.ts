@@ -1,57 +1,36 @@
-import { asUnavailable } from '@/lib/durable/redis/availability'
-import type { RedisConnection } from '@/lib/durable/redis/connection'
 import { AppError } from '@/lib/errors'
 import { chunksOfBatches } from '@/lib/jobs/export-chunks'
 import type { ImportRow } from '@/lib/jobs/import-rows'
 import type { ExportRow } from '@/lib/jobs/jobs-database'
 import { EXPORT_BATCH_ROWS, exportKeys, parseGeneration, REPLACED_GRACE_MS, seedRedisExportRows } from '@/lib/jobs/redis-export-table'
+import { importKeys } from '@/lib/jobs/redis-keys'
 import type { ExportSnapshot, ImportCounts, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
-
-/** The connection a store works on: the process's shared one in the app, a private one in tests. */
-export type JobsRedis = () => Promise<{ client: RedisConnection; prefix: string }>
-
-/**
- * One batch of a generation's rows; a generation that is no longer current (its list has a TTL)
- * gets its grace period back, so it outlives every export still reading it.
- * KEYS: rows list. ARGV: start, stop, grace ms.
- */
-const READ_BATCH = `
-local ttl = redis.call('PTTL', KEYS[1])
-if ttl > 0 and ttl < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
-`
-
-/** Ends a job that exists (as SQLite's `UPDATE … WHERE id = ?`). KEYS: job hash. ARGV: status, end time. */
-const FINISH_JOB = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'endedAt', ARGV[2])
-return 1
-`
+import type { RedisContext } from '@/lib/redis/connection'
+import { guarded } from '@/lib/redis/errors'
+import type { RedisSource } from '@/lib/redis/instance'
 
 /**
  * The jobs in Redis, shared by every instance (see docs/typed-streams.md, "Several instances").
  *
  * - Export table: `redis-export-table.ts` (an immutable list per seeded generation, a pointer).
- * - Import job `<id>`: `<prefix>jobs:import:{<id>}:job` (a hash: source, status, counters, times)
- *   and `<prefix>jobs:import:{<id>}:rows` (a hash: CSV line → `[name, email, amountCents]`). Both
- *   share the hash tag `{<id>}`, so a batch's `MULTI`/`EXEC` touches one Cluster slot.
+ * - Import jobs: `redis-keys.ts` (a job hash and a rows hash under the job's hash tag).
  *
- * A lost connection fails the call with `503 unavailable:store`.
+ * An import batch is acknowledged once Redis has it and, when replicas are required
+ * (`SLUICE_REDIS_MIN_REPLICAS`), once they confirm it. A lost connection fails the call with
+ * `503 unavailable:store`.
  */
 export class RedisJobsStore implements JobsStore {
-  readonly #redis: JobsRedis
+  readonly #redis: RedisSource
 
-  constructor(redis: JobsRedis) {
+  constructor(redis: RedisSource) {
     this.#redis = redis
   }
 
-  async #run<T>(work: (client: RedisConnection, prefix: string) => Promise<T>): Promise<T> {
-    try {
-      const { client, prefix } = await this.#redis()
-      return await work(client, prefix)
-    } catch (error) {
-      throw asUnavailable(error)
-    }
+  #run<T>(work: (client: RedisContext['commands'], prefix: string, redis: RedisContext) => Promise<T>): Promise<T> {
+    return guarded('Jobs', async () => {
+      const redis = await this.#redis()
+      return work(redis.commands, redis.prefix, redis)
+    })
   }
 
   exportRowCount(): Promise<number> {
@@ -77,7 +56,7 @@ export class RedisJobsStore implements JobsStore {
       const read = (start: number): Promise<ExportRow[]> =>
         this.#run(async (c) => {
           const stop = Math.min(total, start + EXPORT_BATCH_ROWS) - 1
-          const encoded = (await c.eval(READ_BATCH, { keys: [list], arguments: [String(start), String(stop), String(REPLACED_GRACE_MS)] })) as string[]
+          const encoded = await c.readExportBatch([list], [String(start), String(stop), String(REPLACED_GRACE_MS)])
           if (encoded.length !== stop - start + 1) {
             throw new AppError('gone:export_table', 'The export table was re-seeded and its previous version has expired; start the export again')
           }
@@ -108,7 +87,7 @@ export class RedisJobsStore implements JobsStore {
 
   /** The rows and the counters in one `MULTI`/`EXEC`: Redis applies both or neither. */
   commitImportBatch(id: string, rows: readonly ImportRow[], counts: ImportCounts): Promise<void> {
-    return this.#run(async (client, prefix) => {
+    return this.#run(async (client, prefix, redis) => {
       const keys = importKeys(prefix, id)
       const transaction = client.multi()
       if (rows.length > 0) {
@@ -117,12 +96,13 @@ export class RedisJobsStore implements JobsStore {
       }
       const { processed, inserted, rejected, batches, lastLine } = counts
       await transaction.hSet(keys.job, { processed, inserted, rejected, batches, lastLine }).exec()
+      await redis.replicated(keys.job)
     })
   }
 
   finishImportJob(id: string, status: Exclude<ImportStatus, 'running'>): Promise<void> {
     return this.#run(async (client, prefix) => {
-      await client.eval(FINISH_JOB, { keys: [importKeys(prefix, id).job], arguments: [status, new Date().toISOString()] })
+      await client.finishImportJob([importKeys(prefix, id).job], [status, new Date().toISOString()])
     })
   }
 
@@ -147,9 +127,4 @@ export class RedisJobsStore implements JobsStore {
       }
     })
   }
-}
-
-function importKeys(prefix: string, id: string) {
-  const base = `${prefix}jobs:import:{${id}}`
-  return { job: `${base}:job`, rows: `${base}:rows` }
 }

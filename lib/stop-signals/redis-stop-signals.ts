@@ -1,41 +1,13 @@
 import { ClientClosedError } from 'redis'
 import { abortError } from '@/lib/async'
-import type { RedisConnection } from '@/lib/durable/redis/connection'
+import type { Channels, RedisCommands, RedisContext } from '@/lib/redis/connection'
+import { leaseKey, stopChannel } from '@/lib/stop-signals/redis-keys'
 import { DEFAULT_STOP_REASON, type StopRegistration, type StopSignals } from '@/lib/stop-signals/stop-signals'
 
 /** How long a registration outlives its instance by default: after a crash the key frees itself after this. */
 const LEASE_MS = 15_000
 
-/** Extends the lease if it is still ours (as registered, or marked as stopping). */
-const RENEW = `
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] or v == '!' .. ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
-return 0`
-
-/** Removes the registration if it is still ours. */
-const RELEASE = `
-local v = redis.call('GET', KEYS[1])
-if v == ARGV[1] or v == '!' .. ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0`
-
-/**
- * Marks a running task as stopping (once: `!` before its token) and tells its instance. Answers
- * how many instances heard it: 0 when no task runs, when it is already stopping, or when the
- * instance that registered it is gone (its lease not yet expired).
- */
-const STOP = `
-local v = redis.call('GET', KEYS[1])
-if not v or string.sub(v, 1, 1) == '!' then return 0 end
-redis.call('SET', KEYS[1], '!' .. v, 'KEEPTTL')
-return redis.call('PUBLISH', ARGV[1], ARGV[2])`
-
 export interface RedisStopSignalsOptions {
-  /** Commands (`SET`, scripts, `PUBLISH`). */
-  client: RedisConnection
-  /** A connection in subscriber mode, for the stop messages. */
-  subscriber: RedisConnection
-  /** Prefix of every key and channel. */
-  prefix: string
   /** Default 15 s. */
   leaseMs?: number
   /** How often a running task's instance renews its lease; default a third of the lease. */
@@ -50,36 +22,37 @@ export interface RedisStopSignalsOptions {
  *   atomic "one at a time" check). The key is a lease (`SLUICE_STOP_LEASE_MS`, 15 s),
  *   renewed every third of it while the task runs: if its instance dies, the key expires within
  *   the lease and the task counts as ended.
- * - **Stop** is one script: it marks the key as stopping and `PUBLISH`es the reason on the
+ * - **Stop** is one script: it marks the key as stopping and publishes the reason on the
  *   channel; the registering instance aborts the task's signal when the message arrives.
  *   Subscribing before claiming means no stop can fall between the two.
- * - Key and channel carry the task key as a hash tag (`{chat:abc}`), so this works on Redis
- *   Cluster (sharded pub/sub aside, messages reach every node).
+ * - Key and channel carry the task key as a hash tag (`{chat:abc}`, `redis-keys.ts`): on a
+ *   Redis Cluster both are on one slot and the message is sharded (`SPUBLISH`/`SSUBSCRIBE`),
+ *   reaching only that slot's shard.
  *
  * A stop published while the registering instance's subscriber connection is down is lost (pub/sub
  * does not queue): `stop()` then answers `false`, and the caller can try again.
  */
 export class RedisStopSignals implements StopSignals {
-  private readonly client: RedisConnection
-  private readonly subscriber: RedisConnection
+  private readonly client: RedisCommands
+  private readonly channels: Channels
   private readonly prefix: string
   private readonly leaseMs: number
   private readonly renewMs: number
 
-  constructor(options: RedisStopSignalsOptions) {
-    this.client = options.client
-    this.subscriber = options.subscriber
-    this.prefix = options.prefix
+  constructor(redis: RedisContext, options: RedisStopSignalsOptions = {}) {
+    this.client = redis.commands
+    this.channels = redis.channels
+    this.prefix = redis.prefix
     this.leaseMs = options.leaseMs ?? LEASE_MS
     this.renewMs = options.renewMs ?? Math.floor(this.leaseMs / 3)
   }
 
   private keyOf(key: string): string {
-    return `${this.prefix}run:{${key}}`
+    return leaseKey(this.prefix, key)
   }
 
   private channelOf(key: string): string {
-    return `${this.prefix}stop:{${key}}`
+    return stopChannel(this.prefix, key)
   }
 
   async register(key: string): Promise<StopRegistration | undefined> {
@@ -90,21 +63,21 @@ export class RedisStopSignals implements StopSignals {
     const listener = (message: string) => {
       if (!controller.signal.aborted) controller.abort(abortError(message || DEFAULT_STOP_REASON))
     }
-    await this.subscriber.subscribe(channel, listener)
+    await this.channels.subscribe(channel, listener)
     let claimed: string | null
     try {
       claimed = await this.client.set(redisKey, token, { condition: 'NX', expiration: { type: 'PX', value: this.leaseMs } })
     } catch (error) {
-      await this.subscriber.unsubscribe(channel, listener).catch(() => {})
+      await this.channels.unsubscribe(channel, listener).catch(() => {})
       throw error
     }
     if (claimed === null) {
-      await this.subscriber.unsubscribe(channel, listener)
+      await this.channels.unsubscribe(channel, listener)
       return undefined
     }
     const renew = setInterval(() => {
       this.client
-        .eval(RENEW, { keys: [redisKey], arguments: [token, String(this.leaseMs)] })
+        .renewLease([redisKey], [token, String(this.leaseMs)])
         .then((renewed) => {
           if (renewed === 0) console.error(`[sluice] stop signals: the lease of ${key} was lost; a stop may no longer reach it`)
         })
@@ -122,8 +95,8 @@ export class RedisStopSignals implements StopSignals {
         released ??= (async () => {
           clearInterval(renew)
           await Promise.all([
-            this.client.eval(RELEASE, { keys: [redisKey], arguments: [token] }),
-            this.subscriber.unsubscribe(channel, listener),
+            this.client.releaseLease([redisKey], [token]),
+            this.channels.unsubscribe(channel, listener),
           ]).catch((error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed (the lease expires by itself)`, error))
         })()
         return released
@@ -132,7 +105,7 @@ export class RedisStopSignals implements StopSignals {
   }
 
   async stop(key: string, reason = DEFAULT_STOP_REASON): Promise<boolean> {
-    const heard = await this.client.eval(STOP, { keys: [this.keyOf(key)], arguments: [this.channelOf(key), reason] })
+    const heard = await this.client.stopTask([this.keyOf(key)], [this.channelOf(key), reason])
     return Number(heard) > 0
   }
 

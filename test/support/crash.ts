@@ -14,8 +14,10 @@ const WRITERS = 4
 export interface CrashScenario {
   /** Where the producers write until the crash. */
   baseUrl: string
-  /** Kills something mid-stream (the app instance, or the database under it). */
-  crash(): Promise<void>
+  /** Kills something mid-stream (the app instance, or the database under it); `streamPath` is the stream's URL path. */
+  crash(streamPath: string): Promise<void>
+  /** Called once the stream exists, before the writers start (e.g. to start live readers). */
+  started?(streamPath: string): void
   /** After the crash: the base URL that must hold every acknowledged append. */
   recover(): Promise<string>
   killAfterAcks?: number
@@ -35,6 +37,7 @@ export async function appendThroughCrash(scenario: CrashScenario): Promise<void>
   const killAfterAcks = scenario.killAfterAcks ?? 400
   const streamPath = `/v1/stream/crash/test-${Date.now()}-${Math.random().toString(36).slice(2)}`
   expect((await fetch(`${scenario.baseUrl}${streamPath}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })).status).toBe(201)
+  scenario.started?.(streamPath)
 
   const acked = Array.from({ length: WRITERS }, () => -1) // highest acknowledged seq per writer
   const next = Array.from({ length: WRITERS }, () => 0) // seq of the append in flight (or next)
@@ -61,7 +64,7 @@ export async function appendThroughCrash(scenario: CrashScenario): Promise<void>
   })
   await enough.promise
   crashing = true
-  await scenario.crash()
+  await scenario.crash(streamPath)
   await Promise.all(writers)
 
   const baseUrl = await scenario.recover()

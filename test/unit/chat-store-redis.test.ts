@@ -3,9 +3,10 @@ import type { UIMessage } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ChatKeys } from '@/lib/chat/redis-keys'
 import { RedisChatStore, SEARCH_MAX_CHATS } from '@/lib/chat/redis-store'
-import { createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
 import { AppError } from '@/lib/errors'
+import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
 import { startRedis, type TestRedis } from '../support/redis'
+import { openTestContext } from '../support/redis-context'
 import { chatStoreContract } from './chat-store.contract'
 
 /**
@@ -16,6 +17,7 @@ import { chatStoreContract } from './chat-store.contract'
 let redis: TestRedis
 let unique = 0
 const prefix = () => `t${++unique}-${randomBytes(3).toString('hex')}:`
+const source = (context: RedisContext) => async () => context
 
 beforeAll(async () => {
   redis = await startRedis()
@@ -24,28 +26,25 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-async function connection(): Promise<RedisConnection> {
-  const client = createConnection(redis.url)
-  await client.connect()
-  return client
-}
+/** One app instance's connections, under `keyPrefix`. */
+const connection = (keyPrefix = prefix()) => openTestContext(redis, { prefix: keyPrefix })
 
 const user = (id: string, text: string): UIMessage => ({ id, role: 'user', parts: [{ type: 'text', text }] })
 
 chatStoreContract('Redis', async () => {
-  const client = await connection()
-  return { store: new RedisChatStore(client, prefix()), close: async () => client.destroy() }
+  const context = await connection()
+  return { store: new RedisChatStore(source(context)), close: async () => context.destroy() }
 })
 
 /** Two stores with the same prefix, each on its own connection: two app instances. */
 async function twoInstances() {
   const shared = prefix()
-  const [first, second] = await Promise.all([connection(), connection()])
+  const [first, second] = await Promise.all([connection(shared), connection(shared)])
   return {
-    a: new RedisChatStore(first, shared),
-    b: new RedisChatStore(second, shared),
+    a: new RedisChatStore(source(first)),
+    b: new RedisChatStore(source(second)),
     prefix: shared,
-    client: first,
+    client: first.commands,
     [Symbol.asyncDispose]: async () => {
       first.destroy()
       second.destroy()
@@ -66,7 +65,7 @@ function slotOf(key: string): number {
   return crc % 16384
 }
 
-async function keysUnder(client: RedisConnection, pattern: string): Promise<string[]> {
+async function keysUnder(client: RedisCommands, pattern: string): Promise<string[]> {
   const found: string[] = []
   for await (const batch of client.scanIterator({ MATCH: pattern, COUNT: 1000 })) found.push(...batch)
   return found.sort()
@@ -159,10 +158,10 @@ describe('RedisChatStore across instances', () => {
   })
 
   it('answers 503 unavailable:store when the connection is lost', async () => {
-    const client = await connection()
-    const store = new RedisChatStore(client, prefix())
+    const context = await connection()
+    const store = new RedisChatStore(source(context))
     await store.save('c1', { messages: [user('u1', 'hi')] })
-    client.destroy()
+    context.destroy()
     const failure = await store.get('c1').catch((error: unknown) => error)
     expect(failure).toBeInstanceOf(AppError)
     expect((failure as AppError).code).toBe('unavailable:store')

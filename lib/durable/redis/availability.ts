@@ -1,52 +1,14 @@
-import {
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-} from 'redis'
 import type { StreamStore } from '@/lib/durable/store'
-import { AppError } from '@/lib/errors'
+import { guarded, guardedIterable } from '@/lib/redis/errors'
 
-/**
- * Redis being unreachable is not a bug of Sluice: requests fail at once (the connections do not
- * queue commands while offline) with `503 unavailable:store`, and succeed again as soon as the
- * connection is back. This wraps a store so that its connection errors become that answer.
- */
+/** How the durable streams name themselves in `503 unavailable:store` (`lib/redis/errors.ts`). */
+const FEATURE = 'Durable streams'
 
-const CONNECTION_ERRORS = [
-  ClientClosedError,
-  ClientOfflineError,
-  ConnectionTimeoutError,
-  ReconnectStrategyError,
-  SocketClosedUnexpectedlyError,
-  SocketTimeoutError,
-]
+/** Runs `work`, answering a Redis outage with `503 unavailable:store` for the durable streams. */
+export const guard = <T>(work: () => Promise<T>) => guarded(FEATURE, work)
+const guardIterable = <T>(source: AsyncIterable<T>) => guardedIterable(FEATURE, source)
 
-/** `error` as the client should see it: connection failures become `unavailable:store`. */
-export function asUnavailable(error: unknown): unknown {
-  if (!CONNECTION_ERRORS.some((type) => error instanceof type)) return error
-  return new AppError('unavailable:store', 'The stream store (Redis) is unreachable; try again shortly', { cause: error })
-}
-
-async function guard<T>(work: () => Promise<T>): Promise<T> {
-  try {
-    return await work()
-  } catch (error) {
-    throw asUnavailable(error)
-  }
-}
-
-async function* guardIterable<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* source
-  } catch (error) {
-    throw asUnavailable(error)
-  }
-}
-
-/** The same store, answering connection failures with `503 unavailable:store`. */
+/** The same store, answering a Redis outage with `503 unavailable:store`. */
 export function withUnavailableErrors(store: StreamStore): StreamStore {
   return {
     create: (path, spec) => guard(() => store.create(path, spec)),

@@ -1,5 +1,5 @@
-import type { RedisConnection } from '@/lib/durable/redis/connection'
 import type { ChangeNotifier } from '@/lib/durable/notifier'
+import type { Channels } from '@/lib/redis/connection'
 
 /**
  * Wakes this instance's waiting readers when any instance changes a stream. Every script that
@@ -13,7 +13,9 @@ import type { ChangeNotifier } from '@/lib/durable/notifier'
  * after acquiring cannot miss a change. A subscription outlives its last reader by a moment
  * ({@link LINGER_MS}), so a live tail that waits again right after each wake-up does not pay a
  * subscribe and an unsubscribe per append. If the subscriber connection drops, messages published
- * meanwhile are lost; when it is back, every waiting reader is woken to look again.
+ * meanwhile are lost; when it is back, every waiting reader is woken to look again. On a Redis
+ * Cluster the channels are sharded (`SSUBSCRIBE` on the master of the stream's slot, see
+ * `lib/redis/connection.ts`), and the client subscribes again where a slot moved.
  */
 export const LINGER_MS = 5_000
 
@@ -30,10 +32,10 @@ export class RemoteChanges {
   private readonly queue = new Map<string, Promise<void>>()
 
   constructor(
-    private readonly subscriber: RedisConnection,
+    private readonly pubsub: Channels,
     private readonly notifier: ChangeNotifier,
   ) {
-    subscriber.on('ready', () => {
+    pubsub.onResume(() => {
       for (const { path } of this.subscribed.values()) notifier.notify(path)
     })
   }
@@ -57,7 +59,7 @@ export class RemoteChanges {
   async acquire(path: string, channel: string): Promise<() => void> {
     let entry = this.subscribed.get(channel)
     if (!entry) {
-      const ready = this.serially(channel, () => this.subscriber.subscribe(channel, () => this.notifier.notify(path)))
+      const ready = this.serially(channel, () => this.pubsub.subscribe(channel, () => this.notifier.notify(path)))
       entry = { path, users: 0, ready, linger: undefined }
       this.subscribed.set(channel, entry)
     }
@@ -87,7 +89,7 @@ export class RemoteChanges {
   private unsubscribe(channel: string, entry: Subscription): void {
     if (entry.users > 0 || this.subscribed.get(channel) !== entry) return
     this.subscribed.delete(channel)
-    this.serially(channel, () => this.subscriber.unsubscribe(channel)).catch((error: unknown) =>
+    this.serially(channel, () => this.pubsub.unsubscribe(channel)).catch((error: unknown) =>
       console.error('[sluice] redis unsubscribe failed', error),
     )
   }

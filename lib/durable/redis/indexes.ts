@@ -1,7 +1,7 @@
-import type { RedisConnection } from '@/lib/durable/redis/connection'
 import type { KeySpace } from '@/lib/durable/redis/keys'
 import { expiredAt, metaFromHash } from '@/lib/durable/redis/meta'
 import type { ListQuery, ListResult, StreamMeta } from '@/lib/durable/store'
+import type { RedisCommands } from '@/lib/redis/connection'
 
 /**
  * The cross-stream sorted sets of the Redis store: all streams and each namespace's (for
@@ -13,7 +13,7 @@ import type { ListQuery, ListResult, StreamMeta } from '@/lib/durable/store'
  */
 export class StreamIndexes {
   constructor(
-    private readonly client: RedisConnection,
+    private readonly client: RedisCommands,
     private readonly keys: KeySpace,
   ) {}
 

@@ -63,7 +63,12 @@ export function segmentCount(length: number): number {
 
 /** The key names of one Sluice installation (all under `prefix`). */
 export class KeySpace {
-  constructor(readonly prefix: string) {}
+  readonly prefix: string
+
+  // A plain field, not a parameter property: benchmarks load this file with Node's type stripping.
+  constructor(prefix: string) {
+    this.prefix = prefix
+  }
 
   stream(path: string): StreamKeys {
     const base = `${this.prefix}ds:{${escape(path)}}:`

@@ -2,8 +2,9 @@ import { PRELUDE } from '@/lib/durable/redis/lua'
 
 /**
  * The Lua scripts that end or transform streams: removal and expiry, the fork pins that keep a
- * source's tombstone while forks remember it, committing a compression, and the conditional
- * removal of index entries. Conventions as in `lua.ts`.
+ * source's tombstone while forks remember it, committing a compression.
+ * Conventions as in `lua.ts`; the conditional removal of index entries is `ZREM_IF_SCORE`
+ * (`lib/redis/scripts.ts`), shared with the chats.
  */
 
 /**
@@ -43,7 +44,7 @@ if tonumber(f[9]) > 0 then
 else
   redis.call('DEL', meta)
 end
-redis.call('PUBLISH', base .. 'changed', 'removed')
+redis.call(PUBLISH, base .. 'changed', 'removed')
 local outcome = removed
 if expired and ARGV[1] == 'delete' then outcome = (removed == 'soft-deleted') and 'gone' or 'missing' end
 return {outcome, removed, f[11], f[12], f[10] or ''}
@@ -104,11 +105,4 @@ for k = 0, count(tonumber(f[5])) - 1 do plain[#plain + 1] = segment(base, inc, k
 unlinkAll(plain)
 redis.call('HSET', meta, 'compressed', '1', 'stored', int(size))
 return 1
-`
-
-/** Removes a sorted-set member only if its score is still the one seen. ARGV: member, score. */
-export const ZREM_IF_SCORE = `
-local s = redis.call('ZSCORE', KEYS[1], ARGV[1])
-if s and tonumber(s) == tonumber(ARGV[2]) then return redis.call('ZREM', KEYS[1], ARGV[1]) end
-return 0
 `

@@ -9,8 +9,10 @@ import { SEGMENT_BYTES } from '@/lib/durable/redis/keys'
  *
  * Stream scripts take `KEYS = [meta, producers, base]` (`keys.ts`): `base` is not a key itself
  * but the prefix the script builds segment keys from; passing it declares the stream's hash slot.
- * Numbers travel as decimal strings and are written back with `int()`, never with Lua's default
- * number formatting (which would turn 1700000000000 into 1.7e+12).
+ * Scripts announce a change with `redis.call(PUBLISH, …)`: the registry (`lib/redis/scripts.ts`)
+ * defines `PUBLISH` (`PUBLISH`, or `SPUBLISH` on a cluster). Numbers travel as decimal strings
+ * and are written back with `int()`, never with Lua's default number formatting (which would
+ * turn 1700000000000 into 1.7e+12).
  */
 
 export const PRELUDE = `
@@ -166,7 +168,7 @@ if close then
 end
 redis.call('HSET', meta, unpack(fields))
 if nextState then redis.call('HSET', producers, pid, int(nextState.epoch) .. ':' .. int(nextState.last)) end
-redis.call('PUBLISH', base .. 'changed', int(tail))
+redis.call(PUBLISH, base .. 'changed', int(tail))
 if nextState then
   return {'ok', tail, close and 1 or 0, 0, nextState.epoch, nextState.last, (close and f[12] == '1') and 1 or 0}
 end

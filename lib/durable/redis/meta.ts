@@ -1,5 +1,5 @@
-import type { ScriptReply } from '@/lib/durable/redis/connection'
 import { expiryInstant, type Expiry, type StreamMeta } from '@/lib/durable/store'
+import type { ScriptReply } from '@/lib/redis/scripts'
 
 /**
  * A stream's metadata hash (`…:meta`) and its translation to {@link StreamMeta}. Fields:

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { ChangeNotifier } from '@/lib/durable/notifier'
 import { RemoteChanges } from '@/lib/durable/redis/changes'
-import { binaryView, connectPair, type RedisConnection } from '@/lib/durable/redis/connection'
 import { StreamIndexes } from '@/lib/durable/redis/indexes'
 import { KeySpace } from '@/lib/durable/redis/keys'
 import { hashFromReply, metaFromHash } from '@/lib/durable/redis/meta'
@@ -22,21 +21,15 @@ import type {
   StreamStore,
   WaitOutcome,
 } from '@/lib/durable/store'
+import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
 
 export interface RedisStoreOptions {
-  /** `redis://` or `rediss://` URL of the server. */
-  url: string
-  /** Prefix of every key, so that several installations can share one Redis (default `sluice:`). */
-  prefix?: string
   /** Who wakes this process's waiting readers; pass the process-wide one so every route shares it. */
   notifier?: ChangeNotifier
   /** The clock, for expiry (tests pass a fake one). */
   now?: () => number
-  /** How long {@link RedisStore.connect} waits for Redis (default 10 s). */
-  connectTimeoutMs?: number
 }
 
-const CONNECT_TIMEOUT_MS = 10_000
 /** A compression not finished after this long is assumed dead and retried by the sweeper. */
 const STALLED_COMPRESSION_MS = 10 * 60 * 1000
 /** Expired streams removed per sweep, at most (the next sweep continues). */
@@ -52,7 +45,12 @@ const SWEEP_BATCHES = 20
  * (forks pinning their source, the listing and expiry indexes) are sequences of per-stream
  * atomic steps, ordered so that a crash between them leaves nothing a reader can see wrong.
  *
+ * An append or a creation is acknowledged once Redis has run its script and, when replicas are
+ * required (`SLUICE_REDIS_MIN_REPLICAS`), once they confirm it (`RedisContext.replicated`).
  * Nothing is written to the local disk. Durability is Redis's: see docs/scale-out.md.
+ *
+ * The store works on the process's shared {@link RedisContext} (one server or a cluster, the
+ * same code) and does not close it.
  */
 export class RedisStore implements StreamStore {
   private readonly keys: KeySpace
@@ -62,27 +60,19 @@ export class RedisStore implements StreamStore {
   private readonly notifier: ChangeNotifier
   private readonly now: () => number
   private readonly background = new Set<Promise<void>>()
+  private readonly client: RedisCommands
 
-  private constructor(
-    private readonly client: RedisConnection,
-    private readonly subscriber: RedisConnection,
-    options: RedisStoreOptions,
+  constructor(
+    private readonly redis: RedisContext,
+    options: RedisStoreOptions = {},
   ) {
-    this.keys = new KeySpace(options.prefix ?? 'sluice:')
-    this.data = new StreamData(client, new Segments(binaryView(client)), this.keys, (path) => this.lookup(path))
-    this.indexes = new StreamIndexes(client, this.keys)
+    this.client = redis.commands
+    this.keys = new KeySpace(redis.prefix)
+    this.data = new StreamData(this.client, new Segments(redis.binary), this.keys, (path) => this.lookup(path))
+    this.indexes = new StreamIndexes(this.client, this.keys)
     this.notifier = options.notifier ?? new ChangeNotifier()
-    this.remote = new RemoteChanges(subscriber, this.notifier)
+    this.remote = new RemoteChanges(redis.channels, this.notifier)
     this.now = options.now ?? Date.now
-  }
-
-  /**
-   * Connects (a command connection and a subscriber connection) and returns the store; fails
-   * with `unavailable:store` if Redis cannot be reached in time.
-   */
-  static async connect(options: RedisStoreOptions): Promise<RedisStore> {
-    const { client, subscriber } = await connectPair(options.url, options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS)
-    return new RedisStore(client, subscriber, options)
   }
 
   private streamKeys(path: string): [meta: string, producers: string, base: string] {
@@ -160,6 +150,7 @@ export class RedisStore implements StreamStore {
       }
       if (reply[0] === 'created') {
         const meta = metaFromHash(path, hashFromReply(reply[1]))
+        await this.redis.replicated(this.keys.stream(path).meta)
         await this.indexes.added(meta)
         if (meta.closed && meta.compress) this.compressLater(path, incarnation)
         return { kind: 'created', meta }
@@ -200,6 +191,8 @@ export class RedisStore implements StreamStore {
       const reply = await this.client.appendStream(this.streamKeys(path), args)
       const outcome = appendOutcome(reply)
       if (outcome.kind !== 'expired') {
+        // A duplicate waits too: the append it repeats may not have reached the replicas yet.
+        if (outcome.kind === 'ok') await this.redis.replicated(this.keys.stream(path).meta)
         if (startsCompression(reply)) this.compressLater(path, input.incarnation)
         return outcome
       }
@@ -279,9 +272,9 @@ export class RedisStore implements StreamStore {
     while (this.background.size > 0) await Promise.allSettled([...this.background])
   }
 
+  /** Stops the store's own work; the connections are the process's and stay open. */
   async dispose(): Promise<void> {
     await this.idle()
     this.remote.close()
-    await Promise.all([this.client.close(), this.subscriber.close()])
   }
 }

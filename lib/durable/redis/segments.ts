@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
-import type { BinaryConnection } from '@/lib/durable/redis/connection'
 import { SEGMENT_BYTES, STAGED_TTL_MS } from '@/lib/durable/redis/keys'
+import type { BinaryCommands } from '@/lib/redis/connection'
 
 /**
  * Stream bytes in Redis segments (see `keys.ts`): ranged reads that hold at most a few chunks
@@ -26,7 +26,7 @@ export class MissingBytesError extends Error {
 export type SegmentKey = (k: number) => string
 
 export class Segments {
-  constructor(private readonly binary: BinaryConnection) {}
+  constructor(private readonly binary: BinaryCommands) {}
 
   /**
    * Bytes `[from, to)` in chunks of at most {@link READ_CHUNK}, keeping {@link READ_AHEAD}

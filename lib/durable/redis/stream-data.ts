@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto'
-import type { RedisConnection } from '@/lib/durable/redis/connection'
 import { gzipSegmentKey, segmentCount, segmentKey, stagedGzipSegmentKey, type KeySpace } from '@/lib/durable/redis/keys'
 import { MissingBytesError, Segments } from '@/lib/durable/redis/segments'
 import type { Lookup, StreamMeta } from '@/lib/durable/store'
+import type { RedisCommands } from '@/lib/redis/connection'
 
 /**
  * The bytes of the Redis store's streams: ranged reads (plain or, once compressed, gunzipped),
@@ -11,7 +11,7 @@ import type { Lookup, StreamMeta } from '@/lib/durable/store'
  */
 export class StreamData {
   constructor(
-    private readonly client: RedisConnection,
+    private readonly client: RedisCommands,
     private readonly segments: Segments,
     private readonly keys: KeySpace,
     private readonly lookup: (path: string) => Promise<Lookup>,

@@ -5,8 +5,8 @@ import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { RedisOwnerStore } from '@/lib/access/owners-redis'
 import { SqliteOwnerStore } from '@/lib/access/owners-sqlite'
-import { createConnection } from '@/lib/durable/redis/connection'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { openTestContext } from '../../support/redis-context'
 import { ownerStoreContract } from './owner-store.contract'
 
 let redis: TestRedis
@@ -27,7 +27,6 @@ ownerStoreContract('SQLite', async () => ({
 }))
 
 ownerStoreContract('Redis', async () => {
-  const client = createConnection(redis.url)
-  await client.connect()
-  return { store: new RedisOwnerStore(async () => client, `t-${randomBytes(3).toString('hex')}:`), close: async () => client.destroy() }
+  const context = await openTestContext(redis)
+  return { store: new RedisOwnerStore(async () => context), close: async () => context.destroy() }
 })

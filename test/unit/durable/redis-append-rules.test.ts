@@ -5,7 +5,9 @@ import { afterAll, beforeAll, expect, test } from 'vitest'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import type { AppendInput, StreamStore } from '@/lib/durable/store'
+import type { RedisContext } from '@/lib/redis/connection'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { openTestContext } from '../../support/redis-context'
 
 /**
  * The Redis store applies the append rules (closed streams, idempotent producers, writer
@@ -15,17 +17,20 @@ import { startRedis, type TestRedis } from '../../support/redis'
  */
 let redis: TestRedis
 let redisStore: RedisStore
+let context: RedisContext
 let embedded: EmbeddedStore
 let dir: string
 
 beforeAll(async () => {
   redis = await startRedis({ extraArgs: ['--appendfsync', 'no'] }) // durability is not under test here
-  redisStore = await RedisStore.connect({ url: redis.url })
+  context = await openTestContext(redis)
+  redisStore = new RedisStore(context)
   dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-rules-'))
   embedded = await EmbeddedStore.open({ dir })
 })
 afterAll(async () => {
   await redisStore?.dispose()
+  await context?.close()
   await embedded?.dispose()
   await redis?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })

@@ -5,7 +5,9 @@ import { withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import { KeySpace, SEGMENT_BYTES, segmentKey } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import { openRedis, redisSettings } from '@/lib/redis/connection'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { openTestContext } from '../../support/redis-context'
 import { freePort } from '../../support/server'
 import { waitFor } from '../../support/wait'
 import { describeStoreContract } from './store-contract'
@@ -19,6 +21,18 @@ let redis: TestRedis
 let unique = 0
 const prefix = () => `t${++unique}-${randomBytes(3).toString('hex')}:`
 
+/** A store on its own connections (an app instance); disposing it closes them. */
+async function connect(url: string, options: { prefix?: string; now?: () => number } = {}): Promise<RedisStore> {
+  const context = await openTestContext({ kind: 'server', url }, { prefix: options.prefix ?? 'sluice:' })
+  const store = new RedisStore(context, { now: options.now })
+  const dispose = store.dispose.bind(store)
+  store.dispose = async () => {
+    await dispose()
+    await context.close()
+  }
+  return store
+}
+
 beforeAll(async () => {
   redis = await startRedis()
 })
@@ -27,7 +41,7 @@ afterAll(async () => {
 })
 
 describeStoreContract('redis', async ({ now }) => {
-  const store = await RedisStore.connect({ url: redis.url, prefix: prefix(), now })
+  const store = await connect(redis.url, { prefix: prefix(), now })
   return { store, settle: () => store.idle(), cleanup: () => store.dispose() }
 })
 
@@ -49,8 +63,8 @@ async function live(store: StreamStore, path: string): Promise<StreamMeta> {
 describe('redis store across instances', () => {
   async function twoInstances() {
     const shared = prefix()
-    const a = await RedisStore.connect({ url: redis.url, prefix: shared })
-    const b = await RedisStore.connect({ url: redis.url, prefix: shared })
+    const a = await connect(redis.url, { prefix: shared })
+    const b = await connect(redis.url, { prefix: shared })
     return { a, b, [Symbol.asyncDispose]: () => Promise.all([a.dispose(), b.dispose()]).then(() => undefined) }
   }
 
@@ -92,7 +106,7 @@ describe('redis store storage', () => {
   let keyPrefix: string
   beforeAll(async () => {
     keyPrefix = prefix()
-    store = await RedisStore.connect({ url: redis.url, prefix: keyPrefix })
+    store = await connect(redis.url, { prefix: keyPrefix })
   })
   afterAll(async () => {
     await store?.dispose()
@@ -173,12 +187,12 @@ async function subscribed(url: string, channel: string): Promise<void> {
 describe('redis store when Redis is unreachable', () => {
   test('opening fails with unavailable:store instead of waiting forever', async () => {
     const url = `redis://127.0.0.1:${await freePort()}`
-    await expect(RedisStore.connect({ url, connectTimeoutMs: 300 })).rejects.toMatchObject({ code: 'unavailable:store', status: 503 })
+    await expect(openRedis(redisSettings(url, { connectTimeoutMs: 300 }))).rejects.toMatchObject({ code: 'unavailable:store', status: 503 })
   })
 
   test('readers waiting when the connection dropped are woken to look again once it is back', async () => {
     const own = await startRedis()
-    const store = await RedisStore.connect({ url: own.url })
+    const store = await connect(own.url)
     try {
       await store.create('drop/s', plain)
       // Appends made while the subscriber is away are never announced; a woken reader re-checks.
@@ -194,7 +208,7 @@ describe('redis store when Redis is unreachable', () => {
 
   test('requests fail at once with unavailable:store while the server is down', async () => {
     const own = await startRedis()
-    const store = withUnavailableErrors(await RedisStore.connect({ url: own.url }))
+    const store = withUnavailableErrors(await connect(own.url))
     try {
       await store.create('down/s', { ...plain, initial: text('x') })
       await own.stop()

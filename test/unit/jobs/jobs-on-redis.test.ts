@@ -3,14 +3,15 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GET as getImport } from '@/app/api/jobs/import/[id]/route'
-import { createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
 import { exportDownload } from '@/lib/jobs/export'
 import { importJob } from '@/lib/jobs/import-stream'
 import { jobsStore } from '@/lib/jobs/instance'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
-import { sharedRedis } from '@/lib/redis'
+import type { RedisContext } from '@/lib/redis/connection'
+import { sharedRedis } from '@/lib/redis/instance'
 import { collectFrames } from '@/lib/typed-stream/testing'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { openTestContext } from '../../support/redis-context'
 
 /**
  * The jobs feature with `REDIS_URL` set, as an app instance runs it: the store is Redis, what one
@@ -19,7 +20,7 @@ import { startRedis, type TestRedis } from '../../support/redis'
  */
 let redis: TestRedis
 let dataDir: string
-let other: RedisConnection
+let other: RedisContext
 const prefix = 'jobs-on-redis:'
 /** The job is nobody's (run without a route): the operator reads it through the route's access guard. */
 const OPERATOR = 'operator-token-jobs-on-redis'
@@ -32,17 +33,16 @@ beforeAll(async () => {
   process.env.REDIS_URL = redis.url
   process.env.SLUICE_REDIS_PREFIX = prefix
   process.env.SLUICE_OPERATOR_TOKEN = OPERATOR
-  other = createConnection(redis.url)
-  await other.connect()
+  other = await openTestContext(redis, { prefix })
 })
 afterAll(async () => {
   const shared = await sharedRedis()
-  await Promise.all([shared.client.close(), shared.subscriber.close(), other.close()])
+  await Promise.all([shared.close(), other.close()])
   await redis?.stop()
   await rm(dataDir, { recursive: true, force: true })
 })
 
-const instanceB = () => new RedisJobsStore(async () => ({ client: other, prefix }))
+const instanceB = () => new RedisJobsStore(async () => other)
 
 describe('jobs with REDIS_URL set', () => {
   it('uses the Redis store', () => {

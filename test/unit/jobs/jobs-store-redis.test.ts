@@ -3,11 +3,12 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createConnection, type RedisConnection } from '@/lib/durable/redis/connection'
 import { exportKeys, parseGeneration, REPLACED_GRACE_MS } from '@/lib/jobs/redis-export-table'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import { SqliteJobsStore } from '@/lib/jobs/sqlite-store'
+import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
 import { startRedis, type TestRedis } from '../../support/redis'
+import { openTestContext } from '../../support/redis-context'
 import { exportBytes, jobsStoreContract } from './jobs-store.contract'
 
 /**
@@ -22,20 +23,17 @@ afterAll(async () => {
   await redis?.stop()
 })
 
-async function connect(): Promise<RedisConnection> {
-  const client = createConnection(redis.url)
-  await client.connect()
-  return client
-}
-
+/** Stores sharing one prefix, each on its own connections (an app instance each). */
 async function openRedisStores(prefix = `t-${randomBytes(4).toString('hex')}:`) {
-  const clients: RedisConnection[] = []
+  const clients: RedisCommands[] = []
+  const contexts: RedisContext[] = []
   const open = async () => {
-    const client = await connect()
-    clients.push(client)
-    return new RedisJobsStore(async () => ({ client, prefix }))
+    const context = await openTestContext(redis, { prefix })
+    contexts.push(context)
+    clients.push(context.commands)
+    return new RedisJobsStore(async () => context)
   }
-  return { prefix, open, clients, cleanup: async () => void (await Promise.all(clients.map((c) => c.close()))) }
+  return { prefix, open, clients, cleanup: async () => void (await Promise.all(contexts.map((c) => c.close()))) }
 }
 
 jobsStoreContract('redis', async () => {

@@ -1,0 +1,222 @@
+// Many live readers on several instances: durable streams on one Redis server against a Redis
+// Cluster (three masters, three replicas), and on the cluster with SLUICE_REDIS_MIN_REPLICAS=1.
+//
+//   npm run build && npm run bench:cluster          (= node bench/cluster.mjs, with Node 24 on the PATH)
+//
+// Each target: BENCH_INSTANCES production instances (default 2) on the Redis deployment,
+// BENCH_READERS live SSE readers (default 400) spread over the instances and over BENCH_STREAMS
+// streams (default 40), and BENCH_RATE appends per second (default 100) spread over the streams
+// and sent through the instances in turn, for BENCH_SECONDS (default 10). Figures: whether every
+// reader received every append of its stream exactly once; append-to-delivery p50/p99 from the
+// send; each instance's resident memory at the end; Redis commands per append (INFO commandstats
+// summed over every node, before and after: the appends' scripts and WAITs, the readers' wake-up
+// reads, pub/sub). The issue's full size (4 instances, 10,000 readers, 500 appends/s over 100
+// streams) is BENCH_INSTANCES=4 BENCH_READERS=10000 BENCH_RATE=500 BENCH_STREAMS=100 — more than a
+// 2-core machine shared with other work can drive. Results also go to bench/results/ as JSON.
+import { mkdir, writeFile } from 'node:fs/promises'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { createParser } from 'eventsource-parser'
+import { createClient } from 'redis'
+import { startRedis, startRedisCluster } from '../test/support/redis.ts'
+import { startServer } from '../test/support/server.ts'
+import { rssMb } from './durable-client.mjs'
+import { percentile } from './measure.mjs'
+
+const env = process.env
+const TARGETS = (env.BENCH_TARGETS ?? 'server,cluster,cluster-replicas').split(',')
+const INSTANCES = Number(env.BENCH_INSTANCES ?? 2)
+const READERS = Number(env.BENCH_READERS ?? 400)
+const STREAMS = Number(env.BENCH_STREAMS ?? 40)
+const RATE = Number(env.BENCH_RATE ?? 100)
+const SECONDS = Number(env.BENCH_SECONDS ?? 10)
+
+async function instance(extraEnv) {
+  const server = await startServer({ env: { SLUICE_STREAMS_SSE_MAX_MS: '600000', ...extraEnv } })
+  const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json()
+  return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
+}
+
+/** The Redis deployment of a target, the environment its instances get, and every node's address. */
+async function redisFor(target) {
+  if (target === 'server') {
+    const redis = await startRedis()
+    return { env: { REDIS_URL: redis.url }, nodes: [{ host: '127.0.0.1', port: redis.port }], stop: () => redis.stop() }
+  }
+  const cluster = await startRedisCluster()
+  const env = { REDIS_CLUSTER_NODES: cluster.setting, ...(target === 'cluster-replicas' ? { SLUICE_REDIS_MIN_REPLICAS: '1' } : {}) }
+  return { env, nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), stop: () => cluster.stop() }
+}
+
+/**
+ * Summed over `nodes`: commands run (INFO commandstats), bytes in and out (INFO stats), and
+ * client connections (INFO clients, less the one asking), CPU seconds used (INFO cpu).
+ */
+async function redisCounters(nodes) {
+  const total = { commands: 0, bytesIn: 0, bytesOut: 0, connections: 0, cpuSeconds: 0 }
+  for (const socket of nodes) {
+    const client = await createClient({ socket }).connect()
+    try {
+      for (const match of (await client.info('commandstats')).matchAll(/calls=(\d+)/g)) total.commands += Number(match[1])
+      const stats = await client.info('stats')
+      total.bytesIn += Number(/total_net_input_bytes:(\d+)/.exec(stats)?.[1] ?? 0)
+      total.bytesOut += Number(/total_net_output_bytes:(\d+)/.exec(stats)?.[1] ?? 0)
+      total.connections += Number(/connected_clients:(\d+)/.exec(await client.info('clients'))?.[1] ?? 1) - 1
+      const cpu = await client.info('cpu')
+      total.cpuSeconds += Number(/used_cpu_user:([\d.]+)/.exec(cpu)?.[1] ?? 0) + Number(/used_cpu_sys:([\d.]+)/.exec(cpu)?.[1] ?? 0)
+    } finally {
+      client.destroy()
+    }
+  }
+  return total
+}
+
+/** A live SSE reader: records, per append id, when it arrived (and how many times). */
+async function reader(url, deliveries) {
+  const controller = new AbortController()
+  const res = await fetch(`${url}?offset=now&live=sse`, { signal: controller.signal })
+  if (res.status !== 200) throw new Error(`reader answered ${res.status}`)
+  let connected
+  const ready = new Promise((resolve) => (connected = resolve))
+  const parser = createParser({
+    onEvent(event) {
+      if (event.event === 'control') connected()
+      if (event.event !== 'data') return
+      const now = performance.now()
+      for (const match of event.data.matchAll(/i=(\d+);/g)) {
+        const seen = deliveries.get(match[1]) ?? []
+        seen.push(now)
+        deliveries.set(match[1], seen)
+      }
+    },
+  })
+  const reading = (async () => {
+    const decoder = new TextDecoder()
+    try {
+      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
+    } catch {
+      // aborted at the end
+    }
+  })()
+  await ready
+  return async () => {
+    controller.abort()
+    await reading
+  }
+}
+
+function send(url, agent, body) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
+      res.resume()
+      res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`append answered ${res.statusCode}`))))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+async function measure(target) {
+  const redis = await redisFor(target)
+  const idle = await redisCounters(redis.nodes)
+  const servers = await Promise.all(Array.from({ length: INSTANCES }, () => instance(redis.env)))
+  try {
+    const names = Array.from({ length: STREAMS }, (_, i) => `bench/cluster-${Date.now()}-${i}`)
+    for (const name of names) {
+      const res = await fetch(`${servers[0].baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
+      if (res.status !== 201) throw new Error(`creating ${name} answered ${res.status}`)
+    }
+    // Readers: reader r reads stream r % STREAMS through instance r % INSTANCES.
+    const perReader = []
+    const stops = []
+    for (let r = 0; r < READERS; r++) {
+      const deliveries = new Map()
+      perReader.push({ stream: r % STREAMS, deliveries })
+      stops.push(await reader(`${servers[r % INSTANCES].baseUrl}/v1/stream/${names[r % STREAMS]}`, deliveries))
+    }
+    const before = await redisCounters(redis.nodes)
+    const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 16 }))
+    const sentAt = []
+    const streamOf = []
+    const sends = []
+    const total = RATE * SECONDS
+    const start = performance.now()
+    for (let i = 0; i < total; i++) {
+      const due = start + (i * 1000) / RATE
+      if (due > performance.now()) await sleep(due - performance.now())
+      const s = i % STREAMS
+      sentAt[i] = performance.now()
+      streamOf[i] = s
+      sends.push(send(`${servers[i % INSTANCES].baseUrl}/v1/stream/${names[s]}`, agents[i % INSTANCES], `i=${i};`))
+    }
+    const failures = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected').length
+    const expected = perReader.reduce((sum, r) => sum + Math.ceil((total - r.stream) / STREAMS), 0)
+    const deadline = performance.now() + 15_000
+    const received = () => perReader.reduce((sum, r) => sum + r.deliveries.size, 0)
+    while (received() < expected && performance.now() < deadline) await sleep(50)
+    const after = await redisCounters(redis.nodes)
+    const memory = await Promise.all(servers.map((s) => rssMb(s.pid)))
+    for (const stop of stops) await stop()
+    agents.forEach((a) => a.destroy())
+
+    let missing = 0
+    let duplicates = 0
+    const latencies = []
+    for (const r of perReader) {
+      for (let i = r.stream; i < total; i += STREAMS) {
+        const seen = r.deliveries.get(String(i))
+        if (!seen) missing++
+        else {
+          if (seen.length > 1) duplicates += seen.length - 1
+          latencies.push(seen[0] - sentAt[i])
+        }
+      }
+    }
+    return {
+      target,
+      instances: INSTANCES,
+      readers: READERS,
+      streams: STREAMS,
+      appends: total,
+      appendFailures: failures,
+      deliveriesExpected: expected,
+      missing,
+      duplicates,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      rssMbPerInstance: memory.map((m) => Math.round(m)),
+      // Each includes this measurement's own INFO calls (a handful per node).
+      redisCommandsPerAppend: (after.commands - before.commands) / total,
+      redisBytesInPerAppend: Math.round((after.bytesIn - before.bytesIn) / total),
+      redisBytesOutPerAppend: Math.round((after.bytesOut - before.bytesOut) / total),
+      redisConnectionsPerInstance: (after.connections - idle.connections) / INSTANCES,
+      redisCpuMicrosecondsPerAppend: Math.round(((after.cpuSeconds - before.cpuSeconds) * 1e6) / total),
+    }
+  } finally {
+    await Promise.all(servers.map((s) => s.stop()))
+    await redis.stop()
+  }
+}
+
+const results = []
+for (const target of TARGETS) {
+  console.log(`== ${target}: ${INSTANCES} instances, ${READERS} readers on ${STREAMS} streams, ${RATE} appends/s for ${SECONDS} s`)
+  const result = await measure(target)
+  results.push(result)
+  console.log(result)
+}
+console.log(
+  '\n| target | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) |\n|---|---|---|---|---|---|---|---|',
+)
+for (const r of results) {
+  const once = r.missing === 0 && r.duplicates === 0 && r.appendFailures === 0 ? 'yes' : `no (${r.missing} missing, ${r.duplicates} duplicates, ${r.appendFailures} failed appends)`
+  console.log(
+    `| ${r.target} | ${once} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.rssMbPerInstance.join(', ')} | ${r.redisCommandsPerAppend.toFixed(1)} | ` +
+      `${r.redisBytesInPerAppend} / ${r.redisBytesOutPerAppend} | ${r.redisConnectionsPerInstance} | ${r.redisCpuMicrosecondsPerAppend} |`,
+  )
+}
+const dir = path.join(import.meta.dirname, 'results')
+await mkdir(dir, { recursive: true })
+await writeFile(path.join(dir, `cluster-${Date.now()}.json`), JSON.stringify({ node: process.version, cpus: os.cpus().length, load: os.loadavg(), results }, null, 2))
