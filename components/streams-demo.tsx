@@ -46,7 +46,7 @@ function Selected({ id, token, onDeleted }: { id: string; token: string; onDelet
     <div className="space-y-3">
       <CurlCommand command={`curl -N '{origin}/v1/stream/${id}?offset=-1&live=sse'`} sse={SSE_HINTS.durable(id)} />
       {readOnly === undefined ? (
-        <StreamAppend key={id} info={info} onClosed={onClosed} />
+        <StreamAppend info={info} onClosed={onClosed} />
       ) : (
         <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="append-unavailable">
           {readOnly}

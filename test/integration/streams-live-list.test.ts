@@ -30,6 +30,7 @@ function openList(fetcher: typeof fetch, query = '', headers: Record<string, str
   const controller = new AbortController()
   const pages: Page[] = []
   let wake: () => void = () => {}
+  let from = 0
   const response = fetcher(`${server.baseUrl}/api/streams?live=sse${query}`, { signal: controller.signal, headers })
   const reading = (async () => {
     const res = await response
@@ -47,11 +48,14 @@ function openList(fetcher: typeof fetch, query = '', headers: Record<string, str
   return {
     response,
     pages,
-    /** The first page (from now on or already seen) for which `check` holds. */
+    /** The first page since the one the last `until` returned (received already or not) for which `check` holds. */
     async until(check: (page: Page) => boolean): Promise<Page> {
       for (;;) {
-        const found = pages.find(check)
-        if (found) return found
+        const index = pages.findIndex((page, i) => i >= from && check(page))
+        if (index >= 0) {
+          from = index
+          return pages[index]!
+        }
         await new Promise<void>((resolve) => (wake = resolve))
       }
     },
@@ -177,6 +181,7 @@ describe('the live list of the caller’s streams', () => {
 describe('a stream’s metadata says whether it is yours', () => {
   test('the owner: yes; another visitor, a stranger without cookies: no; the operator: yes', async () => {
     const owner = newVisitor()
+    await owner.fetch(`${server.baseUrl}/api/streams`) // an identity first: a stream made without one is nobody's
     const created = await owner.fetch(`${server.baseUrl}/api/streams`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'mine' }) })
     const { id } = (await created.json()) as { id: string }
     const yours = async (fetcher: typeof fetch, headers: Record<string, string> = {}) =>
