@@ -2,7 +2,7 @@ import type { ResourceKind } from '@/lib/access/owners'
 import { ChangeNotifier } from '@/lib/durable/notifier'
 import { RemoteChanges } from '@/lib/durable/redis/changes'
 import type { WaitOutcome } from '@/lib/durable/store'
-import { sharedRedis, usesRedis, withRedis } from '@/lib/redis'
+import { usesRedis, withRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**
@@ -60,7 +60,7 @@ function redisChanges(notifier: ChangeNotifier): OwnerChanges {
       const local = notifier.subscribe(key)
       try {
         const release = await withRedis(async (redis) => {
-          remote ??= new RemoteChanges((await sharedRedis()).subscriber, notifier)
+          remote ??= new RemoteChanges(redis.subscriber, notifier)
           return remote.acquire(key, channelOf(redis.prefix, kind, owner))
         })
         return {

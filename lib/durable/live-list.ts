@@ -50,10 +50,10 @@ export async function* liveList<P extends ListPage>(source: LiveListSource<P>, o
   const store = await streamStore()
   let last: string | undefined
   while (!signal.aborted && Date.now() < endAt) {
+    const listener = await source.listen?.()
     const stop = new AbortController()
     const onAbort = () => stop.abort()
     signal.addEventListener('abort', onAbort, { once: true })
-    const listener = await source.listen?.()
     try {
       const page = await source.read()
       const text = JSON.stringify(page)
