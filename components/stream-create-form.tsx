@@ -77,7 +77,12 @@ interface MetadataRow {
   n: number
 }
 
-export function StreamCreateForm({ token, onCreated }: { token: string; onCreated: (stream: StreamSummary) => void }) {
+/**
+ * `identified`: the page's identity cookie is known to be set (the list has answered). Until then
+ * the form asks for one first: `POST /api/streams` gives none (scripts calling it own nothing), so
+ * a stream made before the cookie would belong to nobody, not to this visitor.
+ */
+export function StreamCreateForm({ token, identified, onCreated }: { token: string; identified: boolean; onCreated: (stream: StreamSummary) => void }) {
   const hydrated = useHydrated()
   const uid = useId()
   const [namespace, setNamespace] = useState('notes')
@@ -145,6 +150,7 @@ export function StreamCreateForm({ token, onCreated }: { token: string; onCreate
     setErrors({})
     setBusy(true)
     try {
+      if (!identified) await fetch('/api/streams?limit=1') // sets the identity cookie, if this page has none yet
       const headers: Record<string, string> = { 'Content-Type': 'application/json' }
       if (token) headers.Authorization = `Bearer ${token}`
       const res = await fetch('/api/streams', { method: 'POST', headers, body: JSON.stringify(request.value) })

@@ -89,7 +89,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
 
   return (
     <div className="space-y-6">
-      <StreamCreateForm token={token} onCreated={(stream) => setSelected(stream.id)} />
+      <StreamCreateForm token={token} identified={list.loaded} onCreated={(stream) => setSelected(stream.id)} />
       <div className="flex flex-wrap items-end gap-3">
         <button type="button" className={button} disabled={starting} onClick={() => void start('export')} data-testid="producer-export">
           Start a CSV export (100 000 rows, gzip at rest)

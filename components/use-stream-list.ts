@@ -26,7 +26,8 @@ interface ListState {
   total: number
   streams: StreamSummary[]
   error?: string
-  loading: boolean
+  /** A page has arrived (so the identity cookie that came with it is set). */
+  loaded: boolean
   connection: ListConnection
 }
 
@@ -58,7 +59,7 @@ const wait = (ms: number, signal: AbortSignal) =>
  * changes or `refresh()`; a cap (429) is retried after the server's `Retry-After`.
  */
 export function useStreamList(filter: ListFilter, page: number) {
-  const [state, setState] = useState<ListState>({ total: 0, streams: [], loading: true, connection: 'connecting' })
+  const [state, setState] = useState<ListState>({ total: 0, streams: [], loaded: false, connection: 'connecting' })
   const [generation, setGeneration] = useState(0)
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
   const first = useRef(true)
@@ -89,7 +90,7 @@ export function useStreamList(filter: ListFilter, page: number) {
             if (event.event === 'streams') {
               const body = JSON.parse(event.data) as { total: number; streams: StreamSummary[] }
               failures = 0
-              setState({ total: body.total, streams: body.streams, loading: false, connection: 'live' })
+              setState({ total: body.total, streams: body.streams, loaded: true, connection: 'live' })
             } else if (event.event === 'error') {
               const body = JSON.parse(event.data) as { error?: { message?: string } }
               throw new Error(body.error?.message ?? 'the live list failed')
@@ -100,7 +101,7 @@ export function useStreamList(filter: ListFilter, page: number) {
           if (signal.aborted) return
           failures++
           const message = error instanceof Error ? error.message : String(error)
-          setState((s) => ({ ...s, loading: false, connection: 'off', error: message }))
+          setState((s) => ({ ...s, connection: 'off', error: message }))
           if (error instanceof Refused && error.status >= 400 && error.status < 500 && error.status !== 429) return
           const delay = error instanceof Refused && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(500 * 2 ** failures, 10_000)
           await wait(delay, signal)

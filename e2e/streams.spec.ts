@@ -224,3 +224,17 @@ test('a stream that is not the visitor’s has no write box, and its list is not
   // The browser hint for the viewer's stream names its events.
   await expect(page.getByTestId('sse-hint').last()).toContainText("es.addEventListener('control'")
 })
+
+test('a stream made from the form before the list has answered is still the visitor’s', async ({ page }) => {
+  // The identity cookie comes with the page's first API answer, usually the list's. Hold the list
+  // back (every live-list request fails): the form must get an identity itself before creating.
+  await page.route(/\/api\/streams\?.*live=sse/, (route) => route.abort())
+  await page.goto('/streams')
+  await expect(page.getByTestId('list-live')).toHaveAttribute('data-state', 'off')
+  expect((await page.context().cookies()).some((c) => c.name === 'sluice_visitor')).toBe(false)
+  await page.getByTestId('create-submit').click()
+  await expect(page.getByTestId('create-done')).toBeVisible()
+  await expect(page.getByTestId('append')).toBeVisible()
+  const id = (await page.getByTestId('viewer').getAttribute('data-stream-id'))!
+  expect((await (await page.request.get(`/api/streams/${id}`)).json()).yours).toBe(true)
+})
