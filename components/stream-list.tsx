@@ -1,7 +1,7 @@
 'use client'
 
 import { formatBytes } from '@/components/format'
-import { PAGE_SIZE, type ListFilter, type StreamSummary } from '@/components/use-stream-list'
+import { PAGE_SIZE, type ListConnection, type ListFilter, type StreamSummary } from '@/components/use-stream-list'
 
 const input = 'rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
 
@@ -13,13 +13,20 @@ interface Props {
   total: number
   streams: StreamSummary[]
   error: string | undefined
+  connection: ListConnection
   selected: string | undefined
   onOpen: (id: string) => void
   onRefresh: () => void
 }
 
-/** Streams, newest first, filtered by namespace and one exact metadata match, 20 to a page. */
-export function StreamList({ filter, onFilter, page, onPage, total, streams, error, selected, onOpen, onRefresh }: Props) {
+const connectionText: Record<ListConnection, string> = {
+  connecting: 'connecting…',
+  live: 'live: changes appear as they happen',
+  off: 'not live',
+}
+
+/** Streams, newest first, filtered by namespace and one exact metadata match, 20 to a page; kept live by the server. */
+export function StreamList({ filter, onFilter, page, onPage, total, streams, error, connection, selected, onOpen, onRefresh }: Props) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   return (
     <section className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Streams">
@@ -36,10 +43,13 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
           Refresh
         </button>
         <p className="ml-auto text-sm text-zinc-500">
-          <span data-testid="list-total">{total}</span> stream(s)
+          <span data-testid="list-total">{total}</span> stream(s) ·{' '}
+          <span className={connection === 'live' ? 'text-emerald-700 dark:text-emerald-400' : ''} data-testid="list-live" data-state={connection}>
+            {connectionText[connection]}
+          </span>
         </p>
       </div>
-      {error && (
+      {error && connection !== 'live' && (
         <p className="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="list-error">
           {error}
         </p>
@@ -66,11 +76,13 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
                 )}
               </td>
               <td className="truncate py-1">{s.contentType}</td>
-              <td className="py-1 tabular-nums">
+              <td className="py-1 tabular-nums" data-testid="stream-size" data-bytes={s.sizeBytes}>
                 {formatBytes(s.sizeBytes)}
                 {s.compressedAtRest && <span className="block text-xs text-zinc-500">{formatBytes(s.storedBytes)} gzip</span>}
               </td>
-              <td className="py-1">{s.closed ? 'closed' : 'open (incomplete)'}</td>
+              <td className="py-1" data-testid="stream-state">
+                {s.closed ? 'closed' : 'open (incomplete)'}
+              </td>
               <td className="py-1 text-xs text-zinc-500">{new Date(s.createdAt).toLocaleTimeString()}</td>
             </tr>
           ))}

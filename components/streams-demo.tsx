@@ -2,20 +2,28 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { CurlCommand } from '@/components/curl-command'
+import { SSE_HINTS } from '@/components/sse-hints'
+import { StreamAppend } from '@/components/stream-append'
+import { StreamCreateForm } from '@/components/stream-create-form'
 import { StreamList } from '@/components/stream-list'
 import { StreamViewer } from '@/components/stream-viewer'
 import { useStreamInfo, useStreamList, type ListFilter } from '@/components/use-stream-list'
 
 const button = 'rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 
-/** The selected stream: its metadata (refreshed once it closes, until it is compressed) and viewer. */
-function Selected({ id, token, onChanged, onDeleted }: { id: string; token: string; onChanged: () => void; onDeleted: () => void }) {
+/** Why the write box is not there, or `undefined` when it is. */
+function readOnlyReason(info: { yours: boolean; closed: boolean; namespace: string }): string | undefined {
+  if (/^audit(\/|$)/.test(info.namespace)) return 'An audit record: read-only, for the operator.'
+  if (!info.yours) return 'Read-only here: this stream is not yours (another visitor’s, or made by a script with the streams token).'
+  if (info.closed) return 'Closed: it takes no more writes.'
+  return undefined
+}
+
+/** The selected stream: its metadata (refreshed once it closes, until it is compressed), the write box when it is the visitor's and open, and the viewer. */
+function Selected({ id, token, onDeleted }: { id: string; token: string; onDeleted: () => void }) {
   const { info, refresh } = useStreamInfo(id)
   const attempts = useRef(0)
-  const onClosed = useCallback(() => {
-    refresh()
-    onChanged()
-  }, [refresh, onChanged])
+  const onClosed = useCallback(() => refresh(), [refresh])
 
   // Compression happens just after the close: look again a few times until it is done.
   useEffect(() => {
@@ -33,9 +41,17 @@ function Selected({ id, token, onChanged, onDeleted }: { id: string; token: stri
       </p>
     )
   }
+  const readOnly = readOnlyReason(info)
   return (
     <div className="space-y-3">
-      <CurlCommand command={`curl -N '{origin}/v1/stream/${id}?offset=-1&live=sse'`} />
+      <CurlCommand command={`curl -N '{origin}/v1/stream/${id}?offset=-1&live=sse'`} sse={SSE_HINTS.durable(id)} />
+      {readOnly === undefined ? (
+        <StreamAppend info={info} onClosed={onClosed} />
+      ) : (
+        <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="append-unavailable">
+          {readOnly}
+        </p>
+      )}
       <StreamViewer key={id} info={info} token={token} onDeleted={onDeleted} onClosed={onClosed} />
     </div>
   )
@@ -50,7 +66,6 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
   const [starting, setStarting] = useState(false)
   const [startError, setStartError] = useState<string>()
   const list = useStreamList(filter, page)
-  const { refresh } = list
 
   useEffect(() => {
     const url = selected ? `?id=${encodeURIComponent(selected)}` : window.location.pathname
@@ -65,7 +80,6 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
       const body = (await res.json()) as { id?: string; error?: { message: string } }
       if (!res.ok || !body.id) throw new Error(body.error?.message ?? `HTTP ${res.status}`)
       setSelected(body.id)
-      refresh()
     } catch (error) {
       setStartError(error instanceof Error ? error.message : String(error))
     } finally {
@@ -75,6 +89,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
 
   return (
     <div className="space-y-6">
+      <StreamCreateForm token={token} identified={list.loaded} onCreated={(stream) => setSelected(stream.id)} />
       <div className="flex flex-wrap items-end gap-3">
         <button type="button" className={button} disabled={starting} onClick={() => void start('export')} data-testid="producer-export">
           Start a CSV export (100 000 rows, gzip at rest)
@@ -109,20 +124,17 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
         total={list.total}
         streams={list.streams}
         error={list.error}
+        connection={list.connection}
         selected={selected}
         onOpen={setSelected}
-        onRefresh={refresh}
+        onRefresh={list.refresh}
       />
       {selected && (
         <Selected
           key={selected}
           id={selected}
           token={token}
-          onChanged={refresh}
-          onDeleted={() => {
-            setSelected(undefined)
-            refresh()
-          }}
+          onDeleted={() => setSelected(undefined)}
         />
       )}
     </div>

@@ -1,10 +1,15 @@
 'use client'
 
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { readApiError } from '@/components/api-error'
 import type { StreamInfo } from '@/lib/durable/service'
+import { readSse } from '@/lib/stream/client'
 
 /** A stream as `/api/streams` reports it: the service's own type (a type-only import, erased from the client bundle). */
 export type StreamSummary = StreamInfo
+
+/** One stream as `/api/streams/<id>` reports it: with `yours`, whether this visitor may write to, close and delete it. */
+export type StreamDetails = StreamInfo & { yours: boolean }
 
 export interface ListFilter {
   namespace: string
@@ -14,36 +19,97 @@ export interface ListFilter {
 
 export const PAGE_SIZE = 20
 
-async function errorMessage(res: Response): Promise<string> {
-  const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-  return body?.error?.message ?? `HTTP ${res.status}`
+/** `connecting`, `live` (the server pushes every change), or `off` (the last attempt failed: see `error`). */
+export type ListConnection = 'connecting' | 'live' | 'off'
+
+interface ListState {
+  total: number
+  streams: StreamSummary[]
+  error?: string
+  /** A page has arrived (so the identity cookie that came with it is set). */
+  loaded: boolean
+  connection: ListConnection
 }
 
-/** One page of `/api/streams` for a filter; `refresh()` reloads it. */
-export function useStreamList(filter: ListFilter, page: number) {
-  const [state, setState] = useState<{ total: number; streams: StreamSummary[]; error?: string; loading: boolean }>({
-    total: 0,
-    streams: [],
-    loading: true,
+class Refused extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(message)
+  }
+}
+
+const wait = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms)
+    signal.addEventListener('abort', () => {
+      clearTimeout(timer)
+      resolve()
+    })
   })
+
+/**
+ * One page of the visitor's streams for a filter, kept live: `GET /api/streams?live=sse` sends the
+ * page (a `streams` event) at once and again whenever a stream on it is written to, closed or
+ * deleted, or one is created — from this tab, another one, curl or the CLI. The server ends the
+ * connection now and then (and a network may drop it); the hook connects again and gets the whole
+ * page first. A refusal that retrying cannot fix (a bad filter) stops it until the filter
+ * changes or `refresh()`; a cap (429) is retried after the server's `Retry-After`.
+ */
+export function useStreamList(filter: ListFilter, page: number) {
+  const [state, setState] = useState<ListState>({ total: 0, streams: [], loaded: false, connection: 'connecting' })
   const [generation, setGeneration] = useState(0)
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
+  const first = useRef(true)
 
   useEffect(() => {
     const controller = new AbortController()
-    const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(page * PAGE_SIZE) })
+    const signal = controller.signal
+    const params = new URLSearchParams({ limit: String(PAGE_SIZE), offset: String(page * PAGE_SIZE), live: 'sse' })
     if (filter.namespace.trim()) params.set('namespace', filter.namespace.trim())
     const [key, ...rest] = filter.metadata.split('=')
     if (key?.trim() && rest.length > 0) params.set(`meta.${key.trim()}`, rest.join('=').trim())
-    fetch(`/api/streams?${params}`, { signal: controller.signal })
-      .then(async (res) => {
-        if (!res.ok) throw new Error(await errorMessage(res))
-        const body = (await res.json()) as { total: number; streams: StreamSummary[] }
-        setState({ total: body.total, streams: body.streams, loading: false })
-      })
-      .catch((error: unknown) => {
-        if (!controller.signal.aborted) setState((s) => ({ ...s, loading: false, error: error instanceof Error ? error.message : String(error) }))
-      })
+
+    async function run() {
+      // A filter being typed changes on every key: connect once it rests, not once per key (each
+      // connection holds one of the visitor's few live-list slots until the server sees it end).
+      if (!first.current) await wait(300, signal)
+      first.current = false
+      let failures = 0
+      while (!signal.aborted) {
+        try {
+          const res = await fetch(`/api/streams?${params}`, { signal, headers: { Accept: 'text/event-stream' } })
+          if (!res.ok) {
+            const error = await readApiError(res)
+            const retryAfter = Number(res.headers.get('retry-after'))
+            throw new Refused(error.message, res.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined)
+          }
+          for await (const event of readSse(res, { signal })) {
+            if (event.event === 'streams') {
+              const body = JSON.parse(event.data) as { total: number; streams: StreamSummary[] }
+              failures = 0
+              setState({ total: body.total, streams: body.streams, loaded: true, connection: 'live' })
+            } else if (event.event === 'error') {
+              const body = JSON.parse(event.data) as { error?: { message?: string } }
+              throw new Error(body.error?.message ?? 'the live list failed')
+            }
+          }
+          // The server ended the connection (its lifetime): connect again, the first event is the whole page.
+        } catch (error) {
+          if (signal.aborted) return
+          failures++
+          const message = error instanceof Error ? error.message : String(error)
+          setState((s) => ({ ...s, connection: 'off', error: message }))
+          if (error instanceof Refused && error.status >= 400 && error.status < 500 && error.status !== 429) return
+          const delay = error instanceof Refused && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(500 * 2 ** failures, 10_000)
+          await wait(delay, signal)
+          if (!signal.aborted) setState((s) => ({ ...s, connection: 'connecting' }))
+        }
+      }
+    }
+    void run()
     return () => controller.abort()
   }, [filter.namespace, filter.metadata, page, generation])
 
@@ -52,13 +118,13 @@ export function useStreamList(filter: ListFilter, page: number) {
 
 /** Metadata of one stream; `undefined` while loading, `null` once known not to exist. */
 export function useStreamInfo(id: string) {
-  const [info, setInfo] = useState<StreamSummary | null | undefined>(undefined)
+  const [info, setInfo] = useState<StreamDetails | null | undefined>(undefined)
   const [generation, setGeneration] = useState(0)
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
   useEffect(() => {
     const controller = new AbortController()
     fetch(`/api/streams/${id}`, { signal: controller.signal })
-      .then(async (res) => setInfo(res.ok ? ((await res.json()) as StreamSummary) : null))
+      .then(async (res) => setInfo(res.ok ? ((await res.json()) as StreamDetails) : null))
       .catch(() => {})
     return () => controller.abort()
   }, [id, generation])

@@ -2,6 +2,7 @@ import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/curl-command'
 import { DemoHeader } from '@/components/demo-header'
 import { FeedDemo } from '@/components/feed-demo'
+import { SSE_HINTS } from '@/components/sse-hints'
 
 export const metadata: Metadata = { title: 'Live feed' }
 
@@ -16,7 +17,7 @@ export default function FeedPage() {
           every event it missed, in order, once. Clients that cannot set headers use <code>?lastEventId=</code>.
         </p>
       </DemoHeader>
-      <CurlCommand command="curl -N -H 'Last-Event-ID: 0' '{origin}/api/feed'" />
+      <CurlCommand command="curl -N -H 'Last-Event-ID: 0' '{origin}/api/feed'" sse={SSE_HINTS.feed} />
       <FeedDemo />
     </div>
   )

@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/curl-command'
+import { SSE_HINTS } from '@/components/sse-hints'
 import { DemoHeader } from '@/components/demo-header'
 import { ExportPanel } from '@/components/jobs/export-panel'
 import { ImportPanel } from '@/components/jobs/import-panel'
@@ -29,6 +30,7 @@ export default function JobsPage() {
           "curl -OJ '{origin}/api/jobs/export?format=csv&gzip=1'",
           "curl -X POST '{origin}/api/jobs/export/durable' -H 'content-type: application/json' -d '{\"format\":\"ndjson\"}'",
         ].join('\n')}
+        sse={SSE_HINTS.importJob}
       />
       <ImportPanel />
       <ExportPanel />

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/curl-command'
 import { DemoHeader } from '@/components/demo-header'
+import { SSE_HINTS } from '@/components/sse-hints'
 import { StreamsDemo } from '@/components/streams-demo'
 
 export const metadata: Metadata = { title: 'Durable streams' }
@@ -19,11 +20,19 @@ export default async function StreamsPage({ searchParams }: { searchParams: Prom
           at <code>/v1/stream/&lt;id&gt;</code> (catch-up, long-poll, SSE).
         </p>
         <p>
-          Start a producer, then reload this page while it writes: the viewer resumes from the offset it saved, without
-          gaps or duplicates. The producers write in the background, after their request has been answered.
+          Create a stream with every option of document 002 (namespace, content type, gzip, metadata, TTL), write to it and
+          close it; or start a producer, then reload this page while it writes: the viewer resumes from the offset it saved,
+          without gaps or duplicates. The producers write in the background, after their request has been answered.
+        </p>
+        <p>
+          The list below is live: the server pushes it again (<code>GET /api/streams?live=sse</code>) whenever one of your
+          streams is created, written, closed or deleted — from this tab, another one, curl with your cookie, or a script.
         </p>
       </DemoHeader>
-      <CurlCommand command={`curl -X PUT -H 'Content-Type: text/plain' {origin}/v1/stream/demo/mine && curl -X POST -H 'Content-Type: text/plain' -d 'hello ' {origin}/v1/stream/demo/mine && curl -N '{origin}/v1/stream/demo/mine?offset=-1&live=sse'`} />
+      <CurlCommand
+        command={`curl -X PUT -H 'Content-Type: text/plain' {origin}/v1/stream/demo/mine && curl -X POST -H 'Content-Type: text/plain' -d 'hello ' {origin}/v1/stream/demo/mine && curl -N '{origin}/v1/stream/demo/mine?offset=-1&live=sse'\ncurl -N -b ~/.sluice -c ~/.sluice '{origin}/api/streams?live=sse'   # your streams (the jar's identity), pushed again on every change`}
+        sse={[SSE_HINTS.durable('demo/mine'), SSE_HINTS.streamList]}
+      />
       <StreamsDemo initialId={typeof id === 'string' && id !== '' ? id : undefined} />
     </div>
   )

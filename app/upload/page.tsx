@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/curl-command'
 import { DemoHeader } from '@/components/demo-header'
+import { SSE_HINTS } from '@/components/sse-hints'
 import { UploadDemo } from '@/components/upload-demo'
 
 export const metadata: Metadata = { title: 'Uploads' }
@@ -21,7 +22,7 @@ export default function UploadPage() {
           the same file again.
         </p>
       </DemoHeader>
-      <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" />
+      <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" sse={SSE_HINTS.uploadProgress} />
       <UploadDemo />
     </div>
   )

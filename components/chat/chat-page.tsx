@@ -1,6 +1,7 @@
 import { generateId } from 'ai'
 import { CurlCommand } from '@/components/curl-command'
 import { DemoHeader } from '@/components/demo-header'
+import { SSE_HINTS } from '@/components/sse-hints'
 import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
@@ -46,7 +47,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
               second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
               tool; each answer leaves an audit record in the <code>audit</code> namespace.
             </p>
-            <CurlCommand command={curl(`curl-${generateId()}`)} />
+            <CurlCommand command={curl(`curl-${generateId()}`)} sse={SSE_HINTS.chatFollow} />
           </details>
         </DemoHeader>
         <ChatView

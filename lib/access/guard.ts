@@ -1,4 +1,5 @@
 import { ownerStore } from '@/lib/access/instance'
+import { ANNOUNCED_KINDS, ownerChanges } from '@/lib/access/owner-changes'
 import type { ResourceKind } from '@/lib/access/owners'
 import { signingSecret } from '@/lib/access/secret'
 import { accessTable, type AccessRow, type IdSource, type RouteKey } from '@/lib/access/table'
@@ -26,10 +27,25 @@ export interface Access {
   claim(kind: ResourceKind, id: string): Promise<void>
   /** Refuses unless the caller owns `kind`/`id` (or is the operator): 404 when nobody does, 403 when another visitor does. */
   require(kind: ResourceKind, id: string): Promise<void>
+  /** Whether the caller may change `kind`/`id` as its owner: it owns it, or is the operator. Never mints an identity. */
+  owns(kind: ResourceKind, id: string): Promise<boolean>
   /** The ids of `kind` the caller owns, newest first — or `'all'` for the operator. */
   mine(kind: ResourceKind, page?: { limit?: number; offset?: number }): Promise<{ total: number; ids: string[] } | 'all'>
   /** Forgets the owner of `kind`/`id` after deleting it. */
   release(kind: ResourceKind, id: string): Promise<void>
+}
+
+/**
+ * Tells the owner's live lists that what they own changed. A failure is logged, not thrown: the
+ * resource is made (or gone) already, and the list catches up at its next change or reconnection.
+ */
+async function announce(kind: ResourceKind, owner: string | undefined): Promise<void> {
+  if (owner === undefined || !ANNOUNCED_KINDS.has(kind)) return
+  try {
+    await ownerChanges().notify(kind, owner)
+  } catch (error) {
+    console.error(`[sluice] announcing a change of ${kind}s owned failed`, error)
+  }
 }
 
 export interface Guarded {
@@ -125,7 +141,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
   const cookie = request.headers.has('cookie')
   // Only rows that care who is calling read the identity: health checks and public reads never
   // wait on the store that keeps the secret.
-  const needsVisitor = row.who === 'visitor' || row.who === 'owner' || (row.who === 'writer' && cookie)
+  const needsVisitor = row.who === 'visitor' || row.who === 'owner' || ((row.who === 'writer' || row.identifies === true) && cookie)
   const secret = needsVisitor ? await signingSecret() : undefined
   let visitor = secret && cookie ? readVisitor(request, secret) : undefined
   let minted: string | undefined
@@ -155,6 +171,7 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
       const me = access.identity()
       const holder = await ownerStore().claim(kind, id, me)
       if (holder !== me && !operator) throw new AppError('forbidden:owner', `This ${nouns[kind]} belongs to another visitor`)
+      if (holder === me) await announce(kind, me)
     },
     async require(kind, id) {
       checked = true
@@ -164,13 +181,19 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
       if (holder === undefined) throw new AppError(`not_found:${subjects[kind]}`, `No ${nouns[kind]} ${id}`)
       if (holder !== visitor) throw new AppError('forbidden:owner', `This ${nouns[kind]} belongs to another visitor`)
     },
+    async owns(kind, id) {
+      if (operator) return true
+      return visitor !== undefined && (await ownerStore().ownerOf(kind, id)) === visitor
+    },
     async mine(kind, page) {
       if (operator) return 'all'
       if (visitor === undefined) return { total: 0, ids: [] }
       return ownerStore().list(kind, visitor, page)
     },
     async release(kind, id) {
+      const owner = ANNOUNCED_KINDS.has(kind) ? await ownerStore().ownerOf(kind, id) : undefined
       await ownerStore().release(kind, id)
+      await announce(kind, owner)
     },
   }
 

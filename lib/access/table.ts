@@ -33,6 +33,11 @@ export interface AccessRow {
   sameSite?: boolean
   /** An `owner` row that claims the id for the caller when nobody owns it yet. */
   creates?: boolean
+  /**
+   * A `link` row that reads the caller's identity when the request has a cookie (never mints
+   * one), so the handler can say whether the caller owns the resource (`access.owns`).
+   */
+  identifies?: boolean
   localOpen?: boolean
   token?: 'jobs'
   /** What the row means, in words (docs/security.md). */
@@ -72,9 +77,17 @@ export const accessTable = {
   'GET /api/chats/[id]': { who: 'link', resource: chatParam, says: 'one chat, read-only, for whoever holds its link' },
   'DELETE /api/chats/[id]': { who: 'owner', resource: chatParam, sameSite: true, says: 'deletes the chat and its answer streams' },
 
-  'GET /api/streams': { who: 'visitor', says: 'the caller’s own durable streams (the operator’s: all, the audit namespace included)' },
+  'GET /api/streams': {
+    who: 'visitor',
+    says: 'the caller’s own durable streams (the operator’s: all, the audit namespace included); `?live=sse` keeps sending the list as it changes (4 at once per visitor)',
+  },
   'POST /api/streams': { who: 'writer', sameSite: true, says: 'creates a stream for an external writer; a caller with an identity owns it' },
-  'GET /api/streams/[...id]': { who: 'link', resource: streamParam('id'), says: 'a stream’s metadata, for whoever holds its id (audit: operator)' },
+  'GET /api/streams/[...id]': {
+    who: 'link',
+    resource: streamParam('id'),
+    identifies: true,
+    says: 'a stream’s metadata, for whoever holds its id (audit: operator), and whether the caller owns it',
+  },
   'DELETE /api/streams/[...id]': { who: 'writer', resource: streamParam('id'), sameSite: true, says: 'deletes a stream: its owner, or a writer if nobody owns it' },
   'POST /api/streams/demo/export': { who: 'visitor', sameSite: true, says: 'starts a CSV export into a new stream the caller owns; capped' },
   'POST /api/streams/demo/logs': { who: 'visitor', sameSite: true, says: 'starts a log producer into a new stream the caller owns; capped' },

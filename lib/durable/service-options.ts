@@ -1,47 +1,16 @@
 import { z } from 'zod'
-import { DAY_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/expiry-limits'
-import { mediaType } from '@/lib/durable/protocol-headers'
+import { createOptionsSchema, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, namespaceSchema, type CreateOptionsInput } from '@/lib/durable/create-options'
 import type { Expiry } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
 
 /**
  * The rules of the application API (document 002): names, metadata, TTL. Shared by
- * `service.ts` and the JSON endpoints, so both refuse the same things with the same errors.
+ * `service.ts` and the JSON endpoints, so both refuse the same things with the same errors. The
+ * schemas themselves are in `create-options.ts`, which the `/streams` page imports too.
  */
 
-/** TTL when none is given: 30 days. */
-export const DEFAULT_TTL_SECONDS = 30 * DAY_SECONDS
-
-export const namespaceSchema = z
-  .string()
-  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'a namespace is 1–63 lower-case letters, digits, "-" or "_", starting with a letter or digit')
-
-export const metadataSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'metadata keys are 1–64 letters, digits, ".", "-" or "_"'), z.string().max(512))
-  .refine((m) => Object.keys(m).length <= 32, 'at most 32 metadata keys')
-
-export const contentTypeSchema = z.string().refine((value) => {
-  try {
-    mediaType(value)
-    return true
-  } catch {
-    return false
-  }
-}, 'not a valid media type (e.g. text/csv, application/json)')
-
-/** `ttl` as document 002 defines it; anything else is refused. */
-export const ttlSchema = z.union([z.number(), z.null()]).optional()
-
-/** Options of `streams.create()` and `POST /api/streams`. */
-export const createOptionsSchema = z.object({
-  contentType: contentTypeSchema.optional(),
-  compress: z.boolean().optional(),
-  metadata: metadataSchema.optional(),
-  ttl: ttlSchema,
-})
-
-export type CreateOptionsInput = z.infer<typeof createOptionsSchema>
+export { DEFAULT_TTL_SECONDS, metadataSchema, namespaceSchema, createOptionsSchema, type CreateOptionsInput } from '@/lib/durable/create-options'
 
 /**
  * TTL semantics of document 002: omitted → 30 days; `null` or `0` → never expires; otherwise
@@ -57,6 +26,22 @@ export function expiryForTtl(ttl: number | null | undefined, now = Date.now()): 
     )
   }
   return { kind: 'at', at: now + ttl * 1000 }
+}
+
+/**
+ * The expiry of a new stream: `ttl` as {@link expiryForTtl}, or `expiresAt`, an instant at least
+ * a minute (the shortest TTL) and at most 90 days ahead — the same window, given as a date, as the
+ * protocol's `Stream-Expires-At`. Both at once are refused.
+ */
+export function expiryFor(options: Pick<CreateOptionsInput, 'ttl' | 'expiresAt'>, now = Date.now()): Expiry {
+  if (options.expiresAt === undefined) return expiryForTtl(options.ttl, now)
+  if (options.ttl !== undefined) throw new AppError('bad_request:expiry', 'Give ttl or expiresAt, not both')
+  const at = Date.parse(options.expiresAt)
+  if (Number.isNaN(at)) throw new AppError('bad_request:expiry', `expiresAt ${JSON.stringify(options.expiresAt)} is not an instant`)
+  if (at < now + MIN_TTL_SECONDS * 1000 || at > now + MAX_TTL_SECONDS * 1000) {
+    throw new AppError('bad_request:expiry', `expiresAt must be from ${MIN_TTL_SECONDS} seconds to 90 days ahead; got ${options.expiresAt}`)
+  }
+  return { kind: 'at', at }
 }
 
 export function parseNamespace(namespace: unknown): string {

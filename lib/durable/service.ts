@@ -4,7 +4,7 @@ import { streamStore } from '@/lib/durable/instance'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { rangeBytes, STREAM_ROUTE } from '@/lib/durable/protocol-common'
 import { isJsonType } from '@/lib/durable/protocol-headers'
-import { expiryForTtl, metadataSchema, pagingSchema, parseCreateOptions, parseNamespace, type CreateOptionsInput } from '@/lib/durable/service-options'
+import { expiryFor, metadataSchema, pagingSchema, parseCreateOptions, parseNamespace, type CreateOptionsInput } from '@/lib/durable/service-options'
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
@@ -142,18 +142,26 @@ function writerFor(meta: StreamMeta): StreamWriter {
 
 /** The application API: `streams.create / writer / list / get / download / delete`. */
 export const streams = {
-  /** Creates a stream in `namespace`, ready at once. See {@link CreateStreamOptions}. */
+  /**
+   * Creates a stream in `namespace`, ready at once. See {@link CreateStreamOptions}. Its id is
+   * `<namespace>/<random token>`, or `<namespace>/<name>` with `name` (guessable; an id already
+   * taken is `409 conflict:stream`).
+   */
   async create(namespace: string, options: CreateStreamOptions = {}): Promise<StreamWriter> {
     const ns = parseNamespace(namespace)
     const opts = parseCreateOptions(options)
+    const expiry = expiryFor(opts)
     const store = await streamStore()
-    const id = `${ns}/${randomBytes(16).toString('base64url')}`
+    const id = `${ns}/${opts.name ?? randomBytes(16).toString('base64url')}`
     const outcome = await store.create(id, {
       contentType: opts.contentType ?? 'application/octet-stream',
       compress: opts.compress,
       metadata: opts.metadata,
-      expiry: expiryForTtl(opts.ttl),
+      expiry,
     })
+    if (outcome.kind === 'exists' || outcome.kind === 'gone') {
+      if (opts.name !== undefined) throw new AppError('conflict:stream', `A stream ${id} already exists: choose another name`)
+    }
     if (outcome.kind !== 'created') throw new AppError('internal:stream_id', `Could not create stream ${id} (${outcome.kind})`)
     return writerFor(outcome.meta)
   },

@@ -63,6 +63,8 @@ export interface Channels {
   /** Resolves once Redis has confirmed the subscription. */
   subscribe(channel: string, listener: ChannelListener): Promise<void>
   unsubscribe(channel: string, listener?: ChannelListener): Promise<void>
+  /** Publishes outside a script (`PUBLISH`; `SPUBLISH`, to the channel's shard, on a cluster). */
+  publish(channel: string, message: string): Promise<void>
   /**
    * Calls `wake` whenever messages may have been missed: a subscriber connection came back
    * (pub/sub does not queue for a disconnected subscriber), so listeners should look again.
@@ -123,6 +125,7 @@ function serverContext(settings: RedisSettings, url: string): { context: RedisCo
     channels: {
       subscribe: (channel, listener) => subscriber.subscribe(channel, listener),
       unsubscribe: (channel, listener) => subscriber.unsubscribe(channel, listener),
+      publish: async (channel, message) => void (await client.publish(channel, message)),
       onResume: (wake) => void subscriber.on('ready', wake),
     },
     async replicated() {
@@ -183,6 +186,7 @@ function clusterContext(settings: RedisSettings, nodes: string[]): { context: Re
     channels: {
       subscribe: (channel, listener) => cluster.sSubscribe(channel, listener),
       unsubscribe: (channel, listener) => cluster.sUnsubscribe(channel, listener),
+      publish: async (channel, message) => void (await cluster.sPublish(channel, message)),
       onResume: (wake) => resumeAfterOutages(cluster, wake),
     },
     async replicated(key) {

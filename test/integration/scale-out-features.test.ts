@@ -166,3 +166,44 @@ describe('typed-stream jobs across instances', () => {
     expect(body).not.toContain('\n5001,')
   })
 })
+
+describe('the live stream list across instances', () => {
+  test('a list open on A is pushed the streams its visitor makes, writes, closes and deletes through B', async () => {
+    // One visitor on both instances: the test's cookie jar is per host, as a browser's is behind a balancer.
+    expect((await fetch(`${a.baseUrl}/api/streams`)).status).toBe(200)
+    const controller = new AbortController()
+    const res = await fetch(`${a.baseUrl}/api/streams?live=sse&namespace=across`, { signal: controller.signal })
+    expect(res.status).toBe(200)
+    const events = readSse(res, { signal: controller.signal })[Symbol.asyncIterator]()
+    type Page = { total: number; streams: Array<{ id: string; sizeBytes: number; closed: boolean }> }
+    /** The next `streams` event for which `check` holds. */
+    const until = async (check: (page: Page) => boolean): Promise<Page> => {
+      for (;;) {
+        const { value, done } = await events.next()
+        if (done) throw new Error('the live list ended')
+        if (value.event !== 'streams') continue
+        const page = JSON.parse(value.data) as Page
+        if (check(page)) return page
+      }
+    }
+    try {
+      expect((await until(() => true)).total).toBe(0)
+      const post = (url: string, init: RequestInit) => fetch(url, { method: 'POST', ...init })
+      // Made through B: B's guard announces it on the owner's channel, A's list hears it.
+      const created = await post(`${b.baseUrl}/api/streams`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'across', contentType: 'text/plain' }) })
+      expect(created.status).toBe(201)
+      const { id } = (await created.json()) as { id: string }
+      await until((page) => page.streams.some((s) => s.id === id))
+      // Written and closed through B: the store's pub/sub wakes A.
+      const url = `${b.baseUrl}/v1/stream/${id}`
+      expect((await post(url, { headers: { 'Content-Type': 'text/plain' }, body: 'across' })).status).toBe(204)
+      await until((page) => page.streams.some((s) => s.id === id && s.sizeBytes === 6))
+      expect((await post(url, { headers: { 'Stream-Closed': 'true' } })).status).toBe(204)
+      await until((page) => page.streams.some((s) => s.id === id && s.closed))
+      expect((await fetch(`${b.baseUrl}/api/streams/${id}`, { method: 'DELETE' })).status).toBe(204)
+      expect(await until((page) => page.total === 0)).toMatchObject({ streams: [] })
+    } finally {
+      controller.abort()
+    }
+  })
+})

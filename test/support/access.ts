@@ -23,6 +23,9 @@ export function testAccess(visitor: string = randomUUID(), owners = new Map<stri
     async require(kind, id) {
       if (owners.get(key(kind, id)) !== visitor) throw new Error(`${kind} ${id} is not ${visitor}'s`)
     },
+    async owns(kind, id) {
+      return owners.get(key(kind, id)) === visitor
+    },
     async mine(kind) {
       const ids = [...owners].filter(([k, v]) => k.startsWith(`${kind}:`) && v === visitor).map(([k]) => k.slice(kind.length + 1))
       return { total: ids.length, ids }

@@ -1,14 +1,21 @@
 import { z } from 'zod'
-import { createOptionsSchema, metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable/service-options'
+import { createBodySchema } from '@/lib/durable/create-options'
+import { metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable/service-options'
 
-/** `POST /api/streams`: a namespace plus the options of `streams.create()`. */
-export const createBody = createOptionsSchema.extend({ namespace: namespaceSchema })
+/** `POST /api/streams`: a namespace plus the options of `streams.create()` (the schema the page's form uses too). */
+export const createBody = createBodySchema
 
-/** `GET /api/streams?namespace=&limit=&offset=&meta.<key>=<value>` */
-export const listQuery = pagingSchema.extend({
-  namespace: namespaceSchema.optional(),
-  metadata: metadataSchema,
-})
+/** Streams a page of a live list may hold: each open one is watched for changes. */
+export const LIVE_LIST_MAX = 100
+
+/** `GET /api/streams?namespace=&limit=&offset=&meta.<key>=<value>[&live=sse]` */
+export const listQuery = pagingSchema
+  .extend({
+    namespace: namespaceSchema.optional(),
+    metadata: metadataSchema,
+    live: z.literal('sse', { error: 'live is "sse" or absent' }).optional(),
+  })
+  .refine((q) => q.live === undefined || q.limit <= LIVE_LIST_MAX, { message: `a live list holds at most ${LIVE_LIST_MAX} streams a page (limit)`, path: ['limit'] })
 
 /** The query string as the list schema's input: `meta.<key>` parameters become `metadata`. */
 export function listQueryInput(url: URL): Record<string, unknown> {

@@ -117,6 +117,34 @@ describe('streams (application API)', () => {
   })
 })
 
+describe('a chosen name and an expiry date (the /streams form sends both)', () => {
+  test('name: the id is <namespace>/<name>; a name already taken is a 409 and changes nothing', async () => {
+    const name = `n${Date.now()}`
+    const stream = await streams.create('named', { name, contentType: 'text/plain', metadata: { k: 'first' } })
+    expect(stream.id).toBe(`named/${name}`)
+    await expect(streams.create('named', { name, metadata: { k: 'second' } })).rejects.toMatchObject({ code: 'conflict:stream' })
+    expect((await streams.get(stream.id)).metadata).toEqual({ k: 'first' })
+    await expect(streams.create('named', { name: 'a/b' })).rejects.toMatchObject({ code: 'bad_request:options' })
+    await expect(streams.create('named', { name: '.hidden' })).rejects.toMatchObject({ code: 'bad_request:options' })
+  })
+
+  test('expiresAt: kept as given; in the past, under a minute or over 90 days ahead, or with a ttl, refused', async () => {
+    const at = new Date(Date.now() + 2 * 3_600_000)
+    at.setMilliseconds(0)
+    const stream = await streams.create('dated', { expiresAt: at.toISOString() })
+    expect((await streams.get(stream.id)).expiresAt).toBe(at.toISOString())
+    const refused = [
+      { expiresAt: new Date(Date.now() - 1000).toISOString() },
+      { expiresAt: new Date(Date.now() + 30_000).toISOString() },
+      { expiresAt: new Date(Date.now() + 91 * 86_400_000).toISOString() },
+      { expiresAt: at.toISOString(), ttl: 3600 },
+    ]
+    for (const options of refused) await expect(streams.create('dated', options)).rejects.toMatchObject({ code: 'bad_request:expiry' })
+    await expect(streams.create('dated', { expiresAt: 'tomorrow' })).rejects.toMatchObject({ code: 'bad_request:options' })
+    expect((await streams.list({ namespace: 'dated' })).total).toBe(1)
+  })
+})
+
 describe('streams stored before expiries were bounded', () => {
   test('an expiry beyond what a Date holds is reported as null instead of breaking get and list', async () => {
     // What `Stream-TTL: 8640000000000` stored before the protocol refused it: written to the store directly.

@@ -10,10 +10,13 @@ interface Context {
 
 const idOf = async (context: Context) => (await context.params).id.join('/')
 
-/** A stream's metadata: size, state, expiry, compression, its protocol URL. */
-export const GET = route<Context>('GET /api/streams/[...id]', async (request, context) => {
+/**
+ * A stream's metadata: size, state, expiry, compression, its protocol URL, and `yours`: whether
+ * the caller may write to, close and delete it as its owner (its visitor, or the operator).
+ */
+export const GET = route<Context>('GET /api/streams/[...id]', async (request, context, access) => {
   const info = await streams.get(await idOf(context))
-  return json({ ...info, url: streamUrl(request, info.id) })
+  return json({ ...info, url: streamUrl(request, info.id), yours: await access.owns('stream', info.id) })
 })
 
 /** Deletes a stream: its owner's call (or a writer's, for a stream nobody owns). */
