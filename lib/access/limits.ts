@@ -13,8 +13,8 @@ export type RunningKind = 'chat' | 'typed' | 'export' | 'demo' | 'proxy'
 const RETRY_AFTER_SECONDS = 5
 
 const nouns: Record<RunningKind, string> = {
-  chat: 'chat answers',
-  typed: 'typed streams (imports)',
+  chat: 'model answers (chat and /api/typed/answer)',
+  typed: 'typed streams',
   export: 'background exports',
   demo: 'demo producers',
   proxy: 'proxied model calls',
