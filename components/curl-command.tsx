@@ -5,7 +5,7 @@ import { useState, useSyncExternalStore } from 'react'
 const noSubscribe = () => () => {}
 
 /** A `curl` command that reproduces the demo from a terminal, with a copy button. The origin is filled in on the client. */
-export function CurlCommand({ command }: { command: string }) {
+export function CurlCommand({ command, testId = 'curl-command' }: { command: string; testId?: string }) {
   const [copied, setCopied] = useState(false)
   const origin = useSyncExternalStore(noSubscribe, () => window.location.origin, () => 'http://localhost:3000')
   const text = command.replaceAll('{origin}', origin)
@@ -23,7 +23,7 @@ export function CurlCommand({ command }: { command: string }) {
           {copied ? 'copied' : 'copy'}
         </button>
       </div>
-      <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono" data-testid="curl-command">
+      <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono" data-testid={testId}>
         {text}
       </pre>
     </div>

@@ -90,7 +90,7 @@ describe('the typed endpoints catalogue', () => {
   })
 
   it('GET /api/typed answers the catalogue as JSON', async () => {
-    const response = await GET(new Request('http://localhost/api/typed'))
+    const response = await GET(new Request('http://localhost/api/typed'), {})
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = (await response.json()) as { endpoints: Array<{ name: string; path: string; methods: string[]; schemas: object }> }
