@@ -64,6 +64,7 @@ test.describe('the typed endpoints catalogue', () => {
     await answer.getByTestId('typed-answer-field-reasoning').check()
     await answer.getByTestId('typed-answer-start').click()
     await expect(answer.getByTestId('typed-answer-chunks')).toContainText('"kind":"reasoning"')
+    await expect(answer.getByTestId('typed-answer-reasoning')).toContainText('Hello')
     await expect(answer.getByTestId('typed-answer-final')).toHaveAttribute('data-outcome', 'complete', { timeout: 30_000 })
     await expect(answer.getByTestId('typed-answer-final')).toContainText('"finishReason": "stop"')
     await expect(answer.getByTestId('typed-answer-final')).toContainText('"outputTokens"')

@@ -27,6 +27,22 @@ function curlFor(entry: CatalogueEntry, input: unknown, streamId: string | undef
 }
 
 /**
+ * Chunks that carry a string `delta` (tokens) joined into text, one text per `kind` when they
+ * have one (an answer's `reasoning` and `text`), in the order the kinds first came; none when
+ * the chunks carry no deltas.
+ */
+function joinedDeltas(chunks: unknown[]): { kind: string; text: string }[] {
+  const texts = new Map<string, string>()
+  for (const chunk of chunks) {
+    const { delta, kind } = (chunk ?? {}) as { delta?: unknown; kind?: unknown }
+    if (typeof delta !== 'string') return []
+    const key = typeof kind === 'string' ? kind : ''
+    texts.set(key, (texts.get(key) ?? '') + delta)
+  }
+  return [...texts].map(([kind, text]) => ({ kind, text }))
+}
+
+/**
  * One endpoint of the catalogue: what it does, its schemas (collapsed), a form generated from its
  * input schema, and the frames of a run as they arrive — a `type #id` badge per frame, the
  * chunks' payloads, the final value (or the partial result of a cancel), errors in words.
@@ -62,9 +78,7 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
   }
 
   const chunks = stream.chunks as unknown[]
-  const deltas = chunks.every((c) => typeof (c as { delta?: unknown })?.delta === 'string')
-    ? chunks.map((c) => (c as { delta: string }).delta).join('')
-    : undefined
+  const deltas = joinedDeltas(chunks)
   const hiddenChunks = Math.max(0, chunks.length - SHOWN_CHUNKS)
 
   return (
@@ -78,7 +92,9 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
         </h2>
         <StatusBadge status={stream.status} testId={`${id}-status`} />
       </div>
-      <p className="text-sm text-zinc-700 dark:text-zinc-300">{entry.description}</p>
+      <p className="text-sm text-zinc-700 dark:text-zinc-300">
+        {entry.description.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
+      </p>
 
       <div className="space-y-1">
         <SchemaView title="Input schema" schema={entry.schemas.input} testId={`${id}-schema-input`} />
@@ -114,10 +130,17 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
       {stream.status !== 'idle' && (
         <div className="space-y-3 text-sm">
           <FrameLog frames={stream.frames} testId={`${id}-frames`} />
-          {deltas !== undefined && chunks.length > 0 && (
-            <p className="whitespace-pre-wrap rounded bg-zinc-50 p-2 dark:bg-zinc-950" data-testid={`${id}-text`}>
-              {deltas}
-            </p>
+          {deltas.length > 0 && (
+            <div className="space-y-2 rounded bg-zinc-50 p-2 dark:bg-zinc-950" data-testid={`${id}-deltas`}>
+              {deltas.map(({ kind, text }) => (
+                <div key={kind}>
+                  {kind && <h3 className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{kind}</h3>}
+                  <p className="whitespace-pre-wrap" data-testid={`${id}-${kind || 'text'}`}>
+                    {text}
+                  </p>
+                </div>
+              ))}
+            </div>
           )}
           {chunks.length > 0 && (
             <div>
