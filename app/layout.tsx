@@ -1,6 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
 import { InstanceBadge } from '@/components/instance-badge'
+import { NavLinks } from '@/components/nav-links'
 import { demos } from '@/lib/demos'
 import './globals.css'
 
@@ -14,15 +15,11 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body className="min-h-screen">
         <header className="border-b border-zinc-200 bg-white/80 dark:border-zinc-800 dark:bg-zinc-900/80">
-          <nav className="mx-auto flex max-w-5xl flex-wrap items-center gap-x-5 gap-y-2 px-4 py-3 text-sm" aria-label="Main">
-            <Link href="/" className="font-semibold tracking-tight">
+          <nav className="mx-auto flex max-w-5xl items-center gap-x-5 gap-y-2 px-4 py-3 text-sm" aria-label="Main">
+            <Link href="/" className="shrink-0 font-semibold tracking-tight">
               Sluice
             </Link>
-            {demos.map((d) => (
-              <Link key={d.href} href={d.href} className="text-zinc-600 hover:text-zinc-950 dark:text-zinc-400 dark:hover:text-white">
-                {d.title}
-              </Link>
-            ))}
+            <NavLinks demos={demos.map(({ href, title }) => ({ href, title }))} />
             <InstanceBadge />
           </nav>
         </header>

@@ -22,14 +22,22 @@ export function InstanceBadge() {
     return () => controller.abort()
   }, [])
   if (!info) return null
+  const explained =
+    info.store === 'redis'
+      ? `This page was served by the server process ${info.pid}. State is shared through Redis, so any instance can serve any page: a reload may land on another one.`
+      : `This page was served by the server process ${info.pid}. State is kept on this machine (the embedded SQLite and file store).`
   return (
     <span
-      className="ml-auto font-mono text-xs text-zinc-500"
+      className="ml-auto shrink-0 cursor-help font-mono text-xs text-zinc-600 dark:text-zinc-400"
       data-testid="instance-badge"
       data-pid={info.pid}
-      title={info.store === 'redis' ? 'State is shared through Redis: any instance serves any page' : 'State is on this machine (embedded store)'}
+      title={explained}
+      tabIndex={0}
+      aria-label={explained}
     >
-      instance {info.pid} · {info.store === 'redis' ? 'Redis' : 'embedded'}
+      <span aria-hidden="true">
+        pid {info.pid} · {info.store === 'redis' ? 'Redis' : 'embedded'}
+      </span>
     </span>
   )
 }

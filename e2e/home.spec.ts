@@ -19,3 +19,24 @@ test('unknown API routes answer a JSON 404', async ({ request }) => {
   expect(res.status()).toBe(404)
   expect(await res.json()).toMatchObject({ error: { code: 'not_found:route' } })
 })
+
+test('the nav marks the page you are on, and only that one', async ({ page }) => {
+  for (const demo of [demos.at(0)!, demos.at(-1)!]) {
+    await page.goto(demo.href)
+    const nav = page.getByRole('navigation', { name: 'Main' })
+    await expect(nav.locator('[aria-current="page"]')).toHaveCount(1)
+    await expect(nav.locator('[aria-current="page"]')).toHaveAttribute('href', demo.href)
+  }
+})
+
+test('an unknown page is a 404 in words with the demos, and every page has a favicon', async ({ page, request }) => {
+  const res = await page.goto('/no-such-page')
+  expect(res?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: 'Nothing here' })).toBeVisible()
+  await expect(page.getByRole('main').getByRole('link')).toHaveCount(demos.length)
+  const icon = await page.locator('link[rel="icon"]').first().getAttribute('href')
+  expect(icon).toBeTruthy()
+  const served = await request.get(icon!)
+  expect(served.status()).toBe(200)
+  expect(served.headers()['content-type']).toContain('image/svg+xml')
+})
