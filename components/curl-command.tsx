@@ -43,7 +43,7 @@ function sseSnippet(hint: SseHint, origin: string): string {
  * with `addEventListener` for each of its event names (Sluice's SSE events are named, and
  * `es.onmessage` only gets unnamed ones — docs/architecture.md, "Server-Sent Events").
  */
-export function CurlCommand({ command, sse }: { command: string; sse?: SseHint | SseHint[] }) {
+export function CurlCommand({ command, sse, testId = 'curl-command' }: { command: string; sse?: SseHint | SseHint[]; testId?: string }) {
   const [copied, setCopied] = useState(false)
   const origin = useSyncExternalStore(noSubscribe, () => window.location.origin, () => 'http://localhost:3000')
   const text = command.replaceAll('{origin}', origin)
@@ -61,7 +61,7 @@ export function CurlCommand({ command, sse }: { command: string; sse?: SseHint |
           {copied ? 'copied' : 'copy'}
         </button>
       </div>
-      <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono" data-testid="curl-command">
+      <pre className="overflow-x-auto whitespace-pre-wrap break-all font-mono" data-testid={testId}>
         {text}
       </pre>
       {(Array.isArray(sse) ? sse : sse ? [sse] : []).map((hint) => (

@@ -182,7 +182,7 @@ const variables = {
   VERCEL: optional(z.string()).meta(doc({ group: 'Access', description: 'Set by Vercel on its functions (its edge sets the forwarded headers); not set by hand.', doc: 'docs/security.md' })),
   SLUICE_RUNNING_PER_VISITOR: z.coerce.number().int().min(1).max(1_000).default(2).meta(doc({
     group: 'Access',
-    description: 'Chat answers, imports, background exports, demo producers and proxied model calls running at once per visitor, each kind (429 with `Retry-After` above).',
+    description: 'Model answers (the chat and `/api/typed/answer`, one budget), typed streams, background exports, demo producers and proxied model calls running at once per visitor, each kind (429 with `Retry-After` above).',
     doc: 'docs/security.md',
   })),
   SLUICE_RUNNING_PER_INSTANCE: z.coerce.number().int().min(1).max(10_000).default(8).meta(doc({ group: 'Access', description: 'The same caps, per instance.', doc: 'docs/security.md' })),

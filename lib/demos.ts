@@ -44,6 +44,12 @@ export const demos: readonly Demo[] = [
     source: 'docs 001, 002, 003',
   },
   {
+    href: '/typed',
+    title: 'Typed streams',
+    summary: 'A catalogue of every typed stream endpoint: its schemas as JSON Schema, a form generated from its input, frames shown live — a CSV import, an AI answer token by token, a countdown.',
+    source: 'doc 003',
+  },
+  {
     href: '/chat',
     title: 'AI chat',
     summary: 'An agent streams reasoning, tool calls and tokens; refresh-safe, stoppable, audited — offline model built in.',

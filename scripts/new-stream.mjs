@@ -3,13 +3,17 @@
 //
 //   npm run new:stream <name> [-- --root <dir>] [-- --force]
 //
-// <name> is kebab-case (e.g. `price-ticks`). Files, relative to the project root (or --root)
-// (`/api/typed/`, not `/api/streams/`: that path belongs to the durable streams):
-//   lib/typed/<name>.ts                 the definition (schemas + handler), a working example to edit
+// <name> is kebab-case (e.g. `price-ticks`). Files, relative to the project root (or --root), where
+// the app's typed endpoints live (`/api/typed/`, not `/api/streams/`: that path belongs to the
+// durable streams):
+//   lib/typed/<name>.ts                 the definition (schemas + handler): a working countdown to edit
 //   app/api/typed/<name>/route.ts       the one-line route: POST/GET open it, DELETE cancels it
 //   test/unit/typed/<name>.test.ts      a unit test running it without a server
-// and its rows in the access table (lib/access/table.ts), when the root has one: anyone may open
-// it, its caller alone may cancel it. Edit the rows if the stream needs more.
+// and, in the files the root has, its registration: its rows in the access table
+// (lib/access/table.ts) and in docs/security.md — anyone may open it, its caller alone may cancel
+// it; edit the rows if the stream needs more — and its endpoint in the catalogue
+// (lib/typed/catalogue.ts: GET /api/typed and the /typed page list it). `countdown` in the
+// repository is this script's output, committed as its example.
 // Existing files are never overwritten unless --force is given.
 import { existsSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
@@ -43,29 +47,43 @@ const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'))
 
 const files = {
   [`lib/typed/${name}.ts`]: `import { z } from 'zod'
+import { sleep } from '@/lib/async'
 import { defineStream } from '@/lib/typed-stream/define'
 
 /**
- * The \`${name}\` stream: counts up to \`count\`, one chunk per step, then completes.
- * Replace the schemas and the handler with your own; the frame invariants stay the library's job.
+ * The \`${name}\` stream: counts down from \`from\` to 1, one chunk per number, pausing \`delayMs\`
+ * between them, then completes with how many it sent. Replace the schemas and the handler with
+ * your own; the frame invariants (one terminal frame, nothing after it) stay the library's job.
  */
 export const ${symbol} = defineStream({
   name: '${name}',
-  input: z.object({ count: z.number().int().min(1).max(1_000).default(3) }),
-  chunk: z.object({ step: z.number().int() }),
-  final: z.object({ steps: z.number().int() }),
-  handler: async function ${camel}({ count }, writer) {
-    let steps = 0
-    while (steps < count && !writer.cancelled) {
-      steps++
-      await writer.write({ step: steps }) // resolves at the client's reading pace
+  // z.coerce: the input may come from a query string (GET), where every value is a string.
+  input: z.object({
+    from: z.coerce.number<number>().int().min(1).max(1_000).default(5).describe('The number to count down from'),
+    delayMs: z.coerce.number<number>().int().min(0).max(10_000).default(500).describe('The pause between two numbers, in ms'),
+  }),
+  chunk: z.object({ n: z.number().int() }),
+  final: z.object({ sent: z.number().int() }),
+  handler: async function ${camel}({ from, delayMs }, writer) {
+    let sent = 0
+    try {
+      for (let n = from; n > 0; n--) {
+        await writer.write({ n }) // resolves at the client's reading pace; rejects once cancelled
+        sent++
+        if (n > 1 && delayMs > 0) await sleep(delayMs, writer.signal)
+      }
+    } catch (error) {
+      if (!writer.cancelled) throw error
     }
-    writer.close({ steps })
+    writer.close({ sent }) // after a cancel, this is the \`cancel\` frame's partial result
   },
 })
 `,
   [`app/api/typed/${name}/route.ts`]: `import { ${symbol} } from '@/lib/typed/${name}'
 import { streamRoute } from '@/lib/typed-stream/route'
+
+/** Seconds this route may run on Vercel (it streams for long). */
+export const maxDuration = 300
 
 /** POST (JSON input) or GET (query input) opens the stream as SSE; DELETE ?stream=<id> cancels it. */
 export const { GET, POST, DELETE } = streamRoute(${symbol}, { path: '/api/typed/${name}' })
@@ -75,14 +93,17 @@ import { ${symbol} } from '@/lib/typed/${name}'
 import { collectFrames } from '@/lib/typed-stream/testing'
 
 describe('${name} stream', () => {
-  it('sends start, one chunk per step and complete', async () => {
-    const frames = await collectFrames(${symbol}, { count: 2 })
-    expect(frames.map((frame) => frame.type)).toEqual(['start', 'chunk', 'chunk', 'complete'])
-    expect(frames.at(-1)?.data).toEqual({ steps: 2 })
+  it('sends start, one chunk per number down to 1, and complete', async () => {
+    const frames = await collectFrames(${symbol}, { from: 3, delayMs: 0 })
+    expect(frames.map((frame) => frame.type)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'complete'])
+    expect(frames.filter((frame) => frame.type === 'chunk').map((frame) => frame.data)).toEqual([{ n: 3 }, { n: 2 }, { n: 1 }])
+    expect(frames.at(-1)?.data).toEqual({ sent: 3 })
   })
 
-  it('refuses input outside its schema', () => {
-    expect(${symbol}.input.safeParse({ count: 0 }).success).toBe(false)
+  it('takes its input from a query string too, and refuses input outside its schema', () => {
+    expect(${symbol}.input.parse({ from: '2', delayMs: '0' })).toEqual({ from: 2, delayMs: 0 })
+    expect(${symbol}.input.safeParse({ from: 0 }).success).toBe(false)
+    expect(${symbol}.input.safeParse({ from: 'ten' }).success).toBe(false)
   })
 })
 `,
@@ -98,28 +119,48 @@ for (const [file, text] of Object.entries(files)) {
   console.log(`created ${file}`)
 }
 
-// The route's rows in the access table: every route has one, or it does not build.
-const table = path.join(root, 'lib/access/table.ts')
-const MARKER = '  // new:stream adds rows above this line'
-if (existsSync(table)) {
-  const text = await readFile(table, 'utf8')
-  const key = `/api/typed/${name}`
-  if (!text.includes(`'GET ${key}'`) && text.includes(MARKER)) {
-    const rows = [
-      `  'GET ${key}': { who: 'visitor', says: 'opens the ${name} typed stream (query input)' },`,
-      `  'POST ${key}': { who: 'visitor', sameSite: true, says: 'opens the ${name} typed stream (JSON input)' },`,
-      `  'DELETE ${key}': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s ${name} stream' },`,
-    ]
-    await writeFile(table, text.replace(MARKER, `${rows.join('\n')}\n${MARKER}`))
-    console.log('added its rows to lib/access/table.ts')
-  }
-}
+// Registration, in the files the root has (a temp root in the scaffold's own tests may have none):
+// the route's rows in the access table (every route has one, or it does not build) and in
+// docs/security.md (the table in words), and the endpoint in the catalogue (GET /api/typed, /typed).
+const key = `/api/typed/${name}`
+await insertAbove('lib/access/table.ts', '  // new:stream adds rows above this line', `'GET ${key}'`, [
+  `  'GET ${key}': { who: 'visitor', says: 'opens the ${name} typed stream (query input)' },`,
+  `  'POST ${key}': { who: 'visitor', sameSite: true, says: 'opens the ${name} typed stream (JSON input)' },`,
+  `  'DELETE ${key}': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s ${name} stream' },`,
+])
+await insertAbove('docs/security.md', '<!-- new:stream adds rows above this line -->', `\`GET ${key}\``, [
+  `| \`GET ${key}\` | any visitor (gets an identity) |  |  | opens the ${name} typed stream (query input) |`,
+  `| \`POST ${key}\` | any visitor (gets an identity) |  | yes | opens the ${name} typed stream (JSON input) |`,
+  `| \`DELETE ${key}\` | owner | typed-stream (\`?stream=\`) | yes | cancels the caller’s ${name} stream |`,
+])
+await insertAbove('lib/typed/catalogue.ts', '// new:stream adds imports above this line', `from '@/lib/typed/${name}'`, [
+  `import { ${symbol} } from '@/lib/typed/${name}'`,
+])
+await insertAbove('lib/typed/catalogue.ts', '  // new:stream adds endpoints above this line', `definition: ${symbol},`, [
+  '  {',
+  `    definition: ${symbol},`,
+  `    path: '${key}',`,
+  `    methods: ['GET', 'POST', 'DELETE'],`,
+  `    description: 'Generated by \`npm run new:stream ${name}\`: counts down to 1, one chunk per step, with a pause between steps.',`,
+  '  },',
+])
+
 console.log(`
 Next:
   npx vitest run test/unit/typed/${name}.test.ts
   npm run build && npm start
-  curl -N -X POST localhost:3000/api/typed/${name} -H 'content-type: application/json' -d '{"count":3}'
-Client: openStream<typeof ${symbol}>('/api/typed/${name}', { count: 3 })  (import type { ${symbol} } from '@/lib/typed/${name}')`)
+  curl -N -X POST localhost:3000/api/typed/${name} -H 'content-type: application/json' -d '{"from":3}'
+Client: openStream<typeof ${symbol}>('/api/typed/${name}', { from: 3 })  (import type { ${symbol} } from '@/lib/typed/${name}')`)
+
+/** Inserts `lines` above the `marker` line of `file` (relative to the root), unless `present` is already there. */
+async function insertAbove(file, marker, present, lines) {
+  const target = path.join(root, file)
+  if (!existsSync(target)) return
+  const text = await readFile(target, 'utf8')
+  if (text.includes(present) || !text.includes(marker)) return
+  await writeFile(target, text.replace(marker, `${lines.join('\n')}\n${marker}`))
+  console.log(`registered it in ${file}`)
+}
 
 /** @param {string} message @returns {never} */
 function fail(message) {

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next'
+import Link from 'next/link'
 import { CurlCommand } from '@/components/curl-command'
 import { SSE_HINTS } from '@/components/sse-hints'
 import { DemoHeader } from '@/components/demo-header'
@@ -15,7 +16,8 @@ export default function JobsPage() {
           Two long jobs on an embedded SQLite database (<code>node:sqlite</code>). The import is a <em>typed stream</em>: its
           input is validated before anything streams (a 400 with the reasons otherwise), then it sends <code>start</code>,
           progress <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>, the
-          library guaranteeing that last one whatever the handler does. Cancel stops it between two committed batches.
+          library guaranteeing that last one whatever the handler does. Cancel stops it between two committed batches. Every
+          typed endpoint, with its schemas and a form to run it: <Link className="underline" href="/typed">Typed streams</Link>.
         </p>
         <p>
           The export reads the table with a database cursor at the pace the client reads it: as a direct download, or in the

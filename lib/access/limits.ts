@@ -23,8 +23,8 @@ export const LIVE_LIST_LIMITS: SlotLimits = { perInstance: 500, perVisitor: 4 }
 const RETRY_AFTER_SECONDS = 5
 
 const nouns: Record<RunningKind, string> = {
-  chat: 'chat answers',
-  typed: 'typed streams (imports)',
+  chat: 'model answers (chat and /api/typed/answer)',
+  typed: 'typed streams',
   export: 'background exports',
   demo: 'demo producers',
   proxy: 'proxied model calls',

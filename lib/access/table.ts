@@ -120,6 +120,12 @@ export const accessTable = {
   'POST /api/jobs/export/rows': { who: 'visitor', sameSite: true, says: 'exports the rows of the request body (JSON array or NDJSON, read as it arrives) as CSV into a new stream the caller owns; capped' },
 
   'POST /api/proxy/openai': { who: 'visitor', sameSite: true, says: 'forwards to the configured model with the server’s key; capped per visitor and per instance' },
+  'GET /api/typed': { who: 'anyone', says: 'the catalogue of typed stream endpoints and their JSON Schemas (no visitor data)' },
+  'POST /api/typed/answer': { who: 'visitor', sameSite: true, says: 'streams a model answer the caller owns; capped with the chat answers' },
+  'DELETE /api/typed/answer': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s answer, aborting the model call' },
+  'GET /api/typed/countdown': { who: 'visitor', says: 'opens the countdown typed stream (query input)' },
+  'POST /api/typed/countdown': { who: 'visitor', sameSite: true, says: 'opens the countdown typed stream (JSON input)' },
+  'DELETE /api/typed/countdown': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s countdown stream' },
   // new:stream adds rows above this line
 } as const satisfies Record<string, AccessRow>
 

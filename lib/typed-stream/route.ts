@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { AppError } from '@/lib/errors'
-import { reserveSlot } from '@/lib/access/limits'
+import { reserveSlot, type RunningKind } from '@/lib/access/limits'
 import { json, parseJsonBody, parseQuery, route, type Access, type RouteKey } from '@/lib/http'
 import { stopSignals } from '@/lib/stop-signals/instance'
 import { sseResponse, type SseMessage } from '@/lib/stream/sse'
@@ -16,6 +16,11 @@ export interface StreamRouteOptions {
   validate?: boolean
   cancelGraceMs?: number
   heartbeatMs?: number
+  /**
+   * The running cap the stream counts against (`lib/access/limits.ts`): `typed` by default; a
+   * stream that calls the model shares the chat answers' cap (`chat`).
+   */
+  running?: RunningKind
 }
 
 /** A Next.js route handler (the second argument is Next's route context, unused here). */
@@ -103,7 +108,7 @@ export function streamHandlers<D extends AnyStreamDefinition>(
       }
     }
     const id = crypto.randomUUID()
-    const slot = reserveSlot('typed', access.visitor)
+    const slot = reserveSlot(options.running ?? 'typed', access.visitor)
     let registration
     try {
       await access.claim('typed-stream', id)

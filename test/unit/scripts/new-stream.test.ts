@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
@@ -41,10 +41,42 @@ describe('npm run new:stream', () => {
     const mod = (await import(path.join(root, 'lib/typed/price-ticks.ts'))) as { priceTicksStream: AnyStreamDefinition }
     const definition = mod.priceTicksStream
     expect(definition.name).toBe('price-ticks')
-    const frames = await collectFrames(definition, { count: 3 })
+    const frames = await collectFrames(definition, { from: 3, delayMs: 0 })
     expect(frames.map((f) => f.type)).toEqual(['start', 'chunk', 'chunk', 'chunk', 'complete'])
-    expect(frames.at(-1)!.data).toEqual({ steps: 3 })
-    expect(definition.input.safeParse({ count: 0 }).success).toBe(false)
+    expect(frames.filter((f) => f.type === 'chunk').map((f) => f.data)).toEqual([{ n: 3 }, { n: 2 }, { n: 1 }])
+    expect(frames.at(-1)!.data).toEqual({ sent: 3 })
+    expect(definition.input.safeParse({ from: 0 }).success).toBe(false)
+    // A GET's query string: every value a string.
+    expect(definition.input.parse({ from: '4' })).toEqual({ from: 4, delayMs: 500 })
+  })
+
+  it('registers the endpoint in the access table, docs/security.md and the catalogue, once', async () => {
+    const reg = await mkdtemp(path.join(repo, 'test-results/new-stream-reg-'))
+    try {
+      // The three files with only their markers, as in the repository.
+      const markers: Record<string, string> = {
+        'lib/access/table.ts': 'export const accessTable = {\n  // new:stream adds rows above this line\n}\n',
+        'docs/security.md': '| route | who |\n|---|---|\n<!-- new:stream adds rows above this line -->\n',
+        'lib/typed/catalogue.ts': 'import a from "a"\n// new:stream adds imports above this line\nexport const typedEndpoints = [\n  // new:stream adds endpoints above this line\n]\n',
+      }
+      for (const [file, text] of Object.entries(markers)) {
+        await mkdir(path.dirname(path.join(reg, file)), { recursive: true })
+        await writeFile(path.join(reg, file), text)
+      }
+      expect(generate('order-feed', '--root', reg).status).toBe(0)
+      expect(generate('order-feed', '--root', reg, '--force').status).toBe(0) // a second run adds nothing
+      const table = await readFile(path.join(reg, 'lib/access/table.ts'), 'utf8')
+      for (const method of ['GET', 'POST', 'DELETE']) expect(table.split(`'${method} /api/typed/order-feed'`)).toHaveLength(2)
+      const doc = await readFile(path.join(reg, 'docs/security.md'), 'utf8')
+      for (const method of ['GET', 'POST', 'DELETE']) expect(doc.split(`| \`${method} /api/typed/order-feed\` |`)).toHaveLength(2)
+      expect(doc.trimEnd().endsWith('<!-- new:stream adds rows above this line -->')).toBe(true)
+      const catalogue = await readFile(path.join(reg, 'lib/typed/catalogue.ts'), 'utf8')
+      expect(catalogue.split("import { orderFeedStream } from '@/lib/typed/order-feed'\n// new:stream adds imports")).toHaveLength(2)
+      expect(catalogue).toMatch(/\{\n {4}definition: orderFeedStream,\n {4}path: '\/api\/typed\/order-feed',\n {4}methods: \['GET', 'POST', 'DELETE'\],\n/)
+      expect(catalogue.split('definition: orderFeedStream')).toHaveLength(2)
+    } finally {
+      await rm(reg, { recursive: true, force: true })
+    }
   })
 
   it('never overwrites existing files without --force', async () => {

@@ -1,0 +1,179 @@
+'use client'
+
+import { useMemo, useState } from 'react'
+import { CurlCommand } from '@/components/curl-command'
+import { ErrorMessage } from '@/components/jobs/error-message'
+import { FrameLog } from '@/components/jobs/frame-log'
+import { StatusBadge } from '@/components/jobs/status-badge'
+import { formFields, initialValues, InvalidJsonField, toInput, type FormValues } from '@/components/typed/form-fields'
+import { SchemaFields } from '@/components/typed/schema-form'
+import { SchemaView } from '@/components/typed/schema-view'
+import { useHydrated } from '@/components/use-hydrated'
+import { useTypedStream } from '@/components/use-typed-stream'
+import type { CatalogueEntry } from '@/lib/typed/catalogue'
+import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
+
+const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'
+/** The chunks listed at most (all are counted). */
+const SHOWN_CHUNKS = 30
+
+/** A shell word in single quotes. */
+const quote = (text: string) => `'${text.replaceAll("'", `'\\''`)}'`
+
+function curlFor(entry: CatalogueEntry, input: unknown, streamId: string | undefined): string {
+  const open = `curl -N -X POST '{origin}${entry.path}' -H 'content-type: application/json' -d ${quote(JSON.stringify(input ?? {}))}`
+  const cancel = `curl -X DELETE '{origin}${entry.path}?stream=${streamId ?? '<streamId of the start frame>'}'`
+  return [open, cancel].join('\n')
+}
+
+/**
+ * Chunks that carry a string `delta` (tokens) joined into text, one text per `kind` when they
+ * have one (an answer's `reasoning` and `text`), in the order the kinds first came; none when
+ * the chunks carry no deltas.
+ */
+function joinedDeltas(chunks: unknown[]): { kind: string; text: string }[] {
+  const texts = new Map<string, string>()
+  for (const chunk of chunks) {
+    const { delta, kind } = (chunk ?? {}) as { delta?: unknown; kind?: unknown }
+    if (typeof delta !== 'string') return []
+    const key = typeof kind === 'string' ? kind : ''
+    texts.set(key, (texts.get(key) ?? '') + delta)
+  }
+  return [...texts].map(([kind, text]) => ({ kind, text }))
+}
+
+/**
+ * One endpoint of the catalogue: what it does, its schemas (collapsed), a form generated from its
+ * input schema, and the frames of a run as they arrive — a `type #id` badge per frame, the
+ * chunks' payloads, the final value (or the partial result of a cancel), errors in words.
+ */
+export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
+  const fields = useMemo(() => formFields(entry.schemas.input), [entry])
+  const [values, setValues] = useState<FormValues>(() => initialValues(fields))
+  const [file, setFile] = useState<File | null>(null)
+  const [formError, setFormError] = useState<string | undefined>()
+  const stream = useTypedStream<AnyStreamDefinition>(entry.path)
+  const hydrated = useHydrated()
+  const streaming = stream.status === 'streaming'
+  const id = `typed-${entry.name}`
+
+  const input = useMemo(() => {
+    try {
+      return toInput(fields, values)
+    } catch {
+      return undefined
+    }
+  }, [fields, values])
+
+  function start(event: React.FormEvent) {
+    event.preventDefault()
+    setFormError(undefined)
+    try {
+      // No checks here: the server's schema decides, and its 400 names the field.
+      const body = toInput(fields, values)
+      void stream.start(body as never, file ? { body: file } : {})
+    } catch (error) {
+      setFormError(error instanceof InvalidJsonField || error instanceof TypeError ? error.message : String(error))
+    }
+  }
+
+  const chunks = stream.chunks as unknown[]
+  const deltas = joinedDeltas(chunks)
+  const hiddenChunks = Math.max(0, chunks.length - SHOWN_CHUNKS)
+
+  return (
+    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-labelledby={`${id}-title`} data-testid={id}>
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h2 id={`${id}-title`} className="text-lg font-semibold">
+          {entry.name}{' '}
+          <code className="text-sm font-normal text-zinc-600 dark:text-zinc-400">
+            {entry.methods.filter((m) => m !== 'DELETE').join('|')} {entry.path}
+          </code>
+        </h2>
+        <StatusBadge status={stream.status} testId={`${id}-status`} />
+      </div>
+      <p className="text-sm text-zinc-700 dark:text-zinc-300">
+        {entry.description.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
+      </p>
+
+      <div className="space-y-1">
+        <SchemaView title="Input schema" schema={entry.schemas.input} testId={`${id}-schema-input`} />
+        <SchemaView title="Chunk schema (each chunk frame)" schema={entry.schemas.chunk} testId={`${id}-schema-chunk`} />
+        <SchemaView title="Final schema (the complete frame)" schema={entry.schemas.final} testId={`${id}-schema-final`} />
+      </div>
+
+      <form onSubmit={start} noValidate className="space-y-3" aria-label={`Run ${entry.name}`}>
+        <SchemaFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} idPrefix={id} disabled={streaming} />
+        {entry.upload && (
+          <label className="block text-sm">
+            <span className="font-medium">Upload (optional)</span> — {entry.upload.description}; with a file the input travels in the query string
+            <input className="mt-1 block w-full text-sm" type="file" accept={entry.upload.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={streaming} data-testid={`${id}-file`} />
+          </label>
+        )}
+        <div className="flex flex-wrap gap-2">
+          <button type="submit" className={`${button} bg-sky-700 text-white`} disabled={!hydrated || streaming} data-testid={`${id}-start`}>
+            Run {entry.name}
+          </button>
+          <button type="button" className={`${button} border border-zinc-300 dark:border-zinc-700`} disabled={!streaming} onClick={() => void stream.cancel()} data-testid={`${id}-cancel`}>
+            Cancel
+          </button>
+        </div>
+      </form>
+
+      {formError && (
+        <p role="alert" className="text-sm text-red-800 dark:text-red-300" data-testid={`${id}-form-error`}>
+          {formError}
+        </p>
+      )}
+      {stream.error && <ErrorMessage error={stream.error} testId={`${id}-error`} />}
+
+      {stream.status !== 'idle' && (
+        <div className="space-y-3 text-sm">
+          <FrameLog frames={stream.frames} testId={`${id}-frames`} />
+          {deltas.length > 0 && (
+            <div className="space-y-2 rounded bg-zinc-50 p-2 dark:bg-zinc-950" data-testid={`${id}-deltas`}>
+              {deltas.map(({ kind, text }) => (
+                <div key={kind}>
+                  {kind && <h3 className="text-xs font-medium text-zinc-600 dark:text-zinc-400">{kind}</h3>}
+                  <p className="whitespace-pre-wrap" data-testid={`${id}-${kind || 'text'}`}>
+                    {text}
+                  </p>
+                </div>
+              ))}
+            </div>
+          )}
+          {chunks.length > 0 && (
+            <div>
+              <h3 className="font-medium">
+                {chunks.length} chunk{chunks.length === 1 ? '' : 's'}
+                {hiddenChunks > 0 ? ` (the last ${SHOWN_CHUNKS})` : ''}
+              </h3>
+              <ol className="max-h-56 overflow-auto font-mono text-xs" data-testid={`${id}-chunks`}>
+                {chunks.slice(hiddenChunks).map((chunk, i) => (
+                  <li key={hiddenChunks + i} className="break-all">
+                    {JSON.stringify(chunk)}
+                  </li>
+                ))}
+              </ol>
+            </div>
+          )}
+          {stream.final !== undefined && (
+            <div>
+              <h3 className="font-medium">{stream.status === 'cancelled' ? `Cancelled (${stream.cancelReason}): the partial result` : 'Final value'}</h3>
+              <pre className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950" data-testid={`${id}-final`} data-outcome={stream.status}>
+                {JSON.stringify(stream.final, null, 2)}
+              </pre>
+            </div>
+          )}
+          {stream.status === 'cancelled' && stream.final === undefined && (
+            <p data-testid={`${id}-final`} data-outcome="cancelled">
+              Cancelled before the stream reported a result.
+            </p>
+          )}
+        </div>
+      )}
+
+      <CurlCommand command={curlFor(entry, input, stream.streamId)} testId={`${id}-curl`} />
+    </section>
+  )
+}

@@ -1,0 +1,94 @@
+'use client'
+
+import { fieldSummary, WHOLE_INPUT, type Field, type FormValues } from '@/components/typed/form-fields'
+
+const control = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
+
+/**
+ * The controls of a form generated from an input schema (`formFields`): a select for an enum, a
+ * number input with its bounds, a checkbox, a text input or area, and a JSON text area for the
+ * rest. Each control is labelled with the field's name and its description; the line under it
+ * says the type and constraints.
+ */
+export function SchemaFields({
+  fields,
+  values,
+  onChange,
+  idPrefix,
+  disabled,
+}: {
+  fields: Field[]
+  values: FormValues
+  onChange: (name: string, value: string | boolean) => void
+  idPrefix: string
+  disabled?: boolean
+}) {
+  return (
+    <div className="grid gap-3 sm:grid-cols-2">
+      {fields.map((f) => {
+        const id = `${idPrefix}-${f.name || 'input'}`
+        const testId = `${idPrefix}-field-${f.name || 'input'}`
+        const help = `${id}-help`
+        const value = values[f.name]
+        const text = typeof value === 'string' ? value : ''
+        const label = f.name === WHOLE_INPUT ? 'Input (JSON)' : f.name
+        const wide = f.kind === 'json' || (f.kind === 'string' && f.multiline)
+        return (
+          <div key={f.name} className={`min-w-0 space-y-1 text-sm ${wide ? 'sm:col-span-2' : ''}`}>
+            {f.kind === 'boolean' ? (
+              <label htmlFor={id} className="flex items-center gap-2 font-medium">
+                <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(f.name, e.target.checked)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+                {label}
+              </label>
+            ) : (
+              <label htmlFor={id} className="block font-medium">
+                {label}
+                {f.required && <span className="text-red-700 dark:text-red-400"> *</span>}
+              </label>
+            )}
+            {f.kind === 'enum' && (
+              <select id={id} className={control} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId}>
+                {!f.required && f.default === undefined && <option value="">(leave out)</option>}
+                {f.options.map((option) => (
+                  <option key={option} value={option}>
+                    {option}
+                  </option>
+                ))}
+              </select>
+            )}
+            {f.kind === 'number' && (
+              <input
+                id={id}
+                className={control}
+                type="number"
+                inputMode={f.integer ? 'numeric' : 'decimal'}
+                step={f.integer ? 1 : 'any'}
+                min={f.minimum}
+                max={f.maximum}
+                value={text}
+                placeholder={f.default === undefined ? '' : `default ${f.default}`}
+                onChange={(e) => onChange(f.name, e.target.value)}
+                disabled={disabled}
+                aria-describedby={help}
+                data-testid={testId}
+              />
+            )}
+            {f.kind === 'string' &&
+              (f.multiline ? (
+                <textarea id={id} className={control} rows={3} maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+              ) : (
+                <input id={id} className={control} type="text" maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+              ))}
+            {f.kind === 'json' && (
+              <textarea id={id} className={`${control} font-mono text-xs`} rows={4} spellCheck={false} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+            )}
+            <p id={help} className="text-xs text-zinc-600 dark:text-zinc-400">
+              {f.description ? `${f.description} — ` : ''}
+              {fieldSummary(f)}
+            </p>
+          </div>
+        )
+      })}
+    </div>
+  )
+}
