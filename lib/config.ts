@@ -16,6 +16,12 @@ const schema = z.object({
   SLUICE_HEARTBEAT_MS: ms.default(15_000),
   SLUICE_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000),
   SLUICE_FEED_REPLAY: z.coerce.number().int().min(1).max(100_000).default(600),
+  /**
+   * How long one long-lived response (feed, durable live reads, typed streams, chat answers and
+   * follows, upload progress) stays open before it ends with a resumable end (lib/stream/lifetime.ts).
+   * Default 270 s: 30 s below the `maxDuration` of 300 s every such route exports for Vercel.
+   */
+  SLUICE_STREAM_LIFETIME_MS: z.coerce.number().int().min(500).max(24 * 60 * 60 * 1000).default(270_000),
   // Typed streams and jobs (docs/typed-streams.md)
   /** How long a typed stream's handler may take to stop after a cancel before the `cancel` frame is sent anyway. */
   SLUICE_STREAM_CANCEL_GRACE_MS: ms.default(5_000),

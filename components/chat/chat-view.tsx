@@ -92,6 +92,12 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
         ))}
         {requestError && <ErrorNotice {...requestError} busy={chat.busy} onRetry={() => void chat.retry()} />}
       </ol>
+      {chat.rollovers > 0 && (
+        <p data-testid="chat-rollovers" className="text-xs text-zinc-500">
+          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again
+          from its durable stream each time.
+        </p>
+      )}
 
       {readOnly ? (
         <p data-testid="chat-read-only" className="rounded-md border border-zinc-300 bg-zinc-50 p-2 text-sm text-zinc-700 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-300">
