@@ -94,9 +94,13 @@ function park(cursor: Cursor): void {
   // A run that ends while parked (a cancel reached it) is still taken back for its terminal frame.
 }
 
-/** The first response of a new run. */
-export function firstResponseOf(run: StreamRun<unknown, unknown>) {
-  return responseOf({ run, held: undefined, lastId: undefined })
+/**
+ * The first response of a new run. `withLifetime: false` for a request whose body the handler
+ * is still reading (an upload): that body ends with its response, so the run cannot outlive it.
+ */
+export function firstResponseOf(run: StreamRun<unknown, unknown>, withLifetime = true) {
+  const response = responseOf({ run, held: undefined, lastId: undefined })
+  return withLifetime ? response : { ...response, lifetime: undefined }
 }
 
 /**

@@ -31,6 +31,12 @@ const cancelQuery = z.object({ stream: z.uuid('stream must be the streamId of a 
  */
 const stopKey = (name: string, streamId: string) => `stream:${name}:${streamId}`
 
+/** A request that carries a body other than its JSON input: an upload the handler reads as it runs. */
+function hasUpload(request: Request): boolean {
+  if (request.method !== 'POST' || isJson(request)) return false
+  return request.body !== null && request.headers.get('content-length') !== '0'
+}
+
 function isJson(request: Request): boolean {
   return /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '')
 }
@@ -53,6 +59,7 @@ function isJson(request: Request): boolean {
  * - A response open for `SLUICE_STREAM_LIFETIME_MS` ends with `event: reconnect` (id
  *   `<streamId>:<last frame id>`) while the run goes on; the same `GET`/`POST` with that
  *   `Last-Event-ID` (no input needed) continues with the next frame (`lib/typed-stream/reattach.ts`).
+ *   Not when the request carries an upload: the handler reads it, and it ends with the response.
  */
 export function streamRoute<D extends AnyStreamDefinition>(
   definition: D,
@@ -113,7 +120,7 @@ export function streamHandlers<D extends AnyStreamDefinition>(
       slot()
       return registration.release()
     })
-    return respond(request, run.id, firstResponseOf(run))
+    return respond(request, run.id, firstResponseOf(run, !hasUpload(request)))
   }
 
   function respond(request: Request, streamId: string, { source, lifetime }: ReturnType<typeof firstResponseOf>): Response {

@@ -89,6 +89,13 @@ describe('a typed stream across its lifetime', () => {
     expect(next[0]!.id).toBe(String(Number(end.id!.split(':')[1]) + 1))
   })
 
+  it('does not end a response whose request carries an upload: the handler reads that body, which ends with the response', async () => {
+    const POST = withAccess(handlers.POST, testAccess())
+    const list = await events(await POST(new Request(`${base}?count=40&everyMs=20`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' })))
+    expect(list.map((e) => e.event)).not.toContain('reconnect')
+    expect(list.at(-1)!.event).toBe('complete')
+  })
+
   it('refuses a resume from another visitor, from a wrong position, and of an unknown run', async () => {
     const access = testAccess()
     const response = await withAccess(handlers.POST, access)(post({ count: 200 }))
