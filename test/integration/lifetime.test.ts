@@ -106,6 +106,40 @@ describe('durable streams', () => {
     expect(text).toBe(Array.from({ length: produced }, (_, i) => `line ${i + 1}\n`).join(''))
   })
 
+  it('SSE ends in the middle of a long catch-up too, right after a control event, and the resume goes on from there', async () => {
+    const stream = url(`/v1/stream/lifetime/catch-up-${Date.now()}`)
+    // 8 MiB of numbered lines, read slowly: the catch-up alone takes longer than the lifetime.
+    const lines = Array.from({ length: 8 * 1024 * 1024 / 16 }, (_, i) => `${String(i).padStart(15, '0')}\n`).join('')
+    expect((await fetch(stream, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: lines })).status).toBe(201)
+    let offset = '-1'
+    let text = ''
+    let connections = 0
+    let upToDate = false
+    while (!upToDate) {
+      const res = await fetch(`${stream}?offset=${encodeURIComponent(offset)}&live=sse`, { signal: abort.signal })
+      connections++
+      let last: SseEvent | undefined
+      for await (const event of readSse(res, { signal: abort.signal })) {
+        last = event
+        if (event.event === 'data') {
+          text += event.data
+          await sleep(30) // a slow reader: the server waits for it (backpressure)
+        } else if (event.event === 'control') {
+          const control = JSON.parse(event.data) as { streamNextOffset: string; upToDate?: boolean }
+          offset = control.streamNextOffset
+          if (control.upToDate) {
+            upToDate = true
+            break
+          }
+        }
+      }
+      expect(last?.event).toBe('control')
+    }
+    expect(connections).toBeGreaterThanOrEqual(2)
+    expect(text.length).toBe(lines.length)
+    expect(text === lines).toBe(true)
+  })
+
   it('the official client resumes across the server-side ends by itself', async () => {
     const handle = await DurableStream.create({ url: url(`/v1/stream/lifetime/official-${Date.now()}`), contentType: 'application/json' })
     let connections = 0
