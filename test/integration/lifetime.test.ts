@@ -123,7 +123,7 @@ describe('durable streams', () => {
         last = event
         if (event.event === 'data') {
           text += event.data
-          await sleep(30) // a slow reader: the server waits for it (backpressure)
+          await sleep(event.data.length / 2048) // a slow reader (about 2 MB/s): the server waits for it (backpressure)
         } else if (event.event === 'control') {
           const control = JSON.parse(event.data) as { streamNextOffset: string; upToDate?: boolean }
           offset = control.streamNextOffset
