@@ -95,7 +95,7 @@ async function reader(url, deliveries) {
   const reading = (async () => {
     const decoder = new TextDecoder()
     try {
-      for await (const chunk of res.body) parser.feed(decoder.decode(chunk, { stream: true }))
+      for await (const chunk of /** @type {ReadableStream<Uint8Array>} */ (res.body)) parser.feed(decoder.decode(chunk, { stream: true }))
     } catch {
       // aborted at the end
     }
@@ -108,7 +108,7 @@ async function reader(url, deliveries) {
 }
 
 function send(url, agent, body) {
-  return new Promise((resolve, reject) => {
+  return new Promise(/** @param {(value?: unknown) => void} resolve */ (resolve, reject) => {
     const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
       res.resume()
       res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`append answered ${res.statusCode}`))))

@@ -58,6 +58,9 @@ export function FeedDemo() {
           reconnections <span className="font-mono" data-testid="feed-reconnects">{Math.max(0, m.opens - 1)}</span>
         </span>
         <span>
+          lifetime ends <span className="font-mono" data-testid="feed-rollovers">{m.rollovers}</span>
+        </span>
+        <span>
           gaps <span className="font-mono" data-testid="feed-gaps">{gaps}</span>
         </span>
         <span>
@@ -73,6 +76,12 @@ export function FeedDemo() {
         </button>
       </div>
       {dropped && <p className="text-xs text-zinc-500">{dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.</p>}
+      {m.lifetimeMs !== undefined && (
+        <p className="text-xs text-zinc-500" data-testid="feed-lifetime">
+          The server ends each connection after {Math.round(m.lifetimeMs / 100) / 10} s, before a platform would cut it, with an{' '}
+          <code>event: reconnect</code> carrying the last id; the browser reconnected {m.rollovers} time(s) that way.
+        </p>
+      )}
       <div className="grid gap-3 sm:grid-cols-2">
         <Chart samples={m.samples} pick={(s) => s.eventLoopDelayMs.p99} label="event-loop delay p99" format={(n) => `${n.toFixed(1)} ms`} />
         <Chart samples={m.samples} pick={(s) => s.memory.rssBytes} label="resident memory" format={formatBytes} />

@@ -13,6 +13,10 @@ export interface LiveMetrics {
   /** Every id received, in order of arrival (for the gap/duplicate check). */
   received: number[]
   opens: number
+  /** How many times the server ended the connection at its lifetime (`event: reconnect`). */
+  rollovers: number
+  /** The server's lifetime of one connection, in ms, once a `reconnect` event told it. */
+  lifetimeMs: number | undefined
 }
 
 const KEEP = 120
@@ -20,10 +24,20 @@ const KEEP = 120
 /**
  * Subscribes to `/api/feed` with `EventSource`, starting with the server's buffered history
  * (`?lastEventId=0`). The browser reconnects by itself after a drop and
- * sends `Last-Event-ID`; the server replays what was missed. Closed on unmount.
+ * sends `Last-Event-ID`; the server replays what was missed. The same happens when the server
+ * ends the connection at its lifetime: its last event, `reconnect`, carries the last sample's id,
+ * and the browser reconnects with it. Closed on unmount.
  */
 export function useLiveMetrics(): LiveMetrics {
-  const [state, setState] = useState<LiveMetrics>({ connection: 'connecting', samples: [], latest: undefined, received: [], opens: 0 })
+  const [state, setState] = useState<LiveMetrics>({
+    connection: 'connecting',
+    samples: [],
+    latest: undefined,
+    received: [],
+    opens: 0,
+    rollovers: 0,
+    lifetimeMs: undefined,
+  })
 
   useEffect(() => {
     const source = new EventSource('/api/feed?lastEventId=0')
@@ -39,6 +53,10 @@ export function useLiveMetrics(): LiveMetrics {
         samples: [...s.samples.slice(-(KEEP - 1)), sample],
         received: [...s.received, sample.id],
       }))
+    })
+    source.addEventListener('reconnect', (event) => {
+      const info = JSON.parse((event as MessageEvent<string>).data) as { lifetimeMs: number }
+      setState((s) => ({ ...s, rollovers: s.rollovers + 1, lifetimeMs: info.lifetimeMs }))
     })
     return () => source.close()
   }, [])

@@ -27,6 +27,8 @@ export interface TypedStreamState<D extends AnyStreamDefinition> {
   streamId: string | undefined
   /** The type and id of every frame received, in order: what went over the wire. */
   frames: { type: FrameType; id: string }[]
+  /** How many times the server ended a response at its lifetime and the run was resumed from the next frame. */
+  reconnects: number
 }
 
 const idle = {
@@ -37,6 +39,7 @@ const idle = {
   cancelReason: undefined,
   streamId: undefined,
   frames: [],
+  reconnects: 0,
 } as const satisfies TypedStreamState<AnyStreamDefinition>
 
 function toError(error: unknown): TypedStreamError {
@@ -65,12 +68,17 @@ export function useTypedStream<D extends AnyStreamDefinition>(endpoint: string, 
     async (input: InputOf<D>, startOptions: { body?: BodyInit } = {}) => {
       current.current?.disconnect.abort()
       const disconnect = new AbortController()
-      const stream = openStream<D>(endpoint, input, { signal: disconnect.signal, body: startOptions.body, headers })
-      const run = { stream, disconnect, cancelled: false }
-      current.current = run
       const update = (change: (s: TypedStreamState<D>) => TypedStreamState<D>) => {
         if (current.current === run) setState(change)
       }
+      const stream = openStream<D>(endpoint, input, {
+        signal: disconnect.signal,
+        body: startOptions.body,
+        headers,
+        onReconnect: () => update((s) => ({ ...s, reconnects: s.reconnects + 1 })),
+      })
+      const run = { stream, disconnect, cancelled: false }
+      current.current = run
       update(() => ({ ...idle, status: 'streaming' }))
       try {
         for await (const frame of stream) {

@@ -34,6 +34,11 @@ const variables = {
     description: 'Space set aside under SLUICE_DATA_DIR (`.disk-reserve`) so that deletes still work on a full disk: SQLite needs a little room to record a delete. 0 turns it off.',
     doc: 'README.md',
   })),
+  SLUICE_STREAM_LIFETIME_MS: z.coerce.number().int().min(500).max(24 * 60 * 60 * 1000).default(270_000).meta(doc({
+    group: 'Server',
+    description: 'How long one long-lived response (feed, durable live reads, typed streams, chat answers and follows, upload progress) stays open before it ends between two events with a resumable end (`reconnect` event, `control` event or a chat `data-reconnect` part); clients resume with no gap. 270 s: 30 s below the `maxDuration` of 300 s those routes export for Vercel.',
+    doc: 'docs/architecture.md',
+  })),
   // Live feed
   SLUICE_FEED_INTERVAL_MS: z.coerce.number().int().min(50).default(1_000).meta(doc({ group: 'Live feed', description: 'How often the live feed samples the server and sends an event.' })),
   SLUICE_FEED_REPLAY: z.coerce.number().int().min(1).max(100_000).default(600).meta(doc({ group: 'Live feed', description: 'Live-feed events kept for `Last-Event-ID` replay.' })),

@@ -81,6 +81,11 @@ export function dropFeedConnections(visitor?: string): number {
   return ends.length
 }
 
+/** The id of the latest sample (0 before the first), starting the sampler if needed. */
+export function latestFeedId(): number {
+  return ensureSampler().seq
+}
+
 /** Samples buffered before a subscriber falls too far behind and is disconnected (it then resumes). */
 const MAX_PENDING = 1_000
 

@@ -37,14 +37,14 @@ if (store.kind === 'redis') {
     console.error('--data-dir is for the SQLite table; with Redis configured the table is in Redis (SLUICE_STORE=embedded to use SQLite)')
     process.exit(1)
   }
-  const socket = { connectTimeout: store.connectTimeoutMs, reconnectStrategy: false }
+  const socket = { connectTimeout: store.connectTimeoutMs, reconnectStrategy: /** @type {false} */ (false) }
   const client =
     store.target.kind === 'server'
       ? createClient({ url: store.target.url, socket })
       : createCluster({ rootNodes: store.target.nodes.map((url) => ({ url })), defaults: { socket } })
   await client.connect()
   try {
-    const swapExportTable = (keys, args) => client.eval(SWAP_EXPORT_TABLE, { keys, arguments: args })
+    const swapExportTable = async (keys, args) => Number(await client.eval(SWAP_EXPORT_TABLE, { keys, arguments: args }))
     const table = { get: (key) => client.get(key), rPush: (key, values) => client.rPush(key, values), pExpire: (key, ms) => client.pExpire(key, ms), swapExportTable }
     const { ms } = await seedRedisExportRows(table, store.prefix, rows)
     console.log(`seeded ${rows.toLocaleString('en')} rows into Redis (${store.prefix}jobs:{export}:*) in ${ms} ms`)

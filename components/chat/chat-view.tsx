@@ -160,6 +160,12 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
         })}
         {requestError && <ErrorNotice {...requestError} busy={chat.busy} onRetry={() => void chat.retry()} />}
       </ol>
+      {chat.rollovers > 0 && (
+        <p data-testid="chat-rollovers" className="text-xs text-zinc-500">
+          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again
+          from its durable stream each time.
+        </p>
+      )}
 
       <div className="sticky bottom-0 -mx-1 space-y-2 bg-zinc-50/95 px-1 pt-2 pb-3 dark:bg-zinc-950/95">
         {!follow.atBottom && (

@@ -2,9 +2,9 @@
 
 import { useChat } from '@ai-sdk/react'
 import { DefaultChatTransport } from 'ai'
-import { useCallback, useState } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { CHATS_CHANGED } from '@/components/chat/chat-list'
-import type { ChatMessage } from '@/lib/chat/messages'
+import { RECONNECT_PART, type ChatMessage } from '@/lib/chat/messages'
 
 export interface SluiceChatOptions {
   id: string
@@ -62,17 +62,50 @@ function observedFetch(watch: StreamObserver | undefined): typeof fetch {
 }
 
 /**
+ * Which generation the next reattach asks for: the one seen at render time, then the one a
+ * response that reached its lifetime named (`data-reconnect`); otherwise (after a network drop)
+ * whatever is running then.
+ */
+class Reattach {
+  #generation: string | undefined
+  #rollover = false
+
+  constructor(generation: string | undefined) {
+    this.#generation = generation
+  }
+
+  /** The generation to ask for, once. */
+  take(): string | undefined {
+    const generation = this.#generation
+    this.#generation = undefined
+    return generation
+  }
+
+  /** A response ended at its lifetime: the answer goes on in `generation`. */
+  rolledOver(generation: string): void {
+    this.#generation = generation
+    this.#rollover = true
+  }
+
+  /** Whether the request that just ended was cut by its lifetime (asked once). */
+  takeRollover(): boolean {
+    const rollover = this.#rollover
+    this.#rollover = false
+    return rollover
+  }
+}
+
+/**
  * `useChat` wired to Sluice's server: each request carries only the new message (the server
  * holds the conversation), moderation travels in the body, and Stop goes to the server first
  * (`POST /api/chat/:id/stop`), because the generation belongs to the server, not to this
  * connection: aborting the fetch alone would only disconnect this tab.
  */
 export function useSluiceChat({ id, initialMessages, resume, runningGeneration, moderation, observer }: SluiceChatOptions) {
-  const [transport] = useState(() => {
-    // The first reattach asks for the generation seen at render time; later ones (after a
-    // network drop) for whatever is running then.
-    let pending = runningGeneration ?? undefined
-    return new DefaultChatTransport<ChatMessage>({
+  const [rollovers, setRollovers] = useState(0)
+  const [{ transport, reattach }] = useState(() => {
+    const reattach = new Reattach(runningGeneration ?? undefined)
+    const transport = new DefaultChatTransport<ChatMessage>({
         api: '/api/chat',
         fetch: observedFetch(observer),
         prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
@@ -85,14 +118,38 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
           },
         }),
         prepareReconnectToStreamRequest: ({ id: chatId }) => {
-          const query = pending ? `?generation=${encodeURIComponent(pending)}` : ''
-          pending = undefined
+          const generation = reattach.take()
+          const query = generation ? `?generation=${encodeURIComponent(generation)}` : ''
           return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
         },
       })
+    return { transport, reattach }
   })
-  // A finished (or stopped, or failed) answer changed the stored chat: tell the chat list.
-  const chat = useChat<ChatMessage>({ id, messages: initialMessages, resume, transport, onFinish: () => window.dispatchEvent(new Event(CHATS_CHANGED)) })
+  const chat = useChat<ChatMessage>({
+    id,
+    messages: initialMessages,
+    resume,
+    transport,
+    onData: (part) => {
+      if (part.type !== RECONNECT_PART) return
+      reattach.rolledOver((part.data as { generation: string }).generation)
+    },
+    onFinish: () => {
+      if (reattach.takeRollover()) {
+        // Not the end of the answer: the response reached the server's lifetime. Follow the
+        // generation again (a full replay the AI SDK turns into the same message).
+        setRollovers((n) => n + 1)
+        return
+      }
+      // A finished (or stopped, or failed) answer changed the stored chat: tell the chat list.
+      window.dispatchEvent(new Event(CHATS_CHANGED))
+    },
+  })
+  // Reattach once the ended request has settled (`useChat` is ready again).
+  const { resumeStream } = chat
+  useEffect(() => {
+    if (rollovers > 0) void resumeStream()
+  }, [rollovers, resumeStream])
   const [stopping, setStopping] = useState(false)
 
   const send = useCallback(
@@ -116,5 +173,5 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
     }
   }, [chat, id])
 
-  return { ...chat, send, retry, stop, stopping, busy: chat.status === 'submitted' || chat.status === 'streaming' }
+  return { ...chat, send, retry, stop, stopping, rollovers, busy: chat.status === 'submitted' || chat.status === 'streaming' }
 }

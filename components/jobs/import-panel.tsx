@@ -110,6 +110,12 @@ export function ImportPanel() {
             </p>
           )}
           <FrameLog frames={job.frames} testId="import-frames" />
+          {job.reconnects > 0 && (
+            <p className="text-xs text-zinc-500" data-testid="import-reconnects">
+              The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page
+              resumed the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
+            </p>
+          )}
         </div>
       )}
 

@@ -110,7 +110,7 @@ export const accessTable = {
   'DELETE /api/uploads/sessions/[id]': { who: 'owner', resource: uploadSession, sameSite: true, says: 'cancels the caller’s upload' },
   'GET /api/uploads/sessions/[id]/events': { who: 'owner', resource: uploadSession, says: 'progress events of the caller’s upload' },
 
-  'POST /api/jobs/import': { who: 'visitor', sameSite: true, token: 'jobs', says: 'runs an import the caller owns; capped' },
+  'POST /api/jobs/import': { who: 'visitor', sameSite: true, token: 'jobs', says: 'runs an import the caller owns; capped. With `Last-Event-ID: <streamId>:<frame>`: resumes the caller’s own run after a lifetime end (owner only)' },
   'DELETE /api/jobs/import': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, token: 'jobs', says: 'cancels the caller’s import' },
   'GET /api/jobs/import/[id]': { who: 'owner', resource: { kind: 'typed-stream', id: { param: 'id' } }, says: 'the caller’s import job and its rows' },
   'GET /api/jobs/export': { who: 'anyone', says: 'the shared demo table as a streaming download (generated rows, no visitor data)' },

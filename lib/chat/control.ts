@@ -65,9 +65,13 @@ export async function listChats(ids: readonly string[], page: { limit: number; o
  * (`undefined` when none runs). With one — the generation a page saw running when it was
  * rendered — that generation is replayed even if it has finished since, so a page never misses
  * an answer that ended between rendering and reattaching. The bytes are the UI message stream
- * exactly as the generation wrote it.
+ * exactly as the generation wrote it; `generationId` says which generation they are.
  */
-export async function resumeGeneration(chatId: string, signal: AbortSignal, generationId?: string): Promise<ReadableStream<Uint8Array> | undefined> {
+export async function resumeGeneration(
+  chatId: string,
+  signal: AbortSignal,
+  generationId?: string,
+): Promise<{ body: ReadableStream<Uint8Array>; generationId: string } | undefined> {
   const chat = await getChat(chatId)
   const id = generationId ?? chat.activeStreamId
   if (!id) return undefined
@@ -83,13 +87,14 @@ export async function resumeGeneration(chatId: string, signal: AbortSignal, gene
     // Look at the first chunk before answering, so a stream that is already gone is a 204.
     const first = await follow.next()
     if (first.done) return undefined
-    return iterableToStream(
+    const body = iterableToStream(
       (async function* () {
         yield first.value
         yield* follow
       })(),
       { signal },
     )
+    return { body, generationId: id }
   } catch (error) {
     if (isAppError(error) && error.code === 'not_found:stream') {
       await chatStore().setActiveStream(chatId, null, { expected: id })

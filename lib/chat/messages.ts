@@ -19,6 +19,9 @@ export interface ChatMetadata {
 /** A chat message as Sluice stores and renders it. */
 export type ChatMessage = UIMessage<ChatMetadata>
 
+/** The transient data part that ends an answer's response at its lifetime (`reconnectPart()` in `ui-stream.ts`). */
+export const RECONNECT_PART = 'data-reconnect'
+
 /** The text a moderated sentence is replaced with. */
 export const FILTERED = '[Content filtered]'
 

@@ -1,5 +1,7 @@
 import type { UIMessageChunk } from 'ai'
-import { parseErrorText, type ChatMetadata } from '@/lib/chat/messages'
+import { parseErrorText, RECONNECT_PART, type ChatMetadata } from '@/lib/chat/messages'
+import { reconnectEvent } from '@/lib/stream/lifetime'
+import { formatSse } from '@/lib/stream/sse'
 
 type Chunk = UIMessageChunk<ChatMetadata>
 
@@ -43,4 +45,16 @@ export function finalizeUIStream(source: ReadableStream<Chunk>, toErrorText: (er
       await reader.cancel(reason)
     },
   })
+}
+
+/**
+ * The last event of an answer's response (`POST /api/chat` or the follow) that reached its
+ * lifetime (`SLUICE_STREAM_LIFETIME_MS`): a transient data part — `useChat` hands it to `onData`
+ * and keeps it out of the message — naming the generation to follow. The page then reattaches
+ * (`GET /api/chat/:id/stream?generation=<id>`): a full replay, which the AI SDK turns into the
+ * same message (`resumeStreamIsReplay`), so nothing is missing and nothing is shown twice.
+ */
+export function reconnectPart(generationId: string): string {
+  const { data } = reconnectEvent(undefined, { generation: generationId })
+  return formatSse({ data: { type: RECONNECT_PART, data, transient: true } })
 }

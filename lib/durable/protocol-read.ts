@@ -10,6 +10,7 @@ import { H, isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'
+import { lifetimeDeadline } from '@/lib/stream/lifetime'
 
 /** The read side without SSE: `HEAD`, catch-up `GET`, and `live=long-poll`. */
 
@@ -84,19 +85,23 @@ export async function catchUp(req: StreamRequest, start: ReadStart | undefined):
   return rangeResponse(req, meta, await readPosition(req.store, meta, from))
 }
 
-/** `GET ?live=long-poll`: data at once if there is some, else wait for it, up to the timeout. */
+/**
+ * `GET ?live=long-poll`: data at once if there is some, else wait for it, up to the timeout
+ * (`SLUICE_STREAMS_LONG_POLL_MS`, or the server-wide `SLUICE_STREAM_LIFETIME_MS` if shorter), then
+ * `204` with `Stream-Next-Offset`: the protocol's "poll again from here".
+ */
 export async function longPoll(req: StreamRequest, start: ReadStart): Promise<Response> {
   const { store, path, request } = req
   let meta = await liveStream(store, path)
   await touchIfSliding(store, meta)
   const position = await readPosition(store, meta, start)
   const cursor = cursorFor(req.url.searchParams.get('cursor'))
-  const deadline = Date.now() + config().SLUICE_STREAMS_LONG_POLL_MS
+  const deadline = lifetimeDeadline(config().SLUICE_STREAMS_LONG_POLL_MS)
   const release = openStream('durable-long-poll')
   try {
     for (;;) {
       if (position < meta.tail) return await rangeResponse(req, meta, position, cursor)
-      const remaining = deadline - Date.now()
+      const remaining = deadline.remaining()
       if (meta.closed || remaining <= 0) return noContent(meta, position, cursor)
       const outcome = await store.waitForChange(path, position, { signal: request.signal, timeoutMs: remaining })
       if (outcome === 'aborted') return noContent(meta, position, cursor) // nobody is listening any more

@@ -7,14 +7,18 @@ import { liveStream, readPosition, type StreamRequest } from '@/lib/durable/prot
 import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import { lifetimeDeadline } from '@/lib/stream/lifetime'
 import { sseResponse, type SseMessage } from '@/lib/stream/sse'
 
 /**
  * `GET ?live=sse` (PROTOCOL.md §5.8): catch up, then tail. Every `data` event is followed by a
  * `control` event carrying the offset after it, so a client can resume from any control event;
  * JSON streams send each batch as a complete array, binary streams base64 (one independent
- * encoding per event). The connection ends after `SLUICE_STREAMS_SSE_MAX_MS` (the client
- * reconnects from its last offset) or when the stream is closed and fully delivered.
+ * encoding per event). The connection ends right after a `control` event — the protocol's own
+ * "resume from here" (§5.8: servers close SSE connections every ~60 s; clients reconnect from the
+ * last `streamNextOffset`) — once `SLUICE_STREAMS_SSE_MAX_MS` or the server-wide lifetime
+ * (`SLUICE_STREAM_LIFETIME_MS`, whichever is shorter) has passed, even in the middle of a long
+ * catch-up, or when the stream is closed and fully delivered.
  */
 
 type Encoding = 'json' | 'text' | 'base64'
@@ -52,7 +56,6 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
   const from = await readPosition(store, first, start)
   const encoding: Encoding = isJsonType(first.contentType) ? 'json' : isTextType(first.contentType) ? 'text' : 'base64'
   const clientCursor = req.url.searchParams.get('cursor')
-  const lifetime = config().SLUICE_STREAMS_SSE_MAX_MS
 
   const control = (meta: StreamMeta, position: number): SseMessage => {
     const atTail = position === meta.tail
@@ -64,7 +67,7 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
   }
 
   async function* events(signal: AbortSignal): AsyncGenerator<SseMessage> {
-    const deadline = Date.now() + lifetime
+    const deadline = lifetimeDeadline(config().SLUICE_STREAMS_SSE_MAX_MS)
     const text = new TextDecoder()
     let meta = first
     let position = from
@@ -75,6 +78,7 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
           yield { event: 'data', data: batch.data }
           position = batch.end
           yield control(meta, position)
+          if (deadline.passed()) return // right after a control event: the client resumes from it
         }
         announced = true
       }
@@ -82,7 +86,7 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
         yield control(meta, position)
         announced = true
       }
-      const remaining = deadline - Date.now()
+      const remaining = deadline.remaining()
       if ((meta.closed && position === meta.tail) || remaining <= 0) return
       if ((await store.waitForChange(path, position, { signal, timeoutMs: remaining })) !== 'changed') return
       const found = await store.lookup(path)

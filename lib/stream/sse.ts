@@ -2,6 +2,7 @@ import { config } from '@/lib/config'
 import { toAppError } from '@/lib/errors'
 import { iterableToStream, type IterableSource } from '@/lib/stream/iterable'
 import { sleep } from '@/lib/async'
+import { lifetimeDeadline } from '@/lib/stream/lifetime'
 
 /** One Server-Sent Event. `data` that is not a string is sent as JSON. */
 export interface SseMessage {
@@ -82,6 +83,13 @@ export interface SseStreamOptions extends SseFormatOptions {
   signal?: AbortSignal
   /** Called once when the stream ends, however it ends. */
   onEnd?: (outcome: 'done' | 'cancelled' | 'error') => void
+  /**
+   * End the response at its lifetime (`SLUICE_STREAM_LIFETIME_MS`, `lib/stream/lifetime.ts`),
+   * between two events: the source is no longer read (a message it was still producing is not
+   * sent), `end()` is written — the "reconnect from here" event, built from what the source has
+   * yielded so far — and the stream closes. Unset: the response lasts as long as its source.
+   */
+  lifetime?: { end: () => SseMessage; capMs?: number }
 }
 
 /** `pending`'s result, or `'quiet'` if it has not settled after `ms` (the timer ends with either, or with `signal`). */
@@ -105,8 +113,10 @@ async function orQuiet<T>(pending: Promise<T>, ms: number, signal: AbortSignal):
 export function sseStream(source: IterableSource<SseMessage>, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? config().SLUICE_HEARTBEAT_MS
   const done = options.done === undefined ? { event: 'done', data: {} } : options.done
+  const lifetime = options.lifetime
 
   async function* frames(signal: AbortSignal): AsyncGenerator<string> {
+    const deadline = lifetime ? lifetimeDeadline(lifetime.capMs) : undefined
     const inner = typeof source === 'function' ? source(signal) : source
     const iterator =
       Symbol.asyncIterator in inner
@@ -118,10 +128,15 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
       // Flush headers at once so clients see the connection open before the first event.
       yield formatSse({ comment: 'open' })
       for (;;) {
+        if (deadline?.passed()) {
+          yield formatSse(lifetime!.end(), options)
+          return
+        }
         pending ??= Promise.resolve(iterator.next())
-        const result = heartbeatMs > 0 ? await orQuiet(pending, heartbeatMs, signal) : await pending
+        const quietMs = Math.min(heartbeatMs > 0 ? heartbeatMs : Infinity, deadline?.remaining() ?? Infinity)
+        const result = quietMs < Infinity ? await orQuiet(pending, quietMs, signal) : await pending
         if (result === 'quiet') {
-          yield formatSse({ comment: 'heartbeat' })
+          if (!deadline?.passed()) yield formatSse({ comment: 'heartbeat' })
           continue
         }
         pending = undefined
@@ -163,25 +178,36 @@ const LF = 0x0a
  * stream, or one replayed from a durable stream) whenever it is quiet for `heartbeatMs`, so
  * proxies and platforms do not close the connection during a long tool call. A comment is only
  * inserted between events (after a blank line), never inside one that is still arriving.
+ * With `lifetime`, the stream ends at its lifetime (`lib/stream/lifetime.ts`) at the first event
+ * boundary, with the bytes of `lifetime.end()` as its last event.
  * Pull-based; cancelling the result cancels `source`.
  */
 export function withHeartbeats(
   source: ReadableStream<Uint8Array>,
-  options: { heartbeatMs?: number; signal?: AbortSignal } = {},
+  options: { heartbeatMs?: number; signal?: AbortSignal; lifetime?: { end: () => string; capMs?: number } } = {},
 ): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? config().SLUICE_HEARTBEAT_MS
-  if (heartbeatMs <= 0) return source
-  async function* frames(signal: AbortSignal): AsyncGenerator<Uint8Array> {
+  const lifetime = options.lifetime
+  if (heartbeatMs <= 0 && !lifetime) return source
+  async function* frames(signal: AbortSignal): AsyncGenerator<Uint8Array | string> {
+    const deadline = lifetime ? lifetimeDeadline(lifetime.capMs) : undefined
     const reader = source.getReader()
     let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
     // The last two bytes sent: an event ends with an empty line ("\n\n").
     let last = [LF, LF]
+    const atBoundary = () => last[0] === LF && last[1] === LF
     try {
       for (;;) {
+        if (deadline?.passed() && atBoundary()) {
+          yield lifetime!.end()
+          return
+        }
         pending ??= reader.read()
-        const result = await orQuiet(pending, heartbeatMs, signal)
+        // Past the deadline mid-event, wait for the rest of the event without a timer.
+        const quietMs = Math.min(heartbeatMs > 0 ? heartbeatMs : Infinity, deadline && !deadline.passed() ? deadline.remaining() : Infinity)
+        const result = quietMs < Infinity ? await orQuiet(pending, quietMs, signal) : await pending
         if (result === 'quiet') {
-          if (last[0] === LF && last[1] === LF) yield HEARTBEAT_BYTES
+          if (atBoundary() && !deadline?.passed()) yield HEARTBEAT_BYTES
           continue
         }
         pending = undefined

@@ -32,6 +32,11 @@ export interface OpenStreamOptions {
   headers?: HeadersInit
   /** For tests and non-browser callers. */
   fetch?: typeof fetch
+  /**
+   * Told when the server ended the response at its lifetime (`event: reconnect`) and the client
+   * resumed the same run from the next frame (with the event's id as `Last-Event-ID`).
+   */
+  onReconnect?: (lastEventId: string) => void
 }
 
 /** An open typed stream: iterate its frames; `cancel()` asks the server to stop it. */
@@ -92,7 +97,10 @@ function isFrameType(event: string): event is FrameType {
  * The input is sent as the JSON body, or in the query string when `options.body` is an upload.
  * A refusal before the stream starts (400 with the zod issues, 401, 403…) and a connection that
  * ends without a terminal frame throw a {@link StreamRequestError}; every outcome after `start`
- * is a frame. The iteration stops after the terminal frame.
+ * is a frame. The iteration stops after the terminal frame. A response that reaches the server's
+ * lifetime ends with `event: reconnect`; the client then resumes the same run with a request
+ * carrying that event's id as `Last-Event-ID`, and the frames go on from the next id — the
+ * iteration does not see the seam.
  */
 export function openStream<D extends AnyStreamDefinition>(
   endpoint: string,
@@ -120,25 +128,43 @@ export function openStream<D extends AnyStreamDefinition>(
   responsePromise.catch(() => {})
   let streamId: string | undefined
 
-  async function* frames(): AsyncGenerator<FrameOf<D>> {
-    const response = await responsePromise
-    if (!response.ok) throw await errorFrom(response)
-    if (!/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')) {
-      await response.body?.cancel()
-      throw new StreamRequestError('unavailable:stream', 'The endpoint did not answer with an event stream', { status: response.status })
-    }
-    for await (const event of readSse(response, { signal })) {
-      if (!isFrameType(event.event)) continue
-      const frame = { type: event.event, id: event.id ?? '', data: JSON.parse(event.data) as unknown } as FrameOf<D>
-      if (frame.type === 'start') streamId = frame.data.streamId
-      yield frame
-      if (isTerminal(frame)) return
-    }
-    signal.throwIfAborted()
-    throw new StreamRequestError('unavailable:stream_interrupted', 'The stream ended before its final frame')
+  const base = endpoint.split('?')[0] ?? endpoint
+
+  /** The same run again, from the frame after `lastEventId` (no input: the server has it). */
+  function resume(lastEventId: string): Promise<Response> {
+    const resumeHeaders = new Headers(options.headers)
+    resumeHeaders.set('Accept', 'text/event-stream')
+    resumeHeaders.set('Last-Event-ID', lastEventId)
+    return doFetch(base, { method: 'POST', headers: resumeHeaders, signal })
   }
 
-  const base = endpoint.split('?')[0] ?? endpoint
+  async function* frames(): AsyncGenerator<FrameOf<D>> {
+    let response = await responsePromise
+    for (;;) {
+      if (!response.ok) throw await errorFrom(response)
+      if (!/^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '')) {
+        await response.body?.cancel()
+        throw new StreamRequestError('unavailable:stream', 'The endpoint did not answer with an event stream', { status: response.status })
+      }
+      let resumeFrom: string | undefined
+      for await (const event of readSse(response, { signal })) {
+        if (event.event === 'reconnect' && event.id) {
+          resumeFrom = event.id
+          continue // the server closes the response right after it
+        }
+        if (!isFrameType(event.event)) continue
+        const frame = { type: event.event, id: event.id ?? '', data: JSON.parse(event.data) as unknown } as FrameOf<D>
+        if (frame.type === 'start') streamId = frame.data.streamId
+        yield frame
+        if (isTerminal(frame)) return
+      }
+      signal.throwIfAborted()
+      if (resumeFrom === undefined) throw new StreamRequestError('unavailable:stream_interrupted', 'The stream ended before its final frame')
+      options.onReconnect?.(resumeFrom)
+      response = await resume(resumeFrom)
+    }
+  }
+
   let iterator: AsyncGenerator<FrameOf<D>> | undefined
 
   return {

@@ -3,11 +3,11 @@ import { AppError } from '@/lib/errors'
 import { reserveSlot, type RunningKind } from '@/lib/access/limits'
 import { json, parseJsonBody, parseQuery, route, type Access, type RouteKey } from '@/lib/http'
 import { stopSignals } from '@/lib/stop-signals/instance'
-import { sseResponse, type SseMessage } from '@/lib/stream/sse'
+import { sseResponse } from '@/lib/stream/sse'
 import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
-import type { StreamFrame } from '@/lib/typed-stream/frames'
 import type { Logger } from '@/lib/typed-stream/logger'
-import { startStream, type StreamRun } from '@/lib/typed-stream/run'
+import { firstResponseOf, reattach, resumePoint } from '@/lib/typed-stream/reattach'
+import { startStream } from '@/lib/typed-stream/run'
 
 export interface StreamRouteOptions {
   /** Replaces the console logger (tests). */
@@ -36,23 +36,14 @@ const cancelQuery = z.object({ stream: z.uuid('stream must be the streamId of a 
  */
 const stopKey = (name: string, streamId: string) => `stream:${name}:${streamId}`
 
+/** A request that carries a body other than its JSON input: an upload the handler reads as it runs. */
+function hasUpload(request: Request): boolean {
+  if (request.method !== 'POST' || isJson(request)) return false
+  return request.body !== null && request.headers.get('content-length') !== '0'
+}
+
 function isJson(request: Request): boolean {
   return /^application\/(.+\+)?json\b/i.test(request.headers.get('content-type') ?? '')
-}
-
-/** One frame as an SSE event: the frame type is the event name, the payload is always JSON. */
-function toSse(frame: StreamFrame<unknown, unknown>): SseMessage {
-  return { event: frame.type, id: frame.id, data: JSON.stringify(frame.data ?? null) }
-}
-
-function sseSource(run: StreamRun<unknown, unknown>) {
-  return (signal: AbortSignal): AsyncIterable<SseMessage> => {
-    // The response was cancelled (client gone): the handler sees `cancelled` at once.
-    signal.addEventListener('abort', () => run.cancel('disconnected'), { once: true })
-    return (async function* () {
-      for await (const frame of run.frames) yield toSse(frame)
-    })()
-  }
 }
 
 /**
@@ -70,6 +61,10 @@ function sseSource(run: StreamRun<unknown, unknown>) {
  *   `error`, `cancel`, each an SSE event named after the frame type with its position as `id`.
  * - `DELETE ?stream=<streamId>` cancels a running stream, on whichever instance runs it: 202, and
  *   the stream ends with `cancel`.
+ * - A response open for `SLUICE_STREAM_LIFETIME_MS` ends with `event: reconnect` (id
+ *   `<streamId>:<last frame id>`) while the run goes on; the same `GET`/`POST` with that
+ *   `Last-Event-ID` (no input needed) continues with the next frame (`lib/typed-stream/reattach.ts`).
+ *   Not when the request carries an upload: the handler reads it, and it ends with the response.
  */
 export function streamRoute<D extends AnyStreamDefinition>(
   definition: D,
@@ -130,17 +125,27 @@ export function streamHandlers<D extends AnyStreamDefinition>(
       slot()
       return registration.release()
     })
-    return sseResponse(sseSource(run), {
-      done: false,
-      signal: request.signal,
-      heartbeatMs: options.heartbeatMs,
-      headers: { 'X-Stream-Id': run.id },
-    })
+    return respond(request, run.id, firstResponseOf(run, !hasUpload(request)))
+  }
+
+  function respond(request: Request, streamId: string, { source, lifetime }: ReturnType<typeof firstResponseOf>): Response {
+    return sseResponse(source, { done: false, signal: request.signal, heartbeatMs: options.heartbeatMs, headers: { 'X-Stream-Id': streamId }, lifetime })
+  }
+
+  /** A request whose `Last-Event-ID` names a run parked at its lifetime: the caller's own, from the next frame. */
+  async function resume(request: Request, point: { streamId: string; lastId: string }, access: Access): Promise<Response> {
+    await access.require('typed-stream', point.streamId)
+    return respond(request, point.streamId, reattach(point))
   }
 
   return {
-    GET: (request, _context, access) => open(request, parseQuery(request, definition.input), access),
+    GET: (request, _context, access) => {
+      const point = resumePoint(request)
+      return point ? resume(request, point, access) : open(request, parseQuery(request, definition.input), access)
+    },
     POST: async (request, _context, access) => {
+      const point = resumePoint(request)
+      if (point) return resume(request, point, access)
       const input = isJson(request) ? await parseJsonBody(request, definition.input) : parseQuery(request, definition.input)
       return open(request, input, access)
     },

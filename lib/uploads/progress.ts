@@ -46,6 +46,12 @@ export interface WatchOptions {
   signal?: AbortSignal
   /** Least time between two yielded snapshots (later changes are coalesced); the final one is never delayed. */
   minIntervalMs?: number
+  /**
+   * The version of the last snapshot the reader already has (a reconnecting client's
+   * `Last-Event-ID`): start with the next change instead of the current snapshot. A version the
+   * cell does not have (another process, a restart) yields the current snapshot.
+   */
+  after?: number
 }
 
 /**
@@ -82,13 +88,18 @@ export class ProgressCell {
    * {@link isFinal}) or when `signal` aborts.
    */
   async *watch(options: WatchOptions = {}): AsyncGenerator<UploadProgress> {
+    for await (const { progress } of this.watchVersions(options)) yield progress
+  }
+
+  /** {@link watch} with each snapshot's version (increasing by one per update; 0 for the first). */
+  async *watchVersions(options: WatchOptions = {}): AsyncGenerator<{ version: number; progress: UploadProgress }> {
     const { signal, minIntervalMs = 0 } = options
-    let seen = -1
+    let seen = options.after !== undefined && options.after <= this.#version ? options.after : -1
     while (!signal?.aborted) {
       if (seen !== this.#version) {
         seen = this.#version
         const snapshot = this.#value
-        yield snapshot
+        yield { version: seen, progress: snapshot }
         if (isFinal(snapshot)) return
         if (minIntervalMs > 0) await this.#pause(minIntervalMs, signal)
         continue

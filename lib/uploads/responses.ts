@@ -3,6 +3,7 @@ import { sleep } from '@/lib/async'
 import { AppError, type ErrorCode } from '@/lib/errors'
 import { json } from '@/lib/http'
 import { iterableToStream } from '@/lib/stream/iterable'
+import { reconnectEvent } from '@/lib/stream/lifetime'
 import { sseResponse, type SseMessage } from '@/lib/stream/sse'
 import type { UploadProgress } from '@/lib/uploads/progress'
 import type { Reception } from '@/lib/uploads/receive'
@@ -139,12 +140,24 @@ export async function uploadResponse(reception: Reception, request: Request): Pr
  * {@link UploadProgress} snapshot, driven by bytes written to disk), at most one per
  * {@link PROGRESS_EVENT_INTERVAL_MS}, ending after a final state with a `done` event. It stays open
  * across a broken-off request, so a resumed upload reports on the same channel.
+ *
+ * Each event's `id` is the snapshot's version. At its lifetime (`SLUICE_STREAM_LIFETIME_MS`) the
+ * channel ends with `event: reconnect` carrying the last version; `EventSource` reconnects with it
+ * as `Last-Event-ID` and gets the next snapshot, never one it already has. Snapshots are coalesced
+ * by design (a reader gets the newest state, not every intermediate one), so "no gap" here means
+ * every state the upload reaches after the reconnect, the final one included.
  */
-export function progressEventsResponse(session: UploadSession, request: Request): Response {
+export function progressEventsResponse(session: UploadSession, request: Request, afterVersion?: number): Response {
+  let last = afterVersion
   async function* events(signal: AbortSignal): AsyncGenerator<SseMessage> {
-    for await (const progress of session.progress.watch({ signal, minIntervalMs: PROGRESS_EVENT_INTERVAL_MS })) {
-      yield { event: 'progress', data: progress }
+    for await (const { version, progress } of session.progress.watchVersions({ signal, minIntervalMs: PROGRESS_EVENT_INTERVAL_MS, after: afterVersion })) {
+      last = version
+      yield { event: 'progress', id: version, data: progress }
     }
   }
-  return sseResponse(events, { signal: request.signal, onEnd: openStream('upload-progress') })
+  return sseResponse(events, {
+    signal: request.signal,
+    onEnd: openStream('upload-progress'),
+    lifetime: { end: () => reconnectEvent(last, { uploadId: session.progress.value.id }) },
+  })
 }

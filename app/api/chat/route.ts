@@ -3,6 +3,7 @@ import { after } from 'next/server'
 import { chatRequestSchema } from '@/app/api/chat/schema'
 import { reserveSlot } from '@/lib/access/limits'
 import { startGeneration } from '@/lib/chat/generation'
+import { reconnectPart } from '@/lib/chat/ui-stream'
 import { parseJsonBody, route } from '@/lib/http'
 import { withHeartbeats } from '@/lib/stream/sse'
 
@@ -14,7 +15,9 @@ export const maxDuration = 300
  * Starts an answer and streams it as a UI message stream (SSE). The chat must be the caller's (a
  * new id becomes theirs). The generation does not depend on this request: closing the
  * connection does not stop it (`POST /api/chat/:id/stop` does), and `after()` keeps the function
- * alive until it has ended and been stored.
+ * alive until it has ended and been stored. A response that reaches its lifetime
+ * (`SLUICE_STREAM_LIFETIME_MS`) ends with a `data-reconnect` part; the rest is followed with
+ * `GET /api/chat/:id/stream?generation=<id>`.
  */
 export const POST = route('POST /api/chat', async (request, _context, access) => {
   const { id, ...turn } = await parseJsonBody(request, chatRequestSchema)
@@ -30,7 +33,8 @@ export const POST = route('POST /api/chat', async (request, _context, access) =>
   }
   after(() => generation.done.finally(release))
   const events = generation.chunks.pipeThrough(new JsonToSseTransformStream()).pipeThrough(new TextEncoderStream())
-  // A comment every 15 s while a tool or the model is quiet keeps proxies from closing the connection.
-  const body = withHeartbeats(events, { signal: request.signal })
+  // A comment every 15 s while a tool or the model is quiet keeps proxies from closing the connection;
+  // at its lifetime the response ends with a `data-reconnect` part and the page follows the rest.
+  const body = withHeartbeats(events, { signal: request.signal, lifetime: { end: () => reconnectPart(generation.id) } })
   return new Response(body, { headers: { ...UI_MESSAGE_STREAM_HEADERS, 'x-sluice-generation': generation.id } })
 })

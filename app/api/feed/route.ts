@@ -1,5 +1,6 @@
-import { subscribeFeed } from '@/lib/feed'
+import { latestFeedId, subscribeFeed } from '@/lib/feed'
 import { parseQuery, parseWith, route } from '@/lib/http'
+import { reconnectEvent } from '@/lib/stream/lifetime'
 import { sseResponse } from '@/lib/stream/sse'
 import { feedQuery, lastEventId } from './schema'
 
@@ -10,19 +11,24 @@ export const maxDuration = 300
 /**
  * `GET /api/feed` — Server-Sent Events of this instance's live metrics, one per interval, each with
  * an increasing `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets
- * every sample it missed that is still in the replay buffer.
+ * every sample it missed that is still in the replay buffer. At its lifetime (`SLUICE_STREAM_LIFETIME_MS`)
+ * the response ends with `event: reconnect` whose `id` is the last sample's: `EventSource`
+ * reconnects by itself and sends it back as `Last-Event-ID`.
  */
 export const GET = route('GET /api/feed', (request, _context, access) => {
   const query = parseQuery(request, feedQuery)
   const header = parseWith(lastEventId, request.headers.get('last-event-id') ?? undefined, 'Last-Event-ID header')
-  const after = [header, query.lastEventId].find((v): v is number => typeof v === 'number')
+  // Without an id the client wants live samples only: from the latest one, so that the end at the
+  // lifetime can name a position even when nothing was sent yet.
+  let last = [header, query.lastEventId].find((v): v is number => typeof v === 'number') ?? latestFeedId()
   return sseResponse(
     async function* (signal) {
-      for await (const sample of subscribeFeed(after, signal, access.visitor)) {
+      for await (const sample of subscribeFeed(last, signal, access.visitor)) {
+        last = sample.id
         yield { event: 'metrics', id: sample.id, data: sample }
       }
     },
     // The feed never ends by itself: no `done` event, so a dropped connection reconnects.
-    { signal: request.signal, retry: 1_000, done: false },
+    { signal: request.signal, retry: 1_000, done: false, lifetime: { end: () => reconnectEvent(last) } },
   )
 })

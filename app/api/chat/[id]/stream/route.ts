@@ -1,5 +1,6 @@
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
 import { resumeGeneration } from '@/lib/chat/control'
+import { reconnectPart } from '@/lib/chat/ui-stream'
 import { chatIdSchema } from '@/lib/chat/store'
 import { parseQuery, parseWith, route } from '@/lib/http'
 import { withHeartbeats } from '@/lib/stream/sse'
@@ -11,12 +12,14 @@ export const maxDuration = 300
 /**
  * `useChat`'s resume endpoint: the chat's running answer (or `?generation=`, the one the page
  * saw running) from its durable stream — a full replay, then live — or 204 when none runs. Reading does not start or re-run
- * anything; closing the connection only ends this reader.
+ * anything; closing the connection only ends this reader. At its lifetime the response ends with a
+ * `data-reconnect` part naming the generation, to follow again with `?generation=`.
  */
 export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: { params: Promise<{ id: string }> }) => {
   const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
   const { generation } = parseQuery(request, resumeQuery)
-  const body = await resumeGeneration(id, request.signal, generation)
-  if (!body) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
-  return new Response(withHeartbeats(body, { signal: request.signal }), { headers: UI_MESSAGE_STREAM_HEADERS })
+  const resumed = await resumeGeneration(id, request.signal, generation)
+  if (!resumed) return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } })
+  const body = withHeartbeats(resumed.body, { signal: request.signal, lifetime: { end: () => reconnectPart(resumed.generationId) } })
+  return new Response(body, { headers: { ...UI_MESSAGE_STREAM_HEADERS, 'x-sluice-generation': resumed.generationId } })
 })

@@ -1,13 +1,18 @@
-import { route } from '@/lib/http'
+import { parseWith, route } from '@/lib/http'
 import { progressEventsResponse } from '@/lib/uploads/responses'
 import { getUpload } from '@/lib/uploads/sessions'
+import { lastEventId } from './schema'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
-/** Server-Sent Events with the upload's progress, driven by bytes written to disk. */
+/**
+ * Server-Sent Events with the upload's progress, driven by bytes written to disk; a reconnecting
+ * client's `Last-Event-ID` (the last snapshot's version) continues after it.
+ */
 export const GET = route<{ params: Promise<{ id: string }> }>('GET /api/uploads/sessions/[id]/events', async (request, { params }) => {
   const session = await getUpload((await params).id)
-  return progressEventsResponse(session, request)
+  const after = parseWith(lastEventId, request.headers.get('last-event-id') ?? undefined, 'Last-Event-ID header')
+  return progressEventsResponse(session, request, typeof after === 'number' ? after : undefined)
 })
