@@ -20,7 +20,7 @@ export default function Home() {
             >
               <div className="flex items-baseline justify-between gap-2">
                 <span className="font-medium">{d.title}</span>
-                <span className="text-xs text-zinc-500">{d.source}</span>
+                <span className="text-xs text-zinc-600 dark:text-zinc-400">{d.source}</span>
               </div>
               <p className="mt-1 text-sm text-zinc-600 dark:text-zinc-400">{d.summary}</p>
             </Link>

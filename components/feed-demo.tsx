@@ -19,7 +19,7 @@ function Chart({ samples, pick, label, format }: { samples: FeedSample[]; pick: 
   const last = values.at(-1)
   return (
     <figure className="rounded-lg border border-zinc-200 bg-white p-3 dark:border-zinc-800 dark:bg-zinc-900">
-      <figcaption className="flex justify-between text-xs text-zinc-500">
+      <figcaption className="flex justify-between text-xs text-zinc-600 dark:text-zinc-400">
         <span>{label}</span>
         <span className="font-mono text-zinc-900 dark:text-zinc-100">{last === undefined ? '—' : format(last)}</span>
       </figcaption>
@@ -75,9 +75,9 @@ export function FeedDemo() {
           Drop connection (server side)
         </button>
       </div>
-      {dropped && <p className="text-xs text-zinc-500">{dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.</p>}
+      {dropped && <p className="text-xs text-zinc-600 dark:text-zinc-400">{dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.</p>}
       {m.lifetimeMs !== undefined && (
-        <p className="text-xs text-zinc-500" data-testid="feed-lifetime">
+        <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="feed-lifetime">
           The server ends each connection after {Math.round(m.lifetimeMs / 100) / 10} s, before a platform would cut it, with an{' '}
           <code>event: reconnect</code> carrying the last id; the browser reconnected {m.rollovers} time(s) that way.
         </p>
@@ -88,7 +88,7 @@ export function FeedDemo() {
         <Chart samples={m.samples} pick={(s) => s.activeStreams} label="active streams" format={(n) => String(n)} />
         <Chart samples={m.samples} pick={(s) => s.requestsServed} label="requests served" format={(n) => String(n)} />
       </div>
-      <details className="text-xs text-zinc-500">
+      <details className="text-xs text-zinc-600 dark:text-zinc-400">
         <summary>ids in order of arrival</summary>
         <p className="mt-1 break-all font-mono" data-testid="feed-ids">
           {m.received.join(' ')}

@@ -15,7 +15,7 @@ const phaseStyle: Record<InspectorState['phase'], string> = {
 function Figure({ label, value, testId, raw }: { label: string; value: string; testId: string; raw?: number }) {
   return (
     <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dt className="text-xs text-zinc-600 dark:text-zinc-400">{label}</dt>
       <dd className="font-mono text-sm tabular-nums" data-testid={testId} data-value={raw}>
         {value}
       </dd>

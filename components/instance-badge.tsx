@@ -32,12 +32,11 @@ export function InstanceBadge() {
       data-testid="instance-badge"
       data-pid={info.pid}
       title={explained}
-      tabIndex={0}
-      aria-label={explained}
     >
       <span aria-hidden="true">
         pid {info.pid} · {info.store === 'redis' ? 'Redis' : 'embedded'}
       </span>
+      <span className="sr-only">{explained}</span>
     </span>
   )
 }

@@ -87,7 +87,7 @@ export function PipelineDemo() {
     <div className="space-y-4">
       <fieldset disabled={!hydrated} className="m-0 grid min-w-0 gap-3 border-0 p-0 sm:grid-cols-2">
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">text to transform</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">text to transform</span>
           <textarea
             value={text}
             onChange={(e) => {
@@ -102,7 +102,7 @@ export function PipelineDemo() {
         </label>
         <div className="space-y-2 text-sm">
           <label className="block">
-            <span className="block text-xs text-zinc-500">or a text file</span>
+            <span className="block text-xs text-zinc-600 dark:text-zinc-400">or a text file</span>
             <input
               type="file"
               accept="text/*,.txt,.csv,.log,.ndjson"
@@ -126,7 +126,7 @@ export function PipelineDemo() {
           >
             Generate 20 MB of text
           </button>
-          <p className="text-xs text-zinc-500" data-testid="pipeline-source">
+          <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="pipeline-source">
             sending: {fileLabel || `the text above (${formatBytes(new Blob([text]).size)})`}
           </p>
           <div className="flex items-center gap-3">
@@ -146,7 +146,7 @@ export function PipelineDemo() {
               type="button"
               disabled={running}
               onClick={() => void run()}
-              className="rounded bg-sky-600 px-4 py-1.5 font-medium text-white disabled:opacity-50"
+              className="rounded bg-sky-700 px-4 py-1.5 font-medium text-white disabled:opacity-50"
               data-testid="pipeline-run"
             >
               Transform
@@ -169,13 +169,13 @@ export function PipelineDemo() {
         <h2 className="mb-2 font-medium">
           Result: <span data-testid="pipeline-kept">{kept}</span> line(s) kept
           {summary && (
-            <span className="ml-2 font-normal text-zinc-500" data-testid="pipeline-summary">
+            <span className="ml-2 font-normal text-zinc-600 dark:text-zinc-400" data-testid="pipeline-summary">
               of {summary.linesIn} read, {summary.words} words, {formatBytes(summary.bytesIn)} in
             </span>
           )}
         </h2>
         {summary && firstAt !== null && (
-          <p className="mb-2 text-xs text-zinc-500">
+          <p className="mb-2 text-xs text-zinc-600 dark:text-zinc-400">
             The server produced the first record after reading{' '}
             <span data-testid="pipeline-first-at" data-value={firstAt}>
               {formatBytes(firstAt)}
@@ -187,11 +187,11 @@ export function PipelineDemo() {
         <ol className="max-h-72 overflow-y-auto font-mono text-xs" data-testid="pipeline-lines">
           {lines.map((l) => (
             <li key={l.n}>
-              <span className="text-zinc-400">{l.n}</span> {l.text} <span className="text-zinc-400">({l.words} words)</span>
+              <span className="text-zinc-600 dark:text-zinc-400">{l.n}</span> {l.text} <span className="text-zinc-600 dark:text-zinc-400">({l.words} words)</span>
             </li>
           ))}
         </ol>
-        {kept > SHOWN && <p className="mt-1 text-xs text-zinc-500">showing the first {SHOWN}</p>}
+        {kept > SHOWN && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">showing the first {SHOWN}</p>}
       </section>
     </div>
   )

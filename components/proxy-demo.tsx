@@ -64,14 +64,14 @@ export function ProxyDemo({ model: defaultModel, configured }: { model: string; 
       )}
       <div className="flex flex-wrap items-end gap-2">
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">model</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">model</span>
           <input data-testid="proxy-model" value={model} onChange={(e) => setModel(e.target.value)} className="w-40 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900" />
         </label>
         <label className="min-w-0 flex-1 text-sm">
-          <span className="block text-xs text-zinc-500">prompt</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">prompt</span>
           <input data-testid="proxy-prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} className="w-full rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900" />
         </label>
-        <button type="button" data-testid="proxy-send" onClick={() => void send()} disabled={running || !prompt.trim()} className="rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50">
+        <button type="button" data-testid="proxy-send" onClick={() => void send()} disabled={running || !prompt.trim()} className="rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50">
           Send
         </button>
         <button type="button" data-testid="proxy-stop" onClick={() => abort.current?.abort()} disabled={!running} className="rounded border border-zinc-300 px-4 py-1.5 text-sm disabled:opacity-50 dark:border-zinc-700">
@@ -81,8 +81,8 @@ export function ProxyDemo({ model: defaultModel, configured }: { model: string; 
       <Inspector state={inspector.state} />
       <section className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <h2 className="mb-2 text-sm font-medium">
-          Upstream answer <span className="text-xs font-normal text-zinc-500" data-testid="proxy-status">{status}</span>{' '}
-          <span className="text-xs font-normal text-zinc-500">{events} SSE events</span>
+          Upstream answer <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400" data-testid="proxy-status">{status}</span>{' '}
+          <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">{events} SSE events</span>
         </h2>
         <p data-testid="proxy-output" className="min-h-12 whitespace-pre-wrap leading-relaxed">
           {text}

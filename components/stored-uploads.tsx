@@ -21,13 +21,13 @@ export function StoredUploads({
           {error}
         </p>
       )}
-      {uploads?.length === 0 && <p className="text-sm text-zinc-500">Nothing stored yet.</p>}
+      {uploads?.length === 0 && <p className="text-sm text-zinc-600 dark:text-zinc-400">Nothing stored yet.</p>}
       <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" data-testid="stored-uploads">
         {uploads?.map((u) => (
           <li key={u.name} className="flex flex-wrap items-center justify-between gap-2 p-3 text-sm" data-testid="stored-upload" data-name={u.name}>
             <div className="min-w-0">
               <div className="truncate font-medium">{u.name}</div>
-              <div className="font-mono text-xs text-zinc-500">
+              <div className="font-mono text-xs text-zinc-600 dark:text-zinc-400">
                 {formatBytes(u.size)} · {new Date(u.uploadedAt).toLocaleString()} · sha256 {u.sha256 ? `${u.sha256.slice(0, 16)}…` : 'unknown'}
               </div>
             </div>

@@ -13,7 +13,7 @@ import type { StreamDetails } from '@/components/use-stream-list'
  */
 
 const input = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900'
-const button = 'rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
+const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 
 const isJson = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
 

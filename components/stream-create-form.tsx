@@ -31,7 +31,7 @@ type ExpiryMode = 'default' | 'never' | 'ttl' | 'at'
 const CONTENT_TYPES = ['text/plain', 'text/csv', 'application/json', 'application/x-ndjson', 'application/octet-stream']
 const input = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
 const hint = 'mt-1 text-xs text-zinc-600 dark:text-zinc-400'
-const button = 'rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
+const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 const small = 'rounded border border-zinc-300 px-2 py-1 text-xs disabled:opacity-40 dark:border-zinc-700'
 
 /** The field a zod issue's path (`['ttl']`, or `'metadata.k'` from the server) is about. */
@@ -202,7 +202,7 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
             </div>
             <div>
               <label htmlFor={`${uid}-name`} className="text-sm font-medium">
-                Name <span className="font-normal text-zinc-500">(optional)</span>
+                Name <span className="font-normal text-zinc-600 dark:text-zinc-400">(optional)</span>
               </label>
               <input id={`${uid}-name`} className={input} value={name} maxLength={NAME_MAX} placeholder="random: 22 unguessable characters" aria-invalid={!!errors.name} aria-describedby={described('name')} onChange={(e) => setName(e.target.value)} data-testid="create-name" />
               <p className={hint}>

@@ -32,17 +32,17 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
     <section className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Streams">
       <div className="flex flex-wrap items-end gap-3">
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">namespace</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">namespace</span>
           <input className={input} value={filter.namespace} placeholder="e.g. export" onChange={(e) => onFilter({ ...filter, namespace: e.target.value })} data-testid="filter-namespace" />
         </label>
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">metadata key=value</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">metadata key=value</span>
           <input className={input} value={filter.metadata} placeholder="e.g. demo=logs" onChange={(e) => onFilter({ ...filter, metadata: e.target.value })} data-testid="filter-metadata" />
         </label>
         <button type="button" onClick={onRefresh} className="rounded border border-zinc-300 px-3 py-1 text-sm dark:border-zinc-700" data-testid="list-refresh">
           Refresh
         </button>
-        <p className="ml-auto text-sm text-zinc-500">
+        <p className="ml-auto text-sm text-zinc-600 dark:text-zinc-400">
           <span data-testid="list-total">{total}</span> stream(s) ·{' '}
           <span className={connection === 'live' ? 'text-emerald-700 dark:text-emerald-400' : ''} data-testid="list-live" data-state={connection}>
             {connectionText[connection]}
@@ -55,7 +55,7 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
         </p>
       )}
       <table className="w-full table-fixed text-left text-sm" data-testid="stream-list">
-        <thead className="text-xs text-zinc-500">
+        <thead className="text-xs text-zinc-600 dark:text-zinc-400">
           <tr>
             <th className="w-2/5 py-1">stream</th>
             <th className="py-1">type</th>
@@ -72,18 +72,18 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
                   {s.id}
                 </button>
                 {Object.keys(s.metadata).length > 0 && (
-                  <span className="block truncate text-zinc-500">{Object.entries(s.metadata).map(([k, v]) => `${k}=${v}`).join(' ')}</span>
+                  <span className="block truncate text-zinc-600 dark:text-zinc-400">{Object.entries(s.metadata).map(([k, v]) => `${k}=${v}`).join(' ')}</span>
                 )}
               </td>
               <td className="truncate py-1">{s.contentType}</td>
               <td className="py-1 tabular-nums" data-testid="stream-size" data-bytes={s.sizeBytes}>
                 {formatBytes(s.sizeBytes)}
-                {s.compressedAtRest && <span className="block text-xs text-zinc-500">{formatBytes(s.storedBytes)} gzip</span>}
+                {s.compressedAtRest && <span className="block text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(s.storedBytes)} gzip</span>}
               </td>
               <td className="py-1" data-testid="stream-state">
                 {s.closed ? 'closed' : 'open (incomplete)'}
               </td>
-              <td className="py-1 text-xs text-zinc-500">{new Date(s.createdAt).toLocaleTimeString()}</td>
+              <td className="py-1 text-xs text-zinc-600 dark:text-zinc-400">{new Date(s.createdAt).toLocaleTimeString()}</td>
             </tr>
           ))}
         </tbody>

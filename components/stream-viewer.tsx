@@ -18,7 +18,7 @@ const phaseStyle: Record<ViewPhase, string> = {
 function Fact({ label, value, testId }: { label: string; value: string; testId: string }) {
   return (
     <div>
-      <dt className="text-xs text-zinc-500">{label}</dt>
+      <dt className="text-xs text-zinc-600 dark:text-zinc-400">{label}</dt>
       <dd className="break-all font-mono text-sm tabular-nums" data-testid={testId}>
         {value}
       </dd>
@@ -74,7 +74,7 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
           <span className={`rounded px-2 py-0.5 text-xs ${phaseStyle[view.phase]}`} data-testid="viewer-state">
             {view.phase}
           </span>
-          {view.upToDate && view.phase === 'live' && <span className="text-xs text-zinc-500">up to date, waiting for more</span>}
+          {view.upToDate && view.phase === 'live' && <span className="text-xs text-zinc-600 dark:text-zinc-400">up to date, waiting for more</span>}
         </div>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           <Fact label="offset (resume point)" value={view.offset} testId="viewer-offset" />
@@ -83,7 +83,7 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
           <Fact label="data events" value={String(view.events)} testId="viewer-events" />
         </dl>
         {view.resumedFrom && (
-          <p className="mt-2 text-xs text-zinc-500" data-testid="viewer-resumed">
+          <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400" data-testid="viewer-resumed">
             Resumed after a reload from saved offset <code>{view.resumedFrom}</code>.
           </p>
         )}
@@ -116,7 +116,7 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
 
       <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
         <h3 className="mb-2 text-sm font-medium">
-          Content{view.truncated && <span className="font-normal text-zinc-500"> (last {formatBytes(view.text.length)} shown)</span>}
+          Content{view.truncated && <span className="font-normal text-zinc-600 dark:text-zinc-400"> (last {formatBytes(view.text.length)} shown)</span>}
         </h3>
         <pre ref={content} className="max-h-96 overflow-auto whitespace-pre-wrap break-all font-mono text-xs" data-testid="viewer-content">
           {view.text}

@@ -9,7 +9,7 @@ import { StreamList } from '@/components/stream-list'
 import { StreamViewer } from '@/components/stream-viewer'
 import { useStreamInfo, useStreamList, type ListFilter } from '@/components/use-stream-list'
 
-const button = 'rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
+const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 
 /** Why the write box is not there, or `undefined` when it is. */
 function readOnlyReason(info: { yours: boolean; closed: boolean; namespace: string }): string | undefined {
@@ -33,10 +33,10 @@ function Selected({ id, token, onDeleted }: { id: string; token: string; onDelet
     return () => clearTimeout(timer)
   }, [info, refresh])
 
-  if (info === undefined) return <p className="text-sm text-zinc-500">Loading {id}…</p>
+  if (info === undefined) return <p className="text-sm text-zinc-600 dark:text-zinc-400">Loading {id}…</p>
   if (info === null) {
     return (
-      <p className="text-sm text-zinc-500" data-testid="viewer-missing">
+      <p className="text-sm text-zinc-600 dark:text-zinc-400" data-testid="viewer-missing">
         No stream {id} (deleted or expired).
       </p>
     )
@@ -98,7 +98,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
           Start a log producer (a line every 250 ms for a minute)
         </button>
         <label className="ml-auto text-sm">
-          <span className="block text-xs text-zinc-500">write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)</span>
           <input
             type="password"
             value={token}

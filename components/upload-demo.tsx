@@ -40,6 +40,8 @@ export function UploadDemo() {
           type="file"
           multiple
           className="sr-only"
+          aria-label="Files to upload"
+          tabIndex={-1}
           data-testid="upload-input"
           onChange={(e) => {
             add(Array.from(e.target.files ?? []))

@@ -54,7 +54,7 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
         data-testid="upload-progress"
         data-offset={item.offset}
       >
-        <div className="h-full bg-sky-600 transition-[width] duration-100 dark:bg-sky-400" style={{ width: `${percent}%` }} />
+        <div className="h-full bg-sky-700 transition-[width] duration-100 dark:bg-sky-400" style={{ width: `${percent}%` }} />
       </div>
       <div className="flex flex-wrap gap-x-4 gap-y-1 font-mono text-xs tabular-nums text-zinc-600 dark:text-zinc-400">
         <span data-testid="upload-percent">{percent.toFixed(1)} %</span>
@@ -76,7 +76,7 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
       )}
       {item.status === 'retrying' && <p className="text-xs text-amber-700 dark:text-amber-300">Connection lost: resuming from the server&apos;s offset…</p>}
       {item.sha256 && (
-        <p className="break-all font-mono text-xs text-zinc-500" data-testid="upload-sha256">
+        <p className="break-all font-mono text-xs text-zinc-600 dark:text-zinc-400" data-testid="upload-sha256">
           sha256 {item.sha256}
         </p>
       )}

@@ -53,7 +53,7 @@ export function WordsDemo() {
     <div className="space-y-4">
       <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-end gap-3 border-0 p-0">
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">tokens</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">tokens</span>
           <input
             type="number"
             min={1}
@@ -65,7 +65,7 @@ export function WordsDemo() {
           />
         </label>
         <label className="text-sm">
-          <span className="block text-xs text-zinc-500">delay (ms)</span>
+          <span className="block text-xs text-zinc-600 dark:text-zinc-400">delay (ms)</span>
           <input
             type="number"
             min={0}
@@ -80,7 +80,7 @@ export function WordsDemo() {
           type="button"
           onClick={() => void start()}
           disabled={running}
-          className="rounded bg-sky-600 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
+          className="rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50"
           data-testid="words-start"
         >
           Stream
@@ -110,7 +110,7 @@ export function WordsDemo() {
             </span>
           ))}
         </p>
-        <ol className="mt-3 max-h-48 overflow-y-auto font-mono text-xs text-zinc-500" data-testid="words-arrivals">
+        <ol className="mt-3 max-h-48 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400" data-testid="words-arrivals">
           {arrivals.map((a, i) => (
             <li key={i}>
               #{i + 1} +{Math.round(a.atMs)} ms {JSON.stringify(a.text)}

@@ -161,7 +161,7 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
         {requestError && <ErrorNotice {...requestError} busy={chat.busy} onRetry={() => void chat.retry()} />}
       </ol>
       {chat.rollovers > 0 && (
-        <p data-testid="chat-rollovers" className="text-xs text-zinc-500">
+        <p data-testid="chat-rollovers" className="text-xs text-zinc-600 dark:text-zinc-400">
           The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again
           from its durable stream each time.
         </p>

@@ -6,7 +6,7 @@ import { useLiveMetrics } from '@/components/use-live-metrics'
 export function GenerationCount() {
   const metrics = useLiveMetrics()
   return (
-    <p className="text-xs text-zinc-500">
+    <p className="text-xs text-zinc-600 dark:text-zinc-400">
       Generations running on the server:{' '}
       <span data-testid="generation-count">{metrics.latest ? (metrics.latest.activeByKind.generation ?? 0) : '…'}</span>
     </p>

@@ -73,7 +73,7 @@ function ToolCall({ part }: { part: Extract<Part, { toolCallId: string }> }) {
   return (
     <div data-testid="tool-call" data-tool={name} data-state={part.state} className="space-y-1 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-700">
       <div className="flex items-center justify-between gap-2">
-        <span className="font-mono font-medium"><span className="mr-1 text-xs font-sans text-zinc-500">tool</span>{name}</span>
+        <span className="font-mono font-medium"><span className="mr-1 text-xs font-sans text-zinc-600 dark:text-zinc-400">tool</span>{name}</span>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">{toolStateLabel[part.state] ?? part.state}</span>
       </div>
       <pre data-testid="tool-input" className={pre}>

@@ -113,7 +113,7 @@ export function ExportPanel() {
           Cancel
         </button>
       </div>
-      <p className="text-xs text-zinc-500">
+      <p className="text-xs text-zinc-600 dark:text-zinc-400">
         Paused, the page stops reading: the browser stops taking bytes, and the server&apos;s database cursor waits (backpressure).
         Paused before starting, it stops after the first chunk.
       </p>
@@ -159,7 +159,7 @@ export function ExportPanel() {
           </button>
           <StatusBadge status={durable.status} testId="export-durable-status" />
         </div>
-        <p className="text-xs text-zinc-500">
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
           The route answers at once with the URL of a durable stream and writes the rows after the response
           (<code>after()</code>). The URL works while it is being written and afterwards: open it, share it, or read it with
           any Durable Streams client. The page tails it live.

@@ -13,7 +13,7 @@ export function FrameLog({ frames, limit = 40, testId }: { frames: { type: Frame
   const hidden = Math.max(0, frames.length - limit)
   return (
     <ol className="flex flex-wrap gap-1 font-mono text-xs" data-testid={testId} aria-label="Frames received">
-      {hidden > 0 && <li className="px-1 text-zinc-500">… {hidden} earlier</li>}
+      {hidden > 0 && <li className="px-1 text-zinc-600 dark:text-zinc-400">… {hidden} earlier</li>}
       {frames.slice(hidden).map((frame) => (
         <li key={frame.id} className={`rounded px-1.5 py-0.5 ${colours[frame.type]}`} data-frame={frame.type}>
           {frame.type} #{frame.id}

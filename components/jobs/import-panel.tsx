@@ -111,7 +111,7 @@ export function ImportPanel() {
           )}
           <FrameLog frames={job.frames} testId="import-frames" />
           {job.reconnects > 0 && (
-            <p className="text-xs text-zinc-500" data-testid="import-reconnects">
+            <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="import-reconnects">
               The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page
               resumed the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
             </p>
@@ -121,19 +121,19 @@ export function ImportPanel() {
 
       {job.final && (
         <dl className="grid grid-cols-2 gap-x-4 gap-y-1 text-sm sm:grid-cols-4" data-testid="import-result" data-outcome={job.status}>
-          <dt className="text-zinc-500">Outcome</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Outcome</dt>
           <dd>{job.status === 'cancelled' ? `cancelled (${job.cancelReason})` : 'complete'}</dd>
-          <dt className="text-zinc-500">Job</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Job</dt>
           <dd className="truncate font-mono text-xs" data-testid="import-job-id">
             {job.final.jobId}
           </dd>
-          <dt className="text-zinc-500">Inserted (committed)</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Inserted (committed)</dt>
           <dd data-testid="import-inserted">{job.final.inserted}</dd>
-          <dt className="text-zinc-500">Rejected</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Rejected</dt>
           <dd data-testid="import-rejected">{job.final.rejected}</dd>
-          <dt className="text-zinc-500">Processed up to line</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Processed up to line</dt>
           <dd>{job.final.lastLine}</dd>
-          <dt className="text-zinc-500">Time</dt>
+          <dt className="text-zinc-600 dark:text-zinc-400">Time</dt>
           <dd>{job.final.ms} ms</dd>
         </dl>
       )}

@@ -18,7 +18,7 @@ export function ProgressBar({ value, max, label, testId }: { value: number; max:
           style={{ width: `${percent ?? (value > 0 ? 100 : 0)}%` }}
         />
       </div>
-      <p className="text-xs text-zinc-500" data-testid={`${testId}-text`}>
+      <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid={`${testId}-text`}>
         {label}: {value.toLocaleString('en')}
         {max ? ` of ${max.toLocaleString('en')} (${Math.floor(percent ?? 0)} %)` : ''}
       </p>

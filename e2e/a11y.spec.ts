@@ -1,0 +1,60 @@
+import AxeBuilder from '@axe-core/playwright'
+import { expect, test, type Page } from '@playwright/test'
+import { demos } from '../lib/demos'
+
+/**
+ * Every page, in light and dark, on a desktop and on a phone: zero axe-core violations of WCAG
+ * 2.1 A/AA, and nothing wider than the screen (no sideways scrolling at 390 px).
+ */
+const pages = ['/', ...demos.map((d) => d.href), '/no-such-page']
+const screens = [
+  { name: 'desktop', width: 1280, height: 800 },
+  { name: 'phone', width: 390, height: 844 },
+] as const
+const schemes = ['light', 'dark'] as const
+
+async function settle(page: Page) {
+  // Client components render after hydration (lists, the instance badge): check what people see.
+  // Not 'networkidle': the feed and the live lists keep a stream open.
+  await page.waitForTimeout(700)
+}
+
+for (const screen of screens) {
+  for (const scheme of schemes) {
+    test(`no accessibility violations on any page (${screen.name}, ${scheme})`, async ({ page }) => {
+      test.setTimeout(120_000)
+      await page.setViewportSize({ width: screen.width, height: screen.height })
+      await page.emulateMedia({ colorScheme: scheme })
+      const found: string[] = []
+      for (const path of pages) {
+        await page.goto(path)
+        await settle(page)
+        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+        for (const v of violations) {
+          found.push(`${path} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`)
+        }
+      }
+      expect(found, found.join('\n')).toEqual([])
+    })
+  }
+}
+
+test('no page scrolls sideways on a 390 px phone', async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 })
+  const wide: string[] = []
+  for (const path of pages) {
+    await page.goto(path)
+    await settle(page)
+    const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
+      const root = document.documentElement
+      const over = [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+        .filter((el) => !el.closest('[data-allow-overflow]'))
+        .slice(0, 3)
+        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].slice(0, 3).join('.')}`)
+      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: over }
+    })
+    if (scrollWidth > clientWidth) wide.push(`${path}: ${scrollWidth} px of content on ${clientWidth} px (${culprits.join(', ')})`)
+  }
+  expect(wide, wide.join('\n')).toEqual([])
+})
