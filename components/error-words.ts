@@ -40,8 +40,3 @@ export function errorHeadline(code: string): string {
   const kind = code.slice(0, code.indexOf(':')) as ErrorKind
   return byCode[code] ?? byKind[kind] ?? 'Something went wrong'
 }
-
-/** Worth retrying as is: the failure was the network, a busy or unavailable service, or the server. */
-export function isRetryable(code: string): boolean {
-  return /^(rate_limited|unavailable|internal):/.test(code)
-}

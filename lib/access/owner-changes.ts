@@ -4,7 +4,7 @@ import { RemoteChanges } from '@/lib/durable/redis/changes'
 import type { WaitOutcome } from '@/lib/durable/store'
 import type { RedisContext } from '@/lib/redis/connection'
 import { guarded } from '@/lib/redis/errors'
-import { sharedRedis, usesRedis } from '@/lib/redis/instance'
+import { backend, type RedisSource } from '@/lib/redis/instance'
 import { singleton } from '@/lib/singleton'
 
 /**
@@ -37,9 +37,6 @@ export const ANNOUNCED_KINDS: ReadonlySet<ResourceKind> = new Set(['stream'])
 
 const keyOf = (kind: ResourceKind, owner: string) => `${kind}:${owner}`
 
-/** Runs `work` on the process's Redis; an outage is the one honest 503. */
-const withRedis = <T>(work: (redis: RedisContext) => Promise<T>): Promise<T> => guarded('The live list of streams', async () => work(await sharedRedis()))
-
 function localChanges(notifier: ChangeNotifier): OwnerChanges {
   return {
     async notify(kind, owner) {
@@ -51,7 +48,9 @@ function localChanges(notifier: ChangeNotifier): OwnerChanges {
   }
 }
 
-function redisChanges(notifier: ChangeNotifier): OwnerChanges {
+function redisChanges(notifier: ChangeNotifier, redisSource: RedisSource): OwnerChanges {
+  /** Runs `work` on the process's Redis; an outage is the one honest 503. */
+  const withRedis = <T>(work: (redis: RedisContext) => Promise<T>): Promise<T> => guarded('Live stream lists', async () => work(await redisSource()))
   let remote: RemoteChanges | undefined
   // The hash tag keeps the channel with the owner's index key (`owned:{<owner>}:<kind>`) on a cluster.
   const channelOf = (prefix: string, kind: ResourceKind, owner: string) => `${prefix}owned-changed:{${owner}}:${kind}`
@@ -87,6 +86,6 @@ function redisChanges(notifier: ChangeNotifier): OwnerChanges {
 export function ownerChanges(): OwnerChanges {
   return singleton<OwnerChanges>('access.owner-changes', () => {
     const notifier = new ChangeNotifier()
-    return usesRedis() ? redisChanges(notifier) : localChanges(notifier)
+    return backend({ embedded: () => localChanges(notifier), redis: (redis) => redisChanges(notifier, redis) })
   })
 }
