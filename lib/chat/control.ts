@@ -26,6 +26,13 @@ export async function getChat(chatId: string) {
   return chat
 }
 
+/** Renames the chat (`null`: back to the title from its first message), or `not_found:chat`. */
+export async function renameChat(chatId: string, title: string | null): Promise<ChatSummary> {
+  if (!(await chatStore().rename(chatId, title))) throw new AppError('not_found:chat', `No chat ${chatId}`)
+  const { messages: _messages, ...summary } = await getChat(chatId)
+  return summary
+}
+
 /**
  * Deletes a chat that is not answering, and the durable streams of its answers (its audit
  * records stay, for the operator). Returns the ids of the streams deleted.
