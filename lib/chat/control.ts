@@ -29,8 +29,8 @@ export async function getChat(chatId: string) {
 /** Renames the chat (`null`: back to the title from its first message), or `not_found:chat`. */
 export async function renameChat(chatId: string, title: string | null): Promise<ChatSummary> {
   if (!(await chatStore().rename(chatId, title))) throw new AppError('not_found:chat', `No chat ${chatId}`)
-  const { messages: _messages, ...summary } = await getChat(chatId)
-  return summary
+  const chat = await getChat(chatId)
+  return { id: chat.id, title: chat.title, createdAt: chat.createdAt, updatedAt: chat.updatedAt, messageCount: chat.messageCount, moderation: chat.moderation, activeStreamId: chat.activeStreamId }
 }
 
 /**

@@ -4,7 +4,7 @@ import { z } from 'zod'
 /**
  * Where conversations live. Async and free of any backend's vocabulary, so an embedded
  * (SQLite) and a shared (Redis) implementation run the same contract suite
- * (`test/unit/chat-store.contract.ts`).
+ * (`test/unit/chat/store.contract.ts`).
  */
 export interface ChatStore {
   /** The chat with its messages, or `undefined` when there is none with that id. */

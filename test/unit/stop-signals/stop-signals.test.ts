@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { RedisStopSignals } from '@/lib/stop-signals/redis-stop-signals'
 import { LocalStopSignals } from '@/lib/stop-signals/stop-signals'
-import { withTestRedis } from '../support/with-redis'
-import { stopSignalsContract } from './stop-signals.contract'
+import { withTestRedis } from '../../support/with-redis'
+import { stopSignalsContract } from './contract'
 
 stopSignalsContract('LocalStopSignals', async () => {
   const local = new LocalStopSignals()

@@ -4,8 +4,8 @@ import { ChatKeys } from '@/lib/chat/redis-keys'
 import { RedisChatStore, SEARCH_MAX_CHATS } from '@/lib/chat/redis-store'
 import { AppError } from '@/lib/errors'
 import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
-import { withTestRedis } from '../support/with-redis'
-import { chatStoreContract } from './chat-store.contract'
+import { withTestRedis } from '../../support/with-redis'
+import { chatStoreContract } from './store.contract'
 
 /**
  * The Redis chat store against a real redis-server (one per file): the contract suite every
