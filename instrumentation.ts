@@ -16,12 +16,12 @@ export async function register() {
 async function start() {
   const { config } = await import('@/lib/config')
   const c = config() // throws, naming each invalid variable
-  const { warnAboutOpenAccess } = await import('@/lib/access/warnings')
+  const { warnAboutOpenAccess } = await import('@/lib/access')
   warnAboutOpenAccess()
   // Open the durable stream store now: crash recovery, unfinished compression and the expiry
   // sweeper start with the server, and a data directory that cannot be used fails it at once
   // (an unreachable Redis does not: stream requests answer 503 until it is back).
-  const { openStreamStoreAtStart } = await import('@/lib/durable/instance')
+  const { openStreamStoreAtStart } = await import('@/lib/durable')
   await openStreamStoreAtStart()
   if (c.store.kind === 'embedded') {
     // Room for deletes on a full disk (lib/disk-reserve.ts); best effort.

@@ -4,9 +4,9 @@ import { GENERATION_NAMESPACE, generationKey } from '@/lib/chat/generation'
 import type { ChatSummary } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError, isAppError } from '@/lib/errors'
-import { iterableToStream } from '@/lib/stream/iterable'
-import { streams } from '@/lib/durable/service'
-import { stopSignals } from '@/lib/stop-signals/instance'
+import { iterableToStream } from '@/lib/stream'
+import { streams } from '@/lib/durable'
+import { stopSignals } from '@/lib/stop-signals'
 
 /**
  * Stops the chat's running generation through the stop registry: the abort reaches the model

@@ -1,4 +1,4 @@
-import { streamStore } from '@/lib/durable/instance'
+import { streamStore } from '@/lib/durable'
 import { AppError } from '@/lib/errors'
 
 /** How long to wait for the next append before checking again that the writer is alive (default). */

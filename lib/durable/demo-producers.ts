@@ -1,4 +1,4 @@
-import { reserveSlot } from '@/lib/access/limits'
+import { reserveSlot } from '@/lib/access'
 import { sleep } from '@/lib/async'
 import { streams, type CreateStreamOptions, type StreamWriter } from '@/lib/durable/service'
 

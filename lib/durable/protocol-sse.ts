@@ -7,8 +7,7 @@ import { liveStream, readPosition, type StreamRequest } from '@/lib/durable/prot
 import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
-import { lifetimeDeadline } from '@/lib/stream/lifetime'
-import { sseResponse, type SseMessage } from '@/lib/stream/sse'
+import { lifetimeDeadline, type SseMessage, sseResponse } from '@/lib/stream'
 
 /**
  * `GET ?live=sse` (PROTOCOL.md §5.8): catch up, then tail. Every `data` event is followed by a

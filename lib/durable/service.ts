@@ -8,7 +8,7 @@ import { expiryFor, metadataSchema, pagingSchema, parseCreateOptions, parseNames
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
-import { iterableToStream } from '@/lib/stream/iterable'
+import { iterableToStream } from '@/lib/stream'
 
 /**
  * The application API of durable streams (document 002), for routes, background jobs and

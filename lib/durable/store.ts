@@ -1,3 +1,5 @@
+import type { WaitOutcome } from '@/lib/notifier'
+
 /**
  * The storage interface of durable streams: append-only byte streams addressed by a path,
  * with positions counted in bytes from the start of the stream.
@@ -123,8 +125,8 @@ export type AppendOutcome =
 
 export type DeleteOutcome = 'deleted' | 'soft-deleted' | 'missing' | 'gone'
 
-/** What a wait ended with. `changed` means "look again", not necessarily "there is data". */
-export type WaitOutcome = 'changed' | 'timeout' | 'aborted'
+/** What a wait ended with (the in-process notifier's type, `lib/notifier.ts`). */
+export type { WaitOutcome }
 
 export interface ListQuery {
   namespace?: string

@@ -1,7 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { reserveSlot } from '@/lib/access/limits'
+import { reserveSlot } from '@/lib/access'
 import { openStream as countOpenStream } from '@/lib/activity'
-import { streams, type StreamWriter } from '@/lib/durable/service'
+import { streams, type StreamWriter } from '@/lib/durable'
 import { exportContentTypes, type ExportOptions } from '@/lib/jobs/export'
 import { jobsStore } from '@/lib/jobs/instance'
 

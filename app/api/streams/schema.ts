@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { createBodySchema } from '@/lib/durable/create-options'
-import { metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable/service-options'
+import { createBodySchema, metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable'
 
 /** `POST /api/streams`: a namespace plus the options of `streams.create()` (the schema the page's form uses too). */
 export const createBody = createBodySchema

@@ -1,5 +1,4 @@
-import { deleteChat, getChat } from '@/lib/chat/control'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema, deleteChat, getChat } from '@/lib/chat'
 import { json, parseWith, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

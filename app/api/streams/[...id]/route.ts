@@ -1,5 +1,4 @@
-import { streamUrl } from '@/lib/durable/protocol-common'
-import { streams } from '@/lib/durable/service'
+import { streams, streamUrl } from '@/lib/durable'
 import { json, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

@@ -1,8 +1,5 @@
 import { json, parseWith, route } from '@/lib/http'
-import { downloadResponse } from '@/lib/uploads/download'
-import { deleteUpload } from '@/lib/uploads/files'
-import { receiveUpload } from '@/lib/uploads/receive'
-import { uploadResponse } from '@/lib/uploads/responses'
+import { deleteUpload, downloadResponse, receiveUpload, uploadResponse } from '@/lib/uploads'
 import { readUploadHeaders, uploadHeaders } from './schema'
 
 export const dynamic = 'force-dynamic'

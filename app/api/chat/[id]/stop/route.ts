@@ -1,5 +1,4 @@
-import { stopGeneration } from '@/lib/chat/control'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema, stopGeneration } from '@/lib/chat'
 import { json, parseWith, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

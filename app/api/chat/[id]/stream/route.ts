@@ -1,9 +1,7 @@
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
-import { resumeGeneration } from '@/lib/chat/control'
-import { reconnectPart } from '@/lib/chat/ui-stream'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema, reconnectPart, resumeGeneration } from '@/lib/chat'
 import { parseQuery, parseWith, route } from '@/lib/http'
-import { withHeartbeats } from '@/lib/stream/sse'
+import { withHeartbeats } from '@/lib/stream'
 import { resumeQuery } from '@/app/api/chat/[id]/stream/schema'
 
 export const dynamic = 'force-dynamic'

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { DEFAULT_MAX_COLUMNS } from '@/lib/rows/parse'
+import { DEFAULT_MAX_COLUMNS } from '@/lib/rows'
 
 const column = z.string().min(1, 'a column name is empty').max(256, 'a column name is longer than 256 characters')
 

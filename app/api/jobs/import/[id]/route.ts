@@ -1,6 +1,6 @@
 import { AppError } from '@/lib/errors'
 import { json, parseWith, route } from '@/lib/http'
-import { jobsStore } from '@/lib/jobs/instance'
+import { jobsStore } from '@/lib/jobs'
 import { importJobParams } from './schema'
 
 /** An import job as stored: its status and committed counts, and the rows actually stored for it. */

@@ -1,6 +1,5 @@
 import { json, route } from '@/lib/http'
-import { progressHeaders } from '@/lib/uploads/responses'
-import { cancelUpload, getUpload } from '@/lib/uploads/sessions'
+import { cancelUpload, getUpload, progressHeaders } from '@/lib/uploads'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */

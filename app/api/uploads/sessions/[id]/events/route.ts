@@ -1,6 +1,5 @@
 import { parseWith, route } from '@/lib/http'
-import { progressEventsResponse } from '@/lib/uploads/responses'
-import { getUpload } from '@/lib/uploads/sessions'
+import { getUpload, progressEventsResponse } from '@/lib/uploads'
 import { lastEventId } from './schema'
 
 export const dynamic = 'force-dynamic'
