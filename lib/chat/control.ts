@@ -1,4 +1,3 @@
-import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/instance'
 import { GENERATION_NAMESPACE, generationKey } from '@/lib/chat/generation'
 import type { ChatSummary } from '@/lib/chat/store'
@@ -83,7 +82,8 @@ export async function resumeGeneration(
   const writerAlive = async () => (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
     // Rechecked at least once per stop lease: a writer whose instance died is noticed within about two leases.
-    const follow = followStream(id, { signal, writerAlive, recheckMs: Math.min(10_000, config().SLUICE_STOP_LEASE_MS) })
+    const recheckMs = Math.min(10_000, config().SLUICE_STOP_LEASE_MS)
+    const follow = streams.follow(id, { signal, keepWaiting: writerAlive, waitMs: () => recheckMs })
     // Look at the first chunk before answering, so a stream that is already gone is a 204.
     const first = await follow.next()
     if (first.done) return undefined

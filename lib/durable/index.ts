@@ -19,5 +19,6 @@ export {
 } from './create-options'
 export { liveList, type ListPage, type LiveListSource } from './live-list'
 export { startCsvExport, startLogProducer, type StartedProducer } from './demo-producers'
-export { openStreamStoreAtStart, streamStore } from './instance'
+export { openStreamStoreAtStart } from './instance'
+export type { FollowOptions } from './follow'
 export type { WaitOutcome } from './store'
