@@ -19,6 +19,7 @@ export {
 } from './create-options'
 export { liveList, type ListPage, type LiveListSource } from './live-list'
 export { startCsvExport, startLogProducer, type StartedProducer } from './demo-producers'
+export { startBackgroundWrite, type BackgroundWrite, type BackgroundWriteSpec, type Prepared } from './background'
 export { openStreamStoreAtStart } from './instance'
 export type { FollowOptions } from './follow'
 export type { WaitOutcome } from './store'
