@@ -8,8 +8,9 @@ export const createBody = createBodySchema
 export const LIVE_LIST_MAX = 100
 
 /** `GET /api/streams?namespace=&limit=&offset=&meta.<key>=<value>[&live=sse]` */
-export const listQuery = pagingSchema
-  .extend({
+export const listQuery = z
+  .strictObject({
+    ...pagingSchema.shape,
     namespace: namespaceSchema.optional(),
     metadata: metadataSchema,
     live: z.literal('sse', { error: 'live is "sse" or absent' }).optional(),

@@ -1,8 +1,9 @@
 import { z } from 'zod'
+import { flag } from '@/lib/contract'
 
 export const transformQuery = z.strictObject({
   filter: z.string().max(200).default(''),
-  upper: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  upper: flag.default(false),
 })
 
 /** Text bodies only: the pipeline decodes UTF-8. A missing Content-Type is taken as text. */

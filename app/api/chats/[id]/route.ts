@@ -3,7 +3,7 @@ import { json, parseWith, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'
 
-type Context = { params: Promise<{ id: string }> }
+type Context = RouteContext<'/api/chats/[id]'>
 const chatId = async (context: Context) => parseWith(chatIdSchema, (await context.params).id, 'chat_id')
 
 /** One chat with its messages. */

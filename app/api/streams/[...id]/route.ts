@@ -3,9 +3,7 @@ import { json, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'
 
-interface Context {
-  params: Promise<{ id: string[] }>
-}
+type Context = RouteContext<'/api/streams/[...id]'>
 
 const idOf = async (context: Context) => (await context.params).id.join('/')
 

@@ -6,7 +6,7 @@ export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
-type Context = { params: Promise<{ name: string }> }
+type Context = RouteContext<'/api/uploads/[name]'>
 
 /**
  * Uploads the request body as `<name>`, written to disk chunk by chunk while progress streams back

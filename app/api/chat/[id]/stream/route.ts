@@ -13,7 +13,7 @@ export const maxDuration = 300
  * anything; closing the connection only ends this reader. At its lifetime the response ends with a
  * `data-reconnect` part naming the generation, to follow again with `?generation=`.
  */
-export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: RouteContext<'/api/chat/[id]/stream'>) => {
   const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
   const { generation } = parseQuery(request, resumeQuery)
   const resumed = await resumeGeneration(id, request.signal, generation)

@@ -5,7 +5,7 @@ export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
-type Context = { params: Promise<{ id: string }> }
+type Context = RouteContext<'/api/uploads/sessions/[id]'>
 
 /** The upload's progress as JSON; its `offset` is where a resume continues. */
 export const GET = route<Context>('GET /api/uploads/sessions/[id]', async (_request, { params }) => {
