@@ -5,8 +5,8 @@ import type { WaitOutcome } from '@/lib/notifier'
  * with positions counted in bytes from the start of the stream.
  *
  * It is deliberately free of any backend's vocabulary (no tables, files or keys): the embedded
- * implementation (`lib/durable/embedded/`) and a future Redis one implement it, and both run the
- * same contract suite (`test/unit/durable/store-contract.ts`). Protocol details that are not
+ * implementation (`lib/durable/embedded/`) and the Redis one (`lib/durable/redis/`) implement it,
+ * and both run the same contract suite (`test/unit/durable/store-contract.ts`). Protocol details that are not
  * storage (offset tokens, JSON framing, HTTP headers) live in the `protocol-*` modules.
  */
 
