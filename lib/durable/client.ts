@@ -15,5 +15,5 @@ export {
 export type { StreamInfo } from './service'
 
 // Light parts (no store, no Node modules) that `proxy.ts` uses before any route runs.
-export { STREAM_ROUTE } from './protocol-common'
+export { STREAM_ROUTE } from './stream-route'
 export { baseHeaders } from './protocol-headers'

@@ -126,3 +126,60 @@ describe('the import graph of lib/', () => {
     expect(imported.filter((part) => features.includes(part))).toEqual([])
   })
 })
+
+/** The modules a file loads at run time (type-only imports and exports are erased, so they do not count). */
+function runtimeImports(file: string): string[] {
+  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+  const found: string[] = []
+  for (const statement of source.statements) {
+    if (ts.isImportDeclaration(statement)) {
+      const clause = statement.importClause
+      if (clause?.isTypeOnly) continue
+      const named = clause?.namedBindings
+      const onlyTypes = clause !== undefined && !clause.name && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)
+      if (!onlyTypes) found.push((statement.moduleSpecifier as ts.StringLiteral).text)
+    } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier) {
+      if (statement.isTypeOnly) continue
+      const clause = statement.exportClause
+      if (clause && ts.isNamedExports(clause) && clause.elements.length > 0 && clause.elements.every((e) => e.isTypeOnly)) continue
+      found.push((statement.moduleSpecifier as ts.StringLiteral).text)
+    }
+  }
+  return found
+}
+
+function resolveSource(from: string, specifier: string): string | undefined {
+  const base = specifier.startsWith('@/') ? path.join(repo, specifier.slice(2)) : specifier.startsWith('.') ? path.resolve(path.dirname(from), specifier) : undefined
+  if (base === undefined) return undefined
+  for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')]) {
+    try {
+      if (readFileSync(candidate) && /\.tsx?$/.test(candidate)) return candidate
+    } catch {
+      // not this one
+    }
+  }
+  return undefined
+}
+
+/** Packages a browser bundle must not pull (Node built-ins are refused by their `node:` prefix). */
+const SERVER_ONLY = ['redis', 'next/headers', 'next/server']
+
+describe('browser-safe doors (client.ts)', () => {
+  const doors = features.filter((feature) => readdirSync(path.join(lib, feature)).includes('client.ts'))
+
+  it.each(doors)('@/lib/%s/client loads no Node module and no server-only package', (feature) => {
+    const seen = new Set<string>()
+    const offending: string[] = []
+    const visit = (file: string, trail: string[]) => {
+      if (seen.has(file)) return
+      seen.add(file)
+      for (const specifier of runtimeImports(file)) {
+        if (specifier.startsWith('node:') || SERVER_ONLY.includes(specifier)) offending.push([...trail, path.relative(repo, file), specifier].join(' → '))
+        const next = resolveSource(file, specifier)
+        if (next) visit(next, [...trail, path.relative(repo, file)])
+      }
+    }
+    visit(path.join(lib, feature, 'client.ts'), [])
+    expect(offending).toEqual([])
+  })
+})
