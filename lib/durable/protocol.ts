@@ -35,8 +35,10 @@ function withBaseHeaders(response: Response): Response {
   return response
 }
 
-/** What Next.js hands the protocol's handlers (its generated `RouteContext`, from `next typegen`). */
-type StreamRouteContext = RouteContext<'/v1/stream/[...path]'>
+/** What Next.js hands the handlers of `app/v1/stream/[...path]` (the app's `RouteContext<'/v1/stream/[...path]'>`). */
+interface StreamRouteContext {
+  params: Promise<{ path: string[] }>
+}
 
 /**
  * The route handler for `method`, under its row of the access table: reads by URL, writes with
