@@ -33,7 +33,7 @@ const boundaries = [
   })),
   // The shared modules of lib/ (lib/http.ts, lib/config.ts, …), the routes and the root files.
   {
-    files: ['lib/*.ts', 'app/**/*.{ts,tsx}', 'proxy.ts', 'instrumentation.ts'],
+    files: ['lib/*.ts', 'app/**/*.{ts,tsx}', 'proxy.ts', 'instrumentation.ts', 'instrumentation-node.ts'],
     ignores: ['app/**/page.tsx'],
     rules: { 'no-restricted-imports': ['error', { patterns: [reachIn(undefined)] }] },
   },
