@@ -1,6 +1,5 @@
 import { NextResponse } from 'next/server'
-import { STREAM_ROUTE } from '@/lib/durable/protocol-common'
-import { baseHeaders } from '@/lib/durable/protocol-headers'
+import { baseHeaders, STREAM_ROUTE } from '@/lib/durable/client'
 import { malformedPathError } from '@/lib/params'
 
 /**

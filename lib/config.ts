@@ -1,6 +1,5 @@
 import path from 'node:path'
 import { z } from 'zod'
-import type { RedisSettings } from '@/lib/redis/connection'
 
 /**
  * All configuration, read from the environment in one place and checked once.
@@ -12,6 +11,22 @@ const ms = z.coerce.number().int().nonnegative()
 const optional = <T extends z.ZodType>(inner: T) => z.preprocess((v) => (v === '' ? undefined : v), inner.optional())
 
 /** What the configuration table (`docs/configuration.md`, `.env.example`) says of a variable. */
+/** Where Redis is (validated here; the platform layer, `lib/redis/`, connects to it). */
+export type RedisTarget = { kind: 'server'; url: string } | { kind: 'cluster'; nodes: string[] }
+
+/** How the platform layer (`lib/redis/connection.ts`) connects to Redis. */
+export interface RedisSettings {
+  target: RedisTarget
+  /** Prefix of every key (`SLUICE_REDIS_PREFIX`), so that installations can share one database. */
+  prefix: string
+  /** How long opening waits for an unreachable Redis before failing with `unavailable:store`. */
+  connectTimeoutMs: number
+  /** Replicas that must confirm a write (`WAIT`) before it is acknowledged (`SLUICE_REDIS_MIN_REPLICAS`). */
+  minReplicas: number
+  /** How long `WAIT` waits for them (`SLUICE_REDIS_WAIT_TIMEOUT_MS`). */
+  waitTimeoutMs: number
+}
+
 export interface VariableDoc {
   /** One sentence or two: what it does, and what happens when it is unset. */
   description: string

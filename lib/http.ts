@@ -1,12 +1,10 @@
 import type { z } from 'zod'
 import { countRequest } from '@/lib/activity'
-import { guard, type Access } from '@/lib/access/guard'
-import { accessTable, type RouteKey } from '@/lib/access/table'
+import { type Access, accessTable, guard, type RouteKey } from '@/lib/access'
 import { AppError, toAppError } from '@/lib/errors'
 import { assertJsonDepth } from '@/lib/json-depth'
 
-export type { Access } from '@/lib/access/guard'
-export type { RouteKey } from '@/lib/access/table'
+export type { Access, RouteKey } from '@/lib/access'
 
 /**
  * Wraps a route handler under its row of the access table (`lib/access/table.ts`, keyed

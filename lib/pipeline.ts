@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors'
-import { splitLines } from '@/lib/stream/lines'
+import { splitLines } from '@/lib/stream'
 
 /**
  * The pipeline demo's stages, each a `TransformStream`, chained with `pipeThrough` so a large body

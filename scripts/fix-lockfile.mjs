@@ -1,9 +1,15 @@
 #!/usr/bin/env node
-// The npm registry reachable from this workplace serves only the Linux builds of packages that ship
-// per-platform binaries as optional dependencies (@next/swc-*, @tailwindcss/oxide-*, ...). `npm install`
-// here therefore leaves the other platforms' entries out of package-lock.json, and `npm ci` then refuses
-// the lockfile as out of sync. This script adds those entries (optional, with their os/cpu/libc taken
-// from the package name) so the lockfile is complete for every platform. Run it after `npm install`.
+// Makes package-lock.json complete for every platform. Packages that ship native binaries (@next/swc-*,
+// @tailwindcss/oxide-*, lightningcss-*, ...) list one optional dependency per platform, and `npm ci`
+// installs only the one matching the machine. `npm install` records all of them when the registry
+// serves their metadata; when it does not (a registry mirror that only carries some platforms, an
+// offline cache), their entries are missing, and `npm ci` on another platform (a Mac, Windows, a musl
+// Linux image) refuses the lockfile as out of sync with package.json. For each optional dependency
+// whose name names a CPU (and usually an OS and libc) and that has no entry, this adds one: the
+// version the parent asks for, `os`/`cpu`/`libc` read from the name, `optional: true` — so each
+// platform's `npm ci` installs its own binary and skips the others. Entries already present are left
+// alone, so running it on a complete lockfile changes nothing. Run it after `npm install`:
+// `npm run lockfile:fix`.
 import { readFileSync, writeFileSync } from 'node:fs'
 
 const lock = JSON.parse(readFileSync('package-lock.json', 'utf8'))

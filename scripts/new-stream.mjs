@@ -48,7 +48,7 @@ const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'))
 const files = {
   [`lib/typed/${name}.ts`]: `import { z } from 'zod'
 import { sleep } from '@/lib/async'
-import { defineStream } from '@/lib/typed-stream/define'
+import { defineStream } from '@/lib/typed-stream'
 
 /**
  * The \`${name}\` stream: counts down from \`from\` to 1, one chunk per number, pausing \`delayMs\`
@@ -79,8 +79,8 @@ export const ${symbol} = defineStream({
   },
 })
 `,
-  [`app/api/typed/${name}/route.ts`]: `import { ${symbol} } from '@/lib/typed/${name}'
-import { streamRoute } from '@/lib/typed-stream/route'
+  [`app/api/typed/${name}/route.ts`]: `import { ${symbol} } from '@/lib/typed'
+import { streamRoute } from '@/lib/typed-stream'
 
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
@@ -121,7 +121,8 @@ for (const [file, text] of Object.entries(files)) {
 
 // Registration, in the files the root has (a temp root in the scaffold's own tests may have none):
 // the route's rows in the access table (every route has one, or it does not build) and in
-// docs/security.md (the table in words), and the endpoint in the catalogue (GET /api/typed, /typed).
+// docs/security.md (the table in words), the definition in the front door of lib/typed (the route
+// imports it from there), and the endpoint in the catalogue (GET /api/typed, /typed).
 const key = `/api/typed/${name}`
 await insertAbove('lib/access/table.ts', '  // new:stream adds rows above this line', `'GET ${key}'`, [
   `  'GET ${key}': { who: 'visitor', says: 'opens the ${name} typed stream (query input)' },`,
@@ -132,6 +133,9 @@ await insertAbove('docs/security.md', '<!-- new:stream adds rows above this line
   `| \`GET ${key}\` | any visitor (gets an identity) |  |  | opens the ${name} typed stream (query input) |`,
   `| \`POST ${key}\` | any visitor (gets an identity) |  | yes | opens the ${name} typed stream (JSON input) |`,
   `| \`DELETE ${key}\` | owner | typed-stream (\`?stream=\`) | yes | cancels the caller’s ${name} stream |`,
+])
+await insertAbove('lib/typed/index.ts', '// new:stream adds exports above this line', `from './${name}'`, [
+  `export { ${symbol} } from './${name}'`,
 ])
 await insertAbove('lib/typed/catalogue.ts', '// new:stream adds imports above this line', `from '@/lib/typed/${name}'`, [
   `import { ${symbol} } from '@/lib/typed/${name}'`,
@@ -150,7 +154,7 @@ Next:
   npx vitest run test/unit/typed/${name}.test.ts
   npm run build && npm start
   curl -N -X POST localhost:3000/api/typed/${name} -H 'content-type: application/json' -d '{"from":3}'
-Client: openStream<typeof ${symbol}>('/api/typed/${name}', { from: 3 })  (import type { ${symbol} } from '@/lib/typed/${name}')`)
+Client: openStream<typeof ${symbol}>('/api/typed/${name}', { from: 3 })  (import type { ${symbol} } from '@/lib/typed')`)
 
 /** Inserts `lines` above the `marker` line of `file` (relative to the root), unless `present` is already there. */
 async function insertAbove(file, marker, present, lines) {

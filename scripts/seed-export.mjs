@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util'
 import { createClient, createCluster } from 'redis'
 import { config } from '../lib/config.ts'
 import { openJobsDb, seedExportRows } from '../lib/jobs/jobs-database.ts'
-import { seedRedisExportRows, SWAP_EXPORT_TABLE } from '../lib/jobs/redis-export-table.ts'
+import { SWAP_EXPORT_TABLE } from '../lib/redis/lua/jobs.ts'
+import { seedRedisExportRows } from '../lib/jobs/redis-export-table.ts'
 
 const usage = 'Usage: [REDIS_URL=redis://…] npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR; SQLite only>]'
 let values

@@ -5,11 +5,10 @@ import { signingSecret } from '@/lib/access/secret'
 import { accessTable, type AccessRow, type IdSource, type RouteKey } from '@/lib/access/table'
 import { bearerToken, tokenMatches } from '@/lib/access/tokens'
 import { newVisitorId, readVisitor, visitorSetCookie } from '@/lib/access/visitor'
-import { chatIdSchema } from '@/lib/chat/store'
 import { config } from '@/lib/config'
+import { chatIdSchema, parseUploadId, parseUploadName } from '@/lib/contract'
 import { AppError } from '@/lib/errors'
 import { requestOrigin } from '@/lib/forwarded'
-import { parseUploadId, parseUploadName } from '@/lib/uploads/names'
 
 /**
  * The one access guard: `route()` calls it with the route's row of {@link accessTable} before

@@ -1,10 +1,6 @@
 import type { ResourceKind } from '@/lib/access/owners'
-import { ChangeNotifier } from '@/lib/durable/notifier'
-import { RemoteChanges } from '@/lib/durable/redis/changes'
-import type { WaitOutcome } from '@/lib/durable/store'
-import type { RedisContext } from '@/lib/redis/connection'
-import { guarded } from '@/lib/redis/errors'
-import { backend, type RedisSource } from '@/lib/redis/instance'
+import { ChangeNotifier, type WaitOutcome } from '@/lib/notifier'
+import { backend, guarded, type RedisContext, type RedisSource, RemoteChanges } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**

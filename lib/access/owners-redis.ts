@@ -1,7 +1,5 @@
 import type { OwnerStore, ResourceKind } from '@/lib/access/owners'
-import type { RedisCommands } from '@/lib/redis/connection'
-import { guarded } from '@/lib/redis/errors'
-import type { RedisSource } from '@/lib/redis/instance'
+import { guarded, type RedisCommands, type RedisSource } from '@/lib/redis'
 
 /**
  * Owner records in Redis: `<prefix>owner:<kind>:<id>` holds the owner (claimed with `SET NX`,

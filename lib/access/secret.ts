@@ -2,8 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { config } from '@/lib/config'
-import { guarded } from '@/lib/redis/errors'
-import { sharedRedis } from '@/lib/redis/instance'
+import { guarded, sharedRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**

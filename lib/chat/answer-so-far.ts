@@ -1,6 +1,6 @@
 import { readUIMessageStream, type UIMessageChunk } from 'ai'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
-import { streams } from '@/lib/durable/service'
+import { streams } from '@/lib/durable'
 
 /** The UI message chunks in SSE text made of `data: {…}\n\n` frames (complete frames only; `[DONE]` skipped). */
 export function parseFrames(text: string): UIMessageChunk<ChatMetadata>[] {

@@ -1,5 +1,5 @@
 import { getToolName, isToolUIPart } from 'ai'
-import { streams } from '@/lib/durable/service'
+import { streams } from '@/lib/durable'
 import { messageText } from '@/lib/chat/store'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import type { FilteredSentence } from '@/lib/chat/moderation'

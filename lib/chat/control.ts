@@ -1,12 +1,11 @@
-import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/instance'
 import { GENERATION_NAMESPACE, generationKey } from '@/lib/chat/generation'
 import type { Chat, ChatSummary } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError, isAppError } from '@/lib/errors'
-import { iterableToStream } from '@/lib/stream/iterable'
-import { streams } from '@/lib/durable/service'
-import { stopSignals } from '@/lib/stop-signals/instance'
+import { iterableToStream } from '@/lib/stream'
+import { streams } from '@/lib/durable'
+import { stopSignals } from '@/lib/stop-signals'
 
 /**
  * Stops the chat's running generation through the stop registry: the abort reaches the model
@@ -101,7 +100,8 @@ export async function resumeGeneration(
   const writerAlive = async () => (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
     // Rechecked at least once per stop lease: a writer whose instance died is noticed within about two leases.
-    const follow = followStream(id, { signal, writerAlive, recheckMs: Math.min(10_000, config().SLUICE_STOP_LEASE_MS) })
+    const recheckMs = Math.min(10_000, config().SLUICE_STOP_LEASE_MS)
+    const follow = streams.follow(id, { signal, keepWaiting: writerAlive, waitMs: () => recheckMs })
     // Look at the first chunk before answering, so a stream that is already gone is a 204.
     const first = await follow.next()
     if (first.done) return undefined

@@ -1,18 +1,17 @@
 import { convertToModelMessages, generateId, isStepCount, streamText, toUIMessageStream, type UIMessageChunk } from 'ai'
-import { modelErrorText } from '@/lib/ai/errors'
-import { chatModel } from '@/lib/ai/model'
-import { chatTools, type ChatTools } from '@/lib/ai/tools'
+import { chatModel, chatTools, type ChatTools, modelErrorText } from '@/lib/ai'
 import { openStream } from '@/lib/activity'
 import { nextMessages, type ChatTurnRequest } from '@/lib/chat/conversation'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/lib/chat/moderation'
 import { recordGeneration } from '@/lib/chat/recorder'
+import { searchStoredData } from '@/lib/chat/search'
 import { chatStore } from '@/lib/chat/instance'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
-import { streams, type StreamWriter } from '@/lib/durable/service'
+import { streams, type StreamWriter } from '@/lib/durable'
 import { AppError } from '@/lib/errors'
-import { stopSignals } from '@/lib/stop-signals/instance'
+import { stopSignals } from '@/lib/stop-signals'
 
 const INSTRUCTIONS = `You are the assistant inside Sluice, an app that demonstrates streaming in web backends.
 Answer concisely. Use the tools for anything they provide: currentTime for the time in a place,
@@ -70,7 +69,7 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
       model,
       instructions: INSTRUCTIONS,
       messages: await convertToModelMessages(messages),
-      tools: chatTools({ chatId }),
+      tools: chatTools({ search: (query, { signal }) => searchStoredData(query, { signal, excludeChatId: chatId }) }),
       stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
       maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
       abortSignal: stop.signal,

@@ -4,7 +4,7 @@ import { SqliteChatStore } from '@/lib/chat/sqlite-store'
 import type { ChatStore } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { diskReserve } from '@/lib/disk-reserve'
-import { backend } from '@/lib/redis/instance'
+import { backend } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**

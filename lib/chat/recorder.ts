@@ -3,7 +3,7 @@ import { auditRecord, writeAudit } from '@/lib/chat/audit'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import type { FilteredSentence } from '@/lib/chat/moderation'
 import type { ChatStore } from '@/lib/chat/store'
-import type { StreamWriter } from '@/lib/durable/service'
+import type { StreamWriter } from '@/lib/durable'
 
 /** One UI message chunk in the SSE wire format `useChat` reads (as `JsonToSseTransformStream` writes it). */
 export const sseFrame = (chunk: unknown) => `data: ${JSON.stringify(chunk)}\n\n`

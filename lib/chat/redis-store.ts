@@ -10,9 +10,7 @@ import {
   type ChatStore,
   type ChatSummary,
 } from '@/lib/chat/store'
-import type { RedisCommands } from '@/lib/redis/connection'
-import { guarded } from '@/lib/redis/errors'
-import type { RedisSource } from '@/lib/redis/instance'
+import { guarded, type RedisCommands, type RedisSource } from '@/lib/redis'
 
 /** Chats read per round trip while searching. */
 const SEARCH_PAGE = 50

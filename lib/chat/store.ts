@@ -1,5 +1,5 @@
-import type { UIMessage } from 'ai'
 import { z } from 'zod'
+import type { UIMessage } from 'ai'
 
 /**
  * Where conversations live. Async and free of any backend's vocabulary, so an embedded
@@ -61,8 +61,8 @@ export interface ChatSearchHit {
   updatedAt: number
 }
 
-/** Chat ids are chosen by the client (useChat), so they are checked: URL-safe, 1–64 characters. */
-export const chatIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -')
+/** A chat id (the request contract's atom). */
+export { chatIdSchema } from '@/lib/contract'
 
 /** A title a person gives a chat: trimmed, on one line, 1–100 characters. */
 export const chatTitleSchema = z

@@ -1,7 +1,6 @@
 import type { UIMessageChunk } from 'ai'
 import { parseErrorText, RECONNECT_PART, type ChatMetadata } from '@/lib/chat/messages'
-import { reconnectEvent } from '@/lib/stream/lifetime'
-import { formatSse } from '@/lib/stream/sse'
+import { formatSse, reconnectEvent } from '@/lib/stream'
 
 type Chunk = UIMessageChunk<ChatMetadata>
 

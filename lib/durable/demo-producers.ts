@@ -1,6 +1,6 @@
-import { reserveSlot } from '@/lib/access/limits'
 import { sleep } from '@/lib/async'
-import { streams, type CreateStreamOptions, type StreamWriter } from '@/lib/durable/service'
+import { startBackgroundWrite } from '@/lib/durable/background'
+import type { CreateStreamOptions, StreamWriter } from '@/lib/durable/service'
 
 /**
  * The two demo producers of the /streams page, both written in the background after the
@@ -24,47 +24,26 @@ function csvRow(i: number): string {
 }
 
 /**
- * Starts a producer of `kind` for `visitor`: reserves its slot (429 beyond the caps of
- * `lib/access/limits.ts`), creates its stream, and returns the background work, which runs
- * `produce`, closes the stream, logs a failure and always frees the slot.
+ * Starts a producer of `kind` for `visitor` on the background-writer service (`background.ts`):
+ * its slot (429 beyond the caps of `lib/access/limits.ts`), its stream, and the background work,
+ * which runs `produce`, closes the stream, logs a failure and always frees the slot.
  */
-async function startProducer(
-  kind: string,
-  visitor: string | undefined,
-  options: CreateStreamOptions,
-  produce: (writer: StreamWriter) => Promise<void>,
-): Promise<StartedProducer> {
-  const release = reserveSlot('demo', visitor)
-  try {
-    const writer = await streams.create(kind, options)
-    const run = async () => {
-      try {
-        await produce(writer)
-        await writer.close()
-      } catch (error) {
-        console.error(`[sluice] ${kind} demo producer failed`, error)
-      } finally {
-        release()
-      }
-    }
-    return { writer, run }
-  } catch (error) {
-    release()
-    throw error
-  }
+async function startProducer(kind: string, visitor: string | undefined, options: CreateStreamOptions, produce: (write: (data: string) => Promise<void>) => Promise<void>): Promise<StartedProducer> {
+  const { writer, run } = await startBackgroundWrite({ slot: 'demo', visitor, name: `demo:${kind}`, namespace: kind, stream: () => options, produce })
+  return { writer, run }
 }
 
 /** A CSV export of `rows` rows, written in batches so that readers see it grow. */
 export function startCsvExport(rows: number, visitor?: string): Promise<StartedProducer> {
   const options = { contentType: 'text/csv', compress: true, metadata: { demo: 'csv-export', rows: String(rows) }, ttl: 86_400 }
-  return startProducer('export', visitor, options, async (writer) => {
-    await writer.write('id,name,email,created\n')
+  return startProducer('export', visitor, options, async (write) => {
+    await write('id,name,email,created\n')
     const batch = 2_000
     for (let start = 0; start < rows; start += batch) {
       let text = ''
       for (let i = start; i < Math.min(rows, start + batch); i++) text += csvRow(i)
-      await writer.write(text)
-      await sleep(10) // give readers (and the event loop) room between batches
+      await write(text)
+      await sleep(10) // the demo's pace: readers see it grow
     }
   })
 }
@@ -74,10 +53,10 @@ const LEVELS = ['INFO', 'INFO', 'INFO', 'DEBUG', 'WARN']
 /** A log that gains one numbered line every `intervalMs`, `lines` times, then closes. */
 export function startLogProducer(lines: number, intervalMs: number, visitor?: string): Promise<StartedProducer> {
   const options = { contentType: 'text/plain', metadata: { demo: 'logs', lines: String(lines) }, ttl: 86_400 }
-  return startProducer('logs', visitor, options, async (writer) => {
+  return startProducer('logs', visitor, options, async (write) => {
     for (let n = 1; n <= lines; n++) {
       const level = LEVELS[n % LEVELS.length]
-      await writer.write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)
+      await write(`${new Date().toISOString()} ${level} worker-${n % 3} line ${n} of ${lines}\n`)
       if (n < lines) await sleep(intervalMs)
     }
   })

@@ -2,11 +2,11 @@ import path from 'node:path'
 import { config } from '@/lib/config'
 import { diskReserve } from '@/lib/disk-reserve'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
-import { changeNotifier } from '@/lib/durable/notifier'
+import { changeNotifier } from '@/lib/notifier'
 import { guard, withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import type { StreamStore } from '@/lib/durable/store'
-import { backend, usesRedis } from '@/lib/redis/instance'
+import { backend, usesRedis } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**

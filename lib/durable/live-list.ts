@@ -1,4 +1,4 @@
-import type { OwnerChangeListener } from '@/lib/access/owner-changes'
+import type { OwnerChangeListener } from '@/lib/access'
 import { sleep } from '@/lib/async'
 import { streamStore } from '@/lib/durable/instance'
 import type { StreamInfo } from '@/lib/durable/service'

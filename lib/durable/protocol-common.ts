@@ -2,6 +2,7 @@ import { endsWithLineBreak, jsonArray } from '@/lib/durable/json-mode'
 import { encodeOffset, startPosition, type ReadStart } from '@/lib/durable/offset'
 import { isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import { STREAM_ROUTE } from '@/lib/durable/stream-route'
 import { AppError } from '@/lib/errors'
 import { requestOrigin } from '@/lib/forwarded'
 
@@ -13,8 +14,7 @@ export interface StreamRequest {
   store: StreamStore
 }
 
-/** URL prefix the protocol is served under. */
-export const STREAM_ROUTE = '/v1/stream/'
+export { STREAM_ROUTE }
 
 const MAX_PATH = 512
 const CONTROL = /[\u0000-\u001f\u007f]/

@@ -3,7 +3,7 @@ import { rangeBytes, type StreamRequest } from '@/lib/durable/protocol-common'
 import { H, isJsonType, mediaType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
-import { iterableToStream } from '@/lib/stream/iterable'
+import { iterableToStream } from '@/lib/stream'
 
 /**
  * `GET <stream>?download` — an extension for people rather than protocol clients: the whole

@@ -9,8 +9,7 @@ import { downloadResponse } from '@/lib/durable/protocol-download'
 import { H, isJsonType } from '@/lib/durable/protocol-headers'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
-import { iterableToStream } from '@/lib/stream/iterable'
-import { lifetimeDeadline } from '@/lib/stream/lifetime'
+import { iterableToStream, lifetimeDeadline } from '@/lib/stream'
 
 /** The read side without SSE: `HEAD`, catch-up `GET`, and `live=long-poll`. */
 

@@ -6,9 +6,9 @@ import { encodeOffset, type ReadStart } from '@/lib/durable/offset'
 import { liveStream, readPosition, type StreamRequest } from '@/lib/durable/protocol-common'
 import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
-import type { StreamMeta, StreamStore } from '@/lib/durable/store'
-import { lifetimeDeadline } from '@/lib/stream/lifetime'
-import { sseResponse, type SseMessage } from '@/lib/stream/sse'
+import { followStream, type FollowItem } from '@/lib/durable/follow'
+import type { StreamMeta } from '@/lib/durable/store'
+import { lifetimeDeadline, type SseMessage, sseResponse } from '@/lib/stream'
 
 /**
  * `GET ?live=sse` (PROTOCOL.md §5.8): catch up, then tail. Every `data` event is followed by a
@@ -26,25 +26,32 @@ type Encoding = 'json' | 'text' | 'base64'
 /** A JSON event carries at most about this many bytes of messages. */
 const JSON_BATCH = 64 * 1024
 
-/** `data` payloads for bytes `[from, to)`, each with the position after it. */
-async function* batches(store: StreamStore, meta: StreamMeta, from: number, to: number, encoding: Encoding, text: TextDecoder, signal: AbortSignal) {
-  let position = from
-  if (encoding !== 'json') {
-    for await (const chunk of store.read(meta, from, to, signal)) {
-      position += chunk.byteLength
-      const data = encoding === 'base64' ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64') : text.decode(chunk, { stream: true })
-      yield { data, end: position }
-    }
-    return
-  }
-  // JSON: whole messages only; `to` is a message boundary, so nothing is left over at the end.
+/**
+ * `data` payloads, each with the position after it, from what the follower yields: text and
+ * base64 one per read chunk; JSON whole messages only, batched up to {@link JSON_BATCH} bytes
+ * (a batch is sent early when it reaches the tail, which is always a message boundary).
+ */
+async function* events(items: AsyncIterable<FollowItem>, encoding: Encoding): AsyncGenerator<{ data: string; end: number; meta: StreamMeta } | { caughtUp: StreamMeta; position: number }> {
+  const text = new TextDecoder()
   let pending = Buffer.alloc(0)
-  for await (const chunk of store.read(meta, from, to, signal)) {
+  let position = 0
+  for await (const item of items) {
+    if (item.kind === 'caught-up') {
+      yield { caughtUp: item.meta, position: item.position }
+      continue
+    }
+    const chunk = item.bytes
+    if (encoding !== 'json') {
+      const data = encoding === 'base64' ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64') : text.decode(chunk, { stream: true })
+      yield { data, end: item.end, meta: item.meta }
+      continue
+    }
+    if (pending.byteLength === 0) position = item.end - chunk.byteLength
     pending = Buffer.concat([pending, chunk])
     const whole = wholeLinesLength(pending)
-    if (whole === 0 || (whole < JSON_BATCH && position + pending.byteLength < to)) continue
+    if (whole === 0 || (whole < JSON_BATCH && item.end < item.meta.tail)) continue
     position += whole
-    yield { data: linesToArrayText(pending.subarray(0, whole)), end: position }
+    yield { data: linesToArrayText(pending.subarray(0, whole)), end: position, meta: item.meta }
     pending = pending.subarray(whole)
   }
 }
@@ -66,38 +73,33 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
     return { event: 'control', data: JSON.stringify(body) }
   }
 
-  async function* events(signal: AbortSignal): AsyncGenerator<SseMessage> {
+  async function* messages(signal: AbortSignal): AsyncGenerator<SseMessage> {
     const deadline = lifetimeDeadline(config().SLUICE_STREAMS_SSE_MAX_MS)
-    const text = new TextDecoder()
-    let meta = first
-    let position = from
+    // Each wait for an append lasts at most until the deadline; then the follower looks once more and we end.
+    const items = followStream(store, first, from, { signal, waitMs: () => Math.max(0, deadline.remaining()) })
     let announced = false
-    for (;;) {
-      if (position < meta.tail) {
-        for await (const batch of batches(store, meta, position, meta.tail, encoding, text, signal)) {
-          yield { event: 'data', data: batch.data }
-          position = batch.end
-          yield control(meta, position)
-          if (deadline.passed()) return // right after a control event: the client resumes from it
-        }
+    let announcedClosed = false
+    for await (const event of events(items, encoding)) {
+      if ('data' in event) {
+        yield { event: 'data', data: event.data }
         announced = true
+        announcedClosed = event.meta.closed && event.end === event.meta.tail
+        yield control(event.meta, event.end)
+        if (deadline.passed()) return // right after a control event: the client resumes from it
+        continue
       }
-      if (!announced) {
-        yield control(meta, position)
+      // Caught up: say so once, and again when the stream was closed without new data.
+      if (!announced || (event.caughtUp.closed && !announcedClosed)) {
+        yield control(event.caughtUp, event.position)
         announced = true
+        announcedClosed = event.caughtUp.closed
       }
-      const remaining = deadline.remaining()
-      if ((meta.closed && position === meta.tail) || remaining <= 0) return
-      if ((await store.waitForChange(path, position, { signal, timeoutMs: remaining })) !== 'changed') return
-      const found = await store.lookup(path)
-      if (found.state !== 'live' || found.meta.incarnation !== first.incarnation) return
-      if (found.meta.tail === meta.tail && found.meta.closed !== meta.closed) announced = false // closed: say so
-      meta = found.meta
+      if (deadline.remaining() <= 0) return
     }
   }
 
   const headers = new Headers({ 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' })
   if (encoding === 'base64') headers.set(H.sseEncoding, 'base64')
   const release = openStream('durable-sse')
-  return sseResponse(events, { headers, signal: request.signal, done: false, compact: true, onEnd: release })
+  return sseResponse(messages, { headers, signal: request.signal, done: false, compact: true, onEnd: release })
 }

@@ -35,7 +35,8 @@ function withBaseHeaders(response: Response): Response {
   return response
 }
 
-interface RouteContext {
+/** What Next.js hands the handlers of `app/v1/stream/[...path]` (the app's `RouteContext<'/v1/stream/[...path]'>`). */
+interface StreamRouteContext {
   params: Promise<{ path: string[] }>
 }
 
@@ -44,7 +45,7 @@ interface RouteContext {
  * the streams token when one is set, and a stream a visitor created (with its cookie) is theirs.
  */
 export function streamRoute(method: Method) {
-  const handler = route<RouteContext>(`${method} /v1/stream/[...path]`, async (request, context, access) => {
+  const handler = route<StreamRouteContext>(`${method} /v1/stream/[...path]`, async (request, context, access) => {
     try {
       const store = await streamStore()
       const path = streamPath((await context.params).path)
@@ -57,7 +58,7 @@ export function streamRoute(method: Method) {
     }
   })
   // The guard's refusals too carry the CORS headers, so a browser client can read them.
-  return async (request: Request, context: RouteContext) => withBaseHeaders(await handler(request, context))
+  return async (request: Request, context: StreamRouteContext) => withBaseHeaders(await handler(request, context))
 }
 
 /** CORS preflight: any origin may read and (with the token, if one is set) write. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { createOptionsSchema, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, namespaceSchema, type CreateOptionsInput } from '@/lib/durable/create-options'
 import type { Expiry } from '@/lib/durable/store'
+import { paging } from '@/lib/contract'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
 
@@ -53,7 +54,4 @@ export function parseCreateOptions(options: unknown): CreateOptionsInput {
 }
 
 /** List paging: limit 1–1000 (default 100), offset ≥ 0 (default 0). */
-export const pagingSchema = z.object({
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-})
+export const pagingSchema = z.strictObject(paging(100))

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { isoInstant } from '@/lib/durable/expiry-limits'
+import { followStream, type FollowOptions } from '@/lib/durable/follow'
 import { streamStore } from '@/lib/durable/instance'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { rangeBytes, STREAM_ROUTE } from '@/lib/durable/protocol-common'
@@ -8,7 +9,7 @@ import { expiryFor, metadataSchema, pagingSchema, parseCreateOptions, parseNames
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
-import { iterableToStream } from '@/lib/stream/iterable'
+import { iterableToStream } from '@/lib/stream'
 
 /**
  * The application API of durable streams (document 002), for routes, background jobs and
@@ -215,6 +216,22 @@ export const streams = {
       return iterableToStream(gzip, { signal: options.signal })
     }
     return iterableToStream(rangeBytes(store, meta, 0, meta.tail), { signal: options.signal })
+  },
+
+  /**
+   * The stream's bytes from byte `from` (default 0), then each append as it lands, until the
+   * stream is closed and read to the end: the one server-side follower (`follow.ts`), as
+   * `live=sse` uses it. Fails with `not_found:stream` (on the first read) if there is no such
+   * stream; ends quietly if it is deleted meanwhile, when `signal` is aborted, or when
+   * `keepWaiting` answers `false` (the writer is gone).
+   */
+  async *follow(id: string, options: FollowOptions & { from?: number }): AsyncGenerator<Uint8Array> {
+    const meta = await liveMeta(id)
+    const from = options.from ?? 0
+    if (!Number.isSafeInteger(from) || from < 0 || from > meta.tail) throw new AppError('bad_request:offset', `Offset ${from} is outside stream ${id} (0–${meta.tail})`)
+    for await (const item of followStream(await streamStore(), meta, from, options)) {
+      if (item.kind === 'data') yield item.bytes
+    }
   },
 
   async delete(id: string): Promise<void> {

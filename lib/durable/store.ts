@@ -1,10 +1,12 @@
+import type { WaitOutcome } from '@/lib/notifier'
+
 /**
  * The storage interface of durable streams: append-only byte streams addressed by a path,
  * with positions counted in bytes from the start of the stream.
  *
  * It is deliberately free of any backend's vocabulary (no tables, files or keys): the embedded
- * implementation (`lib/durable/embedded/`) and a future Redis one implement it, and both run the
- * same contract suite (`test/unit/durable/store-contract.ts`). Protocol details that are not
+ * implementation (`lib/durable/embedded/`) and the Redis one (`lib/durable/redis/`) implement it,
+ * and both run the same contract suite (`test/unit/durable/store-contract.ts`). Protocol details that are not
  * storage (offset tokens, JSON framing, HTTP headers) live in the `protocol-*` modules.
  */
 
@@ -123,8 +125,8 @@ export type AppendOutcome =
 
 export type DeleteOutcome = 'deleted' | 'soft-deleted' | 'missing' | 'gone'
 
-/** What a wait ended with. `changed` means "look again", not necessarily "there is data". */
-export type WaitOutcome = 'changed' | 'timeout' | 'aborted'
+/** What a wait ended with (the in-process notifier's type, `lib/notifier.ts`). */
+export type { WaitOutcome }
 
 export interface ListQuery {
   namespace?: string

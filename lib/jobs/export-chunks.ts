@@ -1,4 +1,4 @@
-import { csvRecordMaxBytes, writeCsvRecord } from '@/lib/csv/format-bytes'
+import { csvRecordMaxBytes, writeCsvRecord } from '@/lib/csv'
 import { EXPORT_COLUMNS, type ExportRow } from '@/lib/jobs/jobs-database'
 import type { ExportFormat } from '@/lib/jobs/store'
 

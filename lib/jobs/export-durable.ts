@@ -1,7 +1,4 @@
-import { setImmediate as nextTurn } from 'node:timers/promises'
-import { reserveSlot } from '@/lib/access/limits'
-import { openStream as countOpenStream } from '@/lib/activity'
-import { streams, type StreamWriter } from '@/lib/durable/service'
+import { startBackgroundWrite, type StreamWriter } from '@/lib/durable'
 import { exportContentTypes, type ExportOptions } from '@/lib/jobs/export'
 import { jobsStore } from '@/lib/jobs/instance'
 
@@ -20,45 +17,26 @@ export interface StartedExport {
  * store to compress the stream at rest once it is closed.
  */
 export async function startDurableExport(options: ExportOptions, visitor?: string): Promise<StartedExport> {
-  const slot = reserveSlot('export', visitor) // 429 beyond the caps: background exports fill the disk
-  let snapshot
-  try {
-    snapshot = await jobsStore().openExport({ limit: options.limit }) // the count and the rows: one snapshot
-  } catch (error) {
-    slot()
-    throw error
-  }
-  const rows = snapshot.total
-  let writer: StreamWriter
-  try {
-    writer = await streams.create('export', {
+  // On the background-writer service: an `export` slot (429 beyond the caps: background exports
+  // fill the disk), the snapshot (the count and the rows: one snapshot), the stream, then `run`.
+  const { writer, prepared: snapshot, run } = await startBackgroundWrite({
+    slot: 'export',
+    visitor,
+    name: 'export:durable',
+    namespace: 'export',
+    prepare: async () => {
+      const snapshot = await jobsStore().openExport({ limit: options.limit })
+      return { value: snapshot, dispose: () => snapshot.close() }
+    },
+    stream: (snapshot) => ({
       contentType: exportContentTypes[options.format],
       compress: options.gzip,
-      metadata: { source: 'export_rows', format: options.format, rows: String(rows) },
+      metadata: { source: 'export_rows', format: options.format, rows: String(snapshot.total) },
       ttl: 86_400,
-    })
-  } catch (error) {
-    snapshot.close()
-    slot()
-    throw error
-  }
-  const release = countOpenStream('export:durable')
-  const run = async () => {
-    try {
-      for await (const chunk of snapshot.chunks(options.format)) {
-        await writer.write(chunk)
-        // The store's writes can complete without I/O waits: yield, or the response, and every
-        // other request, would wait for the whole export.
-        await nextTurn()
-      }
-      await writer.close()
-    } catch (error) {
-      console.error(`[sluice:export] durable export ${writer.id} failed`, error)
-    } finally {
-      snapshot.close()
-      release()
-      slot()
-    }
-  }
-  return { writer, rows, run }
+    }),
+    produce: async (write, snapshot) => {
+      for await (const chunk of snapshot.chunks(options.format)) await write(chunk)
+    },
+  })
+  return { writer, rows: snapshot.total, run }
 }

@@ -1,11 +1,9 @@
 import { setImmediate as nextTurn } from 'node:timers/promises'
-import { reserveSlot } from '@/lib/access/limits'
+import { reserveSlot } from '@/lib/access'
 import { openStream as countOpenStream } from '@/lib/activity'
-import { streams, type StreamWriter } from '@/lib/durable/service'
+import { streams, type StreamWriter } from '@/lib/durable'
 import { AppError, isAppError, toAppError, type ErrorBody } from '@/lib/errors'
-import { CsvRows } from '@/lib/rows/csv'
-import type { Row, RowsFormat } from '@/lib/rows/parse'
-import { BodyRows } from '@/lib/rows/read'
+import { BodyRows, CsvRows, type Row, type RowsFormat } from '@/lib/rows'
 
 export interface RowsExportOptions {
   format: RowsFormat

@@ -2,8 +2,7 @@ import { openStream as countOpenStream } from '@/lib/activity'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { ExportFormat } from '@/lib/jobs/store'
 import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
-import { iterableToStream } from '@/lib/stream/iterable'
-import { throttled } from '@/lib/stream/throttle'
+import { iterableToStream, throttled } from '@/lib/stream'
 
 export type { ExportFormat } from '@/lib/jobs/store'
 

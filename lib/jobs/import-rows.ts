@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CsvRecord } from '@/lib/csv/parse'
+import type { CsvRecord } from '@/lib/csv'
 import { AppError } from '@/lib/errors'
 
 /** The columns an import needs, in any order; other columns are ignored. */

@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors'
-import { csvLine } from '@/lib/csv/format'
+import { csvLine } from '@/lib/csv'
 
 const NAMES = ['Ada Lovelace', 'Grace Hopper', 'Lovelace, Ada', 'Edsger "EWD" Dijkstra', 'Barbara Liskov', 'Zoë Ørsted']
 /** The faults generated rows cycle through, so every rejection reason shows up. */

@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { sleep } from '@/lib/async'
 import { config } from '@/lib/config'
-import { parseCsv } from '@/lib/csv/parse'
+import { parseCsv } from '@/lib/csv'
 import { AppError } from '@/lib/errors'
 import { readHeader, validateRecord, type ImportRow, type Rejection } from '@/lib/jobs/import-rows'
 import { generatedCsv, requireUploadBody, uploadBody, uploadText } from '@/lib/jobs/import-source'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { ImportCounts } from '@/lib/jobs/store'
-import { defineStream } from '@/lib/typed-stream/define'
+import { defineStream } from '@/lib/typed-stream'
 
 const count = z.number().int().nonnegative()
 /** At most this many rejections are listed per progress chunk (all are counted). */

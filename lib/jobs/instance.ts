@@ -2,7 +2,7 @@ import { config } from '@/lib/config'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import { SqliteJobsStore } from '@/lib/jobs/sqlite-store'
 import type { JobsStore } from '@/lib/jobs/store'
-import { backend } from '@/lib/redis/instance'
+import { backend } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 
 /**

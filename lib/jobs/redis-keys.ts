@@ -9,9 +9,3 @@ export function importKeys(prefix: string, id: string) {
   return { job: `${base}:job`, rows: `${base}:rows` }
 }
 
-/** Ends a job that exists (as SQLite's `UPDATE … WHERE id = ?`). KEYS: job hash. ARGV: status, end time. */
-export const FINISH_IMPORT_JOB = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'endedAt', ARGV[2])
-return 1
-`

@@ -5,9 +5,7 @@ import type { ExportRow } from '@/lib/jobs/jobs-database'
 import { EXPORT_BATCH_ROWS, exportKeys, parseGeneration, REPLACED_GRACE_MS, seedRedisExportRows } from '@/lib/jobs/redis-export-table'
 import { importKeys } from '@/lib/jobs/redis-keys'
 import type { ExportSnapshot, ImportCounts, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
-import type { RedisContext } from '@/lib/redis/connection'
-import { guarded } from '@/lib/redis/errors'
-import type { RedisSource } from '@/lib/redis/instance'
+import { guarded, type RedisContext, type RedisSource } from '@/lib/redis'
 
 /**
  * The jobs in Redis, shared by every instance (see docs/typed-streams.md, "Several instances").

@@ -1,4 +1,5 @@
 import { createClient, createCluster, RESP_TYPES } from 'redis'
+import type { RedisSettings, RedisTarget } from '@/lib/config'
 import { AppError } from '@/lib/errors'
 import { scriptsFor, type Scripts } from '@/lib/redis/scripts'
 
@@ -18,21 +19,6 @@ import { scriptsFor, type Scripts } from '@/lib/redis/scripts'
  * Every key a command or script touches carries a hash tag (`{…}`) shared with the other keys of
  * the same change, so nothing here or in the features depends on the kind of deployment.
  */
-
-/** Where Redis is, as `lib/config.ts` validated it. */
-export type RedisTarget = { kind: 'server'; url: string } | { kind: 'cluster'; nodes: string[] }
-
-export interface RedisSettings {
-  target: RedisTarget
-  /** Prefix of every key (`SLUICE_REDIS_PREFIX`), so that installations can share one database. */
-  prefix: string
-  /** How long opening waits for an unreachable Redis before failing with `unavailable:store`. */
-  connectTimeoutMs: number
-  /** Replicas that must confirm a write (`WAIT`) before it is acknowledged (`SLUICE_REDIS_MIN_REPLICAS`). */
-  minReplicas: number
-  /** How long `WAIT` waits for them (`SLUICE_REDIS_WAIT_TIMEOUT_MS`). */
-  waitTimeoutMs: number
-}
 
 function createServerClient(url: string) {
   return createClient({
@@ -235,4 +221,4 @@ export function redisSettings(target: RedisTarget | string, overrides: Partial<O
   }
 }
 
-export type { Scripts }
+export type { RedisSettings, RedisTarget, Scripts }

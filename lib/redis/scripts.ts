@@ -1,14 +1,14 @@
 import { defineScript, type CommandParser, type RedisArgument } from 'redis'
-import { DELETE_CHAT, RENAME_CHAT, SET_ACTIVE_STREAM } from '@/lib/chat/redis-keys'
-import * as durable from '@/lib/durable/redis/lua'
-import * as lifecycle from '@/lib/durable/redis/lua-lifecycle'
-import { READ_EXPORT_BATCH, SWAP_EXPORT_TABLE } from '@/lib/jobs/redis-export-table'
-import { FINISH_IMPORT_JOB } from '@/lib/jobs/redis-keys'
-import { RELEASE_LEASE, RENEW_LEASE, STOP_TASK } from '@/lib/stop-signals/redis-keys'
+import { DELETE_CHAT, RENAME_CHAT, SET_ACTIVE_STREAM } from '@/lib/redis/lua/chat'
+import * as durable from '@/lib/redis/lua/durable'
+import * as lifecycle from '@/lib/redis/lua/durable-lifecycle'
+import { FINISH_IMPORT_JOB, READ_EXPORT_BATCH, SWAP_EXPORT_TABLE } from '@/lib/redis/lua/jobs'
+import { RELEASE_LEASE, RENEW_LEASE, STOP_TASK } from '@/lib/redis/lua/stop-signals'
 
 /**
- * Every Lua script Sluice runs, registered in one place: each feature writes its scripts' source
- * next to the code that calls them, and this registry gives them to the one connection
+ * Every Lua script Sluice runs, written and registered in one place: the sources are in `lua/`,
+ * one file per feature (beside the key layout they use, which each feature documents in its own
+ * `redis-keys.ts`), so the platform layer never imports a feature; this registry gives them to the one connection
  * (`connection.ts`), which runs them by SHA (`EVALSHA`, falling back to `EVAL` once per
  * connection). Features call them as methods: `client.appendStream(keys, args)`.
  *
@@ -47,7 +47,7 @@ function script<Reply = ScriptReply>(publish: PublishCommand, source: string, nu
 /** The registry, for one kind of deployment. */
 export function scriptsFor(publish: PublishCommand) {
   return {
-    // Durable streams (lib/durable/redis/lua.ts, lua-lifecycle.ts). KEYS: meta, producers, base.
+    // Durable streams (lua/durable.ts, durable-lifecycle.ts). KEYS: meta, producers, base.
     createStream: script(publish, durable.CREATE, 3),
     appendStream: script(publish, durable.APPEND, 3),
     touchStream: script(publish, durable.TOUCH, 1),
@@ -55,15 +55,15 @@ export function scriptsFor(publish: PublishCommand) {
     pinSource: script(publish, lifecycle.PIN_SOURCE, 1),
     releaseSource: script(publish, lifecycle.RELEASE_SOURCE, 1),
     finishCompression: script(publish, lifecycle.FINISH_COMPRESSION, 3),
-    // Chats (lib/chat/redis-keys.ts)
+    // Chats (lua/chat.ts)
     setActiveStream: script<number>(publish, SET_ACTIVE_STREAM, 1),
     renameChat: script<number>(publish, RENAME_CHAT, 1),
     deleteChat: script<string>(publish, DELETE_CHAT, 3),
-    // Jobs (lib/jobs/redis-export-table.ts, redis-keys.ts)
+    // Jobs (lua/jobs.ts)
     swapExportTable: script<number>(publish, SWAP_EXPORT_TABLE, 3),
     readExportBatch: script<string[]>(publish, READ_EXPORT_BATCH, 1),
     finishImportJob: script<number>(publish, FINISH_IMPORT_JOB, 1),
-    // Stop signals (lib/stop-signals/redis-keys.ts)
+    // Stop signals (lua/stop-signals.ts)
     renewLease: script<number>(publish, RENEW_LEASE, 1),
     releaseLease: script<number>(publish, RELEASE_LEASE, 1),
     stopTask: script<number>(publish, STOP_TASK, 1),

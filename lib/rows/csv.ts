@@ -1,4 +1,4 @@
-import { csvLine, type CsvValue } from '@/lib/csv/format'
+import { csvLine, type CsvValue } from '@/lib/csv'
 import { AppError } from '@/lib/errors'
 import type { Row, RowValue } from '@/lib/rows/parse'
 

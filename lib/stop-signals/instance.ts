@@ -1,6 +1,5 @@
 import { config } from '@/lib/config'
-import { guarded } from '@/lib/redis/errors'
-import { backend, type RedisSource } from '@/lib/redis/instance'
+import { backend, guarded, type RedisSource } from '@/lib/redis'
 import { singleton } from '@/lib/singleton'
 import { RedisStopSignals } from '@/lib/stop-signals/redis-stop-signals'
 import { LocalStopSignals, type StopSignals } from '@/lib/stop-signals/stop-signals'

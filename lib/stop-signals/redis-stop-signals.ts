@@ -1,6 +1,6 @@
 import { ClientClosedError } from 'redis'
 import { abortError } from '@/lib/async'
-import type { Channels, RedisCommands, RedisContext } from '@/lib/redis/connection'
+import type { Channels, RedisCommands, RedisContext } from '@/lib/redis'
 import { leaseKey, stopChannel } from '@/lib/stop-signals/redis-keys'
 import { DEFAULT_STOP_REASON, type StopRegistration, type StopSignals } from '@/lib/stop-signals/stop-signals'
 

@@ -184,3 +184,8 @@ export function openStream<D extends AnyStreamDefinition>(
     },
   }
 }
+
+// The typed streams' browser-safe door: `openStream` above, and the definitions' and frames' types and helpers.
+export type { AnyStreamDefinition, ChunkOf, FinalOf, InputOf } from './define'
+export { FRAME_TYPES, isTerminal, TERMINAL_TYPES, type CancelReason, type FrameType, type StreamFrame } from './frames'
+export { streamSchemas, type JsonSchema, type StreamSchemas } from './json-schema'

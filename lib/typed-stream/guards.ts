@@ -1,4 +1,4 @@
-import { bearerToken as presentedToken, tokenMatches } from '@/lib/access/tokens'
+import { bearerToken as presentedToken, tokenMatches } from '@/lib/access'
 import { AppError } from '@/lib/errors'
 import type { StreamGuard } from '@/lib/typed-stream/define'
 

@@ -1,7 +1,6 @@
 import { AppError } from '@/lib/errors'
 import { singleton } from '@/lib/singleton'
-import { reconnectEvent } from '@/lib/stream/lifetime'
-import type { SseMessage, SseStreamOptions } from '@/lib/stream/sse'
+import { reconnectEvent, type SseMessage, type SseStreamOptions } from '@/lib/stream'
 import type { StreamFrame } from '@/lib/typed-stream/frames'
 import type { StreamRun } from '@/lib/typed-stream/run'
 

@@ -1,11 +1,10 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { streamText, type FinishReason } from 'ai'
 import { z } from 'zod'
-import { modelError } from '@/lib/ai/errors'
-import { chatModel, type ChatModelInfo } from '@/lib/ai/model'
+import { chatModel, type ChatModelInfo, modelError } from '@/lib/ai'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
-import { defineStream } from '@/lib/typed-stream/define'
+import { defineStream } from '@/lib/typed-stream'
 
 const INSTRUCTIONS = 'You are the assistant inside Sluice, an app that demonstrates streaming in web backends. Answer concisely.'
 

@@ -1,9 +1,8 @@
-import { importJob } from '@/lib/jobs/import-stream'
+import { importJob } from '@/lib/jobs'
 import { answerStream } from '@/lib/typed/answer'
 import { countdownStream } from '@/lib/typed/countdown'
 // new:stream adds imports above this line
-import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
-import { streamSchemas, type StreamSchemas } from '@/lib/typed-stream/json-schema'
+import { type AnyStreamDefinition, streamSchemas, type StreamSchemas } from '@/lib/typed-stream'
 import { singleton } from '@/lib/singleton'
 
 /** The methods a typed stream's route can serve: POST (JSON input) and GET (query input) open it, DELETE cancels it. */

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { sleep } from '@/lib/async'
-import { defineStream } from '@/lib/typed-stream/define'
+import { defineStream } from '@/lib/typed-stream'
 
 /**
  * The `countdown` stream: counts down from `from` to 1, one chunk per number, pausing `delayMs`

@@ -181,3 +181,7 @@ export async function cancelUpload(id: string): Promise<void> {
   forgetUpload(id)
   await fetch(`/api/uploads/sessions/${encodeURIComponent(id)}`, { method: 'DELETE' }).catch(() => undefined)
 }
+
+// The uploads feature's browser-safe door: the functions above, and the shapes the UI shows.
+export type { StoredUpload } from './files'
+export type { UploadProgress, UploadState } from './progress'

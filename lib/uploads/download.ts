@@ -1,7 +1,7 @@
 import type { FileHandle } from 'node:fs/promises'
 import { AppError } from '@/lib/errors'
 import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
-import { iterableToStream } from '@/lib/stream/iterable'
+import { iterableToStream } from '@/lib/stream'
 import { openUpload, type OpenedUpload } from '@/lib/uploads/files'
 import { parseRange } from '@/lib/uploads/range'
 

@@ -14,6 +14,11 @@ afterAll(async () => {
 it('generates files that type-check against the project (strict, noUncheckedIndexedAccess)', async () => {
   await mkdir(path.join(repo, 'test-results'), { recursive: true })
   root = await mkdtemp(path.join(repo, 'test-results/new-stream-tsc-'))
+  // The front door of lib/typed as the scaffold finds it (the project's exports, then its marker):
+  // the generated route imports the definition from there.
+  await mkdir(path.join(root, 'lib/typed'), { recursive: true })
+  const projectDoor = path.relative(path.join(root, 'lib/typed'), path.join(repo, 'lib/typed/index'))
+  await writeFile(path.join(root, 'lib/typed/index.ts'), `export * from '${projectDoor}'\n// new:stream adds exports above this line\n`)
   const generated = spawnSync(process.execPath, [path.join(repo, 'scripts/new-stream.mjs'), 'order-feed', '--root', root], { encoding: 'utf8' })
   expect(generated.status, generated.stderr).toBe(0)
   // The project's own compiler options; `@/` resolves to the generated files first, then the project.

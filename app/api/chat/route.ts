@@ -1,11 +1,10 @@
 import { JsonToSseTransformStream, UI_MESSAGE_STREAM_HEADERS } from 'ai'
 import { after } from 'next/server'
 import { chatRequestSchema } from '@/app/api/chat/schema'
-import { reserveSlot } from '@/lib/access/limits'
-import { startGeneration } from '@/lib/chat/generation'
-import { reconnectPart } from '@/lib/chat/ui-stream'
+import { reserveSlot } from '@/lib/access'
+import { reconnectPart, startGeneration } from '@/lib/chat'
 import { parseJsonBody, route } from '@/lib/http'
-import { withHeartbeats } from '@/lib/stream/sse'
+import { withHeartbeats } from '@/lib/stream'
 
 export const dynamic = 'force-dynamic'
 /** Seconds a function may run on Vercel: the answer streams, then `after()` stores it. */

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema } from '@/lib/chat'
 
 const messageId = z.string().min(1).max(128)
 

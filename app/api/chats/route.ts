@@ -1,6 +1,5 @@
 import { listChatsQuery } from '@/app/api/chats/schema'
-import { chatStore } from '@/lib/chat/instance'
-import { listChats } from '@/lib/chat/control'
+import { chatStore, listChats } from '@/lib/chat'
 import { json, parseQuery, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

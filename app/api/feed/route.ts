@@ -1,7 +1,6 @@
 import { latestFeedId, subscribeFeed } from '@/lib/feed'
 import { parseQuery, parseWith, route } from '@/lib/http'
-import { reconnectEvent } from '@/lib/stream/lifetime'
-import { sseResponse } from '@/lib/stream/sse'
+import { reconnectEvent, sseResponse } from '@/lib/stream'
 import { feedQuery, lastEventId } from './schema'
 
 export const dynamic = 'force-dynamic'

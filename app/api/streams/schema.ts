@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { createBodySchema } from '@/lib/durable/create-options'
-import { metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable/service-options'
+import { createBodySchema, metadataSchema, namespaceSchema, pagingSchema } from '@/lib/durable'
 
 /** `POST /api/streams`: a namespace plus the options of `streams.create()` (the schema the page's form uses too). */
 export const createBody = createBodySchema
@@ -9,8 +8,9 @@ export const createBody = createBodySchema
 export const LIVE_LIST_MAX = 100
 
 /** `GET /api/streams?namespace=&limit=&offset=&meta.<key>=<value>[&live=sse]` */
-export const listQuery = pagingSchema
-  .extend({
+export const listQuery = z
+  .strictObject({
+    ...pagingSchema.shape,
     namespace: namespaceSchema.optional(),
     metadata: metadataSchema,
     live: z.literal('sse', { error: 'live is "sse" or absent' }).optional(),

@@ -1,9 +1,10 @@
 import { z } from 'zod'
-import { slowMotionRate } from '@/lib/stream/throttle'
+import { flag } from '@/lib/contract'
+import { slowMotionRate } from '@/lib/stream'
 
 export const transformQuery = z.strictObject({
   filter: z.string().max(200).default(''),
-  upper: z.enum(['0', '1', 'true', 'false']).default('0').transform((v) => v === '1' || v === 'true'),
+  upper: flag.default(false),
   /** Slow motion: the body is read at most this many bytes per second. */
   rate: slowMotionRate,
 })

@@ -1,5 +1,5 @@
 import { json, route } from '@/lib/http'
-import { catalogue } from '@/lib/typed/catalogue'
+import { catalogue } from '@/lib/typed'
 
 /**
  * `GET /api/typed` — the catalogue of typed stream endpoints: for each, its name, path, methods,

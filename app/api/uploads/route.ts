@@ -1,7 +1,5 @@
 import { json, parseJsonBody, route } from '@/lib/http'
-import { listUploads } from '@/lib/uploads/files'
-import { progressHeaders } from '@/lib/uploads/responses'
-import { createUpload } from '@/lib/uploads/sessions'
+import { createUpload, listUploads, progressHeaders } from '@/lib/uploads'
 import { createUploadBody } from './schema'
 
 export const dynamic = 'force-dynamic'

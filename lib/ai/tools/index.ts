@@ -1,7 +1,7 @@
 import { tool, zodSchema } from 'ai'
 import { z } from 'zod'
 import { evaluate, formatNumber, MAX_EXPRESSION_LENGTH } from '@/lib/ai/tools/calculator'
-import { searchStoredData } from '@/lib/ai/tools/search'
+import type { StoredDataSearch } from '@/lib/ai/tools/search'
 import { currentTime } from '@/lib/ai/tools/time'
 
 // Input schemas wrapped once per process: `zodSchema()` caches its JSON Schema, so the
@@ -17,9 +17,10 @@ const searchInput = zodSchema(z.object({ query: z.string().min(1).max(200).descr
 /**
  * The tools the chat model may call. Each does real work on this machine; a failure is thrown
  * and becomes a tool error the model reads (and the UI shows), never a fake result.
- * `chatId` is the conversation asking, left out of its own searches.
+ * `search` is the app's search of its stored data (the chat passes one scoped to the asking
+ * chat's owner, leaving that chat out).
  */
-export function chatTools({ chatId }: { chatId?: string } = {}) {
+export function chatTools({ search }: { search: StoredDataSearch }) {
   return {
     currentTime: tool({
       description: 'The current date and time in a time zone. Accepts an IANA name (Asia/Tokyo) or a city (Tokyo).',
@@ -40,7 +41,10 @@ export function chatTools({ chatId }: { chatId?: string } = {}) {
     searchData: tool({
       description: "Searches the data stored in this Sluice app (past chat conversations) for text containing every word of the query.",
       inputSchema: searchInput,
-      execute: async ({ query }, { abortSignal }) => searchStoredData(query, { signal: abortSignal, excludeChatId: chatId }),
+      execute: async ({ query }, { abortSignal }) => {
+        abortSignal?.throwIfAborted()
+        return search(query, { signal: abortSignal })
+      },
     }),
   }
 }

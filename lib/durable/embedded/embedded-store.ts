@@ -6,7 +6,7 @@ import { Catalogue } from '@/lib/durable/embedded/catalogue'
 import { isExpired, openCatalogue, rowToMeta, transaction, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles } from '@/lib/durable/embedded/files'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
-import { ChangeNotifier } from '@/lib/durable/notifier'
+import { ChangeNotifier } from '@/lib/notifier'
 import type { SpaceForDeletes } from '@/lib/disk-reserve'
 import { isDiskFull } from '@/lib/errors'
 import {

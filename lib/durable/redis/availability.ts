@@ -1,5 +1,5 @@
 import type { StreamStore } from '@/lib/durable/store'
-import { guarded, guardedIterable } from '@/lib/redis/errors'
+import { guarded, guardedIterable } from '@/lib/redis'
 
 /** How the durable streams name themselves in `503 unavailable:store` (`lib/redis/errors.ts`). */
 const FEATURE = 'Durable streams'

@@ -1,7 +1,7 @@
 import type { KeySpace } from '@/lib/durable/redis/keys'
 import { expiredAt, metaFromHash } from '@/lib/durable/redis/meta'
 import type { ListQuery, ListResult, StreamMeta } from '@/lib/durable/store'
-import type { RedisCommands } from '@/lib/redis/connection'
+import type { RedisCommands } from '@/lib/redis'
 
 /**
  * The cross-stream sorted sets of the Redis store: all streams and each namespace's (for

@@ -16,11 +16,10 @@
  * stream's slot; they are hints that the store checks against each stream's own keys.
  */
 
-/**
- * Bytes per data segment: just under 1 MiB, so that a full segment (with Redis's string header)
- * fits jemalloc's 1 MiB size class instead of spilling into the 1.25 MiB one.
- */
-export const SEGMENT_BYTES = 1024 * 1024 - 64
+/** Bytes per data segment (defined with the Lua scripts that build segment keys from it). */
+import { SEGMENT_BYTES } from '@/lib/redis'
+
+export { SEGMENT_BYTES }
 
 /** How long staged segments (a fork's copy or a compression in progress) live if never committed. */
 export const STAGED_TTL_MS = 60 * 60 * 1000

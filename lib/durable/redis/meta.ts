@@ -1,5 +1,5 @@
 import { expiryInstant, type Expiry, type StreamMeta } from '@/lib/durable/store'
-import type { ScriptReply } from '@/lib/redis/scripts'
+import type { ScriptReply } from '@/lib/redis'
 
 /**
  * A stream's metadata hash (`…:meta`) and its translation to {@link StreamMeta}. Fields:

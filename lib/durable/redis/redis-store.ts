@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
-import { ChangeNotifier } from '@/lib/durable/notifier'
-import { RemoteChanges } from '@/lib/durable/redis/changes'
+import { ChangeNotifier } from '@/lib/notifier'
+import { type RedisCommands, type RedisContext, RemoteChanges } from '@/lib/redis'
 import { StreamIndexes } from '@/lib/durable/redis/indexes'
 import { KeySpace } from '@/lib/durable/redis/keys'
 import { hashFromReply, metaFromHash } from '@/lib/durable/redis/meta'
@@ -21,7 +21,6 @@ import type {
   StreamStore,
   WaitOutcome,
 } from '@/lib/durable/store'
-import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
 
 export interface RedisStoreOptions {
   /** Who wakes this process's waiting readers; pass the process-wide one so every route shares it. */

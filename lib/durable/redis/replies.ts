@@ -1,6 +1,6 @@
 import { expiryArgs } from '@/lib/durable/redis/meta'
 import { namespaceOf, type AppendInput, type AppendOutcome, type CreateSpec } from '@/lib/durable/store'
-import type { ScriptReply } from '@/lib/redis/scripts'
+import type { ScriptReply } from '@/lib/redis'
 
 /** Script arguments from the store's inputs, and the store's outcomes from script replies (`lua.ts`). */
 

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
 import { SEGMENT_BYTES, STAGED_TTL_MS } from '@/lib/durable/redis/keys'
-import type { BinaryCommands } from '@/lib/redis/connection'
+import type { BinaryCommands } from '@/lib/redis'
 
 /**
  * Stream bytes in Redis segments (see `keys.ts`): ranged reads that hold at most a few chunks

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { gzipSegmentKey, segmentCount, segmentKey, stagedGzipSegmentKey, type KeySpace } from '@/lib/durable/redis/keys'
 import { MissingBytesError, Segments } from '@/lib/durable/redis/segments'
 import type { Lookup, StreamMeta } from '@/lib/durable/store'
-import type { RedisCommands } from '@/lib/redis/connection'
+import type { RedisCommands } from '@/lib/redis'
 
 /**
  * The bytes of the Redis store's streams: ranged reads (plain or, once compressed, gunzipped),

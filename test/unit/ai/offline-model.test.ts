@@ -7,7 +7,7 @@ import { tokenize } from '@/lib/ai/offline/text'
 import { chatTools } from '@/lib/ai/tools'
 
 const model = () => new OfflineLanguageModel({ tokenMs: 0 })
-const { currentTime, calculate } = chatTools()
+const { currentTime, calculate } = chatTools({ search: async (query) => ({ query, total: 0, hits: [] }) })
 
 async function run(prompt: string, options: { tools?: ToolSet; abortAfterTextDeltas?: number } = {}) {
   const abort = new AbortController()

@@ -94,7 +94,7 @@ describe('time zones', () => {
 describe('chat tools honour the abort signal', () => {
   it('a stopped generation does not run a tool', async () => {
     const { chatTools } = await import('@/lib/ai/tools')
-    const tools = chatTools()
+    const tools = chatTools({ search: async (query) => ({ query, total: 0, hits: [] }) })
     const abort = new AbortController()
     abort.abort(new DOMException('stopped', 'AbortError'))
     const options = { toolCallId: 'c', messages: [], abortSignal: abort.signal, context: undefined }

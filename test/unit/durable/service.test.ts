@@ -157,3 +157,55 @@ describe('streams stored before expiries were bounded', () => {
     expect(listed.streams.map((s) => [s.id, s.expiresAt])).toEqual([[path, null]])
   })
 })
+
+describe('streams.follow (the one server-side follower)', () => {
+  const decode = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks))
+
+  test('reads from an offset, yields each append as it lands (before the next is written), and ends at close', async () => {
+    const stream = await streams.create('follow', { contentType: 'text/plain' })
+    await stream.write('skip|first|')
+    const abort = new AbortController()
+    const follow = streams.follow(stream.id, { from: 5, signal: abort.signal })
+    const seen: Uint8Array[] = []
+    const first = await follow.next()
+    seen.push(first.value as Uint8Array)
+    // The first part arrived while the rest is not yet written: it streams.
+    expect(decode(seen)).toBe('first|')
+    const rest = (async () => {
+      for await (const chunk of follow) seen.push(chunk)
+    })()
+    await stream.write('second|')
+    await stream.close()
+    await rest
+    expect(decode(seen)).toBe('first|second|')
+  })
+
+  test('ends when the signal is aborted, or when keepWaiting says the writer is gone', async () => {
+    const stream = await streams.create('follow', { contentType: 'text/plain' })
+    await stream.write('open')
+    const abort = new AbortController()
+    const aborted: string[] = []
+    const reading = (async () => {
+      for await (const chunk of streams.follow(stream.id, { signal: abort.signal })) aborted.push(new TextDecoder().decode(chunk))
+    })()
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    abort.abort()
+    await reading
+    expect(aborted).toEqual(['open'])
+
+    const asked: number[] = []
+    const gone: string[] = []
+    for await (const chunk of streams.follow(stream.id, { signal: new AbortController().signal, keepWaiting: async () => (asked.push(1), false) })) {
+      gone.push(new TextDecoder().decode(chunk))
+    }
+    expect(gone).toEqual(['open'])
+    expect(asked).toHaveLength(1)
+  })
+
+  test('refuses an unknown stream and an offset past the tail', async () => {
+    const signal = new AbortController().signal
+    await expect(streams.follow('follow/none', { signal }).next()).rejects.toMatchObject({ code: 'not_found:stream' })
+    const stream = await streams.create('follow', { contentType: 'text/plain' })
+    await expect(streams.follow(stream.id, { from: 1, signal }).next()).rejects.toMatchObject({ code: 'bad_request:offset' })
+  })
+})

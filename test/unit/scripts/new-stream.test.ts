@@ -33,7 +33,7 @@ describe('npm run new:stream', () => {
       expect(result.stdout).toContain(`created ${file}`)
     }
     const route = await readFile(path.join(root, 'app/api/typed/price-ticks/route.ts'), 'utf8')
-    expect(route).toContain("import { priceTicksStream } from '@/lib/typed/price-ticks'")
+    expect(route).toContain("import { priceTicksStream } from '@/lib/typed'")
     expect(route).toContain("export const { GET, POST, DELETE } = streamRoute(priceTicksStream, { path: '/api/typed/price-ticks' })")
   })
 
@@ -50,13 +50,14 @@ describe('npm run new:stream', () => {
     expect(definition.input.parse({ from: '4' })).toEqual({ from: 4, delayMs: 500 })
   })
 
-  it('registers the endpoint in the access table, docs/security.md and the catalogue, once', async () => {
+  it('registers the endpoint in the access table, docs/security.md, the front door of lib/typed and the catalogue, once', async () => {
     const reg = await mkdtemp(path.join(repo, 'test-results/new-stream-reg-'))
     try {
-      // The three files with only their markers, as in the repository.
+      // The four files with only their markers, as in the repository.
       const markers: Record<string, string> = {
         'lib/access/table.ts': 'export const accessTable = {\n  // new:stream adds rows above this line\n}\n',
         'docs/security.md': '| route | who |\n|---|---|\n<!-- new:stream adds rows above this line -->\n',
+        'lib/typed/index.ts': "export { a } from './a'\n// new:stream adds exports above this line\n",
         'lib/typed/catalogue.ts': 'import a from "a"\n// new:stream adds imports above this line\nexport const typedEndpoints = [\n  // new:stream adds endpoints above this line\n]\n',
       }
       for (const [file, text] of Object.entries(markers)) {
@@ -70,6 +71,8 @@ describe('npm run new:stream', () => {
       const doc = await readFile(path.join(reg, 'docs/security.md'), 'utf8')
       for (const method of ['GET', 'POST', 'DELETE']) expect(doc.split(`| \`${method} /api/typed/order-feed\` |`)).toHaveLength(2)
       expect(doc.trimEnd().endsWith('<!-- new:stream adds rows above this line -->')).toBe(true)
+      const door = await readFile(path.join(reg, 'lib/typed/index.ts'), 'utf8')
+      expect(door.split("export { orderFeedStream } from './order-feed'\n// new:stream adds exports")).toHaveLength(2)
       const catalogue = await readFile(path.join(reg, 'lib/typed/catalogue.ts'), 'utf8')
       expect(catalogue.split("import { orderFeedStream } from '@/lib/typed/order-feed'\n// new:stream adds imports")).toHaveLength(2)
       expect(catalogue).toMatch(/\{\n {4}definition: orderFeedStream,\n {4}path: '\/api\/typed\/order-feed',\n {4}methods: \['GET', 'POST', 'DELETE'\],\n/)

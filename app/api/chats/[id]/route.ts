@@ -1,11 +1,10 @@
-import { deleteChat, getChat, renameChat } from '@/lib/chat/control'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema, deleteChat, getChat, renameChat } from '@/lib/chat'
 import { json, parseJsonBody, parseWith, route } from '@/lib/http'
 import { renameChatBody } from '../schema'
 
 export const dynamic = 'force-dynamic'
 
-type Context = { params: Promise<{ id: string }> }
+type Context = RouteContext<'/api/chats/[id]'>
 const chatId = async (context: Context) => parseWith(chatIdSchema, (await context.params).id, 'chat_id')
 
 /** One chat with its messages. */

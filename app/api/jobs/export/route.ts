@@ -1,5 +1,5 @@
 import { parseQuery, route } from '@/lib/http'
-import { exportDownload } from '@/lib/jobs/export'
+import { exportDownload } from '@/lib/jobs'
 import { exportQuery } from './schema'
 
 export const dynamic = 'force-dynamic'

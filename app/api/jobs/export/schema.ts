@@ -1,9 +1,8 @@
 import { z } from 'zod'
-import { slowMotionRate } from '@/lib/stream/throttle'
+import { flag } from '@/lib/contract'
+import { slowMotionRate } from '@/lib/stream'
 
-const flag = z.enum(['0', '1', 'false', 'true']).transform((value) => value === '1' || value === 'true')
-
-export const exportQuery = z.object({
+export const exportQuery = z.strictObject({
   format: z.enum(['csv', 'ndjson']).default('csv'),
   gzip: flag.default(false),
   limit: z.coerce.number<number>().int().positive().optional(),

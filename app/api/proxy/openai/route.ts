@@ -1,6 +1,6 @@
 import { chatCompletionsRequest } from '@/app/api/proxy/openai/schema'
-import { reserveSlot } from '@/lib/access/limits'
-import { proxyChatCompletions } from '@/lib/ai/proxy'
+import { reserveSlot } from '@/lib/access'
+import { proxyChatCompletions } from '@/lib/ai'
 import { parseJsonBody, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'

@@ -1,5 +1,5 @@
 import { parseQuery, route } from '@/lib/http'
-import { iterableResponse } from '@/lib/stream/iterable'
+import { iterableResponse } from '@/lib/stream'
 import { words } from '@/lib/words'
 import { wordsQuery } from './schema'
 

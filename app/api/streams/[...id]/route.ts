@@ -1,12 +1,9 @@
-import { streamUrl } from '@/lib/durable/protocol-common'
-import { streams } from '@/lib/durable/service'
+import { streams, streamUrl } from '@/lib/durable'
 import { json, route } from '@/lib/http'
 
 export const dynamic = 'force-dynamic'
 
-interface Context {
-  params: Promise<{ id: string[] }>
-}
+type Context = RouteContext<'/api/streams/[...id]'>
 
 const idOf = async (context: Context) => (await context.params).id.join('/')
 

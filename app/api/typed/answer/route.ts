@@ -1,5 +1,5 @@
-import { answerStream } from '@/lib/typed/answer'
-import { streamRoute } from '@/lib/typed-stream/route'
+import { answerStream } from '@/lib/typed'
+import { streamRoute } from '@/lib/typed-stream'
 
 /** Seconds this route may run on Vercel (a long answer streams for a while). */
 export const maxDuration = 300

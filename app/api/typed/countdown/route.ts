@@ -1,5 +1,5 @@
-import { countdownStream } from '@/lib/typed/countdown'
-import { streamRoute } from '@/lib/typed-stream/route'
+import { countdownStream } from '@/lib/typed'
+import { streamRoute } from '@/lib/typed-stream'
 
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300

@@ -1,15 +1,12 @@
 import { json, parseWith, route } from '@/lib/http'
-import { downloadResponse } from '@/lib/uploads/download'
-import { deleteUpload } from '@/lib/uploads/files'
-import { receiveUpload } from '@/lib/uploads/receive'
-import { uploadResponse } from '@/lib/uploads/responses'
+import { deleteUpload, downloadResponse, receiveUpload, uploadResponse } from '@/lib/uploads'
 import { readUploadHeaders, uploadHeaders } from './schema'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
-type Context = { params: Promise<{ name: string }> }
+type Context = RouteContext<'/api/uploads/[name]'>
 
 /**
  * Uploads the request body as `<name>`, written to disk chunk by chunk while progress streams back

@@ -1,4 +1,4 @@
-import { preflightRoute, streamRoute } from '@/lib/durable/protocol'
+import { preflightRoute, streamRoute } from '@/lib/durable'
 
 /** The Durable Streams protocol. All logic lives in `lib/durable/protocol*.ts`. */
 export const dynamic = 'force-dynamic'

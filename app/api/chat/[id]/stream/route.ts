@@ -1,9 +1,7 @@
 import { UI_MESSAGE_STREAM_HEADERS } from 'ai'
-import { resumeGeneration } from '@/lib/chat/control'
-import { reconnectPart } from '@/lib/chat/ui-stream'
-import { chatIdSchema } from '@/lib/chat/store'
+import { chatIdSchema, reconnectPart, resumeGeneration } from '@/lib/chat'
 import { parseQuery, parseWith, route } from '@/lib/http'
-import { withHeartbeats } from '@/lib/stream/sse'
+import { withHeartbeats } from '@/lib/stream'
 import { resumeQuery } from '@/app/api/chat/[id]/stream/schema'
 
 export const dynamic = 'force-dynamic'
@@ -15,7 +13,7 @@ export const maxDuration = 300
  * anything; closing the connection only ends this reader. At its lifetime the response ends with a
  * `data-reconnect` part naming the generation, to follow again with `?generation=`.
  */
-export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: { params: Promise<{ id: string }> }) => {
+export const GET = route('GET /api/chat/[id]/stream', async (request, { params }: RouteContext<'/api/chat/[id]/stream'>) => {
   const id = parseWith(chatIdSchema, (await params).id, 'chat_id')
   const { generation } = parseQuery(request, resumeQuery)
   const resumed = await resumeGeneration(id, request.signal, generation)

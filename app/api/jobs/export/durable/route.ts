@@ -1,7 +1,7 @@
 import { after } from 'next/server'
-import { streamUrl } from '@/lib/durable/protocol-common'
+import { streamUrl } from '@/lib/durable'
 import { json, parseJsonBody, route } from '@/lib/http'
-import { startDurableExport } from '@/lib/jobs/export-durable'
+import { startDurableExport } from '@/lib/jobs'
 import { durableExportBody } from './schema'
 
 export const dynamic = 'force-dynamic'

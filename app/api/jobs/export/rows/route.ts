@@ -1,9 +1,9 @@
 import { config } from '@/lib/config'
-import { streamUrl } from '@/lib/durable/protocol-common'
+import { streamUrl } from '@/lib/durable'
 import { AppError } from '@/lib/errors'
 import { parseQuery, route } from '@/lib/http'
-import { rowsFormat, startRowsExport } from '@/lib/jobs/export-rows'
-import { TEXT_STREAM_HEADERS } from '@/lib/stream/iterable'
+import { rowsFormat, startRowsExport } from '@/lib/jobs'
+import { TEXT_STREAM_HEADERS } from '@/lib/stream'
 import { rowsExportQuery } from './schema'
 
 export const dynamic = 'force-dynamic'

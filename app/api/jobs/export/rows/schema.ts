@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import { DEFAULT_MAX_COLUMNS } from '@/lib/rows/parse'
+import { DEFAULT_MAX_COLUMNS } from '@/lib/rows'
 
 const column = z.string().min(1, 'a column name is empty').max(256, 'a column name is longer than 256 characters')
 
 /** `?columns=a,b,c`: the CSV's columns, in order (names exactly as the rows' keys are written). */
-export const rowsExportQuery = z.object({
+export const rowsExportQuery = z.strictObject({
   columns: z
     .string()
     .transform((value) => value.split(','))

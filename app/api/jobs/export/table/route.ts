@@ -1,5 +1,5 @@
 import { json, parseJsonBody, route } from '@/lib/http'
-import { jobsStore } from '@/lib/jobs/instance'
+import { jobsStore } from '@/lib/jobs'
 import { seedBody } from './schema'
 
 export const dynamic = 'force-dynamic'

@@ -1,6 +1,5 @@
 import { after } from 'next/server'
-import { startCsvExport } from '@/lib/durable/demo-producers'
-import { streamUrl } from '@/lib/durable/protocol-common'
+import { startCsvExport, streamUrl } from '@/lib/durable'
 import { json, parseJsonBody, route } from '@/lib/http'
 import { exportBody } from '../schema'
 

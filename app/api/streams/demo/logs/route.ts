@@ -1,6 +1,5 @@
 import { after } from 'next/server'
-import { startLogProducer } from '@/lib/durable/demo-producers'
-import { streamUrl } from '@/lib/durable/protocol-common'
+import { startLogProducer, streamUrl } from '@/lib/durable'
 import { json, parseJsonBody, route } from '@/lib/http'
 import { logsBody } from '../schema'
 

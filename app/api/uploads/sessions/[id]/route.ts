@@ -1,12 +1,11 @@
 import { json, route } from '@/lib/http'
-import { progressHeaders } from '@/lib/uploads/responses'
-import { cancelUpload, getUpload } from '@/lib/uploads/sessions'
+import { cancelUpload, getUpload, progressHeaders } from '@/lib/uploads'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
-type Context = { params: Promise<{ id: string }> }
+type Context = RouteContext<'/api/uploads/sessions/[id]'>
 
 /** The upload's progress as JSON; its `offset` is where a resume continues. */
 export const GET = route<Context>('GET /api/uploads/sessions/[id]', async (_request, { params }) => {

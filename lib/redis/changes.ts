@@ -1,8 +1,9 @@
-import type { ChangeNotifier } from '@/lib/durable/notifier'
+import type { ChangeNotifier } from '@/lib/notifier'
 import type { Channels } from '@/lib/redis/connection'
 
 /**
- * Wakes this instance's waiting readers when any instance changes a stream. Every script that
+ * Wakes this instance's waiting readers when any instance announces a change on a channel (a
+ * durable stream's appends and close, an owner's list of streams). Every script that
  * changes a stream publishes on the stream's channel, inside the script, so a committed change is
  * always announced. This instance subscribes to a stream's channel while at least one of its
  * readers waits on it, and hands each message to the in-process {@link ChangeNotifier}, which

@@ -1,4 +1,4 @@
-import { PRELUDE } from '@/lib/durable/redis/lua'
+import { PRELUDE } from '@/lib/redis/lua/durable'
 
 /**
  * The Lua scripts that end or transform streams: removal and expiry, the fork pins that keep a

@@ -1,19 +1,23 @@
-import { SEGMENT_BYTES } from '@/lib/durable/redis/keys'
-
 /**
  * The Lua scripts of the Redis store that create and write streams (the others are in
- * `lua-lifecycle.ts`). Every change to a stream is one script, so Redis runs it atomically
+ * `durable-lifecycle.ts`). Every change to a stream is one script, so Redis runs it atomically
  * (and, with the append-only file, persists all of it or none of it). Each script
  * validates everything before its first write, because Redis does not roll back a script that
  * fails half-way.
  *
- * Stream scripts take `KEYS = [meta, producers, base]` (`keys.ts`): `base` is not a key itself
+ * Stream scripts take `KEYS = [meta, producers, base]` (`lib/durable/redis/keys.ts`): `base` is not a key itself
  * but the prefix the script builds segment keys from; passing it declares the stream's hash slot.
  * Scripts announce a change with `redis.call(PUBLISH, …)`: the registry (`lib/redis/scripts.ts`)
  * defines `PUBLISH` (`PUBLISH`, or `SPUBLISH` on a cluster). Numbers travel as decimal strings
  * and are written back with `int()`, never with Lua's default number formatting (which would
  * turn 1700000000000 into 1.7e+12).
  */
+
+/**
+ * Bytes per data segment: just under 1 MiB, so that a full segment (with Redis's string header)
+ * fits jemalloc's 1 MiB size class instead of spilling into the 1.25 MiB one.
+ */
+export const SEGMENT_BYTES = 1024 * 1024 - 64
 
 export const PRELUDE = `
 local SEGMENT = ${SEGMENT_BYTES}

@@ -1,6 +1,8 @@
 import { deferred, type Deferred } from '@/lib/async'
-import type { WaitOutcome } from '@/lib/durable/store'
 import { singleton } from '@/lib/singleton'
+
+/** What a wait ended with. `changed` means "look again", not necessarily "there is data". */
+export type WaitOutcome = 'changed' | 'timeout' | 'aborted'
 
 /**
  * In-process fan-out of "this stream changed". Readers subscribe, check the stream, then wait;

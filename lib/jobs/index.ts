@@ -1,0 +1,6 @@
+/** Jobs' front door: the CSV/NDJSON exports (download, durable, rows), the import job, and the jobs store. */
+export { exportContentTypes, exportDownload, type ExportOptions } from './export'
+export { startDurableExport, type StartedExport } from './export-durable'
+export { rowsFormat, startRowsExport, type RowsExportOptions, type RowsExportOutcome, type StartedRowsExport } from './export-rows'
+export { importJob, importProgress, importSummary } from './import-stream'
+export { jobsStore } from './instance'

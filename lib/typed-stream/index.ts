@@ -1,0 +1,20 @@
+/**
+ * Typed streams' front door (server): define a stream (input, chunk and final schemas), serve it
+ * as a route, describe it as JSON Schema. Browser code imports `@/lib/typed-stream/client`.
+ */
+export {
+  defineStream,
+  type AnyStreamDefinition,
+  type ChunkOf,
+  type FinalOf,
+  type InputOf,
+  type StreamContext,
+  type StreamDefinition,
+  type StreamGuard,
+  type StreamHandler,
+  type StreamSpec,
+  type StreamWriter,
+} from './define'
+export { streamHandlers, streamRoute, type StreamRouteOptions } from './route'
+export { streamSchemas, type JsonSchema, type StreamSchemas } from './json-schema'
+export { FRAME_TYPES, isTerminal, TERMINAL_TYPES, type CancelReason, type FrameType, type StreamFrame } from './frames'
