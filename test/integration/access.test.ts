@@ -132,6 +132,7 @@ describe('each visitor owns their data', () => {
     expect((await bob.fetch(url(`/v1/stream/${owned.generation}?offset=-1`))).status).toBe(200)
     for (const response of [
       await bob.fetch(url(`/api/chats/${owned.chat}`), { method: 'DELETE' }),
+      await bob.fetch(url(`/api/chats/${owned.chat}`), { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'bob was here' }) }),
       await bob.fetch(url(`/api/chat/${owned.chat}/stop`), { method: 'POST' }),
       await askChat(server.baseUrl, owned.chat, 'my turn', bob.fetch),
       await bob.fetch(url(`/v1/stream/${owned.generation}`), { method: 'POST', headers: { 'content-type': 'text/event-stream' }, body: 'data: x\n\n' }),
@@ -140,6 +141,24 @@ describe('each visitor owns their data', () => {
       expect(response.status).toBe(403)
       expect(await code(response)).toBe('forbidden:owner')
     }
+  })
+
+  it('the owner renames a chat; the title stays through the next answer and a bad title is a 400 that changes nothing', async () => {
+    const rename = (body: unknown) => alice.fetch(url(`/api/chats/${owned.chat}`), { method: 'PATCH', headers: json, body: JSON.stringify(body) })
+    const renamed = await rename({ title: '  Sums   with alice ' })
+    expect(renamed.status).toBe(200)
+    expect(await renamed.json()).toMatchObject({ id: owned.chat, title: 'Sums with alice' })
+    for (const bad of [{ title: '' }, { title: 'x'.repeat(101) }, { name: 'x' }, { title: 7 }]) {
+      const refused = await rename(bad)
+      expect(refused.status).toBe(400)
+      expect(await code(refused)).toMatch(/^bad_request:/)
+    }
+    await readChunks(await askChat(server.baseUrl, owned.chat, 'And 7 * 8?', alice.fetch))
+    const listed = (await (await alice.fetch(url('/api/chats'))).json()) as { chats: Array<{ id: string; title: string }> }
+    expect(listed.chats.find((c) => c.id === owned.chat)?.title).toBe('Sums with alice')
+    expect(((await rename({ title: null })).status)).toBe(200)
+    expect(((await (await alice.fetch(url(`/api/chats/${owned.chat}`))).json()) as { title: string }).title).toBe('What is 6 * 7?')
+    expect((await alice.fetch(url('/api/chats/nobody-has-this'), { method: 'PATCH', headers: json, body: '{"title":"x"}' })).status).toBe(404)
   })
 
   it('uploads are private: bob can neither read, overwrite nor delete alice’s', async () => {
