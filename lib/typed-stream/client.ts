@@ -90,7 +90,7 @@ function isFrameType(event: string): event is FrameType {
  * type only, so no server code reaches the browser):
  *
  * ```ts
- * import type { importJob } from '@/lib/jobs/import-stream'
+ * import type { importJob } from '@/lib/jobs'
  * for await (const frame of openStream<typeof importJob>('/api/jobs/import', input)) { … }
  * ```
  *
