@@ -1,6 +1,7 @@
 import { json, parseWith, route } from '@/lib/http'
 import { downloadResponse } from '@/lib/uploads/download'
 import { deleteUpload } from '@/lib/uploads/files'
+import { chunksOf } from '@/lib/uploads/read-ahead'
 import { receiveUpload } from '@/lib/uploads/receive'
 import { uploadResponse } from '@/lib/uploads/responses'
 import { readUploadHeaders, uploadHeaders } from './schema'
@@ -26,7 +27,7 @@ export const PUT = route<Context>('PUT /api/uploads/[name]', async (request, { p
     offset: headers['upload-offset'],
     length: headers['upload-length'],
     contentLength: headers['content-length'],
-    body: request.body,
+    body: request.body && chunksOf(request.body),
     signal: request.signal,
   })
   if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)
