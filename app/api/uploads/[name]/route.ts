@@ -1,10 +1,8 @@
-import { json, parseWith, route } from '@/lib/http'
+import { json, route } from '@/lib/http'
 import { downloadResponse } from '@/lib/uploads/download'
 import { deleteUpload } from '@/lib/uploads/files'
 import { chunksOf } from '@/lib/uploads/read-ahead'
-import { receiveUpload } from '@/lib/uploads/receive'
-import { uploadResponse } from '@/lib/uploads/responses'
-import { readUploadHeaders, uploadHeaders } from './schema'
+import { putUpload } from './put'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
@@ -17,22 +15,9 @@ type Context = { params: Promise<{ name: string }> }
  * (or one JSON result with `Accept: application/json`). `Upload-Id` + `Upload-Offset` continue an
  * interrupted upload; `Upload-Length` declares the full size.
  */
-export const PUT = route<Context>('PUT /api/uploads/[name]', async (request, { params }, access) => {
-  const { name } = await params
-  const headers = parseWith(uploadHeaders, readUploadHeaders(request), 'headers')
-  if (headers['upload-id'] !== undefined) await access.require('upload-session', headers['upload-id'])
-  const reception = await receiveUpload({
-    name,
-    id: headers['upload-id'],
-    offset: headers['upload-offset'],
-    length: headers['upload-length'],
-    contentLength: headers['content-length'],
-    body: request.body && chunksOf(request.body),
-    signal: request.signal,
-  })
-  if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)
-  return uploadResponse(reception, request)
-})
+export const PUT = route<Context>('PUT /api/uploads/[name]', (request, context, access) =>
+  putUpload(request, context, access, request.body && chunksOf(request.body)),
+)
 
 /** Downloads `<name>` as an attachment, with `Range` support. */
 export const GET = route<Context>('GET /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
