@@ -138,13 +138,13 @@ const results = targets.map((t) => t.result)
 console.error(JSON.stringify(results, null, 2))
 console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
 console.log(
-  `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | catch-up MB/s | SSE latency p50 / p99 (ms) | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
+  `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | catch-up MB/s | SSE latency p50 / p99 from the send (ms), lost | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
 )
 console.log('|---|---|---|---|---|---|---|---|')
 for (const r of results) {
   const m = r.memory
   console.log(
-    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.cpuMsPerAppendSequential, 2)} / ${fmt(r.cpuMsPerAppend16Writers, 2)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
+    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.cpuMsPerAppendSequential, 2)} / ${fmt(r.cpuMsPerAppend16Writers, 2)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}, lost ${r.latency.sent - r.latency.delivered} of ${r.latency.sent}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
 }
 const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')

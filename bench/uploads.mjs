@@ -111,9 +111,10 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
 /** @param {any} server @param {{ file: string, sha256?: string }} upload @param {string} name */
 async function curlUpload(server, { file, sha256 }, name) {
   const out = path.join(work, 'curl-out.txt')
-  // One cookie jar, one visitor: uploads belong to whoever made them, and a later upload of the
-  // same name by another visitor (a curl without the jar) is refused with 403.
-  const jar = path.join(work, 'cookies.txt')
+  // One cookie jar per server, one visitor: uploads belong to whoever made them, and a later upload
+  // of the same name by another visitor (a curl without the jar) is refused with 403. (Cookies are
+  // not told apart by port, so two Sluice servers on 127.0.0.1 need a jar each.)
+  const jar = path.join(work, `cookies-${(server.jar ?? server.label).replace(/\W+/g, '-')}.txt`)
   const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
@@ -174,7 +175,10 @@ const plainWeb = await startServer({
   uploadPath: '/',
   hashes: true,
 })
-const servers = [sluice, plain, plainWeb]
+// The same Sluice process, through the Pages API route that hands the handler the raw Node request
+// (pages/api/node/uploads/[name].ts): the App Router's Web body against Node's, nothing else different.
+const sluicePages = { ...sluice, label: 'Sluice, Pages API', jar: sluice.label, url: (name) => sluice.url(name).replace('/api/uploads/', '/api/node/uploads/') }
+const servers = [sluice, sluicePages, plain, plainWeb]
 if (BASELINE) {
   const baseline = path.resolve(BASELINE)
   servers.splice(
@@ -255,6 +259,8 @@ for (const label of Object.keys(times)) console.log(`  ${label.padEnd(18)} best 
 const ratio = median.Sluice / median['node:http']
 console.log(`\nSluice / node:http (median): ${(ratio * 100).toFixed(0)} %   (target ≥ 90 %)`)
 console.log(`Sluice / node:http+Web (median): ${((median.Sluice / median['node:http+Web']) * 100).toFixed(0)} %`)
+console.log(`Sluice, Pages API / node:http (median): ${((median['Sluice, Pages API'] / median['node:http']) * 100).toFixed(0)} %`)
+console.log(`Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`)
 if (BASELINE) console.log(`Sluice / Sluice (baseline) (median): ${(median.Sluice / median['Sluice (baseline)']).toFixed(2)}×`)
 console.log('\nPeak RSS (MiB) during one upload:')
 for (const [label, peaks] of Object.entries(memory)) {
