@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '@/test/support/server'
 import { lineCollector, openPut, randomFile, sameBytes, writeChunks } from '@/test/support/uploads'
-import { cookieHeader } from '../support/visitor.ts'
+import { cookieHeader, newVisitor } from '../support/visitor.ts'
 
 const MAX = 16 * 1024 * 1024
 let server: TestServer
@@ -73,19 +73,19 @@ describe('full duplex: progress streams back while the body is still being sent'
     expect(first.status).toBe(200)
     const id = first.headers.get('upload-id')!
     expect(await first.text()).toContain('Upload paused at byte 3')
-    // No cookie: another visitor.
-    const other = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+    // Another visitor (its own cookie jar).
+    const other = await newVisitor().fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
       method: 'PUT',
       body: 'def',
       headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
     })
     expect(other.status).toBe(403)
     expect(await other.json()).toMatchObject({ error: { code: 'forbidden:owner' } })
-    // The owner (with the cookie the first answer set) can.
+    // The owner (this file's visitor: the global fetch keeps its cookie) can.
     const owner = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
       method: 'PUT',
       body: 'def',
-      headers: { 'Upload-Id': id, 'Upload-Offset': '3', Cookie: first.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ') },
+      headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
     })
     expect(owner.status).toBe(200)
     expect(await owner.text()).toMatch(/Upload complete: guarded\.bin, 6 bytes/)
