@@ -112,7 +112,9 @@ log('starting next start and the plain node:http server')
 // The inspector stays off until the memory phase (see inspector.mjs).
 const inspectPorts = { plain: await freePort(), next: await freePort() }
 const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPorts.next}`.trim()
-const [next, plain] = await Promise.all([startServer({ env: { NODE_OPTIONS: nodeOptions } }), startPlain(inspectPorts.plain)])
+// BENCH_NEXT_ROOT: run another checkout's build as "Next.js" (before/after figures, each against the same plain server).
+const nextRoot = process.env.BENCH_NEXT_ROOT ? path.resolve(process.env.BENCH_NEXT_ROOT) : undefined
+const [next, plain] = await Promise.all([startServer({ root: nextRoot, env: { NODE_OPTIONS: nodeOptions } }), startPlain(inspectPorts.plain)])
 const servers = { plain, next }
 const clients = []
 const inspectors = []

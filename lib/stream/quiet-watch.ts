@@ -64,7 +64,8 @@ export type Quiet = 'quiet' | 'deadline' | 'aborted'
 /**
  * One stream's alarms: `quiet` after `heartbeatMs` without {@link activity}, `deadline` once
  * `deadlineMs` from creation have passed, `aborted` when `signal` aborts. {@link next} gives the same
- * promise until one of them happens; each happening settles one promise.
+ * promise until one of them happens or {@link activity} is called (a wait in progress then never
+ * settles: call `next()` again); each happening settles one promise.
  */
 export class QuietWatch {
   private readonly heartbeat: { clock: Clock; entry: Entry } | undefined
@@ -119,6 +120,9 @@ export class QuietWatch {
   /** Something was sent: the quiet period starts again. */
   activity(): void {
     if (this.happened === 'quiet') this.happened = undefined
+    // A fresh promise for the next wait: every `Promise.race` against the old one left a reaction
+    // on it, which a busy stream (never quiet) would otherwise pile up until its lifetime ends.
+    this.waiting = undefined
     if (this.heartbeat) this.heartbeat.clock.start(this.heartbeat.entry)
   }
 
