@@ -40,7 +40,8 @@ function run(label, args, env = {}) {
 
 async function latest(prefix) {
   const files = (await readdir(results)).filter((f) => f.startsWith(`${prefix}-`)).sort()
-  return files.length ? JSON.parse(await readFile(path.join(results, files.at(-1)), 'utf8')) : undefined
+  const last = files.at(-1)
+  return last === undefined ? undefined : JSON.parse(await readFile(path.join(results, last), 'utf8'))
 }
 
 const rows = []
