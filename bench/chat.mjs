@@ -17,6 +17,8 @@
  *   same in Chromium: open `/chat/<id>` mid-answer and time, from navigation start, the first
  *   answer text on screen (page load, hydration, reattach and replay included).
  */
+import { mkdir, writeFile } from 'node:fs/promises'
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { startOpenAiServer } from '../test/support/openai-server.ts'
 import { startServer } from '../test/support/server.ts'
@@ -178,6 +180,12 @@ async function main() {
     console.log(`  local server, chat     p50 ${fmt(chat.p50 - direct.p50)}   p99 ${fmt(chat.p99 - direct.p99)}`)
     console.log(`  local server, proxy    p50 ${fmt(proxy.p50 - direct.p50)}   p99 ${fmt(proxy.p99 - direct.p99)}`)
     console.log(`  (for scale: an HTTP round trip to Next itself, p50 ${fmt(floor.p50)})`)
+    const resultsDir = process.env.BENCH_RESULTS_DIR ?? new URL('./results', import.meta.url).pathname
+    await mkdir(resultsDir, { recursive: true })
+    await writeFile(
+      `${resultsDir}/chat-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
+      JSON.stringify({ n: N, floor, offModel, off, direct, chat, proxy, addedOfflineP50: off.p50 - offModel.p50, loadavg: loadavg() }, null, 2),
+    )
 
     await resumeBench(paced.baseUrl)
     await reloadBench(paced.baseUrl)

@@ -7,22 +7,27 @@
 // 100 MB stream, append-to-delivery latency p50/p99 for a live SSE reader at 200 appends/s, and the
 // server's resident memory while a 100 MB and a 1 GB stream are read. Sizes can be scaled down with
 // BENCH_* variables (see below; BENCH_PARTS and BENCH_TARGETS select what runs); results also go to
-// bench/results/ (or BENCH_RESULTS_DIR) as JSON.
+// bench/results/ (or BENCH_RESULTS_DIR) as JSON. BENCH_BASELINE=<dir of another checkout, built> adds
+// its build as the targets `base` and `base-fsync` (before/after figures in one interleaved run).
+// Each append figure also gives the serving process's CPU time per append (/proc/<pid>/stat).
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort, startServer } from '../test/support/server.ts'
+import { cpuMs } from './measure.mjs'
 import { BIG_MB, CATCHUP_MB, CONCURRENT, LATENCY_SECONDS, RATE, SEQUENTIAL, WRITERS, appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, networkErrors, readAll, streamUrl } from './durable-client.mjs'
 
 const env = process.env
-const TARGETS = (env.BENCH_TARGETS ?? 'sluice,reference,sluice-fsync').split(',')
+const TARGETS = (env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`).split(',')
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
 
 
 async function startTarget(name) {
-  if (name.startsWith('sluice')) {
-    const server = await startServer({ env: { SLUICE_STREAMS_DURABILITY: name === 'sluice-fsync' ? 'fsync' : 'process' } })
+  if (name.startsWith('sluice') || name.startsWith('base')) {
+    const root = name.startsWith('base') ? path.resolve(/** @type {string} */ (env.BENCH_BASELINE)) : undefined
+    const server = await startServer({ root, env: { SLUICE_STREAMS_DURABILITY: name.endsWith('-fsync') ? 'fsync' : 'process' } })
     const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json() // the serving process
     return { baseUrl: server.baseUrl, pid, stop: () => server.stop(), output: () => server.output() }
   }
@@ -58,7 +63,7 @@ const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)
 
 async function each(label, work, { writesOnly = true } = {}) {
   for (const t of targets) {
-    if (!writesOnly && t.name === 'sluice-fsync') continue // the durability mode only changes writes
+    if (!writesOnly && t.name.endsWith('-fsync')) continue // the durability mode only changes writes
     phase(`${label}: ${t.name}`)
     try {
       await work(t)
@@ -73,8 +78,29 @@ async function each(label, work, { writesOnly = true } = {}) {
 
 try {
   if (PARTS.has('appends')) {
-    await each('appends-1', async (t) => (t.result.appendsPerSecondSequential = await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1)))
-    await each('appends-16', async (t) => (t.result.appendsPerSecond16Writers = await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS)))
+    // Rounds interleave the targets (every target once per round); each figure is the median.
+    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
+    const rounds = { seq: new Map(), seqCpu: new Map(), conc: new Map(), concCpu: new Map() }
+    const push = (map, t, value) => map.set(t, [...(map.get(t) ?? []), value])
+    for (let round = 0; round < ROUNDS; round++) {
+      await each('appends-1', async (t) => {
+        const cpu = await cpuMs(t.server.pid)
+        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1))
+        push(rounds.seqCpu, t, ((await cpuMs(t.server.pid)) - cpu) / SEQUENTIAL)
+      })
+      await each('appends-16', async (t) => {
+        const cpu = await cpuMs(t.server.pid)
+        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS))
+        push(rounds.concCpu, t, ((await cpuMs(t.server.pid)) - cpu) / CONCURRENT)
+      })
+    }
+    for (const t of targets) {
+      t.result.appendsPerSecondSequential = median(rounds.seq.get(t))
+      t.result.cpuMsPerAppendSequential = median(rounds.seqCpu.get(t))
+      t.result.appendsPerSecond16Writers = median(rounds.conc.get(t))
+      t.result.cpuMsPerAppend16Writers = median(rounds.concCpu.get(t))
+      t.result.appendRounds = { sequential: rounds.seq.get(t), concurrent: rounds.conc.get(t) }
+    }
   }
   if (PARTS.has('catchup')) {
     const options = { writesOnly: false }
@@ -110,15 +136,15 @@ try {
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toFixed(digits))
 const results = targets.map((t) => t.result)
 console.error(JSON.stringify(results, null, 2))
-console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
+console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
 console.log(
-  `| target | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | SSE latency p50 / p99 (ms) | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
+  `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | catch-up MB/s | SSE latency p50 / p99 from the send (ms), lost | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
 )
-console.log('|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|')
 for (const r of results) {
   const m = r.memory
   console.log(
-    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
+    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.cpuMsPerAppendSequential, 2)} / ${fmt(r.cpuMsPerAppend16Writers, 2)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}, lost ${r.latency.sent - r.latency.delivered} of ${r.latency.sent}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
 }
 const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')

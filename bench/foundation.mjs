@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -33,7 +33,7 @@ const TTFB_REQUESTS = scaled(300)
 const TTFB_PATH = '/api/stream/words?count=3&delay=0'
 const CHUNK_STREAMS = scaled(10)
 const CHUNK_PATH = '/api/stream/words?count=100&delay=10&stamp=1'
-const FEED_CLIENTS = scaled(1_000)
+const FEED_CLIENTS = scaled(Number(process.env.BENCH_FEED_CLIENTS ?? 1_000))
 const HOLD_MS = scaled(30_000)
 
 const TARGETS = { ttfbP50Ms: 2, chunkP99Ms: 5, bytesPerFeedClient: 20 * 1024 }
@@ -112,7 +112,9 @@ log('starting next start and the plain node:http server')
 // The inspector stays off until the memory phase (see inspector.mjs).
 const inspectPorts = { plain: await freePort(), next: await freePort() }
 const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPorts.next}`.trim()
-const [next, plain] = await Promise.all([startServer({ env: { NODE_OPTIONS: nodeOptions } }), startPlain(inspectPorts.plain)])
+// BENCH_NEXT_ROOT: run another checkout's build as "Next.js" (before/after figures, each against the same plain server).
+const nextRoot = process.env.BENCH_NEXT_ROOT ? path.resolve(process.env.BENCH_NEXT_ROOT) : undefined
+const [next, plain] = await Promise.all([startServer({ root: nextRoot, env: { NODE_OPTIONS: nodeOptions } }), startPlain(inspectPorts.plain)])
 const servers = { plain, next }
 const clients = []
 const inspectors = []
@@ -237,6 +239,12 @@ Foundation benchmark: Sluice (next start) vs plain node:http, same machine, same
     ]),
   )
   console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s. A benchmark, not a test: the exit code does not depend on the targets.`)
+  const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(root, 'bench/results')
+  await mkdir(resultsDir, { recursive: true })
+  await writeFile(
+    path.join(resultsDir, `foundation-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+    JSON.stringify({ feedClients: FEED_CLIENTS, measures: m, cpuPerRequest, feed, loadavg: os.loadavg() }, null, 2),
+  )
 } finally {
   for (const inspector of inspectors) inspector.close()
   for (const client of clients) client.socket.destroy()

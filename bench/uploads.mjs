@@ -9,7 +9,9 @@
 // Also: the plain server reading its body as a Web Request body (as a route handler gets it), to
 // show where the time goes (docs/uploads.md).
 //
-// Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun]
+// Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun] [--baseline=DIR]
+// --baseline=DIR also runs the production build of another checkout (e.g. a worktree of main) as
+// "Sluice (baseline)", interleaved with the others, for before/after figures in one run.
 // Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json (or into BENCH_RESULTS_DIR).
 import { spawn } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
@@ -25,6 +27,7 @@ const SIZE = Number(arg('size-mib', '1024')) * MiB
 const SMALL = 10 * MiB
 const RUNS = Number(arg('runs', '3'))
 const WITH_BUN = !process.argv.includes('--no-bun')
+const BASELINE = arg('baseline', undefined)
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-uploads-'))
 const children = []
@@ -81,12 +84,12 @@ async function makeFile(file, size) {
 }
 
 /** Starts a server, waits until `readyPath` answers, and returns how to upload to it. */
-async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashes, files = (dir) => dir }) {
+async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashes, files = (dir) => dir, cwd = root }) {
   const port = await freePort()
   const dir = path.join(work, label.replace(/\W+/g, '-'))
   await mkdir(dir, { recursive: true })
   const child = spawn(cmd, args(port), {
-    cwd: root,
+    cwd,
     env: { ...process.env, PORT: String(port), UPLOAD_DIR: dir, ...env(dir) },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
@@ -108,9 +111,10 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
 /** @param {any} server @param {{ file: string, sha256?: string }} upload @param {string} name */
 async function curlUpload(server, { file, sha256 }, name) {
   const out = path.join(work, 'curl-out.txt')
-  // One cookie jar, one visitor: uploads belong to whoever made them, and a later upload of the
-  // same name by another visitor (a curl without the jar) is refused with 403.
-  const jar = path.join(work, 'cookies.txt')
+  // One cookie jar per server, one visitor: uploads belong to whoever made them, and a later upload
+  // of the same name by another visitor (a curl without the jar) is refused with 403. (Cookies are
+  // not told apart by port, so two Sluice servers on 127.0.0.1 need a jar each.)
+  const jar = path.join(work, `cookies-${(server.jar ?? server.label).replace(/\W+/g, '-')}.txt`)
   const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
@@ -171,7 +175,28 @@ const plainWeb = await startServer({
   uploadPath: '/',
   hashes: true,
 })
-const servers = [sluice, plain, plainWeb]
+// The same Sluice process, through the Pages API route that hands the handler the raw Node request
+// (pages/api/node/uploads/[name].ts): the App Router's Web body against Node's, nothing else different.
+const sluicePages = { ...sluice, label: 'Sluice, Pages API', jar: sluice.label, url: (name) => sluice.url(name).replace('/api/uploads/', '/api/node/uploads/') }
+const servers = [sluice, sluicePages, plain, plainWeb]
+if (BASELINE) {
+  const baseline = path.resolve(BASELINE)
+  servers.splice(
+    1,
+    0,
+    await startServer({
+      label: 'Sluice (baseline)',
+      cwd: baseline,
+      cmd: process.execPath,
+      args: (port) => [path.join(baseline, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+      env: (dir) => ({ NODE_ENV: 'production', SLUICE_DATA_DIR: dir, SLUICE_UPLOAD_MAX_BYTES: String(64 * 1024 ** 3) }),
+      files: (dir) => path.join(dir, 'uploads'),
+      readyPath: '/api/health',
+      uploadPath: '/api/uploads/',
+      hashes: true,
+    }),
+  )
+}
 if (WITH_BUN) {
   servers.push(
     await startServer({
@@ -193,7 +218,7 @@ for (let i = 0; i < RUNS; i++) {
   for (const server of servers) {
     const { ms } = await curlUpload(server, source, 'big.bin')
     times[server.label].push(ms)
-    console.log(`run ${i + 1}: ${server.label.padEnd(14)} ${mbps(SIZE, ms).toFixed(0).padStart(6)} MB/s`)
+    console.log(`run ${i + 1}: ${server.label.padEnd(18)} ${mbps(SIZE, ms).toFixed(0).padStart(6)} MB/s`)
   }
   const copy = path.join(work, 'copy.bin')
   const cp = await run('cp', [source.file, copy])
@@ -230,10 +255,13 @@ const median = Object.fromEntries(
   Object.entries(times).map(([label, ms]) => [label, mbps(SIZE, [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)])]),
 )
 console.log(`\n${SIZE / MiB} MiB upload, best and median of ${RUNS} runs (MB = MiB):`)
-for (const label of Object.keys(times)) console.log(`  ${label.padEnd(14)} best ${best[label].toFixed(0).padStart(5)} MB/s   median ${median[label].toFixed(0).padStart(5)} MB/s`)
+for (const label of Object.keys(times)) console.log(`  ${label.padEnd(18)} best ${best[label].toFixed(0).padStart(5)} MB/s   median ${median[label].toFixed(0).padStart(5)} MB/s`)
 const ratio = median.Sluice / median['node:http']
 console.log(`\nSluice / node:http (median): ${(ratio * 100).toFixed(0)} %   (target ≥ 90 %)`)
 console.log(`Sluice / node:http+Web (median): ${((median.Sluice / median['node:http+Web']) * 100).toFixed(0)} %`)
+console.log(`Sluice, Pages API / node:http (median): ${((median['Sluice, Pages API'] / median['node:http']) * 100).toFixed(0)} %`)
+console.log(`Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`)
+if (BASELINE) console.log(`Sluice / Sluice (baseline) (median): ${(median.Sluice / median['Sluice (baseline)']).toFixed(2)}×`)
 console.log('\nPeak RSS (MiB) during one upload:')
 for (const [label, peaks] of Object.entries(memory)) {
   const values = Object.values(peaks)

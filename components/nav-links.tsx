@@ -6,7 +6,8 @@ import type { Demo } from '@/lib/demos'
 
 /** The demos in the header; the page you are on is marked (`aria-current="page"`) and stands out. */
 export function NavLinks({ demos }: { demos: readonly Pick<Demo, 'href' | 'title'>[] }) {
-  const pathname = usePathname()
+  // Typed `string | null` once a `pages/` directory exists (null only under the Pages Router, which renders no page here).
+  const pathname = usePathname() ?? ''
   return (
     <ul className="flex min-w-0 items-center gap-x-4 overflow-x-auto whitespace-nowrap sm:flex-wrap sm:gap-y-2 sm:overflow-visible">
       {demos.map((d) => {

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { z } from 'zod'
 import { countRequest } from '@/lib/activity'
 import { type Access, accessTable, guard, type RouteKey } from '@/lib/access'
@@ -25,6 +26,81 @@ export function route<Ctx = unknown>(
     } catch (error) {
       return toAppError(error).toResponse()
     }
+  }
+}
+
+/**
+ * The same wrapper for a Pages Router API route (`pages/api/…`, `bodyParser: false`), which gets
+ * Node's `req`/`res` instead of a `Request`: one guard, one error shape, one handler signature.
+ * The handler gets a `Request` carrying the method, URL, headers and abort signal (not the body:
+ * reading it through a Web stream is the copy this transport avoids) and the raw `IncomingMessage`
+ * as an async iterable of bytes; its `Response` is written to `res` with backpressure.
+ * `method` is the one method the route serves (405 otherwise); `params` are Next's dynamic
+ * segments (`req.query`).
+ */
+export function nodeRoute<Ctx extends { params: Promise<Record<string, string>> }>(
+  key: RouteKey,
+  handler: (request: Request, context: Ctx, access: Access, body: AsyncIterable<Uint8Array>) => Response | Promise<Response>,
+): (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void> {
+  if (!(key in accessTable)) throw new Error(`[sluice] no access row for ${key}`)
+  const method = key.slice(0, key.indexOf(' '))
+  return async (req, res) => {
+    countRequest()
+    const abort = new AbortController()
+    res.once('close', () => abort.abort(new AppError('bad_request:aborted', 'The request broke off')))
+    let response: Response
+    try {
+      if (req.method !== method) throw new AppError('method_not_allowed:route', `${req.method} is not allowed here`)
+      const headers = new Headers()
+      for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
+      const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method, headers, signal: abort.signal })
+      const params = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      const context = { params: Promise.resolve(params) } as Ctx
+      const guarded = await guard(key, request, context)
+      response = guarded.finish(await handler(request, context, guarded.access, req))
+    } catch (error) {
+      response = toAppError(error).toResponse()
+    }
+    await writeResponse(response, res)
+  }
+}
+
+function drainedOrClosed(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done)
+      res.off('close', done)
+      resolve()
+    }
+    res.once('drain', done)
+    res.once('close', done)
+  })
+}
+
+/** Writes a Web `Response` to a Node `ServerResponse`, waiting for `drain` when the socket is full. */
+async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+  const headers: Record<string, string | string[]> = {}
+  response.headers.forEach((value, name) => {
+    if (name !== 'set-cookie') headers[name] = value
+  })
+  const cookies = response.headers.getSetCookie()
+  if (cookies.length > 0) headers['set-cookie'] = cookies
+  res.writeHead(response.status, headers)
+  if (!response.body) return void res.end()
+  const reader = response.body.getReader()
+  const onClose = () => void reader.cancel().catch(() => {})
+  res.once('close', onClose)
+  try {
+    for (;;) {
+      const { value, done } = await reader.read()
+      if (done || res.destroyed) break
+      if (!res.write(value)) await drainedOrClosed(res)
+    }
+    res.end()
+  } catch {
+    res.destroy()
+  } finally {
+    res.off('close', onClose)
   }
 }
 

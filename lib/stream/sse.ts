@@ -1,8 +1,8 @@
 import { config } from '@/lib/config'
 import { toAppError } from '@/lib/errors'
 import { iterableToStream, type IterableSource } from '@/lib/stream/iterable'
-import { sleep } from '@/lib/async'
 import { lifetimeDeadline } from '@/lib/stream/lifetime'
+import { QuietWatch } from '@/lib/stream/quiet-watch'
 
 /** One Server-Sent Event. `data` that is not a string is sent as JSON. */
 export interface SseMessage {
@@ -92,19 +92,6 @@ export interface SseStreamOptions extends SseFormatOptions {
   lifetime?: { end: () => SseMessage; capMs?: number }
 }
 
-/** `pending`'s result, or `'quiet'` if it has not settled after `ms` (the timer ends with either, or with `signal`). */
-async function orQuiet<T>(pending: Promise<T>, ms: number, signal: AbortSignal): Promise<T | 'quiet'> {
-  const timer = new AbortController()
-  const onAbort = () => timer.abort()
-  signal.addEventListener('abort', onAbort, { once: true })
-  try {
-    return await Promise.race([pending, sleep(ms, timer.signal).then(() => 'quiet' as const)])
-  } finally {
-    timer.abort()
-    signal.removeEventListener('abort', onAbort)
-  }
-}
-
 /**
  * A `ReadableStream` of SSE bytes from a source of messages, with heartbeats when quiet,
  * a final `done` event, and an `error` event (the app's error shape) if the source throws.
@@ -117,6 +104,8 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
 
   async function* frames(signal: AbortSignal): AsyncGenerator<string> {
     const deadline = lifetime ? lifetimeDeadline(lifetime.capMs) : undefined
+    // Heartbeat and lifetime on the process's shared timers (`quiet-watch.ts`), not one per stream.
+    const watch = new QuietWatch({ heartbeatMs, deadlineMs: deadline?.remaining() }, signal)
     const inner = typeof source === 'function' ? source(signal) : source
     const iterator =
       Symbol.asyncIterator in inner
@@ -133,16 +122,20 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
           return
         }
         pending ??= Promise.resolve(iterator.next())
-        const quietMs = Math.min(heartbeatMs > 0 ? heartbeatMs : Infinity, deadline?.remaining() ?? Infinity)
-        const result = quietMs < Infinity ? await orQuiet(pending, quietMs, signal) : await pending
-        if (result === 'quiet') {
-          if (!deadline?.passed()) yield formatSse({ comment: 'heartbeat' })
+        const result = watch.active ? await Promise.race([pending, watch.next()]) : await pending
+        if (result === 'aborted') throw signal.reason
+        if (result === 'quiet' || result === 'deadline') {
+          if (result === 'quiet' && !deadline?.passed()) yield HEARTBEAT
+          watch.activity()
           continue
         }
         pending = undefined
         if (result.done) break
         const text = formatSse(result.value, options)
-        if (text) yield text
+        if (text) {
+          yield text
+          watch.activity()
+        }
       }
       if (done) yield formatSse(done)
     } catch (error) {
@@ -150,6 +143,7 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
       const appError = toAppError(error)
       yield formatSse({ event: 'error', data: appError.toJSON() })
     } finally {
+      watch.dispose()
       // Closing an async generator that is mid-`next()` waits for that step; do not await it then.
       const closing = iterator.return?.()
       if (!pending) await closing
@@ -170,7 +164,8 @@ export function sseResponse(
   return new Response(sseStream(source, options), { status: options.status ?? 200, headers })
 }
 
-const HEARTBEAT_BYTES = new TextEncoder().encode(formatSse({ comment: 'heartbeat' }))
+const HEARTBEAT = formatSse({ comment: 'heartbeat' })
+const HEARTBEAT_BYTES = new TextEncoder().encode(HEARTBEAT)
 const LF = 0x0a
 
 /**
@@ -191,6 +186,7 @@ export function withHeartbeats(
   if (heartbeatMs <= 0 && !lifetime) return source
   async function* frames(signal: AbortSignal): AsyncGenerator<Uint8Array | string> {
     const deadline = lifetime ? lifetimeDeadline(lifetime.capMs) : undefined
+    const watch = new QuietWatch({ heartbeatMs, deadlineMs: deadline?.remaining() }, signal)
     const reader = source.getReader()
     let pending: Promise<ReadableStreamReadResult<Uint8Array>> | undefined
     // The last two bytes sent: an event ends with an empty line ("\n\n").
@@ -203,11 +199,12 @@ export function withHeartbeats(
           return
         }
         pending ??= reader.read()
-        // Past the deadline mid-event, wait for the rest of the event without a timer.
-        const quietMs = Math.min(heartbeatMs > 0 ? heartbeatMs : Infinity, deadline && !deadline.passed() ? deadline.remaining() : Infinity)
-        const result = quietMs < Infinity ? await orQuiet(pending, quietMs, signal) : await pending
-        if (result === 'quiet') {
-          if (atBoundary() && !deadline?.passed()) yield HEARTBEAT_BYTES
+        // Past the deadline mid-event, the rest of the event is awaited (heartbeats are not sent then).
+        const result = watch.active ? await Promise.race([pending, watch.next()]) : await pending
+        if (result === 'aborted') throw signal.reason
+        if (result === 'quiet' || result === 'deadline') {
+          if (result === 'quiet' && atBoundary() && !deadline?.passed()) yield HEARTBEAT_BYTES
+          watch.activity()
           continue
         }
         pending = undefined
@@ -216,8 +213,10 @@ export function withHeartbeats(
         if (chunk.byteLength === 0) continue
         last = chunk.byteLength >= 2 ? [chunk[chunk.byteLength - 2]!, chunk[chunk.byteLength - 1]!] : [last[1]!, chunk[0]!]
         yield chunk
+        watch.activity()
       }
     } finally {
+      watch.dispose()
       reader.cancel().catch(() => {})
     }
   }

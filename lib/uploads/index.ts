@@ -8,3 +8,4 @@ export { progressEventsResponse, progressHeaders, uploadResponse, uploadUrl } fr
 export { deleteUpload, listUploads, type StoredUpload } from './files'
 export { downloadResponse } from './download'
 export type { UploadProgress, UploadState } from './progress'
+export { chunksOf, READ_AHEAD_BYTES } from './read-ahead'

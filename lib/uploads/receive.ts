@@ -26,7 +26,11 @@ export interface ReceiveInput {
   length?: number
   /** This body's size (`Content-Length`), if known. */
   contentLength?: number
-  body: ReadableStream<Uint8Array> | null
+  /**
+   * The body, from any transport: a route handler passes `chunksOf(request.body)`
+   * (`lib/uploads/read-ahead.ts`), a Node handler the `IncomingMessage` itself.
+   */
+  body: AsyncIterable<Uint8Array> | null
   /** Aborts when the client goes away (`request.signal`). */
   signal?: AbortSignal
 }

@@ -6,25 +6,38 @@ import { AppError, diskFullError, isAppError, isDiskFull } from '@/lib/errors'
 import { commitUpload } from '@/lib/uploads/files'
 import { partInfoPath, partPath } from '@/lib/uploads/layout'
 import type { UploadProgress } from '@/lib/uploads/progress'
+import { ReadAhead } from '@/lib/uploads/read-ahead'
 import { removePart, settle, type UploadSession } from '@/lib/uploads/sessions'
 
 /** What one request writes: where, from which offset, up to which declared size. */
 export interface WriteJob {
   handle: FileHandle
   hash: Hash
-  body: ReadableStream<Uint8Array> | null
+  /** The request body, from any transport (see `lib/uploads/read-ahead.ts`). */
+  body: AsyncIterable<Uint8Array> | null
   offset: number
   size: number | null
   signal: AbortSignal
   chunkListeners: ReadonlySet<(offset: number) => void>
 }
 
-/** Writes all of `chunk` at `position` (a write may take fewer bytes than asked). */
-async function writeAll(handle: FileHandle, chunk: Uint8Array, position: number): Promise<void> {
-  let written = 0
-  while (written < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written, position + written)
-    written += bytesWritten
+/** Writes all of `chunks`, in order, from `position` in one `writev` (a write may take fewer bytes than asked). */
+async function writeAll(handle: FileHandle, chunks: Uint8Array[], position: number): Promise<void> {
+  let rest = chunks
+  let at = position
+  while (rest.length > 0) {
+    const { bytesWritten } = await handle.writev(rest, at)
+    at += bytesWritten
+    let skip = bytesWritten
+    const left: Uint8Array[] = []
+    for (const chunk of rest) {
+      if (skip >= chunk.byteLength) skip -= chunk.byteLength
+      else {
+        left.push(skip > 0 ? chunk.subarray(skip) : chunk)
+        skip = 0
+      }
+    }
+    rest = left
   }
 }
 
@@ -45,35 +58,43 @@ function throttle(bytesPerSecond: number): (bytes: number, signal: AbortSignal) 
 }
 
 /**
- * The loop: read one chunk, write it, hash it, report it, and only then read the next. The body is
- * never read faster than the disk takes it, so memory holds one chunk whatever the file size.
+ * The loop: take what the read-ahead has read (a few chunks at most), check it, start writing it,
+ * hash it while the disk writes, report each chunk once it is on disk, and go again. The body is
+ * read while the previous chunks are being written, but never more than `READ_AHEAD_BYTES` ahead
+ * of the disk, so memory stays flat whatever the file size.
  */
 export async function writeBody(session: UploadSession, job: WriteJob): Promise<UploadProgress> {
   const { handle, hash, size, signal } = job
   const { SLUICE_UPLOAD_MAX_BYTES: max, SLUICE_UPLOAD_THROTTLE_BPS: bps } = config()
   const wait = bps > 0 ? throttle(bps) : undefined
-  const reader = job.body?.getReader()
-  const onAbort = () => void reader?.cancel(signal.reason).catch(() => {})
+  const body = job.body && new ReadAhead(job.body)
+  const onAbort = () => body?.stop(signal.reason)
   signal.addEventListener('abort', onAbort, { once: true })
   let offset = job.offset
   let open = true
   try {
     for (;;) {
-      const next = reader ? await reader.read().catch(brokenOff) : { done: true as const, value: undefined }
+      const chunks = body ? await body.take().catch(brokenOff) : []
       if (signal.aborted) throw signal.reason
-      if (next.done) break
-      const chunk = next.value
-      if (chunk.byteLength === 0) continue
-      const end = offset + chunk.byteLength
+      if (chunks.length === 0) break
+      let bytes = 0
+      for (const chunk of chunks) bytes += chunk.byteLength
+      const end = offset + bytes
       if (size !== null && end > size) throw new AppError('bad_request:length', `The body goes past the declared size of ${size} bytes`)
       if (end > max) throw new AppError('too_large:upload', `The upload is over the limit of ${max} bytes`, { details: { max } })
-      await writeAll(handle, chunk, offset)
-      hash.update(chunk)
-      offset = end
+      const written = writeAll(handle, chunks, offset)
+      // Hash on this thread while the disk writes on another. Until the write has succeeded the
+      // hash is ahead of the disk: a resume after a failed write must recompute it from the part.
+      session.hashedBytes = -1
+      for (const chunk of chunks) hash.update(chunk)
+      await written
+      for (const chunk of chunks) {
+        offset += chunk.byteLength
+        for (const listener of job.chunkListeners) listener(offset)
+      }
       session.hashedBytes = offset
       session.progress.update({ offset })
-      for (const listener of job.chunkListeners) listener(offset)
-      await wait?.(chunk.byteLength, signal)
+      await wait?.(bytes, signal)
     }
     if (size !== null && offset < size) {
       open = false
@@ -89,11 +110,10 @@ export async function writeBody(session: UploadSession, job: WriteJob): Promise<
     return settle(session, { state: 'complete', offset, size: offset, sha256 })
   } catch (error) {
     if (open) await handle.close().catch(() => {})
-    await reader?.cancel(error).catch(() => {}) // stop the rest of the body from being read
+    body?.stop(error) // stop the rest of the body from being read
     return fail(session, offset, error)
   } finally {
     signal.removeEventListener('abort', onAbort)
-    reader?.releaseLock()
   }
 }
 

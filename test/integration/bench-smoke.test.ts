@@ -68,6 +68,7 @@ const TINY_DURABLE = {
   BENCH_BIG_MB: '2',
   BENCH_LATENCY_SECONDS: '1',
   BENCH_RATE: '20',
+  BENCH_ROUNDS: '1',
 }
 
 describe('benchmarks at a tiny size', () => {
@@ -103,6 +104,15 @@ describe('benchmarks at a tiny size', () => {
   it('bench:uploads (1 MiB, one run, without the Bun baseline: it needs a download)', async () => {
     const out = expectSuccess(await bench('bench:uploads', {}, ['--size-mib=1', '--runs=1', '--no-bun']))
     expect(out).toContain('Sluice / node:http (median)')
+    expect(out).toContain('Sluice, Pages API / Sluice (App Router) (median)')
+  }, TIMEOUT)
+
+  it('bench (the one table), tiny, two of its benchmarks', async () => {
+    const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export' }))
+    expect(out).toMatch(/^\| path +\| Sluice +\| baseline \(same run\) +\| ratio +\| target +\| load average/m)
+    expect(out).toMatch(/^\| upload 1 GiB, App Router route \(MB\/s, median\) +\| \d+/m)
+    expect(out).toMatch(/^\| CSV export, 20000 rows \(rows\/s, median\) +\| \d+/m)
+    expect(out).not.toContain('FAILED')
   }, TIMEOUT)
 
   it('bench:chat (BENCH_N=3)', async () => {

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServer, type TestServer } from '@/test/support/server'
 import { lineCollector, openPut, randomFile, sameBytes, writeChunks } from '@/test/support/uploads'
-import { cookieHeader } from '../support/visitor.ts'
+import { cookieHeader, newVisitor } from '../support/visitor.ts'
 
 const MAX = 16 * 1024 * 1024
 let server: TestServer
@@ -35,32 +35,63 @@ async function progressOf(id: string): Promise<{ state: string; offset: number; 
 }
 
 describe('full duplex: progress streams back while the body is still being sent', () => {
-  it('node:http client: the first progress line arrives while 7 of 8 MiB are still unsent', async () => {
-    const file = randomFile(8 * 1024 * 1024)
-    const { request, response } = openPut(`${server.baseUrl}/api/uploads/node-client.bin`, { 'Content-Length': file.data.byteLength })
-    const firstPart = 1024 * 1024
-    await writeChunks(request, file.data.subarray(0, firstPart))
+  // The same handler behind both transports: the App Router route handler (the public URL) and the
+  // Pages API route that reads the raw Node request (pages/api/node/uploads/[name].ts).
+  for (const [transport, prefix] of [['App Router', '/api/uploads/'], ['Pages API route', '/api/node/uploads/']] as const) {
+    it(`${transport}: node:http client: the first progress line arrives while 7 of 8 MiB are still unsent`, async () => {
+      const name = `node-client-${prefix.length}.bin`
+      const file = randomFile(8 * 1024 * 1024)
+      const { request, response } = openPut(`${server.baseUrl}${prefix}${name}`, { 'Content-Length': file.data.byteLength })
+      const firstPart = 1024 * 1024
+      await writeChunks(request, file.data.subarray(0, firstPart))
 
-    // The rest is not sent until a progress line has come back. A server that answered only after
-    // the whole body would never send one, and this test would fail on its timeout.
-    const res = await response
-    expect(res.statusCode).toBe(200)
-    expect(res.headers['content-type']).toMatch(/^text\/plain/)
-    const lines = lineCollector(res)
-    const first = await lines.wait(/^Received \d+ KB$/)
-    const id = String(res.headers['upload-id'])
-    const midway = await progressOf(id)
-    expect(midway.state).toBe('receiving')
-    expect(midway.offset).toBeLessThanOrEqual(firstPart)
-    expect(Number(/\d+/.exec(first)![0]) * 1024).toBeLessThanOrEqual(firstPart + 512)
+      // The rest is not sent until a progress line has come back. A server that answered only after
+      // the whole body would never send one, and this test would fail on its timeout.
+      const res = await response
+      expect(res.statusCode).toBe(200)
+      expect(res.headers['content-type']).toMatch(/^text\/plain/)
+      const lines = lineCollector(res)
+      const first = await lines.wait(/^Received \d+ KB$/)
+      const id = String(res.headers['upload-id'])
+      const midway = await progressOf(id)
+      expect(midway.state).toBe('receiving')
+      expect(midway.offset).toBeLessThanOrEqual(firstPart)
+      expect(Number(/\d+/.exec(first)![0]) * 1024).toBeLessThanOrEqual(firstPart + 512)
 
-    await writeChunks(request, file.data.subarray(firstPart))
-    request.end()
-    const all = await lines.ended
-    expect(all[0]).toBe(`Upload ${id}: node-client.bin, ${file.data.byteLength} bytes, from byte 0`)
-    expect(all.at(-1)).toBe(`Upload complete: node-client.bin, ${file.data.byteLength} bytes, sha256 ${file.sha256}`)
-    expect(all.filter((l) => l.startsWith('Received ')).length).toBeGreaterThan(1)
-    expect(sameBytes(await readFile(path.join(uploadDir(), 'node-client.bin')), file.data)).toBe(true)
+      await writeChunks(request, file.data.subarray(firstPart))
+      request.end()
+      const all = await lines.ended
+      expect(all[0]).toBe(`Upload ${id}: ${name}, ${file.data.byteLength} bytes, from byte 0`)
+      expect(all.at(-1)).toBe(`Upload complete: ${name}, ${file.data.byteLength} bytes, sha256 ${file.sha256}`)
+      expect(all.filter((l) => l.startsWith('Received ')).length).toBeGreaterThan(1)
+      expect(sameBytes(await readFile(path.join(uploadDir(), name)), file.data)).toBe(true)
+    })
+  }
+
+  it('Pages API route: the same access guard and error shape — another visitor cannot continue an upload; other methods get 405', async () => {
+    const first = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, { method: 'PUT', body: 'abc', headers: { 'Upload-Length': '6' } })
+    expect(first.status).toBe(200)
+    const id = first.headers.get('upload-id')!
+    expect(await first.text()).toContain('Upload paused at byte 3')
+    // Another visitor (its own cookie jar).
+    const other = await newVisitor().fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+      method: 'PUT',
+      body: 'def',
+      headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
+    })
+    expect(other.status).toBe(403)
+    expect(await other.json()).toMatchObject({ error: { code: 'forbidden:owner' } })
+    // The owner (this file's visitor: the global fetch keeps its cookie) can.
+    const owner = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+      method: 'PUT',
+      body: 'def',
+      headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
+    })
+    expect(owner.status).toBe(200)
+    expect(await owner.text()).toMatch(/Upload complete: guarded\.bin, 6 bytes/)
+    const get = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`)
+    expect(get.status).toBe(405)
+    expect(await get.json()).toMatchObject({ error: { code: 'method_not_allowed:route' } })
   })
 
   it('curl -T - -N: curl prints a progress line while the test still holds most of the file back', async () => {

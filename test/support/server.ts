@@ -44,6 +44,8 @@ export interface TestServer {
 
 export interface ServerOptions {
   env?: Record<string, string>
+  /** The checkout whose production build runs (benchmarks compare against another worktree); default this one. */
+  root?: string
   dataDir?: string
   /** Run the server as this user (when tests run as root, so that file permissions apply). */
   user?: { uid: number; gid: number }
@@ -54,13 +56,14 @@ export interface ServerOptions {
  * directory, and waits for `/api/health`. Requires `npm run build` first.
  */
 export async function startServer(options: ServerOptions = {}): Promise<TestServer> {
-  if (!existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+  const dir = options.root ?? root
+  if (!existsSync(path.join(dir, '.next', 'BUILD_ID'))) {
     throw new Error('No production build: run `npm run build` before the integration tests')
   }
   const port = await freePort()
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sluice-test-')))
-  const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: root,
+  const child = spawn(process.execPath, [path.join(dir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+    cwd: dir,
     env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
     ...options.user,

@@ -1,3 +1,4 @@
+import fs from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { expiryInstant, type Expiry, type ProducerClaim, type StreamMeta } from '@/lib/durable/store'
 
@@ -72,16 +73,37 @@ export interface StreamRow {
 }
 
 /**
- * Opens (creating if needed) the catalogue. `fsync` makes every commit wait for the disk
- * (`synchronous=FULL`); otherwise commits reach the OS at once (`NORMAL`), which survives a
- * crash or `kill -9` of the process but not a power cut.
+ * Opens (creating if needed) the catalogue. Commits reach the OS at once (`synchronous=NORMAL` in
+ * WAL mode), which survives a crash or `kill -9` of the process but not a power cut; SQLite still
+ * syncs around its checkpoints. For `fsync` durability the store flushes the WAL itself, once for
+ * a group of commits ({@link walFlusher}), instead of SQLite's `FULL` flushing once per commit.
  */
-export function openCatalogue(file: string, fsync: boolean): DatabaseSync {
+export function openCatalogue(file: string): DatabaseSync {
   const db = new DatabaseSync(file, { timeout: 5_000 })
   db.exec('PRAGMA journal_mode = WAL')
-  db.exec(`PRAGMA synchronous = ${fsync ? 'FULL' : 'NORMAL'}`)
+  db.exec('PRAGMA synchronous = NORMAL')
   db.exec(SCHEMA)
   return db
+}
+
+/**
+ * Flushes the catalogue's write-ahead log (`<file>-wal`) to the disk: after it, every transaction
+ * committed before is durable, as `synchronous=FULL` would have made it at its own commit. The
+ * log file is opened once (SQLite keeps it, reusing it from the start after a checkpoint, while
+ * the connection is open); `fdatasync` on any descriptor of a file flushes that file.
+ */
+export function walFlusher(file: string): { flush(): void; close(): void } {
+  let fd: number | undefined
+  return {
+    flush() {
+      fd ??= fs.openSync(`${file}-wal`, 'r')
+      fs.fdatasyncSync(fd)
+    },
+    close() {
+      if (fd !== undefined) fs.closeSync(fd)
+      fd = undefined
+    },
+  }
 }
 
 export function expiryOf(row: StreamRow): Expiry {

@@ -3,8 +3,9 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { planAppend } from '@/lib/durable/append-rules'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
-import { isExpired, openCatalogue, rowToMeta, transaction, type StreamRow } from '@/lib/durable/embedded/database'
+import { isExpired, openCatalogue, rowToMeta, transaction, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles } from '@/lib/durable/embedded/files'
+import { GroupCommit } from '@/lib/durable/embedded/group-commit'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
 import { ChangeNotifier } from '@/lib/notifier'
 import type { SpaceForDeletes } from '@/lib/disk-reserve'
@@ -28,7 +29,10 @@ import {
 export interface EmbeddedStoreOptions {
   /** Directory for the catalogue (`streams.db`) and the stream files (`data/`). */
   dir: string
-  /** `fsync`: every acknowledged append is on disk (survives power loss); default `process`. */
+  /**
+   * `fsync`: every acknowledged change is on disk (survives power loss), with concurrent changes
+   * sharing one flush (group commit); default `process`.
+   */
   durability?: 'process' | 'fsync'
   /** Who wakes waiting readers; pass the process-wide one so every route shares it. */
   notifier?: ChangeNotifier
@@ -54,12 +58,25 @@ export class EmbeddedStore implements StreamStore {
   private readonly now: () => number
   private readonly space: SpaceForDeletes | undefined
   private readonly background = new Set<Promise<void>>()
+  private readonly wal: ReturnType<typeof walFlusher> | undefined
+  /** With `fsync` durability: the flush that changes wait for before they are acknowledged. */
+  readonly group: GroupCommit | undefined
 
   private constructor(options: EmbeddedStoreOptions) {
     const fsync = options.durability === 'fsync'
     mkdirSync(options.dir, { recursive: true })
-    this.catalogue = new Catalogue(openCatalogue(path.join(options.dir, 'streams.db'), fsync))
+    const catalogueFile = path.join(options.dir, 'streams.db')
+    this.catalogue = new Catalogue(openCatalogue(catalogueFile))
     this.files = new DataFiles(path.join(options.dir, 'data'), fsync)
+    if (fsync) {
+      const wal = walFlusher(catalogueFile)
+      this.wal = wal
+      // Data first, then the catalogue that points at it: a committed tail never lies past bytes on disk.
+      this.group = new GroupCommit(() => {
+        this.files.syncDirty()
+        wal.flush()
+      })
+    }
     this.notifier = options.notifier ?? new ChangeNotifier()
     this.now = options.now ?? Date.now
     this.space = options.space
@@ -81,6 +98,11 @@ export class EmbeddedStore implements StreamStore {
     for (const row of this.catalogue.awaitingCompression()) this.compressLater(row.path, row.incarnation, row.tail)
   }
 
+  /** With `fsync` durability, waits until every change made so far is on disk; otherwise at once. */
+  private async durable(): Promise<void> {
+    await this.group?.sync()
+  }
+
   private inBackground(work: Promise<void>): void {
     const job = work.catch((error: unknown) => console.error('[sluice] durable streams background task failed', error))
     this.background.add(job)
@@ -91,7 +113,9 @@ export class EmbeddedStore implements StreamStore {
     this.inBackground(
       (async () => {
         const size = await this.files.compress(incarnation, length)
-        if (this.catalogue.markCompressed(streamPath, incarnation, size)) await this.files.dropRaw(incarnation)
+        const marked = this.catalogue.markCompressed(streamPath, incarnation, size)
+        await this.durable() // the catalogue must say "compressed" on disk before the plain file goes
+        if (marked) await this.files.dropRaw(incarnation)
         else await this.files.remove(incarnation) // deleted meanwhile
       })(),
     )
@@ -102,7 +126,8 @@ export class EmbeddedStore implements StreamStore {
     const { outcome, freed, paths } = transaction(this.catalogue.db, () => this.catalogue.remove(row))
     for (const incarnation of freed) {
       this.recent.forget(incarnation)
-      this.inBackground(this.files.remove(incarnation))
+      // Files go once the catalogue has forgotten them on disk (with `fsync` durability).
+      this.inBackground(this.durable().then(() => this.files.remove(incarnation)))
     }
     for (const p of paths) this.notifier.notify(p)
     return outcome
@@ -193,6 +218,7 @@ export class EmbeddedStore implements StreamStore {
     }
     const row = this.catalogue.get(streamPath)!
     if (row.closed === 1 && row.compress === 1) this.compressLater(streamPath, incarnation, row.tail)
+    await this.durable()
     return { kind: 'created', meta: rowToMeta(row) }
   }
 
@@ -218,8 +244,12 @@ export class EmbeddedStore implements StreamStore {
       return { outcome: { kind: 'ok', tail, closed: plan.close, duplicate: false, producer: accepted }, written: row }
     })
     const { outcome, written } = result
+    if (written && outcome.kind === 'ok') this.recent.add(written.incarnation, written.tail, input.data)
+    // Acknowledge (and wake live readers) only once the append is on disk. Answers that wrote
+    // nothing wait too: a duplicate's original, or the append a refusal is based on, may still be
+    // on its way to the disk.
+    await this.durable()
     if (written && outcome.kind === 'ok') {
-      this.recent.add(written.incarnation, written.tail, input.data)
       this.notifier.notify(streamPath)
       if (outcome.closed && written.compress === 1) this.compressLater(streamPath, written.incarnation, outcome.tail)
     }
@@ -256,7 +286,9 @@ export class EmbeddedStore implements StreamStore {
     if (!('row' in found)) return found.state
     const { row } = found
     // On a full disk SQLite cannot even record a delete: the reserve makes room for it.
-    return this.space ? this.space.retryWhenFull(() => this.removeRow(row)) : this.removeRow(row)
+    const outcome = this.space ? await this.space.retryWhenFull(() => this.removeRow(row)) : this.removeRow(row)
+    await this.durable()
+    return outcome
   }
 
   async list(query: ListQuery): Promise<ListResult> {
@@ -280,7 +312,9 @@ export class EmbeddedStore implements StreamStore {
 
   async dispose(): Promise<void> {
     await this.idle()
+    await this.durable()
     this.files.closeAll()
+    this.wal?.close()
     this.catalogue.db.close()
   }
 }

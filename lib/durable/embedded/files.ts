@@ -24,6 +24,8 @@ function isMissing(error: unknown): boolean {
 export class DataFiles {
   /** Open write descriptors, least recently used first. */
   private readonly fds = new Map<string, number>()
+  /** With `fsync`: descriptors written since their last flush ({@link syncDirty}). */
+  private readonly dirty = new Set<number>()
 
   constructor(
     private readonly dir: string,
@@ -47,13 +49,23 @@ export class DataFiles {
 
   /**
    * Writes `data` at `position` (the committed tail). The first write of a process to a file
-   * trims it to `committedTail`, dropping bytes of an append that never committed.
+   * trims it to `committedTail`, dropping bytes of an append that never committed. With `fsync`
+   * the bytes reach the disk at the next {@link syncDirty} (group commit), which the store runs
+   * before it commits durably and acknowledges.
    */
   writeSync(incarnation: string, position: number, data: Uint8Array, committedTail: number): void {
     const fd = this.fdFor(incarnation, committedTail)
     let done = 0
     while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done)
-    if (this.fsync) fs.fdatasyncSync(fd)
+    if (this.fsync) this.dirty.add(fd)
+  }
+
+  /** Flushes every file written since the last call to the disk (`fdatasync`); returns how many. */
+  syncDirty(): number {
+    const count = this.dirty.size
+    for (const fd of this.dirty) fs.fdatasyncSync(fd)
+    this.dirty.clear()
+    return count
   }
 
   private fdFor(incarnation: string, committedTail: number): number {
@@ -74,6 +86,7 @@ export class DataFiles {
     while (this.fds.size > MAX_OPEN_FILES) {
       const [oldest, oldFd] = this.fds.entries().next().value as [string, number]
       this.fds.delete(oldest)
+      if (this.dirty.delete(oldFd)) fs.fdatasyncSync(oldFd) // its appends still wait for their flush
       fs.closeSync(oldFd)
     }
   }
@@ -82,6 +95,7 @@ export class DataFiles {
     const fd = this.fds.get(incarnation)
     if (fd === undefined) return
     this.fds.delete(incarnation)
+    if (this.dirty.delete(fd)) fs.fdatasyncSync(fd)
     fs.closeSync(fd)
   }
 

@@ -1,6 +1,6 @@
-import { json, parseWith, route } from '@/lib/http'
-import { deleteUpload, downloadResponse, receiveUpload, uploadResponse } from '@/lib/uploads'
-import { readUploadHeaders, uploadHeaders } from './schema'
+import { json, route } from '@/lib/http'
+import { chunksOf, deleteUpload, downloadResponse } from '@/lib/uploads'
+import { putUpload } from './put'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
@@ -13,22 +13,9 @@ type Context = RouteContext<'/api/uploads/[name]'>
  * (or one JSON result with `Accept: application/json`). `Upload-Id` + `Upload-Offset` continue an
  * interrupted upload; `Upload-Length` declares the full size.
  */
-export const PUT = route<Context>('PUT /api/uploads/[name]', async (request, { params }, access) => {
-  const { name } = await params
-  const headers = parseWith(uploadHeaders, readUploadHeaders(request), 'headers')
-  if (headers['upload-id'] !== undefined) await access.require('upload-session', headers['upload-id'])
-  const reception = await receiveUpload({
-    name,
-    id: headers['upload-id'],
-    offset: headers['upload-offset'],
-    length: headers['upload-length'],
-    contentLength: headers['content-length'],
-    body: request.body,
-    signal: request.signal,
-  })
-  if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)
-  return uploadResponse(reception, request)
-})
+export const PUT = route<Context>('PUT /api/uploads/[name]', (request, context, access) =>
+  putUpload(request, context, access, request.body && chunksOf(request.body)),
+)
 
 /** Downloads `<name>` as an attachment, with `Range` support. */
 export const GET = route<Context>('GET /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
