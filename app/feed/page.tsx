@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { FeedDemo } from '@/components/feed-demo'
-import { SSE_HINTS } from '@/components/sse-hints'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { FeedDemo } from '@/components/feed/feed-demo'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
 
 export const metadata: Metadata = { title: 'Live feed' }
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { CurlCommand } from '@/components/curl-command'
-import { SSE_HINTS } from '@/components/sse-hints'
-import { DemoHeader } from '@/components/demo-header'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { DemoHeader } from '@/components/ui/demo-header'
 import { ExportPanel } from '@/components/jobs/export-panel'
 import { ImportPanel } from '@/components/jobs/import-panel'
 

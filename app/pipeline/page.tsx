@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { PipelineDemo } from '@/components/pipeline-demo'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { PipelineDemo } from '@/components/pipeline/pipeline-demo'
 
 export const metadata: Metadata = { title: 'Pipeline' }
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { SSE_HINTS } from '@/components/sse-hints'
-import { StreamsDemo } from '@/components/streams-demo'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { StreamsDemo } from '@/components/streams/streams-demo'
 
 export const metadata: Metadata = { title: 'Durable streams' }
 

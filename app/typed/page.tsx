@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
 import { EndpointCard } from '@/components/typed/endpoint-card'
 import { catalogue } from '@/lib/typed/catalogue'
 

@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { SSE_HINTS } from '@/components/sse-hints'
-import { UploadDemo } from '@/components/upload-demo'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { UploadDemo } from '@/components/upload/upload-demo'
 
 export const metadata: Metadata = { title: 'Uploads' }
 

@@ -1,13 +1,13 @@
 'use client'
 
 import { useEffect, useMemo, useState } from 'react'
-import { Inspector } from '@/components/inspector'
-import { ErrorMessage } from '@/components/jobs/error-message'
-import { ProgressBar } from '@/components/jobs/progress-bar'
-import { StatusBadge } from '@/components/jobs/status-badge'
+import { Inspector } from '@/components/inspector/inspector'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { StatusBadge } from '@/components/ui/status-badge'
 import { useDurableExport } from '@/components/jobs/use-durable-export'
 import { useExportReader } from '@/components/jobs/use-export-reader'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 
 const field = 'w-32 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'
 const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'

@@ -1,11 +1,11 @@
 'use client'
 
 import { useState } from 'react'
-import { ErrorMessage } from '@/components/jobs/error-message'
-import { FrameLog } from '@/components/jobs/frame-log'
-import { ProgressBar } from '@/components/jobs/progress-bar'
-import { StatusBadge } from '@/components/jobs/status-badge'
-import { useTypedStream } from '@/components/use-typed-stream'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { FrameLog } from '@/components/typed/frame-log'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { StatusBadge } from '@/components/ui/status-badge'
+import { useTypedStream } from '@/components/typed/use-typed-stream'
 import type { importJob } from '@/lib/jobs/import-stream'
 
 const field = 'w-28 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'

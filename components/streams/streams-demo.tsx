@@ -1,13 +1,13 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { CurlCommand } from '@/components/curl-command'
-import { SSE_HINTS } from '@/components/sse-hints'
-import { StreamAppend } from '@/components/stream-append'
-import { StreamCreateForm } from '@/components/stream-create-form'
-import { StreamList } from '@/components/stream-list'
-import { StreamViewer } from '@/components/stream-viewer'
-import { useStreamInfo, useStreamList, type ListFilter } from '@/components/use-stream-list'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { StreamAppend } from '@/components/streams/stream-append'
+import { StreamCreateForm } from '@/components/streams/stream-create-form'
+import { StreamList } from '@/components/streams/stream-list'
+import { StreamViewer } from '@/components/streams/stream-viewer'
+import { useStreamInfo, useStreamList, type ListFilter } from '@/components/streams/use-stream-list'
 
 const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 

@@ -1,8 +1,8 @@
 'use client'
 
 import { useState } from 'react'
-import { formatBytes } from '@/components/format'
-import { checkContinuity, useLiveMetrics, type FeedConnection } from '@/components/use-live-metrics'
+import { formatBytes } from '@/components/ui/format'
+import { checkContinuity, useLiveMetrics, type FeedConnection } from '@/components/feed/use-live-metrics'
 import type { FeedSample } from '@/lib/feed'
 
 const connectionStyle: Record<FeedConnection, string> = {

@@ -1,10 +1,10 @@
 'use client'
 
 import { useId, useRef, useState } from 'react'
-import { readApiError } from '@/components/api-error'
-import { CurlCommand } from '@/components/curl-command'
-import { useHydrated } from '@/components/use-hydrated'
-import type { StreamSummary } from '@/components/use-stream-list'
+import { readApiError } from '@/components/api/fetch'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { useHydrated } from '@/components/ui/use-hydrated'
+import type { StreamSummary } from '@/components/streams/use-stream-list'
 import {
   createBodySchema,
   METADATA_KEY_MAX,

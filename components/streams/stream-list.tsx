@@ -1,7 +1,7 @@
 'use client'
 
-import { formatBytes } from '@/components/format'
-import { PAGE_SIZE, type ListConnection, type ListFilter, type StreamSummary } from '@/components/use-stream-list'
+import { formatBytes } from '@/components/ui/format'
+import { PAGE_SIZE, type ListConnection, type ListFilter, type StreamSummary } from '@/components/streams/use-stream-list'
 
 const input = 'rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
 

@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { readApiError } from '@/components/api-error'
+import { readApiError } from '@/components/api/fetch'
 import type { StreamInfo } from '@/lib/durable/service'
 import { readSse } from '@/lib/stream/client'
 

@@ -1,8 +1,8 @@
 'use client'
 
 import { useRef, useState } from 'react'
-import { Inspector } from '@/components/inspector'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { Inspector } from '@/components/inspector/inspector'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { readSse } from '@/lib/stream/client'
 
 interface Completion {

@@ -1,10 +1,10 @@
 'use client'
 
 import { useRef, useState } from 'react'
-import { formatBytes } from '@/components/format'
-import { Inspector } from '@/components/inspector'
-import { useHydrated } from '@/components/use-hydrated'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { formatBytes } from '@/components/ui/format'
+import { Inspector } from '@/components/inspector/inspector'
+import { useHydrated } from '@/components/ui/use-hydrated'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import type { EnrichedLine, PipelineSummary } from '@/lib/pipeline'
 import { readLines } from '@/lib/stream/client'
 

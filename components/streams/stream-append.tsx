@@ -1,9 +1,9 @@
 'use client'
 
 import { useId, useState } from 'react'
-import { readApiError } from '@/components/api-error'
-import { CurlCommand } from '@/components/curl-command'
-import type { StreamDetails } from '@/components/use-stream-list'
+import { readApiError } from '@/components/api/fetch'
+import { CurlCommand } from '@/components/ui/curl-command'
+import type { StreamDetails } from '@/components/streams/use-stream-list'
 
 /**
  * Writing to one of the visitor's own open streams over the protocol itself: `POST

@@ -1,4 +1,4 @@
-import type { SseHint } from '@/components/curl-command'
+import type { SseHint } from '@/components/ui/curl-command'
 import { FRAME_TYPES } from '@/lib/typed-stream/frames'
 
 /**

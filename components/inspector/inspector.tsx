@@ -1,7 +1,7 @@
 'use client'
 
-import { formatBytes, formatMs, formatRate } from '@/components/format'
-import type { InspectorState } from '@/components/use-stream-inspector'
+import { formatBytes, formatMs, formatRate } from '@/components/ui/format'
+import type { InspectorState } from '@/components/inspector/use-stream-inspector'
 
 const phaseStyle: Record<InspectorState['phase'], string> = {
   idle: 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',

@@ -40,3 +40,30 @@ export function errorHeadline(code: string): string {
   const kind = code.slice(0, code.indexOf(':')) as ErrorKind
   return byCode[code] ?? byKind[kind] ?? 'Something went wrong'
 }
+
+/** zod's default messages, as a person would say them (the raw one stays under "Details"). */
+const issueWords: Array<[RegExp, (m: RegExpMatchArray) => string]> = [
+  [/^Too small: expected number to be >=(-?[\d.]+)$/, (m) => `Must be at least ${m[1]}.`],
+  [/^Too small: expected number to be >(-?[\d.]+)$/, (m) => `Must be more than ${m[1]}.`],
+  [/^Too big: expected number to be <=(-?[\d.]+)$/, (m) => `Must be at most ${m[1]}.`],
+  [/^Too big: expected number to be <(-?[\d.]+)$/, (m) => `Must be less than ${m[1]}.`],
+  [/^Too small: expected string to have >=1 characters?$/, () => 'Must not be empty.'],
+  [/^Too small: expected string to have >=(\d+) characters?$/, (m) => `Must be at least ${m[1]} characters.`],
+  [/^Too big: expected string to have <=(\d+) characters?$/, (m) => `Must be at most ${m[1]} characters.`],
+  [/^Too small: expected array to have >=(\d+) items?$/, (m) => `Needs at least ${m[1]}.`],
+  [/^Too big: expected array to have <=(\d+) items?$/, (m) => `At most ${m[1]}.`],
+  [/^Invalid input: expected int, received number$/, () => 'Must be a whole number.'],
+  [/^Invalid input: expected number, received (NaN|string|undefined)$/, () => 'Must be a number.'],
+  [/^Invalid input: expected (\w+), received undefined$/, () => 'Required.'],
+  [/^Invalid option: expected one of (.+)$/, (m) => `Must be one of ${m[1]!.replaceAll('|', ', ')}.`],
+  [/^Unrecognized keys?: (.+)$/, (m) => `Not a known field: ${m[1]}.`],
+]
+
+/** A validation message for people: zod's defaults rewritten, the server's own sentences as they are. */
+export function issueInWords(message: string): string {
+  for (const [pattern, words] of issueWords) {
+    const match = message.match(pattern)
+    if (match) return words(match)
+  }
+  return message
+}

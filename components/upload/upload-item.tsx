@@ -1,7 +1,7 @@
 'use client'
 
-import { formatBytes } from '@/components/format'
-import type { ItemStatus, UploadItem } from '@/components/use-uploads'
+import { formatBytes } from '@/components/ui/format'
+import type { ItemStatus, UploadItem } from '@/components/upload/use-uploads'
 
 const statusStyle: Record<ItemStatus, string> = {
   queued: 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',

@@ -1,10 +1,10 @@
 'use client'
 
 import { useRef, useState } from 'react'
-import { Inspector } from '@/components/inspector'
-import { useLiveMetrics } from '@/components/use-live-metrics'
-import { useHydrated } from '@/components/use-hydrated'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { Inspector } from '@/components/inspector/inspector'
+import { useLiveMetrics } from '@/components/feed/use-live-metrics'
+import { useHydrated } from '@/components/ui/use-hydrated'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { readText } from '@/lib/stream/client'
 
 interface Arrival {

@@ -1,10 +1,10 @@
 'use client'
 
 import { useRef, useState } from 'react'
-import { StoredUploads } from '@/components/stored-uploads'
-import { UploadItemRow } from '@/components/upload-item'
-import { useStoredUploads } from '@/components/use-stored-uploads'
-import { useUploads } from '@/components/use-uploads'
+import { StoredUploads } from '@/components/upload/stored-uploads'
+import { UploadItemRow } from '@/components/upload/upload-item'
+import { useStoredUploads } from '@/components/upload/use-stored-uploads'
+import { useUploads } from '@/components/upload/use-uploads'
 
 /** Drop or pick files; each uploads with a progress bar fed by the server, and can be cancelled or resumed. */
 export function UploadDemo() {

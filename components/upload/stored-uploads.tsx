@@ -1,6 +1,6 @@
 'use client'
 
-import { formatBytes } from '@/components/format'
+import { formatBytes } from '@/components/ui/format'
 import type { StoredUpload } from '@/lib/uploads/files'
 
 /** The finished uploads, each with a download link and a delete button. */

@@ -1,11 +1,11 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { formatBytes } from '@/components/format'
-import { Inspector } from '@/components/inspector'
-import type { StreamSummary } from '@/components/use-stream-list'
-import { useDurableStream, type ViewPhase } from '@/components/use-durable-stream'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { formatBytes } from '@/components/ui/format'
+import { Inspector } from '@/components/inspector/inspector'
+import type { StreamSummary } from '@/components/streams/use-stream-list'
+import { useDurableStream, type ViewPhase } from '@/components/streams/use-durable-stream'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 
 const phaseStyle: Record<ViewPhase, string> = {
   connecting: 'bg-amber-100 text-amber-800 dark:bg-amber-900/50 dark:text-amber-200',
