@@ -5,8 +5,14 @@ import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { ExportPanel } from '@/components/jobs/export-panel'
 import { ImportPanel } from '@/components/jobs/import-panel'
+import { fieldLimits } from '@/components/api/schema-limits'
+import { seedBody } from '@/app/api/jobs/export/table/schema'
+import { importJob } from '@/lib/jobs/import-stream'
 
 export const metadata: Metadata = { title: 'Jobs' }
+
+/** The table size's upper bound is configuration (read at request time, not baked in at build). */
+export const dynamic = 'force-dynamic'
 
 export default function JobsPage() {
   return (
@@ -34,8 +40,8 @@ export default function JobsPage() {
         ].join('\n')}
         sse={SSE_HINTS.importJob}
       />
-      <ImportPanel />
-      <ExportPanel />
+      <ImportPanel limits={fieldLimits(importJob.input, ['rows', 'invalidEvery', 'batchSize', 'delayMs'])} />
+      <ExportPanel limits={fieldLimits(seedBody(), ['rows'])} />
     </div>
   )
 }

@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { PipelineDemo } from '@/components/pipeline/pipeline-demo'
+import { fieldLimits } from '@/components/api/schema-limits'
+import { transformQuery } from '@/app/api/transform/schema'
 
 export const metadata: Metadata = { title: 'Pipeline' }
 
@@ -16,7 +18,7 @@ export default function PipelinePage() {
         </p>
       </DemoHeader>
       <CurlCommand command="seq 1 2000000 | curl -N -X POST -T - -H 'Content-Type: text/plain' '{origin}/api/transform?filter=99'" />
-      <PipelineDemo />
+      <PipelineDemo limits={fieldLimits(transformQuery, ['filter'])} />
     </div>
   )
 }

@@ -2,6 +2,8 @@ import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { WordsDemo } from '@/components/words/words-demo'
+import { fieldLimits } from '@/components/api/schema-limits'
+import { wordsQuery } from '@/app/api/stream/words/schema'
 
 export const metadata: Metadata = { title: 'Words' }
 
@@ -16,7 +18,7 @@ export default function WordsPage() {
         </p>
       </DemoHeader>
       <CurlCommand command="curl -N '{origin}/api/stream/words?count=20&delay=150'" />
-      <WordsDemo />
+      <WordsDemo limits={fieldLimits(wordsQuery, ['count', 'delay'])} />
     </div>
   )
 }

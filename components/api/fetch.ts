@@ -67,13 +67,23 @@ export function isAbortError(error: unknown): boolean {
   return (error instanceof DOMException || error instanceof Error) && error.name === 'AbortError'
 }
 
-/** Reads a refused response's error; a body that is not the app's shape still gives a message. */
+/** The kind of error a status means, for a refusal whose body is not the app's shape (e.g. an upstream's, passed through). */
+function kindOfStatus(status: number): string {
+  const kinds: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 410: 'gone', 413: 'too_large', 415: 'unsupported_media_type', 416: 'range_not_satisfiable', 429: 'rate_limited', 507: 'insufficient_storage' }
+  return kinds[status] ?? (status >= 500 && status !== 500 ? 'unavailable' : 'internal')
+}
+
+/**
+ * Reads a refused response's error. A body that is not the app's shape (an upstream's error passed
+ * through by the proxy, a platform's HTML page) still gives a message, and a code `<kind>:http`
+ * from the status.
+ */
 export async function readApiError(res: Response): Promise<ApiError> {
   const body = (await res.json().catch(() => null)) as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null
   const error = body?.error
   const retryAfter = Number(res.headers.get('retry-after'))
   return new ApiError(
-    typeof error?.code === 'string' ? error.code : `http:${res.status}`,
+    typeof error?.code === 'string' && error.code.includes(':') ? error.code : `${kindOfStatus(res.status)}:http`,
     typeof error?.message === 'string' ? error.message : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`,
     { status: res.status, details: error?.details, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined },
   )

@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
+import { apiFetch, apiJson, toApiError } from '@/components/api/fetch'
 import type { ChatSummary } from '@/lib/chat/store'
 
 /** Fired on `window` when a chat was added or changed, so the list reloads itself. */
@@ -17,14 +18,12 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
   async function remove() {
     setError(undefined)
     try {
-      const res = await fetch(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'DELETE' })
-      if (!res.ok && res.status !== 404) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-        throw new Error(body?.error?.message ?? `The server answered ${res.status}.`)
-      }
+      await apiFetch(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'DELETE' })
       onDeleted()
     } catch (e) {
-      setError(e instanceof TypeError ? 'Could not reach the server. Check the connection and try again.' : (e as Error).message)
+      const failure = toApiError(e)
+      if (failure.status === 404) return onDeleted() // already gone
+      setError(failure.message)
       setConfirming(false)
     }
   }
@@ -82,10 +81,8 @@ export function ChatList({ chats: initial, current }: { chats: ChatSummary[]; cu
   const [chats, setChats] = useState(initial)
   const router = useRouter()
   useEffect(() => {
-    const reload = async () => {
-      const res = await fetch('/api/chats?limit=100', { cache: 'no-store' })
-      if (res.ok) setChats(((await res.json()) as { chats: ChatSummary[] }).chats)
-    }
+    const reload = async () => setChats((await apiJson<{ chats: ChatSummary[] }>('/api/chats?limit=100', { cache: 'no-store' })).chats)
+    // A list that could not be reloaded keeps what it showed; the next change reloads it again.
     const onChange = () => void reload().catch(() => {})
     window.addEventListener(CHATS_CHANGED, onChange)
     return () => window.removeEventListener(CHATS_CHANGED, onChange)

@@ -3,11 +3,11 @@
 import Link from 'next/link'
 import { useEffect, useState } from 'react'
 import { Inspector } from '@/components/inspector/inspector'
-import { errorHeadline } from '@/components/api/error-words'
 import { MessageParts } from '@/components/chat/message-parts'
 import { MessageActions } from '@/components/chat/message-actions'
 import { Suggestions } from '@/components/chat/suggestions'
 import { useFollowScroll } from '@/components/chat/use-follow-scroll'
+import { ErrorMessage } from '@/components/ui/error-message'
 import { useHydrated } from '@/components/ui/use-hydrated'
 import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { useSluiceChat } from '@/components/chat/use-sluice-chat'
@@ -26,35 +26,9 @@ export interface ChatViewProps {
   readOnly?: boolean
 }
 
-/** An error in words; the code (for developers) folded away under "Details", and in the inspector. */
+/** An error in words, with Retry; the code (for developers) folded away under "Details", and in the inspector. */
 function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: string; onRetry?: () => void; busy: boolean }) {
-  return (
-    <div
-      data-testid="chat-error"
-      role="alert"
-      className="flex items-start justify-between gap-3 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
-    >
-      <div className="min-w-0 space-y-1">
-        <p className="font-medium">{errorHeadline(code)}</p>
-        <p>{message}</p>
-        <details className="text-xs">
-          <summary className="cursor-pointer select-none">Details</summary>
-          <code>{code}</code>
-        </details>
-      </div>
-      {onRetry && (
-        <button
-          type="button"
-          data-testid="chat-retry"
-          disabled={busy}
-          onClick={onRetry}
-          className="shrink-0 rounded border border-red-500 px-2 py-0.5 hover:bg-red-100 disabled:opacity-50 dark:hover:bg-red-900"
-        >
-          Retry
-        </button>
-      )}
-    </div>
-  )
+  return <ErrorMessage error={{ code, message }} testId="chat-error" onRetry={onRetry} retryTestId="chat-retry" busy={busy} />
 }
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })

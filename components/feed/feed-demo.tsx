@@ -1,6 +1,9 @@
 'use client'
 
 import { useState } from 'react'
+import { apiJson, toApiError, type ApiError } from '@/components/api/fetch'
+import { Button } from '@/components/ui/button'
+import { ErrorMessage } from '@/components/ui/error-message'
 import { formatBytes } from '@/components/ui/format'
 import { checkContinuity, useLiveMetrics, type FeedConnection } from '@/components/feed/use-live-metrics'
 import type { FeedSample } from '@/lib/feed'
@@ -34,12 +37,17 @@ function Chart({ samples, pick, label, format }: { samples: FeedSample[]; pick: 
 export function FeedDemo() {
   const m = useLiveMetrics()
   const [dropped, setDropped] = useState<string>('')
+  const [dropError, setDropError] = useState<ApiError>()
   const { gaps, duplicates } = checkContinuity(m.received)
 
   async function drop() {
-    const res = await fetch('/api/feed/drop', { method: 'POST' })
-    const body = (await res.json()) as { dropped: number }
-    setDropped(`server closed ${body.dropped} connection(s)`)
+    setDropError(undefined)
+    try {
+      const body = await apiJson<{ dropped: number }>('/api/feed/drop', { method: 'POST' })
+      setDropped(`server closed ${body.dropped} connection(s)`)
+    } catch (error) {
+      setDropError(toApiError(error))
+    }
   }
 
   return (
@@ -66,15 +74,11 @@ export function FeedDemo() {
         <span>
           duplicates <span className="font-mono" data-testid="feed-duplicates">{duplicates}</span>
         </span>
-        <button
-          type="button"
-          onClick={() => void drop()}
-          className="ml-auto rounded border border-zinc-300 px-3 py-1 dark:border-zinc-700"
-          data-testid="feed-drop"
-        >
+        <Button onClick={() => void drop()} className="ml-auto" data-testid="feed-drop">
           Drop connection (server side)
-        </button>
+        </Button>
       </div>
+      {dropError && <ErrorMessage error={dropError} testId="feed-drop-error" />}
       {dropped && <p className="text-xs text-zinc-600 dark:text-zinc-400">{dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.</p>}
       {m.lifetimeMs !== undefined && (
         <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="feed-lifetime">

@@ -1,10 +1,18 @@
 'use client'
 
-import { useRef, useState } from 'react'
-import { formatBytes } from '@/components/ui/format'
+import { useState } from 'react'
+import type { ApiError } from '@/components/api/fetch'
+import { issueInWords } from '@/components/api/error-words'
+import type { FieldLimits } from '@/components/api/schema-limits'
 import { Inspector } from '@/components/inspector/inspector'
+import { useInspectedFetch } from '@/components/inspector/use-inspected-fetch'
+import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { EmptyState } from '@/components/ui/empty-state'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { controlClass, FieldError, TextArea } from '@/components/ui/field'
+import { formatBytes } from '@/components/ui/format'
 import { useHydrated } from '@/components/ui/use-hydrated'
-import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import type { EnrichedLine, PipelineSummary } from '@/lib/pipeline'
 import { readLines } from '@/lib/stream/client'
 
@@ -27,8 +35,11 @@ function generateText(mb: number): Blob {
   return new Blob(parts, { type: 'text/plain' })
 }
 
-/** Sends a text body to `/api/transform` and reads the NDJSON result as it streams back. */
-export function PipelineDemo() {
+/**
+ * Sends a text body to `/api/transform` and reads the NDJSON result as it streams back; the
+ * inspector counts one entry per record. `limits`: the filter's bound from the route's own schema.
+ */
+export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits> }) {
   const [text, setText] = useState('first line\nsecond line with a stream\nthird line\n')
   const [file, setFile] = useState<Blob | null>(null)
   const [fileLabel, setFileLabel] = useState('')
@@ -38,57 +49,48 @@ export function PipelineDemo() {
   const [kept, setKept] = useState(0)
   const [summary, setSummary] = useState<PipelineSummary | null>(null)
   const [firstAt, setFirstAt] = useState<number | null>(null)
+  const [error, setError] = useState<ApiError>()
   const hydrated = useHydrated()
-  const inspector = useStreamInspector()
-  const abort = useRef<AbortController | null>(null)
-  const running = inspector.state.phase === 'connecting' || inspector.state.phase === 'streaming'
+  const request = useInspectedFetch()
 
   async function run() {
-    const controller = new AbortController()
-    abort.current = controller
     setLines([])
     setKept(0)
     setSummary(null)
     setFirstAt(null)
-    inspector.begin()
-    try {
-      const body = file ?? new Blob([text], { type: 'text/plain' })
-      const params = new URLSearchParams({ filter, upper: upper ? '1' : '0' })
-      const res = await fetch(`/api/transform?${params}`, {
-        method: 'POST',
-        body,
-        headers: { 'Content-Type': 'text/plain; charset=utf-8' },
-        signal: controller.signal,
-      })
-      if (!res.ok) {
-        const err = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-        throw new Error(err?.error?.message ?? `HTTP ${res.status}`)
-      }
-      let failure: string | undefined
-      for await (const line of readLines(res, { signal: controller.signal })) {
-        inspector.chunk(line.length + 1)
-        const record = JSON.parse(line) as Record_
-        if (record.type === 'line') {
-          setFirstAt((f) => f ?? record.bytesIn)
-          setKept((k) => k + 1)
-          setLines((l) => (l.length < SHOWN ? [...l, record] : l))
-        } else if (record.type === 'summary') setSummary(record)
-        else failure = record.error.message
-      }
-      if (failure) inspector.end('error', failure)
-      else inspector.end(controller.signal.aborted ? 'stopped' : 'done')
-    } catch (error) {
-      if (controller.signal.aborted) inspector.end('stopped')
-      else inspector.end('error', error instanceof Error ? error.message : String(error))
-    }
+    setError(undefined)
+    const body = file ?? new Blob([text], { type: 'text/plain' })
+    const params = new URLSearchParams({ filter, upper: upper ? '1' : '0' })
+    const failure = await request.run(
+      `/api/transform?${params}`,
+      { method: 'POST', body, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
+      async (res, { signal, mark }) => {
+        let carried: { code: string; message: string } | undefined
+        for await (const line of readLines(res, { signal })) {
+          mark(line.length + 1)
+          const record = JSON.parse(line) as Record_
+          if (record.type === 'line') {
+            setFirstAt((f) => f ?? record.bytesIn)
+            setKept((k) => k + 1)
+            setLines((l) => (l.length < SHOWN ? [...l, record] : l))
+          } else if (record.type === 'summary') setSummary(record)
+          else carried = record.error
+        }
+        return carried
+      },
+      { unit: 'record' },
+    )
+    setError(failure)
   }
+
+  const filterError = error?.field('filter')
 
   return (
     <div className="space-y-4">
       <fieldset disabled={!hydrated} className="m-0 grid min-w-0 gap-3 border-0 p-0 sm:grid-cols-2">
         <label className="text-sm">
-          <span className="block text-xs text-zinc-600 dark:text-zinc-400">text to transform</span>
-          <textarea
+          <span className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">text to transform</span>
+          <TextArea
             value={text}
             onChange={(e) => {
               setText(e.target.value)
@@ -96,17 +98,18 @@ export function PipelineDemo() {
               setFileLabel('')
             }}
             rows={5}
-            className="w-full rounded border border-zinc-300 bg-white p-2 font-mono text-xs dark:border-zinc-700 dark:bg-zinc-900"
+            className="w-full p-2 font-mono text-xs"
             data-testid="pipeline-text"
           />
         </label>
         <div className="space-y-2 text-sm">
           <label className="block">
-            <span className="block text-xs text-zinc-600 dark:text-zinc-400">or a text file</span>
+            <span className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">or a text file</span>
             <input
               type="file"
               accept="text/*,.txt,.csv,.log,.ndjson"
               data-testid="pipeline-file"
+              className="max-w-full text-sm"
               onChange={(e) => {
                 const f = e.target.files?.[0]
                 setFile(f ?? null)
@@ -114,9 +117,8 @@ export function PipelineDemo() {
               }}
             />
           </label>
-          <button
-            type="button"
-            className="rounded border border-zinc-300 px-3 py-1 dark:border-zinc-700"
+          <Button
+            size="sm"
             data-testid="pipeline-generate"
             onClick={() => {
               const blob = generateText(20)
@@ -125,47 +127,44 @@ export function PipelineDemo() {
             }}
           >
             Generate 20 MB of text
-          </button>
+          </Button>
           <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="pipeline-source">
             sending: {fileLabel || `the text above (${formatBytes(new Blob([text]).size)})`}
           </p>
-          <div className="flex items-center gap-3">
-            <input
-              placeholder="keep lines containing…"
-              value={filter}
-              onChange={(e) => setFilter(e.target.value)}
-              className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
-              data-testid="pipeline-filter"
-            />
+          <div className="flex flex-wrap items-center gap-3">
+            <label className="min-w-0">
+              <span className="sr-only">Keep only lines containing</span>
+              <input
+                placeholder="keep lines containing…"
+                value={filter}
+                maxLength={limits.filter.maxLength}
+                aria-invalid={filterError ? true : undefined}
+                onChange={(e) => setFilter(e.target.value)}
+                className={controlClass}
+                data-testid="pipeline-filter"
+              />
+            </label>
             <label className="flex items-center gap-1">
               <input type="checkbox" checked={upper} onChange={(e) => setUpper(e.target.checked)} /> upper-case
             </label>
           </div>
+          <FieldError message={filterError && issueInWords(filterError)} />
           <div className="flex gap-2">
-            <button
-              type="button"
-              disabled={running}
-              onClick={() => void run()}
-              className="rounded bg-sky-700 px-4 py-1.5 font-medium text-white disabled:opacity-50"
-              data-testid="pipeline-run"
-            >
+            <Button variant="primary" disabled={request.running} onClick={() => void run()} data-testid="pipeline-run">
               Transform
-            </button>
-            <button
-              type="button"
-              disabled={!running}
-              onClick={() => abort.current?.abort()}
-              className="rounded border border-zinc-300 px-4 py-1.5 disabled:opacity-50 dark:border-zinc-700"
-            >
+            </Button>
+            <Button disabled={!request.running} onClick={request.stop}>
               Stop
-            </button>
+            </Button>
           </div>
         </div>
       </fieldset>
 
-      <Inspector state={inspector.state} />
+      {error && <ErrorMessage error={error} fieldsShown={error.issues.length > 0} testId="pipeline-error" />}
 
-      <section className="rounded-lg border border-zinc-200 bg-white p-4 text-sm dark:border-zinc-800 dark:bg-zinc-900">
+      <Inspector state={request.state} />
+
+      <Card className="text-sm">
         <h2 className="mb-2 font-medium">
           Result: <span data-testid="pipeline-kept">{kept}</span> line(s) kept
           {summary && (
@@ -184,7 +183,8 @@ export function PipelineDemo() {
             records wait in the server&apos;s spool (memory, then a temporary file) until then; <code>curl</code> reads them at once.
           </p>
         )}
-        <ol className="max-h-72 overflow-y-auto font-mono text-xs" data-testid="pipeline-lines">
+        {summary && kept === 0 && <EmptyState testId="pipeline-empty">No line contains “{filter}”: nothing was kept of the {summary.linesIn} read.</EmptyState>}
+        <ol className="max-h-72 overflow-y-auto font-mono text-xs" data-testid="pipeline-lines" tabIndex={0} aria-label="Lines kept">
           {lines.map((l) => (
             <li key={l.n}>
               <span className="text-zinc-600 dark:text-zinc-400">{l.n}</span> {l.text} <span className="text-zinc-600 dark:text-zinc-400">({l.words} words)</span>
@@ -192,7 +192,7 @@ export function PipelineDemo() {
           ))}
         </ol>
         {kept > SHOWN && <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">showing the first {SHOWN}</p>}
-      </section>
+      </Card>
     </div>
   )
 }

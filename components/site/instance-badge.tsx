@@ -1,6 +1,7 @@
 'use client'
 
 import { useEffect, useState } from 'react'
+import { apiJson } from '@/components/api/fetch'
 
 interface InstanceInfo {
   pid: number
@@ -15,10 +16,8 @@ export function InstanceBadge() {
   const [info, setInfo] = useState<InstanceInfo>()
   useEffect(() => {
     const controller = new AbortController()
-    fetch('/api/health', { signal: controller.signal, cache: 'no-store' })
-      .then((res) => (res.ok ? (res.json() as Promise<InstanceInfo>) : undefined))
-      .then(setInfo)
-      .catch(() => {})
+    // No badge when the health check fails: it only explains the server that answered.
+    apiJson<InstanceInfo>('/api/health', { signal: controller.signal, cache: 'no-store' }).then(setInfo, () => {})
     return () => controller.abort()
   }, [])
   if (!info) return null

@@ -1,9 +1,13 @@
 'use client'
 
 import { useId, useState } from 'react'
-import { readApiError } from '@/components/api/fetch'
-import { CurlCommand } from '@/components/ui/curl-command'
+import { apiFetch, ApiError, toApiError } from '@/components/api/fetch'
 import type { StreamDetails } from '@/components/streams/use-stream-list'
+import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { TextArea } from '@/components/ui/field'
 
 /**
  * Writing to one of the visitor's own open streams over the protocol itself: `POST
@@ -11,9 +15,6 @@ import type { StreamDetails } from '@/components/streams/use-stream-list'
  * where the next append will start), `POST` with `Stream-Closed: true` and no body closes it for
  * good. The page's identity cookie is what lets it write: the stream is the visitor's.
  */
-
-const input = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 font-mono text-sm dark:border-zinc-700 dark:bg-zinc-900'
-const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 
 const isJson = (contentType: string) => contentType.split(';')[0]!.trim().toLowerCase() === 'application/json'
 
@@ -24,21 +25,16 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
   const [newline, setNewline] = useState(!json)
   const [busy, setBusy] = useState(false)
   const [result, setResult] = useState<{ offset: string; bytes: number }>()
-  const [error, setError] = useState<string>()
+  const [error, setError] = useState<ApiError>()
   const url = `/v1/stream/${info.id}`
 
   async function post(headers: Record<string, string>, body: string | undefined): Promise<Response | undefined> {
     setBusy(true)
     setError(undefined)
     try {
-      const res = await fetch(url, { method: 'POST', headers, body })
-      if (!res.ok) {
-        setError((await readApiError(res)).message)
-        return undefined
-      }
-      return res
+      return await apiFetch(url, { method: 'POST', headers, body })
     } catch (cause) {
-      setError(`The request failed: ${cause instanceof Error ? cause.message : String(cause)}`)
+      setError(toApiError(cause))
       return undefined
     } finally {
       setBusy(false)
@@ -53,11 +49,11 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
       try {
         JSON.parse(text)
       } catch {
-        setError('Not valid JSON: a JSON stream takes one JSON value per append (a top-level array adds one message per element).')
+        setError(new ApiError('bad_request:json', 'Not valid JSON: a JSON stream takes one JSON value per append (a top-level array adds one message per element).'))
         return
       }
     } else if (body === '') {
-      setError('Nothing to write: an append needs at least one byte.')
+      setError(new ApiError('bad_request:body', 'Nothing to write: an append needs at least one byte.'))
       return
     }
     const res = await post({ 'Content-Type': info.contentType }, body)
@@ -70,7 +66,7 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
   }
 
   return (
-    <section className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-labelledby={`${uid}-title`} data-testid="append">
+    <Card className="space-y-3" aria-labelledby={`${uid}-title`} data-testid="append">
       <h3 id={`${uid}-title`} className="text-sm font-medium">
         Write to this stream
       </h3>
@@ -80,7 +76,7 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
             ? 'One JSON value per append: it becomes one message (a top-level array: one message per element).'
             : `Text, appended as UTF-8 bytes to this ${info.contentType} stream.`}
         </label>
-        <textarea id={`${uid}-text`} rows={3} className={input} value={text} onChange={(e) => setText(e.target.value)} data-testid="append-text" />
+        <TextArea id={`${uid}-text`} rows={3} className="w-full font-mono" value={text} aria-invalid={error?.code === 'bad_request:json' || undefined} onChange={(e) => setText(e.target.value)} data-testid="append-text" />
         <div className="flex flex-wrap items-center gap-3">
           {!json && (
             <label className="flex items-center gap-1 text-sm">
@@ -88,12 +84,12 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
               end with a line break
             </label>
           )}
-          <button type="submit" className={button} disabled={busy} data-testid="append-submit">
+          <Button type="submit" variant="primary" disabled={busy} data-testid="append-submit">
             Append
-          </button>
-          <button type="button" className="rounded border border-zinc-300 px-3 py-1.5 text-sm disabled:opacity-50 dark:border-zinc-700" disabled={busy} onClick={() => void close()} data-testid="append-close">
+          </Button>
+          <Button disabled={busy} onClick={() => void close()} data-testid="append-close">
             Close the stream
-          </button>
+          </Button>
         </div>
       </form>
       {result && (
@@ -105,11 +101,7 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
           (where the next append starts, and what a reader that has everything so far resumes from).
         </p>
       )}
-      {error && (
-        <p className="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="append-error">
-          {error}
-        </p>
-      )}
+      {error && <ErrorMessage error={error} testId="append-error" />}
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
         Close ends the stream for good: readers get the end, writes are refused (409){info.compressed ? ', and the server gzips it at rest' : ''}.
       </p>
@@ -121,6 +113,6 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
       <CurlCommand
         command={`curl -b ~/.sluice -c ~/.sluice -H 'Content-Type: application/json' -d '{"namespace":"notes","contentType":"${info.contentType}"}' {origin}/api/streams\ncurl -b ~/.sluice -i -X POST -H 'Content-Type: ${info.contentType}' -d '${json ? '{"n":1}' : 'more text'}' <url>\ncurl -b ~/.sluice -X POST -H 'Stream-Closed: true' <url>`}
       />
-    </section>
+    </Card>
   )
 }

@@ -1,9 +1,14 @@
 'use client'
 
-import { formatBytes } from '@/components/ui/format'
+import type { ApiError } from '@/components/api/fetch'
+import { issueInWords } from '@/components/api/error-words'
 import { PAGE_SIZE, type ListConnection, type ListFilter, type StreamSummary } from '@/components/streams/use-stream-list'
-
-const input = 'rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
+import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { EmptyState } from '@/components/ui/empty-state'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { Field, Input } from '@/components/ui/field'
+import { formatBytes } from '@/components/ui/format'
 
 interface Props {
   filter: ListFilter
@@ -12,11 +17,19 @@ interface Props {
   onPage: (page: number) => void
   total: number
   streams: StreamSummary[]
-  error: string | undefined
+  error: ApiError | undefined
+  /** A page has arrived (until then the list is loading, not empty). */
+  loaded: boolean
   connection: ListConnection
   selected: string | undefined
   onOpen: (id: string) => void
   onRefresh: () => void
+}
+
+/** The server's words about one filter field (its zod issue), if the refusal named it. */
+function issueOf(error: ApiError | undefined, field: string): string | undefined {
+  const message = error?.field(field)
+  return message && issueInWords(message)
 }
 
 const connectionText: Record<ListConnection, string> = {
@@ -26,22 +39,20 @@ const connectionText: Record<ListConnection, string> = {
 }
 
 /** Streams, newest first, filtered by namespace and one exact metadata match, 20 to a page; kept live by the server. */
-export function StreamList({ filter, onFilter, page, onPage, total, streams, error, connection, selected, onOpen, onRefresh }: Props) {
+export function StreamList({ filter, onFilter, page, onPage, total, streams, error, loaded, connection, selected, onOpen, onRefresh }: Props) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   return (
-    <section className="space-y-3 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Streams">
+    <Card className="space-y-3" aria-label="Streams">
       <div className="flex flex-wrap items-end gap-3">
-        <label className="text-sm">
-          <span className="block text-xs text-zinc-600 dark:text-zinc-400">namespace</span>
-          <input className={input} value={filter.namespace} placeholder="e.g. export" onChange={(e) => onFilter({ ...filter, namespace: e.target.value })} data-testid="filter-namespace" />
-        </label>
-        <label className="text-sm">
-          <span className="block text-xs text-zinc-600 dark:text-zinc-400">metadata key=value</span>
-          <input className={input} value={filter.metadata} placeholder="e.g. demo=logs" onChange={(e) => onFilter({ ...filter, metadata: e.target.value })} data-testid="filter-metadata" />
-        </label>
-        <button type="button" onClick={onRefresh} className="rounded border border-zinc-300 px-3 py-1 text-sm dark:border-zinc-700" data-testid="list-refresh">
+        <Field label="namespace" error={issueOf(error, 'namespace')}>
+          {(control) => <Input {...control} className="block" value={filter.namespace} placeholder="e.g. export" onChange={(e) => onFilter({ ...filter, namespace: e.target.value })} data-testid="filter-namespace" />}
+        </Field>
+        <Field label="metadata key=value" error={issueOf(error, 'metadata')}>
+          {(control) => <Input {...control} className="block" value={filter.metadata} placeholder="e.g. demo=logs" onChange={(e) => onFilter({ ...filter, metadata: e.target.value })} data-testid="filter-metadata" />}
+        </Field>
+        <Button onClick={onRefresh} data-testid="list-refresh">
           Refresh
-        </button>
+        </Button>
         <p className="ml-auto text-sm text-zinc-600 dark:text-zinc-400">
           <span data-testid="list-total">{total}</span> stream(s) ·{' '}
           <span className={connection === 'live' ? 'text-emerald-700 dark:text-emerald-400' : ''} data-testid="list-live" data-state={connection}>
@@ -49,12 +60,17 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
           </span>
         </p>
       </div>
-      {error && connection !== 'live' && (
-        <p className="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="list-error">
-          {error}
-        </p>
+      {error && connection !== 'live' && <ErrorMessage error={error} testId="list-error" />}
+      {loaded && streams.length === 0 && (
+        <EmptyState testId="list-empty">
+          {filter.namespace.trim() || filter.metadata.trim()
+            ? 'No stream of yours matches this filter. Clear it to see them all.'
+            : page > 0
+              ? 'Nothing on this page: go back a page.'
+              : 'No streams yet: create one above, or start a producer.'}
+        </EmptyState>
       )}
-      <table className="w-full table-fixed text-left text-sm" data-testid="stream-list">
+      <table className="w-full table-fixed text-left text-sm" hidden={streams.length === 0} data-testid="stream-list">
         <thead className="text-xs text-zinc-600 dark:text-zinc-400">
           <tr>
             <th className="w-2/5 py-1">stream</th>
@@ -89,16 +105,16 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
         </tbody>
       </table>
       <div className="flex items-center gap-3 text-sm">
-        <button type="button" disabled={page === 0} onClick={() => onPage(page - 1)} className="rounded border border-zinc-300 px-3 py-1 disabled:opacity-40 dark:border-zinc-700" data-testid="list-prev">
+        <Button disabled={page === 0} onClick={() => onPage(page - 1)} data-testid="list-prev">
           Previous
-        </button>
+        </Button>
         <span data-testid="list-page">
           page {page + 1} of {pages}
         </span>
-        <button type="button" disabled={page + 1 >= pages} onClick={() => onPage(page + 1)} className="rounded border border-zinc-300 px-3 py-1 disabled:opacity-40 dark:border-zinc-700" data-testid="list-next">
+        <Button disabled={page + 1 >= pages} onClick={() => onPage(page + 1)} data-testid="list-next">
           Next
-        </button>
+        </Button>
       </div>
-    </section>
+    </Card>
   )
 }

@@ -1,6 +1,10 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { apiFetch, toApiError, type ApiError } from '@/components/api/fetch'
+import { Button, LinkButton } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { ErrorMessage } from '@/components/ui/error-message'
 import { formatBytes } from '@/components/ui/format'
 import { Inspector } from '@/components/inspector/inspector'
 import type { StreamSummary } from '@/components/streams/use-stream-list'
@@ -45,7 +49,7 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
     [begin, chunk],
   )
   const view = useDurableStream(info.id, info.contentType, onData)
-  const [deleteError, setDeleteError] = useState<string>()
+  const [deleteError, setDeleteError] = useState<ApiError>()
   const content = useRef<HTMLPreElement>(null)
 
   useEffect(() => {
@@ -61,14 +65,17 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
 
   async function remove() {
     setDeleteError(undefined)
-    const res = await fetch(`/api/streams/${info.id}`, { method: 'DELETE', headers: token ? { Authorization: `Bearer ${token}` } : {} })
-    if (res.ok) onDeleted()
-    else setDeleteError(((await res.json().catch(() => null)) as { error?: { message?: string } } | null)?.error?.message ?? `HTTP ${res.status}`)
+    try {
+      await apiFetch(`/api/streams/${info.id}`, { method: 'DELETE', headers: token ? { Authorization: `Bearer ${token}` } : {} })
+      onDeleted()
+    } catch (error) {
+      setDeleteError(toApiError(error))
+    }
   }
 
   return (
     <section className="space-y-4" data-testid="viewer" data-stream-id={info.id}>
-      <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <Card as="div">
         <div className="mb-3 flex flex-wrap items-center gap-2">
           <h2 className="break-all font-mono text-sm font-medium">{info.id}</h2>
           <span className={`rounded px-2 py-0.5 text-xs ${phaseStyle[view.phase]}`} data-testid="viewer-state">
@@ -80,7 +87,7 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
           <Fact label="offset (resume point)" value={view.offset} testId="viewer-offset" />
           <Fact label="bytes received" value={formatBytes(view.bytes)} testId="viewer-bytes" />
           <Fact label="content type" value={info.contentType} testId="viewer-type" />
-          <Fact label="data events" value={String(view.events)} testId="viewer-events" />
+          <Fact label="batches received" value={String(view.events)} testId="viewer-events" />
         </dl>
         {view.resumedFrom && (
           <p className="mt-2 text-xs text-zinc-600 dark:text-zinc-400" data-testid="viewer-resumed">
@@ -88,40 +95,45 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
           </p>
         )}
         {view.error && view.phase === 'error' && (
-          <p className="mt-2 text-sm text-red-700 dark:text-red-300" role="alert">
-            {view.error} — reconnecting from the saved offset…
+          <p className="mt-2 text-sm text-red-700 dark:text-red-300" role="alert" data-testid="viewer-error">
+            {view.error} Reconnecting from the saved offset…
+          </p>
+        )}
+        {view.phase === 'gone' && (
+          <p className="mt-2 text-sm text-zinc-600 dark:text-zinc-400" data-testid="viewer-gone">
+            This stream is gone (deleted or expired).
           </p>
         )}
         <div className="mt-3 flex flex-wrap gap-2 text-sm">
-          <a className="rounded border border-zinc-300 px-3 py-1 dark:border-zinc-700" href={`/v1/stream/${info.id}?download`} data-testid="viewer-download">
+          <LinkButton href={`/v1/stream/${info.id}?download`} data-testid="viewer-download">
             Download
-          </a>
+          </LinkButton>
           {info.compressedAtRest && (
-            <a className="rounded border border-zinc-300 px-3 py-1 dark:border-zinc-700" href={`/v1/stream/${info.id}?download=gzip`} data-testid="viewer-download-gz">
+            <LinkButton href={`/v1/stream/${info.id}?download=gzip`} data-testid="viewer-download-gz">
               Download .gz ({formatBytes(info.storedBytes)} stored)
-            </a>
+            </LinkButton>
           )}
-          <button type="button" onClick={() => void remove()} className="rounded border border-red-300 px-3 py-1 text-red-700 dark:border-red-800 dark:text-red-300" data-testid="viewer-delete">
+          <Button variant="danger" onClick={() => void remove()} data-testid="viewer-delete">
             Delete
-          </button>
-          {deleteError && (
-            <span className="self-center text-red-700 dark:text-red-300" role="alert" data-testid="viewer-delete-error">
-              {deleteError}
-            </span>
-          )}
+          </Button>
         </div>
-      </div>
+        {deleteError && (
+          <div className="mt-2">
+            <ErrorMessage error={deleteError} testId="viewer-delete-error" />
+          </div>
+        )}
+      </Card>
 
       <Inspector state={inspector.state} />
 
-      <div className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900">
+      <Card as="div">
         <h3 className="mb-2 text-sm font-medium">
           Content{view.truncated && <span className="font-normal text-zinc-600 dark:text-zinc-400"> (last {formatBytes(view.text.length)} shown)</span>}
         </h3>
-        <pre ref={content} className="max-h-96 overflow-auto whitespace-pre-wrap break-all font-mono text-xs" data-testid="viewer-content">
+        <pre ref={content} tabIndex={0} aria-label="Stream content" className="max-h-96 overflow-auto whitespace-pre-wrap break-all font-mono text-xs" data-testid="viewer-content">
           {view.text}
         </pre>
-      </div>
+      </Card>
     </section>
   )
 }

@@ -1,15 +1,17 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { apiJson, toApiError, type ApiError } from '@/components/api/fetch'
+import { Button } from '@/components/ui/button'
 import { CurlCommand } from '@/components/ui/curl-command'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { Field, Input } from '@/components/ui/field'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { StreamAppend } from '@/components/streams/stream-append'
 import { StreamCreateForm } from '@/components/streams/stream-create-form'
 import { StreamList } from '@/components/streams/stream-list'
 import { StreamViewer } from '@/components/streams/stream-viewer'
 import { useStreamInfo, useStreamList, type ListFilter } from '@/components/streams/use-stream-list'
-
-const button = 'rounded bg-sky-700 px-4 py-1.5 text-sm font-medium text-white disabled:opacity-50'
 
 /** Why the write box is not there, or `undefined` when it is. */
 function readOnlyReason(info: { yours: boolean; closed: boolean; namespace: string }): string | undefined {
@@ -64,7 +66,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
   const [selected, setSelected] = useState(initialId)
   const [token, setToken] = useState('')
   const [starting, setStarting] = useState(false)
-  const [startError, setStartError] = useState<string>()
+  const [startError, setStartError] = useState<ApiError>()
   const list = useStreamList(filter, page)
 
   useEffect(() => {
@@ -76,12 +78,10 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
     setStarting(true)
     setStartError(undefined)
     try {
-      const res = await fetch(`/api/streams/demo/${kind}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })
-      const body = (await res.json()) as { id?: string; error?: { message: string } }
-      if (!res.ok || !body.id) throw new Error(body.error?.message ?? `HTTP ${res.status}`)
+      const body = await apiJson<{ id: string }>(`/api/streams/demo/${kind}`, { method: 'POST', json: {} })
       setSelected(body.id)
     } catch (error) {
-      setStartError(error instanceof Error ? error.message : String(error))
+      setStartError(toApiError(error))
     } finally {
       setStarting(false)
     }
@@ -91,28 +91,17 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
     <div className="space-y-6">
       <StreamCreateForm token={token} identified={list.loaded} onCreated={(stream) => setSelected(stream.id)} />
       <div className="flex flex-wrap items-end gap-3">
-        <button type="button" className={button} disabled={starting} onClick={() => void start('export')} data-testid="producer-export">
+        <Button variant="primary" disabled={starting} onClick={() => void start('export')} data-testid="producer-export">
           Start a CSV export (100 000 rows, gzip at rest)
-        </button>
-        <button type="button" className={button} disabled={starting} onClick={() => void start('logs')} data-testid="producer-logs">
+        </Button>
+        <Button variant="primary" disabled={starting} onClick={() => void start('logs')} data-testid="producer-logs">
           Start a log producer (a line every 250 ms for a minute)
-        </button>
-        <label className="ml-auto text-sm">
-          <span className="block text-xs text-zinc-600 dark:text-zinc-400">write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)</span>
-          <input
-            type="password"
-            value={token}
-            onChange={(e) => setToken(e.target.value)}
-            className="rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900"
-            data-testid="write-token"
-          />
-        </label>
+        </Button>
+        <Field label="write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)" className="ml-auto">
+          {(control) => <Input {...control} type="password" value={token} onChange={(e) => setToken(e.target.value)} className="block" data-testid="write-token" />}
+        </Field>
       </div>
-      {startError && (
-        <p className="text-sm text-red-700 dark:text-red-300" role="alert" data-testid="producer-error">
-          {startError}
-        </p>
-      )}
+      {startError && <ErrorMessage error={startError} testId="producer-error" />}
       <StreamList
         filter={filter}
         onFilter={(f) => {
@@ -124,6 +113,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
         total={list.total}
         streams={list.streams}
         error={list.error}
+        loaded={list.loaded}
         connection={list.connection}
         selected={selected}
         onOpen={setSelected}

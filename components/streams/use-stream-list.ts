@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { readApiError } from '@/components/api/fetch'
+import { apiFetch, apiJson, ApiError, toApiError } from '@/components/api/fetch'
 import type { StreamInfo } from '@/lib/durable/service'
 import { readSse } from '@/lib/stream/client'
 
@@ -25,20 +25,11 @@ export type ListConnection = 'connecting' | 'live' | 'off'
 interface ListState {
   total: number
   streams: StreamSummary[]
-  error?: string
+  /** Why the last attempt failed (cleared by the next page that arrives). */
+  error?: ApiError
   /** A page has arrived (so the identity cookie that came with it is set). */
   loaded: boolean
   connection: ListConnection
-}
-
-class Refused extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(message)
-  }
 }
 
 const wait = (ms: number, signal: AbortSignal) =>
@@ -80,30 +71,25 @@ export function useStreamList(filter: ListFilter, page: number) {
       let failures = 0
       while (!signal.aborted) {
         try {
-          const res = await fetch(`/api/streams?${params}`, { signal, headers: { Accept: 'text/event-stream' } })
-          if (!res.ok) {
-            const error = await readApiError(res)
-            const retryAfter = Number(res.headers.get('retry-after'))
-            throw new Refused(error.message, res.status, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined)
-          }
+          const res = await apiFetch(`/api/streams?${params}`, { signal, headers: { Accept: 'text/event-stream' } })
           for await (const event of readSse(res, { signal })) {
             if (event.event === 'streams') {
               const body = JSON.parse(event.data) as { total: number; streams: StreamSummary[] }
               failures = 0
               setState({ total: body.total, streams: body.streams, loaded: true, connection: 'live' })
             } else if (event.event === 'error') {
-              const body = JSON.parse(event.data) as { error?: { message?: string } }
-              throw new Error(body.error?.message ?? 'the live list failed')
+              const body = JSON.parse(event.data) as { error?: { code?: string; message?: string } }
+              throw new ApiError(body.error?.code ?? 'unavailable:list', body.error?.message ?? 'The live list failed.')
             }
           }
           // The server ended the connection (its lifetime): connect again, the first event is the whole page.
         } catch (error) {
           if (signal.aborted) return
           failures++
-          const message = error instanceof Error ? error.message : String(error)
-          setState((s) => ({ ...s, connection: 'off', error: message }))
-          if (error instanceof Refused && error.status >= 400 && error.status < 500 && error.status !== 429) return
-          const delay = error instanceof Refused && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(500 * 2 ** failures, 10_000)
+          const failure = toApiError(error)
+          setState((s) => ({ ...s, connection: 'off', error: failure }))
+          if (failure.status >= 400 && failure.status < 500 && failure.status !== 429) return
+          const delay = failure.retryAfterMs ?? Math.min(500 * 2 ** failures, 10_000)
           await wait(delay, signal)
           if (!signal.aborted) setState((s) => ({ ...s, connection: 'connecting' }))
         }
@@ -123,9 +109,9 @@ export function useStreamInfo(id: string) {
   const refresh = useCallback(() => setGeneration((g) => g + 1), [])
   useEffect(() => {
     const controller = new AbortController()
-    fetch(`/api/streams/${id}`, { signal: controller.signal })
-      .then(async (res) => setInfo(res.ok ? ((await res.json()) as StreamDetails) : null))
-      .catch(() => {})
+    apiJson<StreamDetails>(`/api/streams/${id}`, { signal: controller.signal }).then(setInfo, (error: unknown) => {
+      if (error instanceof ApiError && error.status > 0) setInfo(null) // refused (not found, expired): nothing to show
+    })
     return () => controller.abort()
   }, [id, generation])
   return { info, refresh }

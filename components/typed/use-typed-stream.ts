@@ -1,6 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { ApiError, toApiError } from '@/components/api/fetch'
 import { isAbortError } from '@/lib/async'
 import { openStream, StreamRequestError, type TypedStream } from '@/lib/typed-stream/client'
 import type { AnyStreamDefinition, ChunkOf, FinalOf, InputOf } from '@/lib/typed-stream/define'
@@ -8,13 +9,8 @@ import type { CancelReason, FrameType } from '@/lib/typed-stream/frames'
 
 export type TypedStreamStatus = 'idle' | 'streaming' | 'complete' | 'error' | 'cancelled'
 
-/** Why a stream failed: the server's code and message; `details` holds the zod issues of a 400. */
-export interface TypedStreamError {
-  code: string
-  message: string
-  status?: number
-  details?: unknown
-}
+/** Why a stream failed: the server's code and message; its `issues` hold the zod issues of a 400. */
+export type TypedStreamError = ApiError
 
 export interface TypedStreamState<D extends AnyStreamDefinition> {
   status: TypedStreamStatus
@@ -44,9 +40,9 @@ const idle = {
 
 function toError(error: unknown): TypedStreamError {
   if (error instanceof StreamRequestError) {
-    return { code: error.code, message: error.message, status: error.status, details: error.details }
+    return new ApiError(error.code, error.message, { status: error.status, details: error.details, cause: error })
   }
-  return { code: 'unavailable:network', message: error instanceof Error ? error.message : String(error) }
+  return toApiError(error)
 }
 
 /**
@@ -94,7 +90,7 @@ export function useTypedStream<D extends AnyStreamDefinition>(endpoint: string, 
               update((s) => ({ ...s, status: 'complete', final: frame.data }))
               break
             case 'error':
-              update((s) => ({ ...s, status: 'error', error: frame.data }))
+              update((s) => ({ ...s, status: 'error', error: toApiError(frame.data) }))
               break
             case 'cancel':
               update((s) => ({ ...s, status: 'cancelled', cancelReason: frame.data.reason, final: frame.data.final }))

@@ -1,6 +1,7 @@
 'use client'
 
 import { useRef, useState } from 'react'
+import { Button } from '@/components/ui/button'
 import { StoredUploads } from '@/components/upload/stored-uploads'
 import { UploadItemRow } from '@/components/upload/upload-item'
 import { useStoredUploads } from '@/components/upload/use-stored-uploads'
@@ -32,9 +33,7 @@ export function UploadDemo() {
         }}
       >
         <p>Drop files here, or</p>
-        <button type="button" className="rounded border border-zinc-300 px-3 py-1 dark:border-zinc-700" onClick={() => input.current?.click()}>
-          pick files
-        </button>
+        <Button onClick={() => input.current?.click()}>pick files</Button>
         <input
           ref={input}
           type="file"
@@ -56,7 +55,7 @@ export function UploadDemo() {
           ))}
         </ul>
       )}
-      <StoredUploads uploads={stored.uploads} error={stored.error} onDelete={(name) => void stored.remove(name)} />
+      <StoredUploads uploads={stored.uploads} error={stored.error} onDelete={(name) => void stored.remove(name)} onRetry={() => void stored.refresh()} />
     </div>
   )
 }

@@ -1,5 +1,7 @@
 'use client'
 
+import { Button } from '@/components/ui/button'
+import { ErrorMessage } from '@/components/ui/error-message'
 import { formatBytes } from '@/components/ui/format'
 import type { ItemStatus, UploadItem } from '@/components/upload/use-uploads'
 
@@ -38,9 +40,9 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
             {item.status}
           </span>
           {active && (
-            <button type="button" className="rounded border border-zinc-300 px-2 py-0.5 text-xs dark:border-zinc-700" onClick={onCancel} data-testid="upload-cancel">
+            <Button size="sm" onClick={onCancel} data-testid="upload-cancel">
               cancel
-            </button>
+            </Button>
           )}
         </div>
       </div>
@@ -80,11 +82,7 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
           sha256 {item.sha256}
         </p>
       )}
-      {item.error && (
-        <p className="text-xs text-red-700 dark:text-red-300" role="alert">
-          {item.error}
-        </p>
-      )}
+      {item.error && <ErrorMessage error={item.error} testId="upload-error" />}
     </li>
   )
 }

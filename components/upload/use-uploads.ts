@@ -1,6 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { toApiError, type ApiError } from '@/components/api/fetch'
 import { cancelUpload, fetchProgress, forgetUpload, isSameFile, savedUploads, uploadFile, type SavedUpload } from '@/lib/uploads/client'
 import type { UploadProgress } from '@/lib/uploads/progress'
 
@@ -20,7 +21,8 @@ export interface UploadItem {
   /** Bytes per second written on the server, over the last few seconds. */
   rate?: number
   sha256?: string
-  error?: string
+  /** Why it failed, in the app's error shape (shown in words). */
+  error?: ApiError
   /** What to match a re-picked file against, for an upload interrupted by a page reload. */
   saved?: SavedUpload
 }
@@ -94,7 +96,7 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
         onComplete.current?.(done)
       } catch (error) {
         if (controller.signal.aborted) return
-        patch(key, { status: 'failed', error: error instanceof Error ? error.message : String(error), rate: undefined })
+        patch(key, { status: 'failed', error: toApiError(error), rate: undefined })
       } finally {
         controllers.current.delete(key)
         files.current.delete(key)
