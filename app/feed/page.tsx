@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Live feed' }
 export default function FeedPage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Live feed" source="document 004">
+      <DemoHeader href="/feed">
         <p>
           <code>GET /api/feed</code> is a Server-Sent Events stream of this server&apos;s live metrics, one event per interval,
           each with an increasing <code>id</code>. Heartbeat comments keep quiet connections open through proxies. The server

@@ -17,7 +17,7 @@ export const dynamic = 'force-dynamic'
 export default function JobsPage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Jobs" source="documents 001, 002, 003">
+      <DemoHeader href="/jobs">
         <p>
           Two long jobs on an embedded SQLite database (<code>node:sqlite</code>). The import is a <em>typed stream</em>: its
           input is validated before anything streams (a 400 with the reasons otherwise), then it sends <code>start</code>,

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Pipeline' }
 export default function PipelinePage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Pipeline" source="documents 000 and 004">
+      <DemoHeader href="/pipeline">
         <p>
           <code>POST /api/transform</code> pipes the request body through a chain of <code>TransformStream</code>s — a byte
           limit, UTF-8 decoding, line splitting, filtering and enriching — and streams NDJSON records back while the body is

@@ -13,7 +13,7 @@ export default function ProxyPage() {
   const upstream = proxyUpstream()
   return (
     <div className="space-y-6">
-      <DemoHeader title="OpenAI proxy" source="document 004">
+      <DemoHeader href="/proxy">
         <p>
           <code>POST /api/proxy/openai</code> forwards a chat-completions request to {upstream ? <code>{new URL(upstream.url).host}</code> : 'the configured OpenAI-compatible server'} with
           the server&apos;s key and returns the upstream response body unchanged: no parsing, no re-encoding, the upstream&apos;s own

@@ -10,7 +10,7 @@ export default async function StreamsPage({ searchParams }: { searchParams: Prom
   const { id } = await searchParams
   return (
     <div className="space-y-6">
-      <DemoHeader title="Durable streams" source="document 002">
+      <DemoHeader href="/streams">
         <p>
           Instead of streaming into one fragile connection, the server writes to storage and hands out a URL. The data
           outlives refreshes, dropped networks and closed tabs, and any number of viewers can read it — over the open{' '}
@@ -20,7 +20,7 @@ export default async function StreamsPage({ searchParams }: { searchParams: Prom
           at <code>/v1/stream/&lt;id&gt;</code> (catch-up, long-poll, SSE).
         </p>
         <p>
-          Create a stream with every option of document 002 (namespace, content type, gzip, metadata, TTL), write to it and
+          Create a stream with every option of the durable stream service (namespace, content type, gzip, metadata, TTL), write to it and
           close it; or start a producer, then reload this page while it writes: the viewer resumes from the offset it saved,
           without gaps or duplicates. The producers write in the background, after their request has been answered.
         </p>

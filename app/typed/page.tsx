@@ -10,7 +10,7 @@ export default function TypedPage() {
   const endpoints = catalogue()
   return (
     <div className="space-y-6">
-      <DemoHeader title="Typed streams" source="document 003">
+      <DemoHeader href="/typed">
         <p>
           Every <code>defineStream</code> endpoint of the app, from its registry (<code>lib/typed/catalogue.ts</code>). Each has
           a zod schema for its input, its chunks and its final value, shown here as JSON Schema; the form under it is generated

@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Uploads' }
 export default function UploadPage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Uploads" source="document 000">
+      <DemoHeader href="/upload">
         <p>
           <code>PUT /api/uploads/&lt;name&gt;</code> writes the request body to disk chunk by chunk — never reading faster
           than the disk takes it — hashes it with SHA-256 on the way, and streams a progress line back for each chunk while

@@ -10,7 +10,7 @@ export const metadata: Metadata = { title: 'Words' }
 export default function WordsPage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Words" source="document 001">
+      <DemoHeader href="/words">
         <p>
           <code>GET /api/stream/words</code> returns a <code>ReadableStream</code> built from an async generator. The stream is
           pull-based: the generator produces the next token only when the client has read the previous one. Stop cancels the

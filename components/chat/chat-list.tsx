@@ -4,6 +4,7 @@ import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import { apiFetch, apiJson, toApiError } from '@/components/api/fetch'
+import { Button } from '@/components/ui/button'
 import type { ChatSummary } from '@/lib/chat/store'
 
 /** Fired on `window` when a chat was added or changed, so the list reloads itself. */
@@ -62,9 +63,9 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
           <button type="button" data-testid="chat-delete-confirm" onClick={() => void remove()} className="rounded bg-red-700 px-2 py-0.5 text-white">
             Delete
           </button>
-          <button type="button" onClick={() => setConfirming(false)} className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
+          <Button size="sm" onClick={() => setConfirming(false)}>
             Cancel
-          </button>
+          </Button>
         </div>
       )}
       {error && (

@@ -36,7 +36,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
         <GenerationCount />
       </aside>
       <div className="order-1 min-w-0 space-y-4 md:order-2">
-        <DemoHeader title="AI chat" source="documents 000, 002, 004">
+        <DemoHeader href="/chat">
           <details open={messages.length === 0} className="group space-y-2" data-testid="chat-about">
             <summary className="cursor-pointer select-none font-medium text-zinc-800 dark:text-zinc-200">
               How this demo works, and how to try it with curl

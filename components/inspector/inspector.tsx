@@ -1,5 +1,6 @@
 'use client'
 
+import { Card } from '@/components/ui/card'
 import { formatBytes, formatMs, formatRate } from '@/components/ui/format'
 import type { InspectorState } from '@/components/inspector/use-stream-inspector'
 
@@ -28,7 +29,7 @@ export function Inspector({ state }: { state: InspectorState }) {
   const span = Math.max(state.elapsedMs, 1)
   const biggest = Math.max(1, ...state.timeline.map((c) => c.bytes))
   return (
-    <section className="rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-label="Stream inspector">
+    <Card aria-label="Stream inspector">
       <div className="mb-3 flex items-center justify-between">
         <h2 className="text-sm font-medium">Inspector</h2>
         <span className={`rounded px-2 py-0.5 text-xs ${phaseStyle[state.phase]}`} data-testid="inspector-phase">
@@ -62,6 +63,6 @@ export function Inspector({ state }: { state: InspectorState }) {
           {state.error}
         </p>
       )}
-    </section>
+    </Card>
   )
 }
