@@ -74,6 +74,11 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
     window.history.replaceState(null, '', url)
   }, [selected])
 
+  /**
+   * Starts a producer. Enabled once the list has answered: that answer set the page's identity
+   * cookie, so the stream is claimed for this visitor (a producer started by a first request racing
+   * the list's would mint an identity of its own, and the stream would be another identity's).
+   */
   async function start(kind: 'export' | 'logs') {
     setStarting(true)
     setStartError(undefined)
@@ -91,10 +96,10 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
     <div className="space-y-6">
       <StreamCreateForm token={token} identified={list.loaded} onCreated={(stream) => setSelected(stream.id)} />
       <div className="flex flex-wrap items-end gap-3">
-        <Button variant="primary" disabled={starting} onClick={() => void start('export')} data-testid="producer-export">
+        <Button variant="primary" disabled={starting || !list.loaded} onClick={() => void start('export')} data-testid="producer-export">
           Start a CSV export (100 000 rows, gzip at rest)
         </Button>
-        <Button variant="primary" disabled={starting} onClick={() => void start('logs')} data-testid="producer-logs">
+        <Button variant="primary" disabled={starting || !list.loaded} onClick={() => void start('logs')} data-testid="producer-logs">
           Start a log producer (a line every 250 ms for a minute)
         </Button>
         <Field label="write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)" className="ml-auto">
