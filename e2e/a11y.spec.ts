@@ -6,7 +6,7 @@ import { demos } from '../lib/demos'
  * Every page, in light and dark, on a desktop and on a phone: zero axe-core violations of WCAG
  * 2.1 A/AA, and nothing wider than the screen (no sideways scrolling at 390 px).
  */
-const pages = ['/', ...demos.map((d) => d.href), '/no-such-page']
+const pages = ['/', ...demos.map((d) => d.href), '/no-such-page', '/chat/no-such-chat']
 const screens = [
   { name: 'desktop', width: 1280, height: 800 },
   { name: 'phone', width: 390, height: 844 },

@@ -41,3 +41,11 @@ test('an unknown page is a 404 in words with the demos, and every page has a fav
   expect(served.status()).toBe(200)
   expect(served.headers()['content-type']).toContain('image/svg+xml')
 })
+
+test('a chat nobody has is a 404 that says so and offers a new chat', async ({ page }) => {
+  const res = await page.goto('/chat/no-such-chat-here')
+  expect(res?.status()).toBe(404)
+  await expect(page.getByRole('heading', { name: 'Chat not found' })).toBeVisible()
+  await page.getByRole('link', { name: 'Start a new chat' }).click()
+  await expect(page).toHaveURL(/\/chat$/)
+})

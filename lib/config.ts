@@ -202,7 +202,7 @@ const testOnly = {
   })),
 }
 
-/** Every variable, for the generated configuration table (`test/unit/config-docs.test.ts`). */
+/** Every variable, for the generated configuration table (`test/unit/scripts/config-docs.test.ts`). */
 export const configVariables = { variables, testOnly } as const
 
 const schema = z.object({

@@ -4,7 +4,7 @@ import { configVariables, parseConfig, type VariableDoc } from '@/lib/config'
 /**
  * The configuration table (`docs/configuration.md`) and `.env.example`, generated from the
  * schema in `lib/config.ts` — its `.meta()` says what each variable does, the schema its type,
- * limits and default. `npm run config:docs` writes both; `test/unit/config-docs.test.ts` fails
+ * limits and default. `npm run config:docs` writes both; `test/unit/scripts/config-docs.test.ts` fails
  * when either is out of date.
  */
 interface Row extends VariableDoc {

@@ -4,7 +4,7 @@ import { FRAME_TYPES } from '@/lib/typed-stream/frames'
 /**
  * Every SSE endpoint of the app and the event names it sends, for the pages' "…and in a
  * browser" hints (`CurlCommand`'s `sse`). The same table is in docs/architecture.md, "Server-Sent
- * Events"; `test/unit/sse-events.test.ts` checks that every event name the server code sends is
+ * Events"; `test/unit/stream/sse-events.test.ts` checks that every event name the server code sends is
  * in both. Sluice names its events, and `EventSource.onmessage` only receives unnamed ones (type
  * `message`), so a client must `addEventListener(<name>, …)` for each; only the chat's AI SDK
  * stream is unnamed.

@@ -75,6 +75,7 @@ export const accessTable = {
   'GET /api/chat/[id]/stream': { who: 'link', resource: chatParam, says: 'follows the chat’s running answer (read-only)' },
   'GET /api/chats': { who: 'visitor', says: 'the caller’s own chats (the operator’s: all)' },
   'GET /api/chats/[id]': { who: 'link', resource: chatParam, says: 'one chat, read-only, for whoever holds its link' },
+  'PATCH /api/chats/[id]': { who: 'owner', resource: chatParam, sameSite: true, says: 'renames the chat' },
   'DELETE /api/chats/[id]': { who: 'owner', resource: chatParam, sameSite: true, says: 'deletes the chat and its answer streams' },
 
   'GET /api/streams': {

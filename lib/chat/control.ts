@@ -1,7 +1,7 @@
 import { followStream } from '@/lib/chat/durable-tail'
 import { chatStore } from '@/lib/chat/instance'
 import { GENERATION_NAMESPACE, generationKey } from '@/lib/chat/generation'
-import type { ChatSummary } from '@/lib/chat/store'
+import type { Chat, ChatSummary } from '@/lib/chat/store'
 import { config } from '@/lib/config'
 import { AppError, isAppError } from '@/lib/errors'
 import { iterableToStream } from '@/lib/stream/iterable'
@@ -24,6 +24,24 @@ export async function getChat(chatId: string) {
   const chat = await chatStore().get(chatId)
   if (!chat) throw new AppError('not_found:chat', `No chat ${chatId}`)
   return chat
+}
+
+/** A chat without its messages. */
+const summaryOf = (chat: Chat): ChatSummary => ({
+  id: chat.id,
+  title: chat.title,
+  createdAt: chat.createdAt,
+  updatedAt: chat.updatedAt,
+  messageCount: chat.messageCount,
+  moderation: chat.moderation,
+  activeStreamId: chat.activeStreamId,
+})
+
+/** Renames the chat (`null`: back to the title from its first message), or `not_found:chat`. */
+export async function renameChat(chatId: string, title: string | null): Promise<ChatSummary> {
+  if (!(await chatStore().rename(chatId, title))) throw new AppError('not_found:chat', `No chat ${chatId}`)
+  const chat = await getChat(chatId)
+  return summaryOf(chat)
 }
 
 /**
@@ -54,7 +72,7 @@ export async function listChats(ids: readonly string[], page: { limit: number; o
   const found = await Promise.all(ids.map((id) => chatStore().get(id)))
   const chats = found
     .filter((chat) => chat !== undefined)
-    .map((chat): ChatSummary => ({ id: chat.id, title: chat.title, createdAt: chat.createdAt, updatedAt: chat.updatedAt, messageCount: chat.messageCount, moderation: chat.moderation, activeStreamId: chat.activeStreamId }))
+    .map(summaryOf)
     .sort((a, b) => b.updatedAt - a.updatedAt || a.id.localeCompare(b.id))
   return { total: chats.length, chats: chats.slice(page.offset, page.offset + page.limit) }
 }

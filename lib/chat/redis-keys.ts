@@ -5,8 +5,9 @@
  * tag: a chat's keys live in one hash slot, so the MULTI/EXEC and Lua scripts that change a chat
  * run atomically on Redis Cluster as on a single server.
  *
- * - `…:meta` — hash: `title`, `createdAt`, `updatedAt` (ms), `moderation` (`0`/`1`),
- *   `messageCount`, and `activeStreamId` (absent when no generation runs).
+ * - `…:meta` — hash: `title` (from the first user message), `customTitle` (given by a rename,
+ *   absent otherwise; shown instead of `title`), `createdAt`, `updatedAt` (ms), `moderation`
+ *   (`0`/`1`), `messageCount`, and `activeStreamId` (absent when no generation runs).
  * - `…:messages` — list: each message as JSON, in order.
  * - `…:texts` — list: `[id, role, text]` JSON per message, the plain text that search reads
  *   (so a search never parses tool outputs or reasoning).
@@ -64,6 +65,20 @@ if ARGV[2] == '-' then
   redis.call('HDEL', meta, 'activeStreamId')
 else
   redis.call('HSET', meta, 'activeStreamId', string.sub(ARGV[2], 2))
+end
+return 1
+`
+
+/**
+ * KEYS: meta. ARGV: the new title, or `''` to go back to the automatic one. Renames the chat if it
+ * exists (never re-creating a deleted one); returns 1 when it did, 0 when there is no such chat.
+ */
+export const RENAME_CHAT = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+if ARGV[1] == '' then
+  redis.call('HDEL', KEYS[1], 'customTitle')
+else
+  redis.call('HSET', KEYS[1], 'customTitle', ARGV[1])
 end
 return 1
 `

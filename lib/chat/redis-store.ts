@@ -24,7 +24,7 @@ type TextEntry = [id: string, role: UIMessage['role'], text: string]
 
 const summary = (id: string, hash: Record<string, string>): ChatSummary => ({
   id,
-  title: hash.title ?? '',
+  title: hash.customTitle || (hash.title ?? ''),
   createdAt: Number(hash.createdAt),
   updatedAt: Number(hash.updatedAt),
   messageCount: Number(hash.messageCount ?? 0),
@@ -129,12 +129,13 @@ export class RedisChatStore implements ChatStore {
         if (ids.length === 0) break
         const chats = ids.map((id) => keys.chat(id))
         const [metas, texts] = await Promise.all([
-          Promise.all(chats.map((k) => client.hmGet(k.meta, ['title', 'updatedAt']))),
+          Promise.all(chats.map((k) => client.hmGet(k.meta, ['title', 'updatedAt', 'customTitle']))),
           Promise.all(chats.map((k) => client.lRange(k.texts, 0, -1))),
         ])
         signal?.throwIfAborted()
         ids.forEach((chatId, i) => {
-          const [title, updatedAt] = metas[i]!
+          const [autoTitle, updatedAt, customTitle] = metas[i]!
+          const title = customTitle || autoTitle
           if (updatedAt == null) return // deleted since the index was read
           for (const entry of texts[i]!.toReversed()) {
             if (hits.length >= wanted) return
@@ -146,6 +147,15 @@ export class RedisChatStore implements ChatStore {
         })
       }
       return hits
+    })
+  }
+
+  rename(id: string, title: string | null): Promise<boolean> {
+    return this.run(async (client, keys, replicated) => {
+      const k = keys.chat(id)
+      const changed = (await client.renameChat([k.meta], [title ?? ''])) === 1
+      if (changed) await replicated(k.meta)
+      return changed
     })
   }
 

@@ -23,7 +23,8 @@ const SCHEMA = `
     created_at INTEGER NOT NULL,
     updated_at INTEGER NOT NULL,
     moderation INTEGER NOT NULL DEFAULT 0,
-    active_stream_id TEXT
+    active_stream_id TEXT,
+    custom_title TEXT
   );
   CREATE INDEX IF NOT EXISTS chats_updated ON chats (updated_at DESC);
   CREATE TABLE IF NOT EXISTS messages (
@@ -40,6 +41,7 @@ const SCHEMA = `
 interface ChatRow {
   id: string
   title: string
+  custom_title: string | null
   created_at: number
   updated_at: number
   moderation: number
@@ -49,7 +51,7 @@ interface ChatRow {
 
 const summary = (row: ChatRow): ChatSummary => ({
   id: row.id,
-  title: row.title,
+  title: row.custom_title ?? row.title,
   createdAt: row.created_at,
   updatedAt: row.updated_at,
   messageCount: row.message_count,
@@ -77,6 +79,9 @@ export class SqliteChatStore implements ChatStore {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true })
     this.db = new DatabaseSync(file)
     this.db.exec(SCHEMA)
+    // Files from before chats could be renamed have no custom_title column yet.
+    const columns = this.db.prepare('PRAGMA table_info(chats)').all() as Array<{ name: string }>
+    if (!columns.some((c) => c.name === 'custom_title')) this.db.exec('ALTER TABLE chats ADD COLUMN custom_title TEXT')
     this.db.exec(`PRAGMA synchronous = ${options.fsync ? 'FULL' : 'NORMAL'}`)
     this.space = options.space
   }
@@ -133,7 +138,7 @@ export class SqliteChatStore implements ChatStore {
     const where = words.map(() => `m.text LIKE ? ESCAPE '\\'`).join(' AND ')
     const rows = this.db
       .prepare(
-        `SELECT m.chat_id, m.id, m.role, m.message, c.title, c.updated_at FROM messages m JOIN chats c ON c.id = m.chat_id
+        `SELECT m.chat_id, m.id, m.role, m.message, COALESCE(c.custom_title, c.title) AS title, c.updated_at FROM messages m JOIN chats c ON c.id = m.chat_id
          WHERE ${where} ORDER BY c.updated_at DESC, m.position DESC LIMIT ?`,
       )
       .all(...words.map(like), Math.min(Math.max(limit, 1), 100)) as unknown as Array<{
@@ -152,6 +157,10 @@ export class SqliteChatStore implements ChatStore {
       snippet: snippetAround(messageText(JSON.parse(r.message) as UIMessage), words[0]!),
       updatedAt: r.updated_at,
     }))
+  }
+
+  async rename(id: string, title: string | null): Promise<boolean> {
+    return Number(this.db.prepare('UPDATE chats SET custom_title = ? WHERE id = ?').run(title, id).changes) > 0
   }
 
   async delete(id: string): Promise<boolean> {

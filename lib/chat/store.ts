@@ -4,7 +4,7 @@ import { z } from 'zod'
 /**
  * Where conversations live. Async and free of any backend's vocabulary, so an embedded
  * (SQLite) and a shared (Redis) implementation run the same contract suite
- * (`test/unit/chat-store.contract.ts`).
+ * (`test/unit/chat/store.contract.ts`).
  */
 export interface ChatStore {
   /** The chat with its messages, or `undefined` when there is none with that id. */
@@ -25,6 +25,12 @@ export interface ChatStore {
   setActiveStream(id: string, streamId: string | null, options?: { expected?: string | null }): Promise<boolean>
   /** Messages whose text contains every word of `query` (case-insensitive), newest first. */
   search(query: string, options?: { limit?: number; signal?: AbortSignal }): Promise<ChatSearchHit[]>
+  /**
+   * Gives the chat a title of its own, kept through later saves; `null` goes back to the title
+   * taken from the first user message. Does not move the chat in the listing. `false` when there
+   * is no such chat.
+   */
+  rename(id: string, title: string | null): Promise<boolean>
   /** Deletes the chat; `false` when there was none. */
   delete(id: string): Promise<boolean>
 }
@@ -57,6 +63,12 @@ export interface ChatSearchHit {
 
 /** Chat ids are chosen by the client (useChat), so they are checked: URL-safe, 1–64 characters. */
 export const chatIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1–64 characters of A–Z, a–z, 0–9, _ or -')
+
+/** A title a person gives a chat: trimmed, on one line, 1–100 characters. */
+export const chatTitleSchema = z
+  .string()
+  .transform((title) => title.replace(/\s+/g, ' ').trim())
+  .pipe(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters'))
 
 /** The plain text of a message: its text parts joined, for titles and search. */
 export function messageText(message: Pick<UIMessage, 'parts'>): string {

@@ -3,6 +3,7 @@ import { jobsStore } from '@/lib/jobs/instance'
 import type { ExportFormat } from '@/lib/jobs/store'
 import { STORED_CONTENT_HEADERS } from '@/lib/security-headers'
 import { iterableToStream } from '@/lib/stream/iterable'
+import { throttled } from '@/lib/stream/throttle'
 
 export type { ExportFormat } from '@/lib/jobs/store'
 
@@ -11,6 +12,8 @@ export interface ExportOptions {
   gzip: boolean
   /** Export at most this many rows (the first ones, by id). */
   limit?: number
+  /** Slow motion: at most this many bytes per second, before compression. */
+  rate?: number
 }
 
 /** gzip as a typed transform (TS's DOM types give CompressionStream a wider input). */
@@ -32,7 +35,8 @@ export const exportContentTypes: Record<ExportFormat, string> = {
 export async function exportDownload(options: ExportOptions, signal?: AbortSignal): Promise<Response> {
   const snapshot = await jobsStore().openExport({ limit: options.limit })
   const release = countOpenStream('export')
-  const text = iterableToStream(() => snapshot.chunks(options.format), {
+  const rate = options.rate
+  const text = iterableToStream((cancelled) => (rate ? throttled(snapshot.chunks(options.format), rate, cancelled) : snapshot.chunks(options.format)), {
     signal,
     onEnd: () => {
       release()

@@ -1,5 +1,5 @@
 import { defineScript, type CommandParser, type RedisArgument } from 'redis'
-import { DELETE_CHAT, SET_ACTIVE_STREAM } from '@/lib/chat/redis-keys'
+import { DELETE_CHAT, RENAME_CHAT, SET_ACTIVE_STREAM } from '@/lib/chat/redis-keys'
 import * as durable from '@/lib/durable/redis/lua'
 import * as lifecycle from '@/lib/durable/redis/lua-lifecycle'
 import { READ_EXPORT_BATCH, SWAP_EXPORT_TABLE } from '@/lib/jobs/redis-export-table'
@@ -57,6 +57,7 @@ export function scriptsFor(publish: PublishCommand) {
     finishCompression: script(publish, lifecycle.FINISH_COMPRESSION, 3),
     // Chats (lib/chat/redis-keys.ts)
     setActiveStream: script<number>(publish, SET_ACTIVE_STREAM, 1),
+    renameChat: script<number>(publish, RENAME_CHAT, 1),
     deleteChat: script<string>(publish, DELETE_CHAT, 3),
     // Jobs (lib/jobs/redis-export-table.ts, redis-keys.ts)
     swapExportTable: script<number>(publish, SWAP_EXPORT_TABLE, 3),

@@ -4,7 +4,8 @@ import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
 import { parseQuery, route } from '@/lib/http'
 import { transformPipeline } from '@/lib/pipeline'
-import { TEXT_STREAM_HEADERS } from '@/lib/stream/iterable'
+import { iterableToStream, TEXT_STREAM_HEADERS } from '@/lib/stream/iterable'
+import { throttled } from '@/lib/stream/throttle'
 import { spool } from '@/lib/stream/spool'
 import { textContentType, transformQuery } from './schema'
 
@@ -13,11 +14,11 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /**
- * `POST /api/transform?filter=word&upper=1` — streams back NDJSON records (one per kept line, then a
+ * `POST /api/transform?filter=word&upper=1[&rate=<bytes/s>]` — streams back NDJSON records (one per kept line, then a
  * summary) while the text body is still arriving. Neither the body nor the result is held in memory.
  */
 export const POST = route('POST /api/transform', (request) => {
-  const options = parseQuery(request, transformQuery)
+  const { rate, ...options } = parseQuery(request, transformQuery)
   const type = request.headers.get('content-type')
   if (type && !textContentType.test(type)) {
     throw new AppError('unsupported_media_type:body', `Expected a text body, got ${type}`)
@@ -27,7 +28,9 @@ export const POST = route('POST /api/transform', (request) => {
   if (length > maxBytes) throw new AppError('too_large:body', `The body (${length} bytes) is over the limit of ${maxBytes} bytes`)
   if (!request.body || length === 0) throw new AppError('bad_request:body', 'Send the text to transform as the request body')
 
-  const records = transformPipeline(request.body, { ...options, maxBytes })
+  // Slow motion (`?rate=`): the body is read at that pace, so the sender's upload slows with it.
+  const input = rate ? iterableToStream(throttled(request.body, rate, request.signal)) : request.body
+  const records = transformPipeline(input, { ...options, maxBytes })
   // Browsers read the response only after sending the whole body: keep reading it, spooling
   // output the client is not reading yet to disk, instead of deadlocking on backpressure.
   // The OS's temporary directory: writable on a server and in a serverless function (/tmp) alike.

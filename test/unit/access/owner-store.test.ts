@@ -5,19 +5,16 @@ import path from 'node:path'
 import { afterAll, beforeAll } from 'vitest'
 import { RedisOwnerStore } from '@/lib/access/owners-redis'
 import { SqliteOwnerStore } from '@/lib/access/owners-sqlite'
-import { startRedis, type TestRedis } from '../../support/redis'
-import { openTestContext } from '../../support/redis-context'
+import { withTestRedis } from '../../support/with-redis'
 import { ownerStoreContract } from './owner-store.contract'
 
-let redis: TestRedis
+const redis = withTestRedis()
 let dir: string
 
 beforeAll(async () => {
-  redis = await startRedis()
   dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-owners-'))
 })
 afterAll(async () => {
-  await redis?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
@@ -27,6 +24,6 @@ ownerStoreContract('SQLite', async () => ({
 }))
 
 ownerStoreContract('Redis', async () => {
-  const context = await openTestContext(redis)
+  const context = await redis.context()
   return { store: new RedisOwnerStore(async () => context), close: async () => context.destroy() }
 })

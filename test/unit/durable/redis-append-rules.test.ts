@@ -6,8 +6,7 @@ import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import type { AppendInput, StreamStore } from '@/lib/durable/store'
 import type { RedisContext } from '@/lib/redis/connection'
-import { startRedis, type TestRedis } from '../../support/redis'
-import { openTestContext } from '../../support/redis-context'
+import { withTestRedis } from '../../support/with-redis'
 
 /**
  * The Redis store applies the append rules (closed streams, idempotent producers, writer
@@ -15,15 +14,14 @@ import { openTestContext } from '../../support/redis-context'
  * retries, gaps, new and stale epochs, sequence regressions, closes, retried closes — must get the
  * same answers from both, and leave the same bytes.
  */
-let redis: TestRedis
+const redis = withTestRedis({ extraArgs: ['--appendfsync', 'no'] }) // durability is not under test here
 let redisStore: RedisStore
 let context: RedisContext
 let embedded: EmbeddedStore
 let dir: string
 
 beforeAll(async () => {
-  redis = await startRedis({ extraArgs: ['--appendfsync', 'no'] }) // durability is not under test here
-  context = await openTestContext(redis)
+  context = await redis.context()
   redisStore = new RedisStore(context)
   dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-rules-'))
   embedded = await EmbeddedStore.open({ dir })
@@ -32,7 +30,6 @@ afterAll(async () => {
   await redisStore?.dispose()
   await context?.close()
   await embedded?.dispose()
-  await redis?.stop()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 

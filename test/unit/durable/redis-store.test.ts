@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { createClient } from 'redis'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { withUnavailableErrors } from '@/lib/durable/redis/availability'
@@ -6,8 +5,9 @@ import { RedisStore } from '@/lib/durable/redis/redis-store'
 import { KeySpace, SEGMENT_BYTES, segmentKey } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { openRedis, redisSettings } from '@/lib/redis/connection'
-import { startRedis, type TestRedis } from '../../support/redis'
+import { startRedis } from '../../support/redis'
 import { openTestContext } from '../../support/redis-context'
+import { withTestRedis } from '../../support/with-redis'
 import { freePort } from '../../support/server'
 import { waitFor } from '../../support/wait'
 import { describeStoreContract } from './store-contract'
@@ -17,9 +17,8 @@ import { describeStoreContract } from './store-contract'
  * contract suite as the embedded store, then what only Redis has — several instances sharing
  * one server, segment boundaries, hash tags, keys freed on delete.
  */
-let redis: TestRedis
-let unique = 0
-const prefix = () => `t${++unique}-${randomBytes(3).toString('hex')}:`
+const redis = withTestRedis()
+const prefix = redis.prefix
 
 /** A store on its own connections (an app instance); disposing it closes them. */
 async function connect(url: string, options: { prefix?: string; now?: () => number } = {}): Promise<RedisStore> {
@@ -32,13 +31,6 @@ async function connect(url: string, options: { prefix?: string; now?: () => numb
   }
   return store
 }
-
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 describeStoreContract('redis', async ({ now }) => {
   const store = await connect(redis.url, { prefix: prefix(), now })

@@ -10,15 +10,14 @@ import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import type { RedisContext } from '@/lib/redis/connection'
 import { sharedRedis } from '@/lib/redis/instance'
 import { collectFrames } from '@/lib/typed-stream/testing'
-import { startRedis, type TestRedis } from '../../support/redis'
-import { openTestContext } from '../../support/redis-context'
+import { withTestRedis } from '../../support/with-redis'
 
 /**
  * The jobs feature with `REDIS_URL` set, as an app instance runs it: the store is Redis, what one
  * instance writes another reads (a second store on its own connection stands for instance B), and
  * nothing is written to the data directory.
  */
-let redis: TestRedis
+const redis = withTestRedis()
 let dataDir: string
 let other: RedisContext
 const prefix = 'jobs-on-redis:'
@@ -26,19 +25,17 @@ const prefix = 'jobs-on-redis:'
 const OPERATOR = 'operator-token-jobs-on-redis'
 
 beforeAll(async () => {
-  redis = await startRedis()
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-jobs-redis-'))
   // Before anything reads the configuration.
   process.env.SLUICE_DATA_DIR = dataDir
   process.env.REDIS_URL = redis.url
   process.env.SLUICE_REDIS_PREFIX = prefix
   process.env.SLUICE_OPERATOR_TOKEN = OPERATOR
-  other = await openTestContext(redis, { prefix })
+  other = await redis.context({ prefix })
 })
 afterAll(async () => {
   const shared = await sharedRedis()
   await Promise.all([shared.close(), other.close()])
-  await redis?.stop()
   await rm(dataDir, { recursive: true, force: true })
 })
 

@@ -1,34 +1,27 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { exportKeys, parseGeneration, REPLACED_GRACE_MS } from '@/lib/jobs/redis-export-table'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import { SqliteJobsStore } from '@/lib/jobs/sqlite-store'
 import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
-import { startRedis, type TestRedis } from '../../support/redis'
-import { openTestContext } from '../../support/redis-context'
+import { withTestRedis } from '../../support/with-redis'
 import { exportBytes, jobsStoreContract } from './jobs-store.contract'
 
 /**
  * The Redis store against a real redis-server (started by this file): the contract, each test
  * under its own key prefix, every store instance on its own connection; then what only Redis has.
  */
-let redis: TestRedis
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
+const redis = withTestRedis()
 
 /** Stores sharing one prefix, each on its own connections (an app instance each). */
-async function openRedisStores(prefix = `t-${randomBytes(4).toString('hex')}:`) {
+async function openRedisStores(prefix = redis.prefix()) {
   const clients: RedisCommands[] = []
   const contexts: RedisContext[] = []
   const open = async () => {
-    const context = await openTestContext(redis, { prefix })
+    const context = await redis.context({ prefix })
     contexts.push(context)
     clients.push(context.commands)
     return new RedisJobsStore(async () => context)

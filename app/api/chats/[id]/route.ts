@@ -1,6 +1,7 @@
-import { deleteChat, getChat } from '@/lib/chat/control'
+import { deleteChat, getChat, renameChat } from '@/lib/chat/control'
 import { chatIdSchema } from '@/lib/chat/store'
-import { json, parseWith, route } from '@/lib/http'
+import { json, parseJsonBody, parseWith, route } from '@/lib/http'
+import { renameChatBody } from '../schema'
 
 export const dynamic = 'force-dynamic'
 
@@ -9,6 +10,13 @@ const chatId = async (context: Context) => parseWith(chatIdSchema, (await contex
 
 /** One chat with its messages. */
 export const GET = route('GET /api/chats/[id]', async (_request, context: Context) => json(await getChat(await chatId(context))))
+
+/** Renames a chat: `{ "title": "…" }` (1–100 characters), or `{ "title": null }` to go back to the automatic title. */
+export const PATCH = route('PATCH /api/chats/[id]', async (request, context: Context) => {
+  const id = await chatId(context)
+  const { title } = await parseJsonBody(request, renameChatBody)
+  return json(await renameChat(id, title))
+})
 
 /** Deletes a chat and its answer streams (refused with 409 while it is answering). */
 export const DELETE = route('DELETE /api/chats/[id]', async (_request, context: Context, access) => {

@@ -1,10 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { RedisContext } from '@/lib/redis/connection'
+import { describe, expect, it } from 'vitest'
 import { RedisStopSignals } from '@/lib/stop-signals/redis-stop-signals'
 import { LocalStopSignals } from '@/lib/stop-signals/stop-signals'
-import { startRedis, type TestRedis } from '../support/redis'
-import { openTestContext } from '../support/redis-context'
-import { stopSignalsContract } from './stop-signals.contract'
+import { withTestRedis } from '../../support/with-redis'
+import { stopSignalsContract } from './contract'
 
 stopSignalsContract('LocalStopSignals', async () => {
   const local = new LocalStopSignals()
@@ -12,19 +10,10 @@ stopSignalsContract('LocalStopSignals', async () => {
 })
 
 describe('RedisStopSignals', () => {
-  let redis: TestRedis
-  const connections: RedisContext[] = []
-  beforeAll(async () => {
-    redis = await startRedis()
-  })
-  afterAll(async () => {
-    await Promise.all(connections.map((c) => c.close()))
-    await redis.stop()
-  })
+  const redis = withTestRedis()
   /** One "instance": its own command and subscriber connections. */
   async function instance(options: { leaseMs?: number; renewMs?: number } = {}) {
-    const context = await openTestContext(redis, { prefix: 'test:' })
-    connections.push(context)
+    const context = await redis.context({ prefix: 'test:' })
     return { context, signals: new RedisStopSignals(context, options) }
   }
 
@@ -38,7 +27,6 @@ describe('RedisStopSignals', () => {
     await dead.signals.register('lost')
     // The "dead" instance stops renewing: its connections go away without releasing.
     dead.context.destroy()
-    connections.splice(connections.indexOf(dead.context), 1)
     expect(await other.signals.stop('lost')).toBe(false) // nobody hears it
     await expect.poll(() => other.signals.isRunning('lost'), { timeout: 5_000 }).toBe(false)
     expect(await other.signals.register('lost')).toBeDefined()

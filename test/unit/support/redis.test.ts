@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { startRedis } from '../support/redis'
+import { startRedis } from '../../support/redis'
 
 // The test helper must hand out the server it started, never another that holds the port.
 it('startRedis refuses a port another Redis server holds', async () => {

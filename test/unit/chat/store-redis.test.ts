@@ -1,33 +1,24 @@
-import { randomBytes } from 'node:crypto'
 import type { UIMessage } from 'ai'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ChatKeys } from '@/lib/chat/redis-keys'
 import { RedisChatStore, SEARCH_MAX_CHATS } from '@/lib/chat/redis-store'
 import { AppError } from '@/lib/errors'
 import type { RedisCommands, RedisContext } from '@/lib/redis/connection'
-import { startRedis, type TestRedis } from '../support/redis'
-import { openTestContext } from '../support/redis-context'
-import { chatStoreContract } from './chat-store.contract'
+import { withTestRedis } from '../../support/with-redis'
+import { chatStoreContract } from './store.contract'
 
 /**
  * The Redis chat store against a real redis-server (one per file): the contract suite every
  * chat store passes, then what only Redis has — several instances on their own connections,
  * a true compare-and-set, hash tags, and no key left behind.
  */
-let redis: TestRedis
-let unique = 0
-const prefix = () => `t${++unique}-${randomBytes(3).toString('hex')}:`
+const redis = withTestRedis()
+const prefix = redis.prefix
 const source = (context: RedisContext) => async () => context
 
-beforeAll(async () => {
-  redis = await startRedis()
-})
-afterAll(async () => {
-  await redis?.stop()
-})
 
 /** One app instance's connections, under `keyPrefix`. */
-const connection = (keyPrefix = prefix()) => openTestContext(redis, { prefix: keyPrefix })
+const connection = (keyPrefix = prefix()) => redis.context({ prefix: keyPrefix })
 
 const user = (id: string, text: string): UIMessage => ({ id, role: 'user', parts: [{ type: 'text', text }] })
 

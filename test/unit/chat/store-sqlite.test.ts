@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SqliteChatStore } from '@/lib/chat/sqlite-store'
-import { chatStoreContract } from './chat-store.contract'
+import { chatStoreContract } from './store.contract'
 
 chatStoreContract('SQLite', async () => {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-chat-'))

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { FRAME_TYPES } from '@/lib/typed-stream/frames'
 
-const root = path.resolve(import.meta.dirname, '../..')
+const root = path.resolve(import.meta.dirname, '../../..')
 
 /** Every `.ts` file under `dir`. */
 function sources(dir: string): string[] {

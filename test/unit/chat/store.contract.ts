@@ -46,6 +46,29 @@ export function chatStoreContract(name: string, open: () => Promise<{ store: Cha
       expect((await store.get('c1'))!.moderation).toBe(false)
     })
 
+    it('keeps a title given by rename through later saves, until it is reset', async () => {
+      await store.save('c1', { messages: [user('u1', 'first question')] })
+      await store.save('c2', { messages: [user('u2', 'other')] })
+      const before = (await store.list()).chats.map((c) => c.id)
+      expect(await store.rename('c1', 'My backpressure notes')).toBe(true)
+      expect((await store.list()).chats.map((c) => c.id)).toEqual(before) // a rename does not reorder
+      await store.save('c1', { messages: [user('u1', 'first question'), assistant('a1', 'an answer about backpressure')] })
+      expect((await store.get('c1'))!.title).toBe('My backpressure notes')
+      expect((await store.list()).chats.find((c) => c.id === 'c1')!.title).toBe('My backpressure notes')
+      expect((await store.search('backpressure'))[0]).toMatchObject({ chatId: 'c1', title: 'My backpressure notes' })
+      expect(await store.rename('c1', null)).toBe(true)
+      expect((await store.get('c1'))!.title).toBe('first question')
+    })
+
+    it('renames only a chat that exists, and never brings a deleted one back', async () => {
+      expect(await store.rename('nope', 'x')).toBe(false)
+      expect(await store.get('nope')).toBeUndefined()
+      await store.save('c1', { messages: [user('u1', 'one')] })
+      await store.delete('c1')
+      expect(await store.rename('c1', 'x')).toBe(false)
+      expect(await store.get('c1')).toBeUndefined()
+    })
+
     it('truncates long titles and names empty chats', async () => {
       await store.save('long', { messages: [user('u', 'x'.repeat(100))] })
       await store.save('empty', { messages: [] })
