@@ -7,8 +7,8 @@ export default function Home() {
       <section className="space-y-2">
         <h1 className="text-3xl font-semibold tracking-tight">Sluice</h1>
         <p className="max-w-2xl text-zinc-600 dark:text-zinc-400">
-          Every way a web backend streams data, implemented for real in Next.js: backpressure, cancellation, reconnection
-          and clean-up included. Each demo shows what its stream is doing and how to reproduce it with <code>curl</code>.
+          Every way a web backend streams data, implemented for real in Next.js: backpressure, cancellation, reconnection and clean-up
+          included. Each demo shows what its stream is doing and how to reproduce it with <code>curl</code>.
         </p>
       </section>
       <ul className="grid gap-3 sm:grid-cols-2" data-testid="demo-list">

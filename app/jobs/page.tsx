@@ -19,15 +19,19 @@ export default function JobsPage() {
     <div className="space-y-6">
       <DemoHeader href="/jobs">
         <p>
-          Two long jobs on an embedded SQLite database (<code>node:sqlite</code>). The import is a <em>typed stream</em>: its
-          input is validated before anything streams (a 400 with the reasons otherwise), then it sends <code>start</code>,
-          progress <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>, the
-          library guaranteeing that last one whatever the handler does. Cancel stops it between two committed batches. Every
-          typed endpoint, with its schemas and a form to run it: <Link className="underline" href="/typed">Typed streams</Link>.
+          Two long jobs on an embedded SQLite database (<code>node:sqlite</code>). The import is a <em>typed stream</em>: its input is
+          validated before anything streams (a 400 with the reasons otherwise), then it sends <code>start</code>, progress{' '}
+          <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>, the library guaranteeing
+          that last one whatever the handler does. Cancel stops it between two committed batches. Every typed endpoint, with its schemas and
+          a form to run it:{' '}
+          <Link className="underline" href="/typed">
+            Typed streams
+          </Link>
+          .
         </p>
         <p>
-          The export reads the table with a database cursor at the pace the client reads it: as a direct download, or in the
-          background into a durable stream whose URL comes back at once.
+          The export reads the table with a database cursor at the pace the client reads it: as a direct download, or in the background into
+          a durable stream whose URL comes back at once.
         </p>
       </DemoHeader>
       <CurlCommand

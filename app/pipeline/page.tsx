@@ -12,9 +12,9 @@ export default function PipelinePage() {
     <div className="space-y-6">
       <DemoHeader href="/pipeline">
         <p>
-          <code>POST /api/transform</code> pipes the request body through a chain of <code>TransformStream</code>s — a byte
-          limit, UTF-8 decoding, line splitting, filtering and enriching — and streams NDJSON records back while the body is
-          still being read. Backpressure runs from the response to the request, so memory stays flat whatever the size.
+          <code>POST /api/transform</code> pipes the request body through a chain of <code>TransformStream</code>s — a byte limit, UTF-8
+          decoding, line splitting, filtering and enriching — and streams NDJSON records back while the body is still being read.
+          Backpressure runs from the response to the request, so memory stays flat whatever the size.
         </p>
       </DemoHeader>
       <CurlCommand command="seq 1 2000000 | curl -N -X POST -T - -H 'Content-Type: text/plain' '{origin}/api/transform?filter=99'" />

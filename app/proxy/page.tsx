@@ -15,12 +15,15 @@ export default function ProxyPage() {
     <div className="space-y-6">
       <DemoHeader href="/proxy">
         <p>
-          <code>POST /api/proxy/openai</code> forwards a chat-completions request to {upstream ? <code>{new URL(upstream.url).host}</code> : 'the configured OpenAI-compatible server'} with
-          the server&apos;s key and returns the upstream response body unchanged: no parsing, no re-encoding, the upstream&apos;s own
-          status on errors. Stop aborts the fetch; the proxy aborts the upstream request.
+          <code>POST /api/proxy/openai</code> forwards a chat-completions request to{' '}
+          {upstream ? <code>{new URL(upstream.url).host}</code> : 'the configured OpenAI-compatible server'} with the server&apos;s key and
+          returns the upstream response body unchanged: no parsing, no re-encoding, the upstream&apos;s own status on errors. Stop aborts
+          the fetch; the proxy aborts the upstream request.
         </p>
       </DemoHeader>
-      <CurlCommand command={`curl -N {origin}/api/proxy/openai -H 'content-type: application/json' -d '{"model":"${config().SLUICE_MODEL ?? DEFAULT_OPENAI_MODEL}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`} />
+      <CurlCommand
+        command={`curl -N {origin}/api/proxy/openai -H 'content-type: application/json' -d '{"model":"${config().SLUICE_MODEL ?? DEFAULT_OPENAI_MODEL}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`}
+      />
       <ProxyDemo model={config().SLUICE_MODEL ?? DEFAULT_OPENAI_MODEL} configured={upstream !== undefined} />
     </div>
   )

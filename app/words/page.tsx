@@ -12,9 +12,9 @@ export default function WordsPage() {
     <div className="space-y-6">
       <DemoHeader href="/words">
         <p>
-          <code>GET /api/stream/words</code> returns a <code>ReadableStream</code> built from an async generator. The stream is
-          pull-based: the generator produces the next token only when the client has read the previous one. Stop cancels the
-          reader; the server sees the cancel, the generator&apos;s <code>finally</code> runs and the open-stream counter drops.
+          <code>GET /api/stream/words</code> returns a <code>ReadableStream</code> built from an async generator. The stream is pull-based:
+          the generator produces the next token only when the client has read the previous one. Stop cancels the reader; the server sees the
+          cancel, the generator&apos;s <code>finally</code> runs and the open-stream counter drops.
         </p>
       </DemoHeader>
       <CurlCommand command="curl -N '{origin}/api/stream/words?count=20&delay=150'" />

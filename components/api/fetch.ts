@@ -69,7 +69,20 @@ export function isAbortError(error: unknown): boolean {
 
 /** The kind of error a status means, for a refusal whose body is not the app's shape (e.g. an upstream's, passed through). */
 function kindOfStatus(status: number): string {
-  const kinds: Record<number, string> = { 400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 409: 'conflict', 410: 'gone', 413: 'too_large', 415: 'unsupported_media_type', 416: 'range_not_satisfiable', 429: 'rate_limited', 507: 'insufficient_storage' }
+  const kinds: Record<number, string> = {
+    400: 'bad_request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not_found',
+    405: 'method_not_allowed',
+    409: 'conflict',
+    410: 'gone',
+    413: 'too_large',
+    415: 'unsupported_media_type',
+    416: 'range_not_satisfiable',
+    429: 'rate_limited',
+    507: 'insufficient_storage',
+  }
   return kinds[status] ?? (status >= 500 && status !== 500 ? 'unavailable' : 'internal')
 }
 
@@ -85,7 +98,11 @@ export async function readApiError(res: Response): Promise<ApiError> {
   return new ApiError(
     typeof error?.code === 'string' && error.code.includes(':') ? error.code : `${kindOfStatus(res.status)}:http`,
     typeof error?.message === 'string' ? error.message : `The server answered ${res.status}${res.statusText ? ` ${res.statusText}` : ''}.`,
-    { status: res.status, details: error?.details, retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined },
+    {
+      status: res.status,
+      details: error?.details,
+      retryAfterMs: Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+    },
   )
 }
 
@@ -98,7 +115,11 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error
   const shaped = error as { code?: unknown; message?: unknown; status?: unknown; details?: unknown } | null
   if (typeof shaped?.code === 'string' && shaped.code.includes(':') && typeof shaped.message === 'string') {
-    return new ApiError(shaped.code, shaped.message, { status: typeof shaped.status === 'number' ? shaped.status : undefined, details: shaped.details, cause: error })
+    return new ApiError(shaped.code, shaped.message, {
+      status: typeof shaped.status === 'number' ? shaped.status : undefined,
+      details: shaped.details,
+      cause: error,
+    })
   }
   return new ApiError('unavailable:network', NETWORK_MESSAGE, { cause: error })
 }

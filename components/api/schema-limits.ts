@@ -17,7 +17,18 @@ export interface FieldLimits {
  */
 export function fieldLimits<K extends string>(schema: z.ZodObject, keys: readonly K[]): Record<K, FieldLimits> {
   const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
-    properties?: Record<string, { minimum?: number; maximum?: number; minLength?: number; maxLength?: number; exclusiveMinimum?: number; exclusiveMaximum?: number; default?: unknown }>
+    properties?: Record<
+      string,
+      {
+        minimum?: number
+        maximum?: number
+        minLength?: number
+        maxLength?: number
+        exclusiveMinimum?: number
+        exclusiveMaximum?: number
+        default?: unknown
+      }
+    >
   }
   const limits = {} as Record<K, FieldLimits>
   for (const key of keys) {

@@ -53,7 +53,8 @@ const encoder = new TextEncoder()
 function tailError(error: unknown): ApiError {
   if (error instanceof FetchError) {
     const body = error.json as { error?: { code?: string; message?: string } } | undefined
-    const code = body?.error?.code ?? (error.status === 404 ? 'not_found:stream' : error.status === 410 ? 'gone:stream' : `unavailable:stream`)
+    const code =
+      body?.error?.code ?? (error.status === 404 ? 'not_found:stream' : error.status === 410 ? 'gone:stream' : `unavailable:stream`)
     return new ApiError(code, body?.error?.message ?? `Reading the stream answered ${error.status}.`, { status: error.status })
   }
   const shaped = toApiError(error)
@@ -65,7 +66,10 @@ function tailError(error: unknown): ApiError {
  * start) until it is closed, calling `onBatch` for each batch in order. A new `url` or `from`
  * starts over; unmounting stops. `contentType`: the stream's, to decode its batches.
  */
-export function useDurableTail(url: string | undefined, { from = '-1', contentType, onBatch }: { from?: string; contentType: string; onBatch: (batch: TailBatch) => void }): TailState {
+export function useDurableTail(
+  url: string | undefined,
+  { from = '-1', contentType, onBatch }: { from?: string; contentType: string; onBatch: (batch: TailBatch) => void },
+): TailState {
   const key = `${url} ${from}`
   /** The state of the tail of `key` (a new url or offset starts at `connecting`). */
   const [state, setState] = useState<TailState & { key: string }>({ key: '', phase: 'connecting', error: undefined })
@@ -100,7 +104,8 @@ export function useDurableTail(url: string | undefined, { from = '-1', contentTy
             initialDelay: 250,
             maxDelay: 5_000,
             multiplier: 2,
-            onFailedAttempt: () => !signal.aborted && setState({ key, phase: 'error', error: new ApiError('unavailable:network', NETWORK_MESSAGE) }),
+            onFailedAttempt: () =>
+              !signal.aborted && setState({ key, phase: 'error', error: new ApiError('unavailable:network', NETWORK_MESSAGE) }),
           },
           sseResilience: { logWarnings: false },
         })

@@ -60,7 +60,12 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
       {confirming && (
         <div className="flex items-center gap-2 px-2 pb-1 text-xs" role="group" aria-label="Confirm delete">
           <span>Delete this chat?</span>
-          <button type="button" data-testid="chat-delete-confirm" onClick={() => void remove()} className="rounded bg-red-700 px-2 py-0.5 text-white">
+          <button
+            type="button"
+            data-testid="chat-delete-confirm"
+            onClick={() => void remove()}
+            className="rounded bg-red-700 px-2 py-0.5 text-white"
+          >
             Delete
           </button>
           <Button size="sm" onClick={() => setConfirming(false)}>

@@ -42,10 +42,10 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
               How this demo works, and how to try it with curl
             </summary>
             <p>
-              Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces
-              them. Every answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a
-              second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
-              tool; each answer leaves an audit record in the <code>audit</code> namespace.
+              Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces them. Every
+              answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a second tab, and it
+              continues from storage without asking the model again. Stop reaches the model and the running tool; each answer leaves an
+              audit record in the <code>audit</code> namespace.
             </p>
             <CurlCommand command={curl(`curl-${generateId()}`)} sse={SSE_HINTS.chatFollow} />
           </details>

@@ -34,7 +34,15 @@ function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 /** One conversation: its messages as they stream, the composer, Stop, Retry and who is answering. */
-export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration, readOnly = false }: ChatViewProps) {
+export function ChatView({
+  id,
+  initialMessages,
+  model,
+  moderation: initialModeration,
+  resume,
+  runningGeneration,
+  readOnly = false,
+}: ChatViewProps) {
   const [moderation, setModeration] = useState(initialModeration)
   const [input, setInput] = useState('')
   const hydrated = useHydrated()
@@ -125,9 +133,15 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
                   Moderation filtered {m.metadata.moderation.filtered} sentence{m.metadata.moderation.filtered === 1 ? '' : 's'}.
                 </div>
               )}
-              {m.metadata?.error && <ErrorNotice {...m.metadata.error} busy={chat.busy} onRetry={isLast ? () => void chat.retry() : undefined} />}
+              {m.metadata?.error && (
+                <ErrorNotice {...m.metadata.error} busy={chat.busy} onRetry={isLast ? () => void chat.retry() : undefined} />
+              )}
               {m.role === 'assistant' && !(chat.busy && isLast) && (
-                <MessageActions text={messageText(m)} onRegenerate={isLast && !readOnly && !m.metadata?.error ? () => void chat.retry() : undefined} busy={chat.busy} />
+                <MessageActions
+                  text={messageText(m)}
+                  onRegenerate={isLast && !readOnly && !m.metadata?.error ? () => void chat.retry() : undefined}
+                  busy={chat.busy}
+                />
               )}
             </li>
           )
@@ -136,8 +150,8 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
       </ol>
       {chat.rollovers > 0 && (
         <p data-testid="chat-rollovers" className="text-xs text-zinc-600 dark:text-zinc-400">
-          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again
-          from its durable stream each time.
+          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again from its
+          durable stream each time.
         </p>
       )}
 
@@ -178,7 +192,13 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
               className="min-w-0 flex-1 rounded-md border border-zinc-400 bg-white px-3 py-2 dark:border-zinc-600 dark:bg-zinc-900"
             />
             {chat.busy ? (
-              <button type="button" data-testid="chat-stop" onClick={() => void chat.stop()} disabled={chat.stopping} className="rounded-md bg-red-700 px-4 py-2 text-white disabled:opacity-60">
+              <button
+                type="button"
+                data-testid="chat-stop"
+                onClick={() => void chat.stop()}
+                disabled={chat.stopping}
+                className="rounded-md bg-red-700 px-4 py-2 text-white disabled:opacity-60"
+              >
                 {chat.stopping ? 'Stopping…' : 'Stop'}
               </button>
             ) : (

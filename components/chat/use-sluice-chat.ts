@@ -65,23 +65,23 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const [{ transport, reattach }] = useState(() => {
     const reattach = new Reattach(runningGeneration ?? undefined)
     const transport = new DefaultChatTransport<ChatMessage>({
-        api: '/api/chat',
-        fetch: inspectedFetch(observer),
-        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
-          body: {
-            id: chatId,
-            trigger,
-            messageId,
-            moderation: body?.moderation,
-            ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
-          },
-        }),
-        prepareReconnectToStreamRequest: ({ id: chatId }) => {
-          const generation = reattach.take()
-          const query = generation ? `?generation=${encodeURIComponent(generation)}` : ''
-          return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+      api: '/api/chat',
+      fetch: inspectedFetch(observer),
+      prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
+        body: {
+          id: chatId,
+          trigger,
+          messageId,
+          moderation: body?.moderation,
+          ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
         },
-      })
+      }),
+      prepareReconnectToStreamRequest: ({ id: chatId }) => {
+        const generation = reattach.take()
+        const query = generation ? `?generation=${encodeURIComponent(generation)}` : ''
+        return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+      },
+    })
     return { transport, reattach }
   })
   const chat = useChat<ChatMessage>({
@@ -112,7 +112,8 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const [stopping, setStopping] = useState(false)
 
   const send = useCallback(
-    (text: string, options?: { moderation?: boolean }) => chat.sendMessage({ text }, { body: { moderation: options?.moderation ?? moderation } }),
+    (text: string, options?: { moderation?: boolean }) =>
+      chat.sendMessage({ text }, { body: { moderation: options?.moderation ?? moderation } }),
     [chat, moderation],
   )
   const retry = useCallback(() => chat.regenerate({ body: { moderation } }), [chat, moderation])
@@ -120,7 +121,9 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const stop = useCallback(async () => {
     setStopping(true)
     try {
-      const result = await apiJson<{ stopped: boolean }>(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' }).catch(() => ({ stopped: false }))
+      const result = await apiJson<{ stopped: boolean }>(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' }).catch(() => ({
+        stopped: false,
+      }))
       // Stopped on the server: the stream now ends by itself with what was written so far.
       // Nothing was running there (or the server is unreachable): end the local request.
       if (!result.stopped) await chat.stop()

@@ -15,7 +15,17 @@ const connectionStyle: Record<FeedConnection, string> = {
   closed: 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200',
 }
 
-function Chart({ samples, pick, label, format }: { samples: FeedSample[]; pick: (s: FeedSample) => number; label: string; format: (n: number) => string }) {
+function Chart({
+  samples,
+  pick,
+  label,
+  format,
+}: {
+  samples: FeedSample[]
+  pick: (s: FeedSample) => number
+  label: string
+  format: (n: number) => string
+}) {
   const values = samples.map(pick)
   const max = Math.max(1e-9, ...values)
   const points = values.map((v, i) => `${(i / Math.max(1, values.length - 1)) * 300},${58 - (v / max) * 54}`).join(' ')
@@ -57,29 +67,51 @@ export function FeedDemo() {
           {m.connection}
         </span>
         <span>
-          last id <span className="font-mono" data-testid="feed-last-id">{m.latest?.id ?? '—'}</span>
+          last id{' '}
+          <span className="font-mono" data-testid="feed-last-id">
+            {m.latest?.id ?? '—'}
+          </span>
         </span>
         <span>
-          received <span className="font-mono" data-testid="feed-received">{m.received.length}</span>
+          received{' '}
+          <span className="font-mono" data-testid="feed-received">
+            {m.received.length}
+          </span>
         </span>
         <span>
-          reconnections <span className="font-mono" data-testid="feed-reconnects">{Math.max(0, m.opens - 1)}</span>
+          reconnections{' '}
+          <span className="font-mono" data-testid="feed-reconnects">
+            {Math.max(0, m.opens - 1)}
+          </span>
         </span>
         <span>
-          lifetime ends <span className="font-mono" data-testid="feed-rollovers">{m.rollovers}</span>
+          lifetime ends{' '}
+          <span className="font-mono" data-testid="feed-rollovers">
+            {m.rollovers}
+          </span>
         </span>
         <span>
-          gaps <span className="font-mono" data-testid="feed-gaps">{gaps}</span>
+          gaps{' '}
+          <span className="font-mono" data-testid="feed-gaps">
+            {gaps}
+          </span>
         </span>
         <span>
-          duplicates <span className="font-mono" data-testid="feed-duplicates">{duplicates}</span>
+          duplicates{' '}
+          <span className="font-mono" data-testid="feed-duplicates">
+            {duplicates}
+          </span>
         </span>
         <Button onClick={() => void drop()} className="ml-auto" data-testid="feed-drop">
           Drop connection (server side)
         </Button>
       </div>
       {dropError && <ErrorMessage error={dropError} testId="feed-drop-error" />}
-      {dropped && <p className="text-xs text-zinc-600 dark:text-zinc-400">{dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.</p>}
+      {dropped && (
+        <p className="text-xs text-zinc-600 dark:text-zinc-400">
+          {dropped}; the browser reconnects with Last-Event-ID and the server replays what was missed.
+        </p>
+      )}
       {m.lifetimeMs !== undefined && (
         <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="feed-lifetime">
           The server ends each connection after {Math.round(m.lifetimeMs / 100) / 10} s, before a platform would cut it, with an{' '}

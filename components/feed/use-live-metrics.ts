@@ -42,8 +42,7 @@ export function useLiveMetrics(): LiveMetrics {
   useEffect(() => {
     const source = new EventSource('/api/feed?lastEventId=0')
     source.onopen = () => setState((s) => ({ ...s, connection: 'open', opens: s.opens + 1 }))
-    source.onerror = () =>
-      setState((s) => ({ ...s, connection: source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting' }))
+    source.onerror = () => setState((s) => ({ ...s, connection: source.readyState === EventSource.CLOSED ? 'closed' : 'reconnecting' }))
     source.addEventListener('metrics', (event) => {
       const sample = JSON.parse((event as MessageEvent<string>).data) as FeedSample
       setState((s) => ({

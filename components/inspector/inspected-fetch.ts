@@ -14,7 +14,10 @@ export interface StreamObserver {
  * `TransformStream` that counts), so the caller — a demo, or the AI SDK's chat transport — reads
  * it as usual; a refused response is returned as it is, for the caller to read its error.
  */
-export function inspectedFetch(watch: StreamObserver | undefined, fetchImpl: typeof fetch = (input, init) => fetch(input, init)): typeof fetch {
+export function inspectedFetch(
+  watch: StreamObserver | undefined,
+  fetchImpl: typeof fetch = (input, init) => fetch(input, init),
+): typeof fetch {
   return async (input, init) => {
     watch?.begin()
     let response: Response

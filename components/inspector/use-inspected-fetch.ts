@@ -39,7 +39,12 @@ export function useInspectedFetch() {
   const current = useRef<AbortController | null>(null)
 
   const run = useCallback(
-    async (input: string, init: ApiInit, read: (res: Response, context: ReadContext) => Promise<InBandError | void>, options: RunOptions = {}): Promise<ApiError | undefined> => {
+    async (
+      input: string,
+      init: ApiInit,
+      read: (res: Response, context: ReadContext) => Promise<InBandError | void>,
+      options: RunOptions = {},
+    ): Promise<ApiError | undefined> => {
       current.current?.abort()
       const controller = new AbortController()
       current.current = controller

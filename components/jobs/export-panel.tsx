@@ -73,12 +73,26 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
 
       <form onSubmit={seed} noValidate className="flex flex-wrap items-start gap-3 text-sm">
         <p className="basis-full">
-          The table holds <strong data-testid="export-table-rows">{tableRows === undefined ? '…' : tableRows.toLocaleString('en')}</strong> rows.
-          Fill it with generated rows here, or with a million from the command line: <code>npm run seed:export</code>.
+          The table holds <strong data-testid="export-table-rows">{tableRows === undefined ? '…' : tableRows.toLocaleString('en')}</strong>{' '}
+          rows. Fill it with generated rows here, or with a million from the command line: <code>npm run seed:export</code>.
         </p>
-        <Field label="Rows" error={seedError?.field('rows') && issueInWords(seedError.field('rows')!)} hint={limits.rows.max !== undefined ? `up to ${limits.rows.max.toLocaleString('en')}` : undefined}>
+        <Field
+          label="Rows"
+          error={seedError?.field('rows') && issueInWords(seedError.field('rows')!)}
+          hint={limits.rows.max !== undefined ? `up to ${limits.rows.max.toLocaleString('en')}` : undefined}
+        >
           {(control) => (
-            <Input {...control} className="block w-32" type="number" inputMode="numeric" min={limits.rows.min} max={limits.rows.max} value={seedRows} onChange={(e) => setSeedRows(e.target.value)} data-testid="export-seed-rows" />
+            <Input
+              {...control}
+              className="block w-32"
+              type="number"
+              inputMode="numeric"
+              min={limits.rows.min}
+              max={limits.rows.max}
+              value={seedRows}
+              onChange={(e) => setSeedRows(e.target.value)}
+              data-testid="export-seed-rows"
+            />
           )}
         </Field>
         <Button type="submit" className="mt-4" disabled={seeding || busy} data-testid="export-seed">
@@ -91,7 +105,13 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
       <div className="flex flex-wrap items-end gap-3 text-sm">
         <Field label="Format">
           {(control) => (
-            <Select {...control} className="block w-32" value={format} onChange={(e) => setFormat(e.target.value as 'csv' | 'ndjson')} data-testid="export-format">
+            <Select
+              {...control}
+              className="block w-32"
+              value={format}
+              onChange={(e) => setFormat(e.target.value as 'csv' | 'ndjson')}
+              data-testid="export-format"
+            >
               <option value="csv">CSV</option>
               <option value="ndjson">NDJSON</option>
             </Select>
@@ -114,8 +134,8 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
         </Button>
       </div>
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        Paused, the page stops reading: the browser stops taking bytes, and the server&apos;s database cursor waits (backpressure).
-        Paused before starting, it stops after the first chunk.
+        Paused, the page stops reading: the browser stops taking bytes, and the server&apos;s database cursor waits (backpressure). Paused
+        before starting, it stops after the first chunk.
       </p>
 
       {reader.error && <ErrorMessage error={reader.error} testId="export-error" />}
@@ -159,18 +179,24 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
           <StatusBadge status={durable.status} testId="export-durable-status" />
         </div>
         <p className="text-xs text-zinc-600 dark:text-zinc-400">
-          The route answers at once with the URL of a durable stream and writes the rows after the response
-          (<code>after()</code>). The URL works while it is being written and afterwards: open it, share it, or read it with
-          any Durable Streams client. The page tails it live.
+          The route answers at once with the URL of a durable stream and writes the rows after the response (<code>after()</code>). The URL
+          works while it is being written and afterwards: open it, share it, or read it with any Durable Streams client. The page tails it
+          live.
         </p>
         {durable.url && (
           <p className="text-sm">
-            <a className="break-all text-sky-700 underline dark:text-sky-400" href={`${durable.url}?download`} data-testid="export-durable-url">
+            <a
+              className="break-all text-sky-700 underline dark:text-sky-400"
+              href={`${durable.url}?download`}
+              data-testid="export-durable-url"
+            >
               {durable.url}
             </a>
           </p>
         )}
-        {durable.url && <ProgressBar label="Rows in the durable stream" value={durable.rows} max={durable.total} testId="export-durable-progress" />}
+        {durable.url && (
+          <ProgressBar label="Rows in the durable stream" value={durable.rows} max={durable.total} testId="export-durable-progress" />
+        )}
         {durable.error && <ErrorMessage error={durable.error} testId="export-durable-error" />}
       </div>
     </Card>

@@ -58,7 +58,17 @@ export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimit
   const numberField = (key: NumberField, label: string, testId: string) => (
     <Field label={label} error={fieldError(key)}>
       {(control) => (
-        <Input {...control} className="block w-28" type="number" inputMode="numeric" min={limits[key].min} max={limits[key].max} value={values[key]} onChange={set(key)} data-testid={testId} />
+        <Input
+          {...control}
+          className="block w-28"
+          type="number"
+          inputMode="numeric"
+          min={limits[key].min}
+          max={limits[key].max}
+          value={values[key]}
+          onChange={set(key)}
+          data-testid={testId}
+        />
       )}
     </Field>
   )
@@ -76,7 +86,14 @@ export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimit
           <legend className="sr-only">Source</legend>
           {(['generated', 'upload'] as const).map((option) => (
             <label key={option} className="flex items-center gap-1">
-              <input type="radio" name="source" value={option} checked={source === option} onChange={() => setSource(option)} data-testid={`import-source-${option}`} />
+              <input
+                type="radio"
+                name="source"
+                value={option}
+                checked={source === option}
+                onChange={() => setSource(option)}
+                data-testid={`import-source-${option}`}
+              />
               {option === 'generated' ? 'Generated on the server' : 'Upload a file'}
             </label>
           ))}
@@ -89,7 +106,13 @@ export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimit
         ) : (
           <label className="flex max-w-full flex-col text-xs font-medium text-zinc-700 dark:text-zinc-300">
             CSV file (columns name, email, amount)
-            <input type="file" accept=".csv,text/csv" className="max-w-full text-sm font-normal" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
+            <input
+              type="file"
+              accept=".csv,text/csv"
+              className="max-w-full text-sm font-normal"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              data-testid="import-file"
+            />
           </label>
         )}
         {numberField('batchSize', 'Batch size', 'import-batch-size')}
@@ -123,8 +146,8 @@ export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimit
           <FrameLog frames={job.frames} testId="import-frames" />
           {job.reconnects > 0 && (
             <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="import-reconnects">
-              The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page
-              resumed the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
+              The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page resumed
+              the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
             </p>
           )}
         </div>

@@ -53,7 +53,11 @@ export function useDurableExport() {
     setRows(0)
     setStarting(true)
     try {
-      const body = await apiJson<{ url: string; rows: number }>('/api/jobs/export/durable', { method: 'POST', json: options, signal: controller.signal })
+      const body = await apiJson<{ url: string; rows: number }>('/api/jobs/export/durable', {
+        method: 'POST',
+        json: options,
+        signal: controller.signal,
+      })
       counter.current = rowCounter(options.format)
       setStarted({ url: body.url, total: body.rows, format: options.format })
     } catch (error) {

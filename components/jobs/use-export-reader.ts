@@ -24,7 +24,16 @@ export interface ExportReadState {
   error: ApiError | undefined
 }
 
-const initial: ExportReadState = { status: 'idle', rows: 0, total: undefined, bytes: 0, chunks: 0, preview: '', ms: undefined, error: undefined }
+const initial: ExportReadState = {
+  status: 'idle',
+  rows: 0,
+  total: undefined,
+  bytes: 0,
+  chunks: 0,
+  preview: '',
+  ms: undefined,
+  error: undefined,
+}
 
 /** Counts the chunks and bytes passing through, as the network delivers them (what the inspector counts too). */
 function byteCounter(onChunk: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
@@ -63,58 +72,62 @@ export function useExportReader(observer?: StreamObserver) {
   const resumed = useRef<Deferred<void> | null>(null)
   const [isPaused, setIsPaused] = useState(false)
 
-  const start = useCallback(async (url: string, options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
-    abort.current?.abort()
-    const controller = new AbortController()
-    abort.current = controller
-    const started = performance.now()
-    setState({ ...initial, status: 'streaming' })
-    try {
-      const response = await inspectedFetch(observer)(url, { signal: controller.signal })
-      if (!response.ok) throw await readApiError(response)
-      if (!response.body) throw new ApiError('unavailable:export', 'The export answered without a body.')
-      const total = Number(response.headers.get('x-total-rows') ?? NaN)
-      let bytes = 0
-      let chunks = 0
-      let counted = response.body.pipeThrough(
-        byteCounter((n) => {
-          bytes += n
-          chunks++
-        }),
-      )
-      if (options.gzip) counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
-      const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
-      const countRows = rowCounter(options.format)
-      let rows = 0
-      let preview = ''
-      setState((s) => ({ ...s, total: Number.isFinite(total) ? total : undefined }))
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        rows += countRows(value)
-        if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
-        const snapshot = { rows, bytes, chunks, preview }
-        setState((s) => ({ ...s, ...snapshot }))
-        if (paused.current) {
-          setState((s) => ({ ...s, status: 'paused' }))
-          resumed.current = deferred()
-          await resumed.current.promise
-          controller.signal.throwIfAborted() // cancelled while paused
-          setState((s) => ({ ...s, status: 'streaming' }))
+  const start = useCallback(
+    async (url: string, options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
+      abort.current?.abort()
+      const controller = new AbortController()
+      abort.current = controller
+      const started = performance.now()
+      setState({ ...initial, status: 'streaming' })
+      try {
+        const response = await inspectedFetch(observer)(url, { signal: controller.signal })
+        if (!response.ok) throw await readApiError(response)
+        if (!response.body) throw new ApiError('unavailable:export', 'The export answered without a body.')
+        const total = Number(response.headers.get('x-total-rows') ?? NaN)
+        let bytes = 0
+        let chunks = 0
+        let counted = response.body.pipeThrough(
+          byteCounter((n) => {
+            bytes += n
+            chunks++
+          }),
+        )
+        if (options.gzip)
+          counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+        const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
+        const countRows = rowCounter(options.format)
+        let rows = 0
+        let preview = ''
+        setState((s) => ({ ...s, total: Number.isFinite(total) ? total : undefined }))
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) break
+          rows += countRows(value)
+          if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
+          const snapshot = { rows, bytes, chunks, preview }
+          setState((s) => ({ ...s, ...snapshot }))
+          if (paused.current) {
+            setState((s) => ({ ...s, status: 'paused' }))
+            resumed.current = deferred()
+            await resumed.current.promise
+            controller.signal.throwIfAborted() // cancelled while paused
+            setState((s) => ({ ...s, status: 'streaming' }))
+          }
+        }
+        const ms = Math.round(performance.now() - started)
+        setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
+      } catch (error) {
+        if (controller.signal.aborted) {
+          setState((s) => ({ ...s, status: 'cancelled' }))
+        } else {
+          const failure = toApiError(error)
+          setState((s) => ({ ...s, status: 'error', error: failure }))
+          observer?.end('error', `${failure.code}: ${failure.message}`)
         }
       }
-      const ms = Math.round(performance.now() - started)
-      setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
-    } catch (error) {
-      if (controller.signal.aborted) {
-        setState((s) => ({ ...s, status: 'cancelled' }))
-      } else {
-        const failure = toApiError(error)
-        setState((s) => ({ ...s, status: 'error', error: failure }))
-        observer?.end('error', `${failure.code}: ${failure.message}`)
-      }
-    }
-  }, [observer])
+    },
+    [observer],
+  )
 
   const setPaused = useCallback((value: boolean) => {
     paused.current = value

@@ -179,15 +179,20 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
             <span data-testid="pipeline-first-at" data-value={firstAt}>
               {formatBytes(firstAt)}
             </span>{' '}
-            of {formatBytes(summary.bytesIn)}. A browser reads the response only once it has sent the whole body, so here the
-            records wait in the server&apos;s spool (memory, then a temporary file) until then; <code>curl</code> reads them at once.
+            of {formatBytes(summary.bytesIn)}. A browser reads the response only once it has sent the whole body, so here the records wait
+            in the server&apos;s spool (memory, then a temporary file) until then; <code>curl</code> reads them at once.
           </p>
         )}
-        {summary && kept === 0 && <EmptyState testId="pipeline-empty">No line contains “{filter}”: nothing was kept of the {summary.linesIn} read.</EmptyState>}
+        {summary && kept === 0 && (
+          <EmptyState testId="pipeline-empty">
+            No line contains “{filter}”: nothing was kept of the {summary.linesIn} read.
+          </EmptyState>
+        )}
         <ol className="max-h-72 overflow-y-auto font-mono text-xs" data-testid="pipeline-lines" tabIndex={0} aria-label="Lines kept">
           {lines.map((l) => (
             <li key={l.n}>
-              <span className="text-zinc-600 dark:text-zinc-400">{l.n}</span> {l.text} <span className="text-zinc-600 dark:text-zinc-400">({l.words} words)</span>
+              <span className="text-zinc-600 dark:text-zinc-400">{l.n}</span> {l.text}{' '}
+              <span className="text-zinc-600 dark:text-zinc-400">({l.words} words)</span>
             </li>
           ))}
         </ol>

@@ -60,16 +60,36 @@ export function ProxyDemo({ model: defaultModel, configured }: { model: string; 
   return (
     <div className="space-y-4">
       {!configured && (
-        <p data-testid="proxy-unconfigured" className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200">
-          No upstream is configured: set <code>OPENAI_API_KEY</code> (and <code>OPENAI_BASE_URL</code> for Ollama, vLLM or LM Studio). Until then the proxy answers 503.
+        <p
+          data-testid="proxy-unconfigured"
+          className="rounded-md border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950 dark:text-amber-200"
+        >
+          No upstream is configured: set <code>OPENAI_API_KEY</code> (and <code>OPENAI_BASE_URL</code> for Ollama, vLLM or LM Studio). Until
+          then the proxy answers 503.
         </p>
       )}
       <div className="flex flex-wrap items-start gap-2">
         <Field label="model" error={fieldError('model')} className="w-full sm:w-40">
-          {(control) => <Input {...control} data-testid="proxy-model" value={model} onChange={(e) => setModel(e.target.value)} className="block w-full" />}
+          {(control) => (
+            <Input
+              {...control}
+              data-testid="proxy-model"
+              value={model}
+              onChange={(e) => setModel(e.target.value)}
+              className="block w-full"
+            />
+          )}
         </Field>
         <Field label="prompt" error={fieldError('messages')} className="min-w-0 flex-1 basis-60">
-          {(control) => <Input {...control} data-testid="proxy-prompt" value={prompt} onChange={(e) => setPrompt(e.target.value)} className="block w-full" />}
+          {(control) => (
+            <Input
+              {...control}
+              data-testid="proxy-prompt"
+              value={prompt}
+              onChange={(e) => setPrompt(e.target.value)}
+              className="block w-full"
+            />
+          )}
         </Field>
         <div className="flex gap-2 self-end">
           <Button variant="primary" data-testid="proxy-send" onClick={() => void send()} disabled={request.running || !prompt.trim()}>
@@ -84,7 +104,10 @@ export function ProxyDemo({ model: defaultModel, configured }: { model: string; 
       <Inspector state={request.state} />
       <Card>
         <h2 className="mb-2 text-sm font-medium">
-          Upstream answer <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400" data-testid="proxy-status">{status}</span>{' '}
+          Upstream answer{' '}
+          <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400" data-testid="proxy-status">
+            {status}
+          </span>{' '}
           <span className="text-xs font-normal text-zinc-600 dark:text-zinc-400">{events} SSE events</span>
         </h2>
         <p data-testid="proxy-output" className="min-h-12 whitespace-pre-wrap leading-relaxed">

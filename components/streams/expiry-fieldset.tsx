@@ -37,7 +37,14 @@ export function ExpiryFieldset(props: {
       <div className="mt-1 flex flex-wrap gap-x-4 gap-y-1 text-sm">
         {MODES.map(([value, label]) => (
           <label key={value} className="flex items-center gap-1">
-            <input type="radio" name={`${uid}-expiry`} value={value} checked={mode === value} onChange={() => props.onMode(value)} data-testid={`expiry-${value}`} />
+            <input
+              type="radio"
+              name={`${uid}-expiry`}
+              value={value}
+              checked={mode === value}
+              onChange={() => props.onMode(value)}
+              data-testid={`expiry-${value}`}
+            />
             {label}
           </label>
         ))}
@@ -47,7 +54,20 @@ export function ExpiryFieldset(props: {
           <label htmlFor={`${uid}-ttl`} className="block text-sm">
             TTL in seconds
           </label>
-          <Input id={`${uid}-ttl`} type="number" inputMode="numeric" className="w-40" min={MIN_TTL_SECONDS} max={MAX_TTL_SECONDS} step={1} value={props.ttl} aria-invalid={!!error} aria-describedby={described} onChange={(e) => props.onTtl(e.target.value)} data-testid="create-ttl" />
+          <Input
+            id={`${uid}-ttl`}
+            type="number"
+            inputMode="numeric"
+            className="w-40"
+            min={MIN_TTL_SECONDS}
+            max={MAX_TTL_SECONDS}
+            step={1}
+            value={props.ttl}
+            aria-invalid={!!error}
+            aria-describedby={described}
+            onChange={(e) => props.onTtl(e.target.value)}
+            data-testid="create-ttl"
+          />
         </div>
       )}
       {mode === 'at' && (
@@ -55,14 +75,25 @@ export function ExpiryFieldset(props: {
           <label htmlFor={`${uid}-at`} className="block text-sm">
             Expires at (your local time)
           </label>
-          <Input id={`${uid}-at`} type="datetime-local" className="w-60" min={atWindow && localInput(atWindow.min)} max={atWindow && localInput(atWindow.max)} value={props.expiresAt} aria-invalid={!!error} aria-describedby={described} onChange={(e) => props.onExpiresAt(e.target.value)} data-testid="create-expires-at" />
+          <Input
+            id={`${uid}-at`}
+            type="datetime-local"
+            className="w-60"
+            min={atWindow && localInput(atWindow.min)}
+            max={atWindow && localInput(atWindow.max)}
+            value={props.expiresAt}
+            aria-invalid={!!error}
+            aria-describedby={described}
+            onChange={(e) => props.onExpiresAt(e.target.value)}
+            data-testid="create-expires-at"
+          />
         </div>
       )}
       <p id={hintId} className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
-        The durable stream service&apos;s rules: no TTL → 30 days; never → kept until deleted; a TTL is whole seconds from {MIN_TTL_SECONDS} (a minute) to{' '}
-        {MAX_TTL_SECONDS.toLocaleString('en')} (90 days); a date must lie in the same window. The expiry is fixed when the stream is made — reading or writing
-        does not extend it. At expiry the stream is gone at once: its URL answers 404, writers are refused, it leaves this list, and the server reclaims its
-        storage shortly after.
+        The durable stream service&apos;s rules: no TTL → 30 days; never → kept until deleted; a TTL is whole seconds from {MIN_TTL_SECONDS}{' '}
+        (a minute) to {MAX_TTL_SECONDS.toLocaleString('en')} (90 days); a date must lie in the same window. The expiry is fixed when the
+        stream is made — reading or writing does not extend it. At expiry the stream is gone at once: its URL answers 404, writers are
+        refused, it leaves this list, and the server reclaims its storage shortly after.
       </p>
       <FieldError id={errorId} message={error} />
     </fieldset>

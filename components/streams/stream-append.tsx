@@ -49,7 +49,12 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
       try {
         JSON.parse(text)
       } catch {
-        setError(new ApiError('bad_request:json', 'Not valid JSON: a JSON stream takes one JSON value per append (a top-level array adds one message per element).'))
+        setError(
+          new ApiError(
+            'bad_request:json',
+            'Not valid JSON: a JSON stream takes one JSON value per append (a top-level array adds one message per element).',
+          ),
+        )
         return
       }
     } else if (body === '') {
@@ -76,7 +81,15 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
             ? 'One JSON value per append: it becomes one message (a top-level array: one message per element).'
             : `Text, appended as UTF-8 bytes to this ${info.contentType} stream.`}
         </label>
-        <TextArea id={`${uid}-text`} rows={3} className="w-full font-mono" value={text} aria-invalid={error?.code === 'bad_request:json' || undefined} onChange={(e) => setText(e.target.value)} data-testid="append-text" />
+        <TextArea
+          id={`${uid}-text`}
+          rows={3}
+          className="w-full font-mono"
+          value={text}
+          aria-invalid={error?.code === 'bad_request:json' || undefined}
+          onChange={(e) => setText(e.target.value)}
+          data-testid="append-text"
+        />
         <div className="flex flex-wrap items-center gap-3">
           {!json && (
             <label className="flex items-center gap-1 text-sm">
@@ -103,12 +116,12 @@ export function StreamAppend({ info, onClosed }: { info: StreamDetails; onClosed
       )}
       {error && <ErrorMessage error={error} testId="append-error" />}
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        Close ends the stream for good: readers get the end, writes are refused (409){info.compressed ? ', and the server gzips it at rest' : ''}.
+        Close ends the stream for good: readers get the end, writes are refused (409)
+        {info.compressed ? ', and the server gzips it at rest' : ''}.
       </p>
       <p className="text-xs text-zinc-600 dark:text-zinc-400">
-        From a terminal: a visitor’s stream takes writes from its owner’s cookie, and this one’s is in your browser — so make
-        one with a cookie jar and write to its <code>url</code> with the same jar (<code>-i</code> shows{' '}
-        <code>Stream-Next-Offset</code>):
+        From a terminal: a visitor’s stream takes writes from its owner’s cookie, and this one’s is in your browser — so make one with a
+        cookie jar and write to its <code>url</code> with the same jar (<code>-i</code> shows <code>Stream-Next-Offset</code>):
       </p>
       <CurlCommand
         command={`curl -b ~/.sluice -c ~/.sluice -H 'Content-Type: application/json' -d '{"namespace":"notes","contentType":"${info.contentType}"}' {origin}/api/streams\ncurl -b ~/.sluice -i -X POST -H 'Content-Type: ${info.contentType}' -d '${json ? '{"n":1}' : 'more text'}' <url>\ncurl -b ~/.sluice -X POST -H 'Stream-Closed: true' <url>`}

@@ -3,7 +3,15 @@
 import { useId, useState } from 'react'
 import { apiFetch, apiJson, toApiError } from '@/components/api/fetch'
 import { issueInWords } from '@/components/api/error-words'
-import { createRequest, expiryWindow, fieldOf, fieldOfCode, type CreateErrors, type ExpiryMode, type MetadataRow } from '@/components/streams/create-request'
+import {
+  createRequest,
+  expiryWindow,
+  fieldOf,
+  fieldOfCode,
+  type CreateErrors,
+  type ExpiryMode,
+  type MetadataRow,
+} from '@/components/streams/create-request'
 import { ExpiryFieldset } from '@/components/streams/expiry-fieldset'
 import { MetadataFieldset } from '@/components/streams/metadata-fieldset'
 import type { StreamSummary } from '@/components/streams/use-stream-list'
@@ -30,7 +38,15 @@ const CONTENT_TYPES = ['text/plain', 'text/csv', 'application/json', 'applicatio
  * the form asks for one first: `POST /api/streams` gives none (scripts calling it own nothing), so
  * a stream made before the cookie would belong to nobody, not to this visitor.
  */
-export function StreamCreateForm({ token, identified, onCreated }: { token: string; identified: boolean; onCreated: (stream: StreamSummary) => void }) {
+export function StreamCreateForm({
+  token,
+  identified,
+  onCreated,
+}: {
+  token: string
+  identified: boolean
+  onCreated: (stream: StreamSummary) => void
+}) {
   const hydrated = useHydrated()
   const uid = useId()
   const [namespace, setNamespace] = useState('notes')
@@ -75,7 +91,8 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
       const found: CreateErrors = {}
       for (const issue of error.issues) found[fieldOf(issue.path)] ??= issueInWords(issue.message)
       if (error.issues.length === 0) found[fieldOfCode(error.code)] = error.message
-      if (error.code === 'unauthorized:token') found.form = `${error.message}: this server requires the streams token to create streams; type it in the “write token” field on this page.`
+      if (error.code === 'unauthorized:token')
+        found.form = `${error.message}: this server requires the streams token to create streams; type it in the “write token” field on this page.`
       setErrors(found)
     } finally {
       setBusy(false)
@@ -93,15 +110,29 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
         </h2>
         <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
           Every option of the durable stream service&apos;s <code>streams.create()</code> (docs/durable-streams.md), sent to{' '}
-          <code>POST /api/streams</code> with this page’s identity: the stream is yours — only you can write to, close or delete it; anyone with its URL
-          can read it.
+          <code>POST /api/streams</code> with this page’s identity: the stream is yours — only you can write to, close or delete it; anyone
+          with its URL can read it.
         </p>
       </div>
       <form noValidate onSubmit={(e) => void submit(e)} data-testid="create-form">
         <fieldset disabled={!hydrated || busy} className="space-y-4">
           <div className="grid gap-4 sm:grid-cols-2">
-            <Field label="Namespace" error={errors.namespace} hint={`The id’s first part: lower-case letters, digits, “-”, “_”, up to ${NAMESPACE_MAX}. Lists filter by it.`}>
-              {(control) => <Input {...control} className="w-full" value={namespace} maxLength={NAMESPACE_MAX} required onChange={(e) => setNamespace(e.target.value)} data-testid="create-namespace" />}
+            <Field
+              label="Namespace"
+              error={errors.namespace}
+              hint={`The id’s first part: lower-case letters, digits, “-”, “_”, up to ${NAMESPACE_MAX}. Lists filter by it.`}
+            >
+              {(control) => (
+                <Input
+                  {...control}
+                  className="w-full"
+                  value={namespace}
+                  maxLength={NAMESPACE_MAX}
+                  required
+                  onChange={(e) => setNamespace(e.target.value)}
+                  data-testid="create-namespace"
+                />
+              )}
             </Field>
             <Field
               label={
@@ -113,7 +144,15 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
               hint="Empty: a random token, so nobody can guess the URL. A chosen name (letters, digits, “.”, “-”, “_”) makes the URL guessable — anyone who guesses it can read the stream — and must not be taken."
             >
               {(control) => (
-                <Input {...control} className="w-full" value={name} maxLength={NAME_MAX} placeholder="random: 22 unguessable characters" onChange={(e) => setName(e.target.value)} data-testid="create-name" />
+                <Input
+                  {...control}
+                  className="w-full"
+                  value={name}
+                  maxLength={NAME_MAX}
+                  placeholder="random: 22 unguessable characters"
+                  onChange={(e) => setName(e.target.value)}
+                  data-testid="create-name"
+                />
               )}
             </Field>
             <Field
@@ -121,13 +160,21 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
               error={errors.contentType}
               hint={
                 <>
-                  Served with every read. <code>application/json</code> makes each append a message and reads JSON arrays; other types are bytes as written.
+                  Served with every read. <code>application/json</code> makes each append a message and reads JSON arrays; other types are
+                  bytes as written.
                 </>
               }
             >
               {(control) => (
                 <>
-                  <Input {...control} className="w-full" list={`${uid}-types`} value={contentType} onChange={(e) => setContentType(e.target.value)} data-testid="create-content-type" />
+                  <Input
+                    {...control}
+                    className="w-full"
+                    list={`${uid}-types`}
+                    value={contentType}
+                    onChange={(e) => setContentType(e.target.value)}
+                    data-testid="create-content-type"
+                  />
                   <datalist id={`${uid}-types`}>
                     {CONTENT_TYPES.map((t) => (
                       <option key={t} value={t} />
@@ -143,8 +190,8 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
                 gzip at rest
               </label>
               <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
-                Writes are stored as they come (readers follow them live); once the stream is closed it is gzip-compressed on the server. Readers always get
-                the content plain; a closed non-JSON stream also downloads as its stored <code>.gz</code>.
+                Writes are stored as they come (readers follow them live); once the stream is closed it is gzip-compressed on the server.
+                Readers always get the content plain; a closed non-JSON stream also downloads as its stored <code>.gz</code>.
               </p>
               <FieldError message={errors.compress} />
             </div>
@@ -177,7 +224,9 @@ export function StreamCreateForm({ token, identified, onCreated }: { token: stri
           <FieldError message={errors.form} />
         </fieldset>
       </form>
-      <CurlCommand command={`curl -b ~/.sluice -c ~/.sluice -H 'Content-Type: application/json' -d '${curlBody.replaceAll("'", "'\\''")}' {origin}/api/streams`} />
+      <CurlCommand
+        command={`curl -b ~/.sluice -c ~/.sluice -H 'Content-Type: application/json' -d '${curlBody.replaceAll("'", "'\\''")}' {origin}/api/streams`}
+      />
     </Card>
   )
 }

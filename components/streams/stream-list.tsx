@@ -39,23 +39,58 @@ const connectionText: Record<ListConnection, string> = {
 }
 
 /** Streams, newest first, filtered by namespace and one exact metadata match, 20 to a page; kept live by the server. */
-export function StreamList({ filter, onFilter, page, onPage, total, streams, error, loaded, connection, selected, onOpen, onRefresh }: Props) {
+export function StreamList({
+  filter,
+  onFilter,
+  page,
+  onPage,
+  total,
+  streams,
+  error,
+  loaded,
+  connection,
+  selected,
+  onOpen,
+  onRefresh,
+}: Props) {
   const pages = Math.max(1, Math.ceil(total / PAGE_SIZE))
   return (
     <Card className="space-y-3" aria-label="Streams">
       <div className="flex flex-wrap items-end gap-3">
         <Field label="namespace" error={issueOf(error, 'namespace')}>
-          {(control) => <Input {...control} className="block" value={filter.namespace} placeholder="e.g. export" onChange={(e) => onFilter({ ...filter, namespace: e.target.value })} data-testid="filter-namespace" />}
+          {(control) => (
+            <Input
+              {...control}
+              className="block"
+              value={filter.namespace}
+              placeholder="e.g. export"
+              onChange={(e) => onFilter({ ...filter, namespace: e.target.value })}
+              data-testid="filter-namespace"
+            />
+          )}
         </Field>
         <Field label="metadata key=value" error={issueOf(error, 'metadata')}>
-          {(control) => <Input {...control} className="block" value={filter.metadata} placeholder="e.g. demo=logs" onChange={(e) => onFilter({ ...filter, metadata: e.target.value })} data-testid="filter-metadata" />}
+          {(control) => (
+            <Input
+              {...control}
+              className="block"
+              value={filter.metadata}
+              placeholder="e.g. demo=logs"
+              onChange={(e) => onFilter({ ...filter, metadata: e.target.value })}
+              data-testid="filter-metadata"
+            />
+          )}
         </Field>
         <Button onClick={onRefresh} data-testid="list-refresh">
           Refresh
         </Button>
         <p className="ml-auto text-sm text-zinc-600 dark:text-zinc-400">
           <span data-testid="list-total">{total}</span> stream(s) ·{' '}
-          <span className={connection === 'live' ? 'text-emerald-700 dark:text-emerald-400' : ''} data-testid="list-live" data-state={connection}>
+          <span
+            className={connection === 'live' ? 'text-emerald-700 dark:text-emerald-400' : ''}
+            data-testid="list-live"
+            data-state={connection}
+          >
             {connectionText[connection]}
           </span>
         </p>
@@ -82,19 +117,36 @@ export function StreamList({ filter, onFilter, page, onPage, total, streams, err
         </thead>
         <tbody>
           {streams.map((s) => (
-            <tr key={s.id} className={`border-t border-zinc-100 dark:border-zinc-800 ${s.id === selected ? 'bg-sky-50 dark:bg-sky-950/40' : ''}`} data-testid="stream-row" data-id={s.id}>
+            <tr
+              key={s.id}
+              className={`border-t border-zinc-100 dark:border-zinc-800 ${s.id === selected ? 'bg-sky-50 dark:bg-sky-950/40' : ''}`}
+              data-testid="stream-row"
+              data-id={s.id}
+            >
               <td className="truncate py-1 pr-2 font-mono text-xs">
-                <button type="button" className="text-sky-700 hover:underline dark:text-sky-400" onClick={() => onOpen(s.id)} title={s.id} data-testid="stream-open">
+                <button
+                  type="button"
+                  className="text-sky-700 hover:underline dark:text-sky-400"
+                  onClick={() => onOpen(s.id)}
+                  title={s.id}
+                  data-testid="stream-open"
+                >
                   {s.id}
                 </button>
                 {Object.keys(s.metadata).length > 0 && (
-                  <span className="block truncate text-zinc-600 dark:text-zinc-400">{Object.entries(s.metadata).map(([k, v]) => `${k}=${v}`).join(' ')}</span>
+                  <span className="block truncate text-zinc-600 dark:text-zinc-400">
+                    {Object.entries(s.metadata)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(' ')}
+                  </span>
                 )}
               </td>
               <td className="truncate py-1">{s.contentType}</td>
               <td className="py-1 tabular-nums" data-testid="stream-size" data-bytes={s.sizeBytes}>
                 {formatBytes(s.sizeBytes)}
-                {s.compressedAtRest && <span className="block text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(s.storedBytes)} gzip</span>}
+                {s.compressedAtRest && (
+                  <span className="block text-xs text-zinc-600 dark:text-zinc-400">{formatBytes(s.storedBytes)} gzip</span>
+                )}
               </td>
               <td className="py-1" data-testid="stream-state">
                 {s.closed ? 'closed' : 'open (incomplete)'}

@@ -34,7 +34,17 @@ function Fact({ label, value, testId }: { label: string; value: string; testId: 
  * One stream, watched live: its offset, bytes and state, the text as it arrives (kept across
  * reloads), downloads, and delete. `info` is its metadata from `/api/streams/<id>`.
  */
-export function StreamViewer({ info, token, onDeleted, onClosed }: { info: StreamSummary; token: string; onDeleted: () => void; onClosed: () => void }) {
+export function StreamViewer({
+  info,
+  token,
+  onDeleted,
+  onClosed,
+}: {
+  info: StreamSummary
+  token: string
+  onDeleted: () => void
+  onClosed: () => void
+}) {
   const inspector = useStreamInspector()
   const { begin, chunk, end } = inspector
   const started = useRef(false)
@@ -81,7 +91,9 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
           <span className={`rounded px-2 py-0.5 text-xs ${phaseStyle[view.phase]}`} data-testid="viewer-state">
             {view.phase}
           </span>
-          {view.upToDate && view.phase === 'live' && <span className="text-xs text-zinc-600 dark:text-zinc-400">up to date, waiting for more</span>}
+          {view.upToDate && view.phase === 'live' && (
+            <span className="text-xs text-zinc-600 dark:text-zinc-400">up to date, waiting for more</span>
+          )}
         </div>
         <dl className="grid grid-cols-2 gap-3 sm:grid-cols-4">
           <Fact label="offset (resume point)" value={view.offset} testId="viewer-offset" />
@@ -128,9 +140,18 @@ export function StreamViewer({ info, token, onDeleted, onClosed }: { info: Strea
 
       <Card as="div">
         <h3 className="mb-2 text-sm font-medium">
-          Content{view.truncated && <span className="font-normal text-zinc-600 dark:text-zinc-400"> (last {formatBytes(view.text.length)} shown)</span>}
+          Content
+          {view.truncated && (
+            <span className="font-normal text-zinc-600 dark:text-zinc-400"> (last {formatBytes(view.text.length)} shown)</span>
+          )}
         </h3>
-        <pre ref={content} tabIndex={0} aria-label="Stream content" className="max-h-96 overflow-auto whitespace-pre-wrap break-all font-mono text-xs" data-testid="viewer-content">
+        <pre
+          ref={content}
+          tabIndex={0}
+          aria-label="Stream content"
+          className="max-h-96 overflow-auto whitespace-pre-wrap break-all font-mono text-xs"
+          data-testid="viewer-content"
+        >
           {view.text}
         </pre>
       </Card>

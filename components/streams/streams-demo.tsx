@@ -103,7 +103,16 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
           Start a log producer (a line every 250 ms for a minute)
         </Button>
         <Field label="write token (for streams nobody owns, if SLUICE_STREAMS_TOKEN is set)" className="ml-auto">
-          {(control) => <Input {...control} type="password" value={token} onChange={(e) => setToken(e.target.value)} className="block" data-testid="write-token" />}
+          {(control) => (
+            <Input
+              {...control}
+              type="password"
+              value={token}
+              onChange={(e) => setToken(e.target.value)}
+              className="block"
+              data-testid="write-token"
+            />
+          )}
         </Field>
       </div>
       {startError && <ErrorMessage error={startError} testId="producer-error" />}
@@ -124,14 +133,7 @@ export function StreamsDemo({ initialId }: { initialId: string | undefined }) {
         onOpen={setSelected}
         onRefresh={list.refresh}
       />
-      {selected && (
-        <Selected
-          key={selected}
-          id={selected}
-          token={token}
-          onDeleted={() => setSelected(undefined)}
-        />
-      )}
+      {selected && <Selected key={selected} id={selected} token={token} onDeleted={() => setSelected(undefined)} />}
     </div>
   )
 }

@@ -83,7 +83,11 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
   // The server's refusal by field: each issue whose path names a field of the form, in words.
   const fieldErrors: Record<string, string> = {}
   for (const issue of stream.error?.issues ?? []) {
-    const name = fields.some((f) => f.name === issue.path.split('.')[0]) ? issue.path.split('.')[0]! : fields.some((f) => f.name === WHOLE_INPUT) ? WHOLE_INPUT : undefined
+    const name = fields.some((f) => f.name === issue.path.split('.')[0])
+      ? issue.path.split('.')[0]!
+      : fields.some((f) => f.name === WHOLE_INPUT)
+        ? WHOLE_INPUT
+        : undefined
     if (name !== undefined) fieldErrors[name] ??= issueInWords(issue.message)
   }
   const shownByField = (stream.error?.issues.length ?? 0) > 0 && Object.keys(fieldErrors).length > 0
@@ -114,11 +118,26 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
       </div>
 
       <form onSubmit={start} noValidate className="space-y-3" aria-label={`Run ${entry.name}`}>
-        <SchemaFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} idPrefix={id} disabled={streaming} errors={fieldErrors} />
+        <SchemaFields
+          fields={fields}
+          values={values}
+          onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+          idPrefix={id}
+          disabled={streaming}
+          errors={fieldErrors}
+        />
         {entry.upload && (
           <label className="block text-sm">
-            <span className="font-medium">Upload (optional)</span> — {entry.upload.description}; with a file the input travels in the query string
-            <input className="mt-1 block w-full text-sm" type="file" accept={entry.upload.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={streaming} data-testid={`${id}-file`} />
+            <span className="font-medium">Upload (optional)</span> — {entry.upload.description}; with a file the input travels in the query
+            string
+            <input
+              className="mt-1 block w-full text-sm"
+              type="file"
+              accept={entry.upload.accept}
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              disabled={streaming}
+              data-testid={`${id}-file`}
+            />
           </label>
         )}
         <div className="flex flex-wrap gap-2">
@@ -166,8 +185,14 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
           )}
           {stream.final !== undefined && (
             <div>
-              <h3 className="font-medium">{stream.status === 'cancelled' ? `Cancelled (${stream.cancelReason}): the partial result` : 'Final value'}</h3>
-              <pre className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950" data-testid={`${id}-final`} data-outcome={stream.status}>
+              <h3 className="font-medium">
+                {stream.status === 'cancelled' ? `Cancelled (${stream.cancelReason}): the partial result` : 'Final value'}
+              </h3>
+              <pre
+                className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950"
+                data-testid={`${id}-final`}
+                data-outcome={stream.status}
+              >
                 {JSON.stringify(stream.final, null, 2)}
               </pre>
             </div>

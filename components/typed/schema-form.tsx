@@ -42,7 +42,16 @@ export function SchemaFields({
           <div key={f.name} className={`min-w-0 space-y-1 text-sm ${wide ? 'sm:col-span-2' : ''}`}>
             {f.kind === 'boolean' ? (
               <label htmlFor={id} className="flex items-center gap-2 font-medium">
-                <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(f.name, e.target.checked)} disabled={disabled} aria-describedby={help} aria-invalid={error ? true : undefined} data-testid={testId} />
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={value === true}
+                  onChange={(e) => onChange(f.name, e.target.checked)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
                 {label}
               </label>
             ) : (
@@ -52,7 +61,16 @@ export function SchemaFields({
               </label>
             )}
             {f.kind === 'enum' && (
-              <select id={id} className={control} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} aria-invalid={error ? true : undefined} data-testid={testId}>
+              <select
+                id={id}
+                className={control}
+                value={text}
+                onChange={(e) => onChange(f.name, e.target.value)}
+                disabled={disabled}
+                aria-describedby={help}
+                aria-invalid={error ? true : undefined}
+                data-testid={testId}
+              >
                 {!f.required && f.default === undefined && <option value="">(leave out)</option>}
                 {f.options.map((option) => (
                   <option key={option} value={option}>
@@ -74,18 +92,52 @@ export function SchemaFields({
                 placeholder={f.default === undefined ? '' : `default ${f.default}`}
                 onChange={(e) => onChange(f.name, e.target.value)}
                 disabled={disabled}
-                aria-describedby={help} aria-invalid={error ? true : undefined}
+                aria-describedby={help}
+                aria-invalid={error ? true : undefined}
                 data-testid={testId}
               />
             )}
             {f.kind === 'string' &&
               (f.multiline ? (
-                <textarea id={id} className={control} rows={3} maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} aria-invalid={error ? true : undefined} data-testid={testId} />
+                <textarea
+                  id={id}
+                  className={control}
+                  rows={3}
+                  maxLength={f.maxLength}
+                  value={text}
+                  onChange={(e) => onChange(f.name, e.target.value)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
               ) : (
-                <input id={id} className={control} type="text" maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} aria-invalid={error ? true : undefined} data-testid={testId} />
+                <input
+                  id={id}
+                  className={control}
+                  type="text"
+                  maxLength={f.maxLength}
+                  value={text}
+                  onChange={(e) => onChange(f.name, e.target.value)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
               ))}
             {f.kind === 'json' && (
-              <textarea id={id} className={`${control} font-mono text-xs`} rows={4} spellCheck={false} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} aria-invalid={error ? true : undefined} data-testid={testId} />
+              <textarea
+                id={id}
+                className={`${control} font-mono text-xs`}
+                rows={4}
+                spellCheck={false}
+                value={text}
+                onChange={(e) => onChange(f.name, e.target.value)}
+                disabled={disabled}
+                aria-describedby={help}
+                aria-invalid={error ? true : undefined}
+                data-testid={testId}
+              />
             )}
             <p id={`${id}-help`} className="text-xs text-zinc-600 dark:text-zinc-400">
               {f.description ? `${f.description} — ` : ''}

@@ -45,7 +45,11 @@ function sseSnippet(hint: SseHint, origin: string): string {
  */
 export function CurlCommand({ command, sse, testId = 'curl-command' }: { command: string; sse?: SseHint | SseHint[]; testId?: string }) {
   const [copied, setCopied] = useState(false)
-  const origin = useSyncExternalStore(noSubscribe, () => window.location.origin, () => 'http://localhost:3000')
+  const origin = useSyncExternalStore(
+    noSubscribe,
+    () => window.location.origin,
+    () => 'http://localhost:3000',
+  )
   const text = command.replaceAll('{origin}', origin)
   return (
     <div className="rounded-lg border border-zinc-200 bg-zinc-900 p-3 text-sm text-zinc-100 dark:border-zinc-800">

@@ -54,15 +54,25 @@ export async function HowItWorks({ files }: { files: readonly CodeFile[] }) {
       <h2 id="how-it-works" className="text-lg font-semibold">
         How it works
       </h2>
-      <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">The code this demo runs, as it is in the repository. Open a file to read it.</p>
+      <p className="max-w-3xl text-sm text-zinc-600 dark:text-zinc-400">
+        The code this demo runs, as it is in the repository. Open a file to read it.
+      </p>
       <div className="space-y-2">
         {shown.map((file) => (
-          <details key={file.path} data-testid="code-file" className="rounded-md border border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-900">
+          <details
+            key={file.path}
+            data-testid="code-file"
+            className="rounded-md border border-zinc-300 bg-white dark:border-zinc-700 dark:bg-zinc-900"
+          >
             <summary className="cursor-pointer px-3 py-2 text-sm">
-              <code className="font-semibold break-all">{file.path}</code> <span className="text-zinc-600 dark:text-zinc-400">— {file.role}</span>
+              <code className="font-semibold break-all">{file.path}</code>{' '}
+              <span className="text-zinc-600 dark:text-zinc-400">— {file.role}</span>
             </summary>
             {/* Shiki's output: our own source, escaped by Shiki. The <pre> scrolls on its own (tabindex from Shiki). */}
-            <div className="code-panel overflow-x-auto border-t border-zinc-300 text-xs dark:border-zinc-700" dangerouslySetInnerHTML={{ __html: file.html }} />
+            <div
+              className="code-panel overflow-x-auto border-t border-zinc-300 text-xs dark:border-zinc-700"
+              dangerouslySetInnerHTML={{ __html: file.html }}
+            />
             {file.cut && (
               <p className="border-t border-zinc-300 px-3 py-1 text-xs text-zinc-600 dark:border-zinc-700 dark:text-zinc-400">
                 The first {MAX_LINES} of {file.lines} lines; the rest is in the file.

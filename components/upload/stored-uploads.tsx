@@ -29,22 +29,43 @@ export function StoredUploads({
               ? `Could not list the uploads${error.error.network ? ': trying again by itself' : ''}.`
               : `Could not delete ${error.name}.`}
           </p>
-          <ErrorMessage error={error.error} testId="stored-error-detail" onRetry={error.what === 'list' ? onRetry : undefined} retryTestId="stored-retry" />
+          <ErrorMessage
+            error={error.error}
+            testId="stored-error-detail"
+            onRetry={error.what === 'list' ? onRetry : undefined}
+            retryTestId="stored-retry"
+          />
         </div>
       )}
-      {uploads?.length === 0 && <EmptyState testId="stored-empty">Nothing stored yet: drop a file above and it appears here once it is complete.</EmptyState>}
+      {uploads?.length === 0 && (
+        <EmptyState testId="stored-empty">Nothing stored yet: drop a file above and it appears here once it is complete.</EmptyState>
+      )}
       {uploads && uploads.length > 0 && (
-        <ul className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800" data-testid="stored-uploads">
+        <ul
+          className="divide-y divide-zinc-200 rounded-lg border border-zinc-200 dark:divide-zinc-800 dark:border-zinc-800"
+          data-testid="stored-uploads"
+        >
           {uploads.map((u) => (
-            <li key={u.name} className="flex flex-wrap items-center justify-between gap-2 p-3 text-sm" data-testid="stored-upload" data-name={u.name}>
+            <li
+              key={u.name}
+              className="flex flex-wrap items-center justify-between gap-2 p-3 text-sm"
+              data-testid="stored-upload"
+              data-name={u.name}
+            >
               <div className="min-w-0">
                 <div className="truncate font-medium">{u.name}</div>
                 <div className="break-all font-mono text-xs text-zinc-600 dark:text-zinc-400">
-                  {formatBytes(u.size)} · {new Date(u.uploadedAt).toLocaleString()} · sha256 {u.sha256 ? `${u.sha256.slice(0, 16)}…` : 'unknown'}
+                  {formatBytes(u.size)} · {new Date(u.uploadedAt).toLocaleString()} · sha256{' '}
+                  {u.sha256 ? `${u.sha256.slice(0, 16)}…` : 'unknown'}
                 </div>
               </div>
               <div className="flex gap-2">
-                <a href={`/api/uploads/${encodeURIComponent(u.name)}`} download={u.name} className={buttonClass('secondary', 'sm')} data-testid="stored-download">
+                <a
+                  href={`/api/uploads/${encodeURIComponent(u.name)}`}
+                  download={u.name}
+                  className={buttonClass('secondary', 'sm')}
+                  data-testid="stored-download"
+                >
                   download
                 </a>
                 <Button size="sm" onClick={() => onDelete(u.name)} data-testid="stored-delete">

@@ -55,7 +55,12 @@ export function UploadDemo() {
           ))}
         </ul>
       )}
-      <StoredUploads uploads={stored.uploads} error={stored.error} onDelete={(name) => void stored.remove(name)} onRetry={() => void stored.refresh()} />
+      <StoredUploads
+        uploads={stored.uploads}
+        error={stored.error}
+        onDelete={(name) => void stored.remove(name)}
+        onRetry={() => void stored.refresh()}
+      />
     </div>
   )
 }

@@ -76,7 +76,9 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
           Interrupted at {formatBytes(item.offset)}: pick or drop the same file again to resume from there.
         </p>
       )}
-      {item.status === 'retrying' && <p className="text-xs text-amber-700 dark:text-amber-300">Connection lost: resuming from the server&apos;s offset…</p>}
+      {item.status === 'retrying' && (
+        <p className="text-xs text-amber-700 dark:text-amber-300">Connection lost: resuming from the server&apos;s offset…</p>
+      )}
       {item.sha256 && (
         <p className="break-all font-mono text-xs text-zinc-600 dark:text-zinc-400" data-testid="upload-sha256">
           sha256 {item.sha256}

@@ -52,34 +52,31 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
     setItems((list) => list.map((item) => (item.key === key ? { ...item, ...change } : item)))
   }, [])
 
-  const progressed = useCallback(
-    (key: string, progress: UploadProgress) => {
-      const now = performance.now()
-      const window = (samples.current.get(key) ?? []).filter((s) => now - s.at < RATE_WINDOW_MS && s.offset <= progress.offset)
-      window.push({ at: now, offset: progress.offset })
-      samples.current.set(key, window)
-      const first = window[0]!
-      const rate = now - first.at > 300 ? ((progress.offset - first.offset) / (now - first.at)) * 1000 : undefined
-      const status: ItemStatus | undefined =
-        progress.state === 'receiving' ? 'uploading' : progress.state === 'failed' && progress.resumable ? 'retrying' : undefined
-      setItems((list) =>
-        list.map((item) =>
-          // A late event must not revive an upload the user cancelled.
-          item.key !== key || item.status === 'cancelled'
-            ? item
-            : {
-                ...item,
-                id: progress.id,
-                offset: progress.offset,
-                rate,
-                resumedFrom: progress.attemptOffset > 0 ? progress.attemptOffset : undefined,
-                status: status ?? item.status,
-              },
-        ),
-      )
-    },
-    [],
-  )
+  const progressed = useCallback((key: string, progress: UploadProgress) => {
+    const now = performance.now()
+    const window = (samples.current.get(key) ?? []).filter((s) => now - s.at < RATE_WINDOW_MS && s.offset <= progress.offset)
+    window.push({ at: now, offset: progress.offset })
+    samples.current.set(key, window)
+    const first = window[0]!
+    const rate = now - first.at > 300 ? ((progress.offset - first.offset) / (now - first.at)) * 1000 : undefined
+    const status: ItemStatus | undefined =
+      progress.state === 'receiving' ? 'uploading' : progress.state === 'failed' && progress.resumable ? 'retrying' : undefined
+    setItems((list) =>
+      list.map((item) =>
+        // A late event must not revive an upload the user cancelled.
+        item.key !== key || item.status === 'cancelled'
+          ? item
+          : {
+              ...item,
+              id: progress.id,
+              offset: progress.offset,
+              rate,
+              resumedFrom: progress.attemptOffset > 0 ? progress.attemptOffset : undefined,
+              status: status ?? item.status,
+            },
+      ),
+    )
+  }, [])
 
   const start = useCallback(
     async (key: string, file: File) => {
@@ -126,7 +123,15 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
           forgetUpload(saved.id)
           continue
         }
-        const item: UploadItem = { key: `saved-${saved.id}`, name: saved.name, size: saved.size, status: 'interrupted', offset: progress.offset, id: saved.id, saved }
+        const item: UploadItem = {
+          key: `saved-${saved.id}`,
+          name: saved.name,
+          size: saved.size,
+          status: 'interrupted',
+          offset: progress.offset,
+          id: saved.id,
+          saved,
+        }
         setItems((list) => (list.some((i) => i.id === saved.id) ? list : [...list, item]))
       }
     })()
@@ -143,7 +148,14 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
         const interrupted = next.find((i) => i.status === 'interrupted' && i.saved && isSameFile(i.saved, file))
         const key = interrupted?.key ?? `file-${nextKey++}`
         files.current.set(key, file)
-        const item: UploadItem = { key, name: file.name, size: file.size, status: 'queued', offset: interrupted?.offset ?? 0, id: interrupted?.id }
+        const item: UploadItem = {
+          key,
+          name: file.name,
+          size: file.size,
+          status: 'queued',
+          offset: interrupted?.offset ?? 0,
+          id: interrupted?.id,
+        }
         next = interrupted ? next.map((i) => (i.key === key ? item : i)) : [...next, item]
       }
       return next

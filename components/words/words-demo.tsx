@@ -56,12 +56,30 @@ export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldL
       <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-start gap-3 border-0 p-0">
         <Field label="tokens" error={fieldError('count')} errorTestId="words-count-error">
           {(control) => (
-            <Input {...control} type="number" min={limits.count.min} max={limits.count.max} value={count} onChange={(e) => setCount(e.target.value)} className="block w-24" data-testid="words-count" />
+            <Input
+              {...control}
+              type="number"
+              min={limits.count.min}
+              max={limits.count.max}
+              value={count}
+              onChange={(e) => setCount(e.target.value)}
+              className="block w-24"
+              data-testid="words-count"
+            />
           )}
         </Field>
         <Field label="delay (ms)" error={fieldError('delay')} errorTestId="words-delay-error">
           {(control) => (
-            <Input {...control} type="number" min={limits.delay.min} max={limits.delay.max} value={delay} onChange={(e) => setDelay(e.target.value)} className="block w-24" data-testid="words-delay" />
+            <Input
+              {...control}
+              type="number"
+              min={limits.delay.min}
+              max={limits.delay.max}
+              value={delay}
+              onChange={(e) => setDelay(e.target.value)}
+              className="block w-24"
+              data-testid="words-delay"
+            />
           )}
         </Field>
         <div className="flex gap-3 self-end">
@@ -90,7 +108,12 @@ export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldL
             </span>
           ))}
         </p>
-        <ol className="mt-3 max-h-48 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400" data-testid="words-arrivals" tabIndex={0} aria-label="Arrivals">
+        <ol
+          className="mt-3 max-h-48 overflow-y-auto font-mono text-xs text-zinc-600 dark:text-zinc-400"
+          data-testid="words-arrivals"
+          tabIndex={0}
+          aria-label="Arrivals"
+        >
           {arrivals.map((a, i) => (
             <li key={i}>
               #{i + 1} +{Math.round(a.atMs)} ms {JSON.stringify(a.text)}

@@ -102,7 +102,9 @@ describe('apiFetch', () => {
 
 describe('toApiError', () => {
   test('an error frame in the app’s shape keeps its code; anything else is the network', () => {
-    expect(toApiError({ code: 'bad_request:body', message: 'Invalid body', details: [{ path: 'from', message: 'x' }] }).field('from')).toBe('x')
+    expect(toApiError({ code: 'bad_request:body', message: 'Invalid body', details: [{ path: 'from', message: 'x' }] }).field('from')).toBe(
+      'x',
+    )
     expect(toApiError(new TypeError('Failed to fetch')).code).toBe('unavailable:network')
   })
 })
@@ -121,7 +123,9 @@ describe('issueInWords', () => {
     expect(issueInWords(messageFor({ count: '1.5' }))).toBe('Must be a whole number.')
     expect(issueInWords(messageFor({ count: 'abc' }))).toBe('Must be a number.')
     expect(issueInWords(messageFor({ extra: '1' }))).toMatch(/^Not a known field: /)
-    expect(issueInWords('A stream notes/x already exists: choose another name')).toBe('A stream notes/x already exists: choose another name')
+    expect(issueInWords('A stream notes/x already exists: choose another name')).toBe(
+      'A stream notes/x already exists: choose another name',
+    )
   })
 })
 

@@ -36,7 +36,17 @@ describe('inspectedFetch', () => {
     const first = await reader.read()
     expect(new TextDecoder().decode(first.value)).toBe('ab')
     expect(events).toEqual(['begin', 'chunk 2'])
-    expect(await new Response(new ReadableStream({ pull: async (c) => { const r = await reader.read(); if (r.done) c.close(); else c.enqueue(r.value) } })).text()).toBe('cde')
+    expect(
+      await new Response(
+        new ReadableStream({
+          pull: async (c) => {
+            const r = await reader.read()
+            if (r.done) c.close()
+            else c.enqueue(r.value)
+          },
+        }),
+      ).text(),
+    ).toBe('cde')
     expect(events).toEqual(['begin', 'chunk 2', 'chunk 3', 'end done'])
   })
 
