@@ -1,7 +1,7 @@
 import type { Metadata } from 'next'
 import Link from 'next/link'
-import { InstanceBadge } from '@/components/instance-badge'
-import { NavLinks } from '@/components/nav-links'
+import { InstanceBadge } from '@/components/site/instance-badge'
+import { NavLinks } from '@/components/site/nav-links'
 import { demos } from '@/lib/demos'
 import './globals.css'
 

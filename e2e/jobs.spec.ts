@@ -77,6 +77,12 @@ test.describe('import job', () => {
     await expect(page.getByTestId('import-error')).toContainText('expected number to be >=1')
     await expect(page.getByTestId('import-status')).toHaveText('error')
     await expect(page.getByTestId('import-frames').locator('li')).toHaveCount(0)
+    // In words, by the field it concerns, whose bounds are the job's input schema's.
+    const batchSize = page.getByTestId('import-batch-size')
+    await expect(batchSize).toHaveAttribute('aria-invalid', 'true')
+    await expect(batchSize).toHaveAttribute('min', '1')
+    const described = (await batchSize.getAttribute('aria-describedby'))!.split(' ')
+    await expect(page.locator(`[id="${described.at(-1)}"]`)).toHaveText('Must be at least 1.')
   })
 
   test('imports an uploaded CSV and lists the rejected rows with their reasons', async ({ page }) => {

@@ -238,3 +238,11 @@ test('a stream made from the form before the list has answered is still the visi
   const id = (await page.getByTestId('viewer').getAttribute('data-stream-id'))!
   expect((await (await page.request.get(`/api/streams/${id}`)).json()).yours).toBe(true)
 })
+
+test('a filter that matches nothing says so in a sentence, not with bare table headers', async ({ page }) => {
+  await withIdentity(page)
+  await page.getByTestId('filter-namespace').fill(`nothing-${Date.now()}`)
+  await expect(page.getByTestId('list-total')).toHaveText('0')
+  await expect(page.getByTestId('list-empty')).toHaveText('No stream of yours matches this filter. Clear it to see them all.')
+  await expect(page.getByTestId('stream-list')).toBeHidden()
+})

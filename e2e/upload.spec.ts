@@ -120,3 +120,18 @@ test('a reload mid-upload resumes from the server offset when the same file is p
   const res = await page.request.get('/api/uploads/reload.bin')
   expect(createHash('sha256').update(await res.body()).digest('hex')).toBe(sha256)
 })
+
+test('the stored-uploads list says when it cannot be reached, and its error goes once a retry succeeds', async ({ page }) => {
+  // The network fails for the list only: the page shows it in words and keeps trying by itself.
+  await page.route('**/api/uploads', (route) => (route.request().method() === 'GET' ? route.abort('internetdisconnected') : route.continue()))
+  await page.goto('/upload')
+  await expect(page.getByTestId('stored-error')).toContainText('Could not list the uploads: trying again by itself')
+  await expect(page.getByTestId('stored-error')).toContainText('Could not reach the server')
+  await expect(page.getByTestId('stored-error')).not.toContainText('Failed to fetch')
+  // The network is back: the next attempt (no reload, no click) lists them and the error is gone.
+  const listed = page.waitForResponse((r) => r.url().endsWith('/api/uploads') && r.status() === 200)
+  await page.unroute('**/api/uploads')
+  await listed
+  await expect(page.getByTestId('stored-error')).toHaveCount(0)
+  await expect(page.getByTestId('stored-empty').or(page.getByTestId('stored-uploads'))).toBeVisible()
+})

@@ -1,22 +1,24 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { PipelineDemo } from '@/components/pipeline-demo'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { PipelineDemo } from '@/components/pipeline/pipeline-demo'
+import { fieldLimits } from '@/components/api/schema-limits'
+import { transformQuery } from '@/app/api/transform/schema'
 
 export const metadata: Metadata = { title: 'Pipeline' }
 
 export default function PipelinePage() {
   return (
     <div className="space-y-6">
-      <DemoHeader title="Pipeline" source="documents 000 and 004">
+      <DemoHeader href="/pipeline">
         <p>
-          <code>POST /api/transform</code> pipes the request body through a chain of <code>TransformStream</code>s — a byte
-          limit, UTF-8 decoding, line splitting, filtering and enriching — and streams NDJSON records back while the body is
-          still being read. Backpressure runs from the response to the request, so memory stays flat whatever the size.
+          <code>POST /api/transform</code> pipes the request body through a chain of <code>TransformStream</code>s — a byte limit, UTF-8
+          decoding, line splitting, filtering and enriching — and streams NDJSON records back while the body is still being read.
+          Backpressure runs from the response to the request, so memory stays flat whatever the size.
         </p>
       </DemoHeader>
       <CurlCommand command="seq 1 2000000 | curl -N -X POST -T - -H 'Content-Type: text/plain' '{origin}/api/transform?filter=99'" />
-      <PipelineDemo />
+      <PipelineDemo limits={fieldLimits(transformQuery, ['filter'])} />
     </div>
   )
 }

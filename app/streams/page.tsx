@@ -1,8 +1,8 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { SSE_HINTS } from '@/components/sse-hints'
-import { StreamsDemo } from '@/components/streams-demo'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { StreamsDemo } from '@/components/streams/streams-demo'
 
 export const metadata: Metadata = { title: 'Durable streams' }
 
@@ -10,23 +10,23 @@ export default async function StreamsPage({ searchParams }: { searchParams: Prom
   const { id } = await searchParams
   return (
     <div className="space-y-6">
-      <DemoHeader title="Durable streams" source="document 002">
+      <DemoHeader href="/streams">
         <p>
-          Instead of streaming into one fragile connection, the server writes to storage and hands out a URL. The data
-          outlives refreshes, dropped networks and closed tabs, and any number of viewers can read it — over the open{' '}
+          Instead of streaming into one fragile connection, the server writes to storage and hands out a URL. The data outlives refreshes,
+          dropped networks and closed tabs, and any number of viewers can read it — over the open{' '}
           <a className="underline" href="https://github.com/durable-streams/durable-streams/blob/main/PROTOCOL.md">
             Durable Streams protocol
           </a>{' '}
           at <code>/v1/stream/&lt;id&gt;</code> (catch-up, long-poll, SSE).
         </p>
         <p>
-          Create a stream with every option of document 002 (namespace, content type, gzip, metadata, TTL), write to it and
-          close it; or start a producer, then reload this page while it writes: the viewer resumes from the offset it saved,
-          without gaps or duplicates. The producers write in the background, after their request has been answered.
+          Create a stream with every option of the durable stream service (namespace, content type, gzip, metadata, TTL), write to it and
+          close it; or start a producer, then reload this page while it writes: the viewer resumes from the offset it saved, without gaps or
+          duplicates. The producers write in the background, after their request has been answered.
         </p>
         <p>
-          The list below is live: the server pushes it again (<code>GET /api/streams?live=sse</code>) whenever one of your
-          streams is created, written, closed or deleted — from this tab, another one, curl with your cookie, or a script.
+          The list below is live: the server pushes it again (<code>GET /api/streams?live=sse</code>) whenever one of your streams is
+          created, written, closed or deleted — from this tab, another one, curl with your cookie, or a script.
         </p>
       </DemoHeader>
       <CurlCommand

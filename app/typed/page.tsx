@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
 import { EndpointCard } from '@/components/typed/endpoint-card'
 import { catalogue } from '@/lib/typed/catalogue'
 
@@ -10,20 +10,20 @@ export default function TypedPage() {
   const endpoints = catalogue()
   return (
     <div className="space-y-6">
-      <DemoHeader title="Typed streams" source="document 003">
+      <DemoHeader href="/typed">
         <p>
-          Every <code>defineStream</code> endpoint of the app, from its registry (<code>lib/typed/catalogue.ts</code>). Each has
-          a zod schema for its input, its chunks and its final value, shown here as JSON Schema; the form under it is generated
-          from the input schema. A run is validated before anything streams (a 400 naming the field otherwise), then sends{' '}
-          <code>start</code>, <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or{' '}
-          <code>cancel</code>; the frames appear below the form as they arrive. Cancel asks the server to stop the run (
-          <code>DELETE ?stream=&lt;id&gt;</code>), and the <code>cancel</code> frame carries what it got done.
+          Every <code>defineStream</code> endpoint of the app, from its registry (<code>lib/typed/catalogue.ts</code>). Each has a zod
+          schema for its input, its chunks and its final value, shown here as JSON Schema; the form under it is generated from the input
+          schema. A run is validated before anything streams (a 400 naming the field otherwise), then sends <code>start</code>,{' '}
+          <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>; the frames appear below
+          the form as they arrive. Cancel asks the server to stop the run (<code>DELETE ?stream=&lt;id&gt;</code>), and the{' '}
+          <code>cancel</code> frame carries what it got done.
         </p>
         <p>
-          The frames are Server-Sent Events named after their type (<code>event: chunk</code>…): an <code>EventSource</code>{' '}
-          must listen with <code>addEventListener(&apos;chunk&apos;, …)</code>, its <code>onmessage</code> receives nothing. The
-          page reads them with <code>fetch</code> (a POST with a JSON body). Add your own with{' '}
-          <code>npm run new:stream &lt;name&gt;</code>: the countdown below is what it generates.
+          The frames are Server-Sent Events named after their type (<code>event: chunk</code>…): an <code>EventSource</code> must listen
+          with <code>addEventListener(&apos;chunk&apos;, …)</code>, its <code>onmessage</code> receives nothing. The page reads them with{' '}
+          <code>fetch</code> (a POST with a JSON body). Add your own with <code>npm run new:stream &lt;name&gt;</code>: the countdown below
+          is what it generates.
         </p>
       </DemoHeader>
       <CurlCommand

@@ -3,6 +3,8 @@
 import Link from 'next/link'
 import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
+import { apiFetch, apiJson, toApiError } from '@/components/api/fetch'
+import { Button } from '@/components/ui/button'
 import type { ChatSummary } from '@/lib/chat/store'
 
 /** Fired on `window` when a chat was added or changed, so the list reloads itself. */
@@ -17,14 +19,12 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
   async function remove() {
     setError(undefined)
     try {
-      const res = await fetch(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'DELETE' })
-      if (!res.ok && res.status !== 404) {
-        const body = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-        throw new Error(body?.error?.message ?? `The server answered ${res.status}.`)
-      }
+      await apiFetch(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'DELETE' })
       onDeleted()
     } catch (e) {
-      setError(e instanceof TypeError ? 'Could not reach the server. Check the connection and try again.' : (e as Error).message)
+      const failure = toApiError(e)
+      if (failure.status === 404) return onDeleted() // already gone
+      setError(failure.message)
       setConfirming(false)
     }
   }
@@ -60,12 +60,17 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
       {confirming && (
         <div className="flex items-center gap-2 px-2 pb-1 text-xs" role="group" aria-label="Confirm delete">
           <span>Delete this chat?</span>
-          <button type="button" data-testid="chat-delete-confirm" onClick={() => void remove()} className="rounded bg-red-700 px-2 py-0.5 text-white">
+          <button
+            type="button"
+            data-testid="chat-delete-confirm"
+            onClick={() => void remove()}
+            className="rounded bg-red-700 px-2 py-0.5 text-white"
+          >
             Delete
           </button>
-          <button type="button" onClick={() => setConfirming(false)} className="rounded border border-zinc-300 px-2 py-0.5 dark:border-zinc-700">
+          <Button size="sm" onClick={() => setConfirming(false)}>
             Cancel
-          </button>
+          </Button>
         </div>
       )}
       {error && (
@@ -82,10 +87,8 @@ export function ChatList({ chats: initial, current }: { chats: ChatSummary[]; cu
   const [chats, setChats] = useState(initial)
   const router = useRouter()
   useEffect(() => {
-    const reload = async () => {
-      const res = await fetch('/api/chats?limit=100', { cache: 'no-store' })
-      if (res.ok) setChats(((await res.json()) as { chats: ChatSummary[] }).chats)
-    }
+    const reload = async () => setChats((await apiJson<{ chats: ChatSummary[] }>('/api/chats?limit=100', { cache: 'no-store' })).chats)
+    // A list that could not be reloaded keeps what it showed; the next change reloads it again.
     const onChange = () => void reload().catch(() => {})
     window.addEventListener(CHATS_CHANGED, onChange)
     return () => window.removeEventListener(CHATS_CHANGED, onChange)

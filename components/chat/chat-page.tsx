@@ -1,7 +1,7 @@
 import { generateId } from 'ai'
-import { CurlCommand } from '@/components/curl-command'
-import { DemoHeader } from '@/components/demo-header'
-import { SSE_HINTS } from '@/components/sse-hints'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { DemoHeader } from '@/components/ui/demo-header'
+import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
@@ -36,16 +36,16 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
         <GenerationCount />
       </aside>
       <div className="order-1 min-w-0 space-y-4 md:order-2">
-        <DemoHeader title="AI chat" source="documents 000, 002, 004">
+        <DemoHeader href="/chat">
           <details open={messages.length === 0} className="group space-y-2" data-testid="chat-about">
             <summary className="cursor-pointer select-none font-medium text-zinc-800 dark:text-zinc-200">
               How this demo works, and how to try it with curl
             </summary>
             <p>
-              Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces
-              them. Every answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a
-              second tab, and it continues from storage without asking the model again. Stop reaches the model and the running
-              tool; each answer leaves an audit record in the <code>audit</code> namespace.
+              Reasoning, tool calls (their input as it is written, then the result) and the answer stream as the model produces them. Every
+              answer is also written to a durable stream as it is produced: reload mid-answer, or open this chat in a second tab, and it
+              continues from storage without asking the model again. Stop reaches the model and the running tool; each answer leaves an
+              audit record in the <code>audit</code> namespace.
             </p>
             <CurlCommand command={curl(`curl-${generateId()}`)} sse={SSE_HINTS.chatFollow} />
           </details>

@@ -2,14 +2,14 @@
 
 import Link from 'next/link'
 import { useEffect, useState } from 'react'
-import { Inspector } from '@/components/inspector'
-import { errorHeadline } from '@/components/error-words'
+import { Inspector } from '@/components/inspector/inspector'
 import { MessageParts } from '@/components/chat/message-parts'
 import { MessageActions } from '@/components/chat/message-actions'
 import { Suggestions } from '@/components/chat/suggestions'
 import { useFollowScroll } from '@/components/chat/use-follow-scroll'
-import { useHydrated } from '@/components/use-hydrated'
-import { useStreamInspector } from '@/components/use-stream-inspector'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { useHydrated } from '@/components/ui/use-hydrated'
+import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { useSluiceChat } from '@/components/chat/use-sluice-chat'
 import { parseErrorText, type ChatMessage } from '@/lib/chat/messages'
 import { messageText } from '@/lib/chat/store'
@@ -26,41 +26,23 @@ export interface ChatViewProps {
   readOnly?: boolean
 }
 
-/** An error in words; the code (for developers) folded away under "Details", and in the inspector. */
+/** An error in words, with Retry; the code (for developers) folded away under "Details", and in the inspector. */
 function ErrorNotice({ code, message, onRetry, busy }: { code: string; message: string; onRetry?: () => void; busy: boolean }) {
-  return (
-    <div
-      data-testid="chat-error"
-      role="alert"
-      className="flex items-start justify-between gap-3 rounded-md border border-red-300 bg-red-50 p-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-100"
-    >
-      <div className="min-w-0 space-y-1">
-        <p className="font-medium">{errorHeadline(code)}</p>
-        <p>{message}</p>
-        <details className="text-xs">
-          <summary className="cursor-pointer select-none">Details</summary>
-          <code>{code}</code>
-        </details>
-      </div>
-      {onRetry && (
-        <button
-          type="button"
-          data-testid="chat-retry"
-          disabled={busy}
-          onClick={onRetry}
-          className="shrink-0 rounded border border-red-500 px-2 py-0.5 hover:bg-red-100 disabled:opacity-50 dark:hover:bg-red-900"
-        >
-          Retry
-        </button>
-      )}
-    </div>
-  )
+  return <ErrorMessage error={{ code, message }} testId="chat-error" onRetry={onRetry} retryTestId="chat-retry" busy={busy} />
 }
 
 const time = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' })
 
 /** One conversation: its messages as they stream, the composer, Stop, Retry and who is answering. */
-export function ChatView({ id, initialMessages, model, moderation: initialModeration, resume, runningGeneration, readOnly = false }: ChatViewProps) {
+export function ChatView({
+  id,
+  initialMessages,
+  model,
+  moderation: initialModeration,
+  resume,
+  runningGeneration,
+  readOnly = false,
+}: ChatViewProps) {
   const [moderation, setModeration] = useState(initialModeration)
   const [input, setInput] = useState('')
   const hydrated = useHydrated()
@@ -151,9 +133,15 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
                   Moderation filtered {m.metadata.moderation.filtered} sentence{m.metadata.moderation.filtered === 1 ? '' : 's'}.
                 </div>
               )}
-              {m.metadata?.error && <ErrorNotice {...m.metadata.error} busy={chat.busy} onRetry={isLast ? () => void chat.retry() : undefined} />}
+              {m.metadata?.error && (
+                <ErrorNotice {...m.metadata.error} busy={chat.busy} onRetry={isLast ? () => void chat.retry() : undefined} />
+              )}
               {m.role === 'assistant' && !(chat.busy && isLast) && (
-                <MessageActions text={messageText(m)} onRegenerate={isLast && !readOnly && !m.metadata?.error ? () => void chat.retry() : undefined} busy={chat.busy} />
+                <MessageActions
+                  text={messageText(m)}
+                  onRegenerate={isLast && !readOnly && !m.metadata?.error ? () => void chat.retry() : undefined}
+                  busy={chat.busy}
+                />
               )}
             </li>
           )
@@ -162,8 +150,8 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
       </ol>
       {chat.rollovers > 0 && (
         <p data-testid="chat-rollovers" className="text-xs text-zinc-600 dark:text-zinc-400">
-          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again
-          from its durable stream each time.
+          The server ended the answer&apos;s response at its lifetime {chat.rollovers} time(s); this page followed the answer again from its
+          durable stream each time.
         </p>
       )}
 
@@ -204,7 +192,13 @@ export function ChatView({ id, initialMessages, model, moderation: initialModera
               className="min-w-0 flex-1 rounded-md border border-zinc-400 bg-white px-3 py-2 dark:border-zinc-600 dark:bg-zinc-900"
             />
             {chat.busy ? (
-              <button type="button" data-testid="chat-stop" onClick={() => void chat.stop()} disabled={chat.stopping} className="rounded-md bg-red-700 px-4 py-2 text-white disabled:opacity-60">
+              <button
+                type="button"
+                data-testid="chat-stop"
+                onClick={() => void chat.stop()}
+                disabled={chat.stopping}
+                className="rounded-md bg-red-700 px-4 py-2 text-white disabled:opacity-60"
+              >
                 {chat.stopping ? 'Stopping…' : 'Stop'}
               </button>
             ) : (

@@ -1,6 +1,6 @@
 'use client'
 
-import { useLiveMetrics } from '@/components/use-live-metrics'
+import { useLiveMetrics } from '@/components/feed/use-live-metrics'
 
 /** The server's count of running generations, from the live metrics feed. */
 export function GenerationCount() {

@@ -71,9 +71,17 @@ function ToolCall({ part }: { part: Extract<Part, { toolCallId: string }> }) {
   const name = getToolName(part)
   const input: unknown = part.input
   return (
-    <div data-testid="tool-call" data-tool={name} data-state={part.state} className="space-y-1 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-700">
+    <div
+      data-testid="tool-call"
+      data-tool={name}
+      data-state={part.state}
+      className="space-y-1 rounded-md border border-zinc-200 p-2 text-sm dark:border-zinc-700"
+    >
       <div className="flex items-center justify-between gap-2">
-        <span className="font-mono font-medium"><span className="mr-1 text-xs font-sans text-zinc-600 dark:text-zinc-400">tool</span>{name}</span>
+        <span className="font-mono font-medium">
+          <span className="mr-1 text-xs font-sans text-zinc-600 dark:text-zinc-400">tool</span>
+          {name}
+        </span>
         <span className="text-xs text-zinc-600 dark:text-zinc-400">{toolStateLabel[part.state] ?? part.state}</span>
       </div>
       <pre data-testid="tool-input" className={pre}>
@@ -98,9 +106,11 @@ export function MessageParts({ message, streaming = false }: { message: ChatMess
   return (
     <>
       {message.parts.map((part, i) => {
-        if (part.type === 'text') return message.role === 'user' ? <PlainText key={i} text={part.text} /> : <Text key={i} text={part.text} streaming={streaming} />
+        if (part.type === 'text')
+          return message.role === 'user' ? <PlainText key={i} text={part.text} /> : <Text key={i} text={part.text} streaming={streaming} />
         if (part.type === 'reasoning') return <Reasoning key={i} text={part.text} streaming={part.state === 'streaming'} />
-        if (part.type === 'step-start') return i === 0 ? null : <hr key={i} className="border-dashed border-zinc-200 dark:border-zinc-700" />
+        if (part.type === 'step-start')
+          return i === 0 ? null : <hr key={i} className="border-dashed border-zinc-200 dark:border-zinc-700" />
         if (isToolUIPart(part)) return <ToolCall key={i} part={part} />
         return null
       })}

@@ -11,7 +11,11 @@ export interface Suggestion {
 
 /** Prompts that show off each part of the demo: tool calls, a long answer, moderation, errors. */
 export const suggestions: readonly Suggestion[] = [
-  { label: 'Time in Tokyo, and 12 × (3 + 4)', prompt: 'What time is it in Tokyo and what is 12 * (3 + 4)?', shows: 'two tool calls, their input streamed as it is written' },
+  {
+    label: 'Time in Tokyo, and 12 × (3 + 4)',
+    prompt: 'What time is it in Tokyo and what is 12 * (3 + 4)?',
+    shows: 'two tool calls, their input streamed as it is written',
+  },
   { label: 'Search my chats', prompt: 'Search my chats for streams', shows: 'a tool that searches your own past chats' },
   { label: 'A long story', prompt: 'Tell me a long story', shows: 'a long answer: reload or open a second tab mid-answer, or Stop it' },
   {

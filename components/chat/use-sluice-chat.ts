@@ -3,7 +3,9 @@
 import { useChat } from '@ai-sdk/react'
 import { DefaultChatTransport } from 'ai'
 import { useCallback, useEffect, useState } from 'react'
+import { apiJson } from '@/components/api/fetch'
 import { CHATS_CHANGED } from '@/components/chat/chat-list'
+import { inspectedFetch, type StreamObserver } from '@/components/inspector/inspected-fetch'
 import { RECONNECT_PART, type ChatMessage } from '@/lib/chat/messages'
 
 export interface SluiceChatOptions {
@@ -16,49 +18,6 @@ export interface SluiceChatOptions {
   moderation: boolean
   /** Told about every response body this chat reads (answers and reattaches), for the inspector. Read once: keep its functions stable. */
   observer?: StreamObserver
-}
-
-/** What the stream inspector needs to know about a response body. */
-export interface StreamObserver {
-  begin(): void
-  /** Nothing to show (a reattach found no running answer). */
-  reset(): void
-  chunk(bytes: number): void
-  end(phase: 'done' | 'stopped' | 'error', error?: string): void
-}
-
-/** A fetch that reports the body's chunks to `watch` as the chat reads them. */
-function observedFetch(watch: StreamObserver | undefined): typeof fetch {
-  return async (input, init) => {
-    watch?.begin()
-    let response: Response
-    try {
-      response = await fetch(input, init)
-    } catch (error) {
-      watch?.end(init?.signal?.aborted ? 'stopped' : 'error', String(error))
-      throw error
-    }
-    if (!watch) return response
-    if (response.status === 204) {
-      watch.reset()
-      return response
-    }
-    if (!response.ok || !response.body) {
-      watch.end('error', `HTTP ${response.status}`)
-      return response
-    }
-    const body = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          watch.chunk(chunk.byteLength)
-          controller.enqueue(chunk)
-        },
-        flush: () => watch.end('done'),
-      }),
-    )
-    init?.signal?.addEventListener('abort', () => watch.end('stopped'), { once: true })
-    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers })
-  }
 }
 
 /**
@@ -106,23 +65,23 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const [{ transport, reattach }] = useState(() => {
     const reattach = new Reattach(runningGeneration ?? undefined)
     const transport = new DefaultChatTransport<ChatMessage>({
-        api: '/api/chat',
-        fetch: observedFetch(observer),
-        prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
-          body: {
-            id: chatId,
-            trigger,
-            messageId,
-            moderation: body?.moderation,
-            ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
-          },
-        }),
-        prepareReconnectToStreamRequest: ({ id: chatId }) => {
-          const generation = reattach.take()
-          const query = generation ? `?generation=${encodeURIComponent(generation)}` : ''
-          return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+      api: '/api/chat',
+      fetch: inspectedFetch(observer),
+      prepareSendMessagesRequest: ({ id: chatId, messages, trigger, messageId, body }) => ({
+        body: {
+          id: chatId,
+          trigger,
+          messageId,
+          moderation: body?.moderation,
+          ...(trigger === 'submit-message' ? { message: messages.at(-1) } : {}),
         },
-      })
+      }),
+      prepareReconnectToStreamRequest: ({ id: chatId }) => {
+        const generation = reattach.take()
+        const query = generation ? `?generation=${encodeURIComponent(generation)}` : ''
+        return { api: `/api/chat/${encodeURIComponent(chatId)}/stream${query}` }
+      },
+    })
     return { transport, reattach }
   })
   const chat = useChat<ChatMessage>({
@@ -153,7 +112,8 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const [stopping, setStopping] = useState(false)
 
   const send = useCallback(
-    (text: string, options?: { moderation?: boolean }) => chat.sendMessage({ text }, { body: { moderation: options?.moderation ?? moderation } }),
+    (text: string, options?: { moderation?: boolean }) =>
+      chat.sendMessage({ text }, { body: { moderation: options?.moderation ?? moderation } }),
     [chat, moderation],
   )
   const retry = useCallback(() => chat.regenerate({ body: { moderation } }), [chat, moderation])
@@ -161,8 +121,9 @@ export function useSluiceChat({ id, initialMessages, resume, runningGeneration, 
   const stop = useCallback(async () => {
     setStopping(true)
     try {
-      const response = await fetch(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' })
-      const result = response.ok ? ((await response.json()) as { stopped: boolean }) : { stopped: false }
+      const result = await apiJson<{ stopped: boolean }>(`/api/chat/${encodeURIComponent(id)}/stop`, { method: 'POST' }).catch(() => ({
+        stopped: false,
+      }))
       // Stopped on the server: the stream now ends by itself with what was written so far.
       // Nothing was running there (or the server is unreachable): end the local request.
       if (!result.stopped) await chat.stop()

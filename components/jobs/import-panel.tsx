@@ -1,18 +1,26 @@
 'use client'
 
 import { useState } from 'react'
-import { ErrorMessage } from '@/components/jobs/error-message'
-import { FrameLog } from '@/components/jobs/frame-log'
-import { ProgressBar } from '@/components/jobs/progress-bar'
-import { StatusBadge } from '@/components/jobs/status-badge'
-import { useTypedStream } from '@/components/use-typed-stream'
+import { toApiError } from '@/components/api/fetch'
+import { issueInWords } from '@/components/api/error-words'
+import type { FieldLimits } from '@/components/api/schema-limits'
+import { FrameLog } from '@/components/typed/frame-log'
+import { useTypedStream } from '@/components/typed/use-typed-stream'
+import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { Field, Input } from '@/components/ui/field'
+import { ProgressBar } from '@/components/ui/progress-bar'
+import { StatusBadge } from '@/components/ui/status-badge'
 import type { importJob } from '@/lib/jobs/import-stream'
 
-const field = 'w-28 rounded border border-zinc-300 bg-white px-2 py-1 dark:border-zinc-700 dark:bg-zinc-900'
-const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'
+type NumberField = 'rows' | 'invalidEvery' | 'batchSize' | 'delayMs'
 
-/** Runs the import job and shows its frames as they arrive. */
-export function ImportPanel() {
+/**
+ * Runs the import job and shows its frames as they arrive. `limits`: the bounds of its number
+ * inputs, from the job's own input schema; the server's refusal is shown by the field it concerns.
+ */
+export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimits> }) {
   const job = useTypedStream<typeof importJob>('/api/jobs/import')
   const [source, setSource] = useState<'generated' | 'upload'>('generated')
   const [file, setFile] = useState<File | null>(null)
@@ -41,59 +49,85 @@ export function ImportPanel() {
 
   const set = (key: keyof typeof values) => (event: React.ChangeEvent<HTMLInputElement>) =>
     setValues((v) => ({ ...v, [key]: event.target.value }))
+  const error = job.error && toApiError(job.error)
+  const fieldError = (key: NumberField) => {
+    const message = error?.field(key)
+    return message && issueInWords(message)
+  }
+  /** A number input bounded by the schema, its error beside it. */
+  const numberField = (key: NumberField, label: string, testId: string) => (
+    <Field label={label} error={fieldError(key)}>
+      {(control) => (
+        <Input
+          {...control}
+          className="block w-28"
+          type="number"
+          inputMode="numeric"
+          min={limits[key].min}
+          max={limits[key].max}
+          value={values[key]}
+          onChange={set(key)}
+          data-testid={testId}
+        />
+      )}
+    </Field>
+  )
 
   return (
-    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-labelledby="import-title">
+    <Card className="space-y-4" aria-labelledby="import-title">
       <div className="flex items-center justify-between gap-2">
         <h2 id="import-title" className="text-lg font-semibold">
           Import a CSV
         </h2>
         <StatusBadge status={job.status} testId="import-status" />
       </div>
-      <form onSubmit={start} noValidate className="flex flex-wrap items-end gap-3 text-sm">
-        <fieldset className="flex gap-3">
+      <form onSubmit={start} noValidate className="flex flex-wrap items-start gap-3 text-sm">
+        <fieldset className="flex basis-full flex-wrap gap-3">
           <legend className="sr-only">Source</legend>
           {(['generated', 'upload'] as const).map((option) => (
             <label key={option} className="flex items-center gap-1">
-              <input type="radio" name="source" value={option} checked={source === option} onChange={() => setSource(option)} data-testid={`import-source-${option}`} />
+              <input
+                type="radio"
+                name="source"
+                value={option}
+                checked={source === option}
+                onChange={() => setSource(option)}
+                data-testid={`import-source-${option}`}
+              />
               {option === 'generated' ? 'Generated on the server' : 'Upload a file'}
             </label>
           ))}
         </fieldset>
         {source === 'generated' ? (
           <>
-            <label className="flex flex-col">
-              Rows
-              <input className={field} inputMode="numeric" value={values.rows} onChange={set('rows')} data-testid="import-rows" />
-            </label>
-            <label className="flex flex-col">
-              Break every n-th row
-              <input className={field} inputMode="numeric" value={values.invalidEvery} onChange={set('invalidEvery')} data-testid="import-invalid-every" />
-            </label>
+            {numberField('rows', 'Rows', 'import-rows')}
+            {numberField('invalidEvery', 'Break every n-th row (0: none)', 'import-invalid-every')}
           </>
         ) : (
-          <label className="flex flex-col">
+          <label className="flex max-w-full flex-col text-xs font-medium text-zinc-700 dark:text-zinc-300">
             CSV file (columns name, email, amount)
-            <input type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} data-testid="import-file" />
+            <input
+              type="file"
+              accept=".csv,text/csv"
+              className="max-w-full text-sm font-normal"
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              data-testid="import-file"
+            />
           </label>
         )}
-        <label className="flex flex-col">
-          Batch size
-          <input className={field} inputMode="numeric" value={values.batchSize} onChange={set('batchSize')} data-testid="import-batch-size" />
-        </label>
-        <label className="flex flex-col">
-          Pause per batch (ms)
-          <input className={field} inputMode="numeric" value={values.delayMs} onChange={set('delayMs')} data-testid="import-delay" />
-        </label>
-        <button type="submit" className={`${button} bg-sky-700 text-white`} disabled={streaming || (source === 'upload' && !file)} data-testid="import-start">
-          Start import
-        </button>
-        <button type="button" className={`${button} border border-zinc-300 dark:border-zinc-700`} disabled={!streaming} onClick={() => void job.cancel()} data-testid="import-cancel">
-          Cancel
-        </button>
+        {numberField('batchSize', 'Batch size', 'import-batch-size')}
+        {numberField('delayMs', 'Pause per batch (ms)', 'import-delay')}
+        <div className="flex gap-3 self-end">
+          <Button type="submit" variant="primary" disabled={streaming || (source === 'upload' && !file)} data-testid="import-start">
+            Start import
+          </Button>
+          <Button disabled={!streaming} onClick={() => void job.cancel()} data-testid="import-cancel">
+            Cancel
+          </Button>
+        </div>
       </form>
 
-      {job.error && <ErrorMessage error={job.error} testId="import-error" />}
+      {error && <ErrorMessage error={error} fieldsShown={error.issues.length > 0} testId="import-error" />}
 
       {job.status !== 'idle' && (
         <div className="space-y-3">
@@ -112,8 +146,8 @@ export function ImportPanel() {
           <FrameLog frames={job.frames} testId="import-frames" />
           {job.reconnects > 0 && (
             <p className="text-xs text-zinc-600 dark:text-zinc-400" data-testid="import-reconnects">
-              The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page
-              resumed the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
+              The server ended the response at its lifetime {job.reconnects} time(s) while the import ran on; each time this page resumed
+              the same run from the next frame (<code>Last-Event-ID: &lt;streamId&gt;:&lt;frame&gt;</code>).
             </p>
           )}
         </div>
@@ -155,6 +189,6 @@ export function ImportPanel() {
           </ul>
         </div>
       )}
-    </section>
+    </Card>
   )
 }

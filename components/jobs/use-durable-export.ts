@@ -1,8 +1,9 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { apiJson, isAbortError, toApiError, type ApiError } from '@/components/api/fetch'
+import { useDurableTail } from '@/components/api/use-durable-tail'
 import { rowCounter } from '@/components/jobs/use-export-reader'
-import { readSse } from '@/lib/stream/client'
 
 export type DurableExportStatus = 'idle' | 'starting' | 'writing' | 'complete' | 'error'
 
@@ -13,64 +14,73 @@ export interface DurableExportState {
   total: number | undefined
   /** Rows read back from the stream so far. */
   rows: number
-  error: { code: string; message: string; details?: unknown } | undefined
+  error: ApiError | undefined
 }
 
-const initial: DurableExportState = { status: 'idle', url: undefined, total: undefined, rows: 0, error: undefined }
+interface Started {
+  url: string
+  total: number
+  format: 'csv' | 'ndjson'
+}
 
 /**
  * Starts an export into a durable stream (the route answers with its URL at once and writes in
- * the background), then tails that URL with the Durable Streams protocol's SSE mode (`data` and
- * `control` events), reconnecting from the last offset until the stream says it is closed.
+ * the background), then follows that URL with the one browser tail (`useDurableTail`, the
+ * official Durable Streams client), counting rows as they arrive, until the stream is closed.
  */
 export function useDurableExport() {
-  const [state, setState] = useState<DurableExportState>(initial)
+  const [started, setStarted] = useState<Started>()
+  const [starting, setStarting] = useState(false)
+  const [startError, setStartError] = useState<ApiError>()
+  const [rows, setRows] = useState(0)
+  const counter = useRef<(text: string) => number>(() => 0)
   const abort = useRef<AbortController | null>(null)
+
+  const tail = useDurableTail(started?.url, {
+    contentType: started?.format === 'ndjson' ? 'application/x-ndjson' : 'text/csv',
+    onBatch: (batch) => {
+      const counted = counter.current(batch.text)
+      if (counted > 0) setRows((n) => n + counted)
+    },
+  })
 
   const start = useCallback(async (options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
     abort.current?.abort()
     const controller = new AbortController()
     abort.current = controller
-    setState({ ...initial, status: 'starting' })
+    setStarted(undefined)
+    setStartError(undefined)
+    setRows(0)
+    setStarting(true)
     try {
-      const response = await fetch('/api/jobs/export/durable', {
+      const body = await apiJson<{ url: string; rows: number }>('/api/jobs/export/durable', {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(options),
+        json: options,
         signal: controller.signal,
       })
-      const body = (await response.json()) as { url: string; rows: number } & { error?: DurableExportState['error'] }
-      if (!response.ok) throw body.error ?? { code: 'unavailable:export', message: `The export answered ${response.status}` }
-      setState((s) => ({ ...s, status: 'writing', url: body.url, total: body.rows }))
-
-      const countRows = rowCounter(options.format)
-      let rows = 0
-      let offset = '-1'
-      let closed = false
-      while (!closed) {
-        const tail = await fetch(`${body.url}?offset=${encodeURIComponent(offset)}&live=sse`, { signal: controller.signal })
-        if (!tail.ok) throw { code: 'unavailable:stream', message: `Reading the stream answered ${tail.status}` }
-        for await (const event of readSse(tail, { signal: controller.signal })) {
-          if (event.event === 'data') {
-            rows += countRows(event.data)
-            const seen = rows
-            setState((s) => ({ ...s, rows: seen }))
-          } else if (event.event === 'control') {
-            const control = JSON.parse(event.data) as { streamNextOffset: string; streamClosed?: boolean }
-            offset = control.streamNextOffset
-            closed = control.streamClosed === true
-          }
-        }
-      }
-      setState((s) => ({ ...s, status: 'complete', rows }))
+      counter.current = rowCounter(options.format)
+      setStarted({ url: body.url, total: body.rows, format: options.format })
     } catch (error) {
-      if (controller.signal.aborted) return
-      const shaped = (error as { code?: unknown }).code ? (error as DurableExportState['error']) : { code: 'unavailable:network', message: String(error) }
-      setState((s) => ({ ...s, status: 'error', error: shaped }))
+      if (!isAbortError(error)) setStartError(toApiError(error))
+    } finally {
+      if (abort.current === controller) setStarting(false)
     }
   }, [])
 
   useEffect(() => () => abort.current?.abort(), [])
 
+  const error = startError ?? (started && (tail.phase === 'error' || tail.phase === 'gone') ? tail.error : undefined)
+  const status: DurableExportStatus = starting
+    ? 'starting'
+    : startError
+      ? 'error'
+      : !started
+        ? 'idle'
+        : tail.phase === 'closed'
+          ? 'complete'
+          : tail.phase === 'gone' || (tail.phase === 'error' && tail.error && !tail.error.network)
+            ? 'error'
+            : 'writing'
+  const state: DurableExportState = { status, url: started?.url, total: started?.total, rows, error }
   return { ...state, start }
 }

@@ -1,6 +1,8 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { ApiError, readApiError, toApiError } from '@/components/api/fetch'
+import { inspectedFetch, type StreamObserver } from '@/components/inspector/inspected-fetch'
 import { deferred, type Deferred } from '@/lib/async'
 import { CsvParser } from '@/lib/csv/parse'
 
@@ -12,22 +14,32 @@ export interface ExportReadState {
   rows: number
   /** From the `X-Total-Rows` header. */
   total: number | undefined
-  /** Bytes received (compressed bytes for a .gz download). */
+  /** Bytes received (compressed bytes for a .gz download), counted as the inspector counts them. */
   bytes: number
+  /** Pieces of the body as the network delivered them (the inspector's count). */
   chunks: number
   /** The first lines, as text. */
   preview: string
   ms: number | undefined
-  error: { code: string; message: string; details?: unknown } | undefined
+  error: ApiError | undefined
 }
 
-const initial: ExportReadState = { status: 'idle', rows: 0, total: undefined, bytes: 0, chunks: 0, preview: '', ms: undefined, error: undefined }
+const initial: ExportReadState = {
+  status: 'idle',
+  rows: 0,
+  total: undefined,
+  bytes: 0,
+  chunks: 0,
+  preview: '',
+  ms: undefined,
+  error: undefined,
+}
 
-/** Counts the bytes passing through. */
-function byteCounter(onBytes: (n: number) => void): TransformStream<Uint8Array, Uint8Array> {
+/** Counts the chunks and bytes passing through, as the network delivers them (what the inspector counts too). */
+function byteCounter(onChunk: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
   return new TransformStream({
     transform(chunk, controller) {
-      onBytes(chunk.byteLength)
+      onChunk(chunk.byteLength)
       controller.enqueue(chunk)
     },
   })
@@ -48,83 +60,74 @@ export function rowCounter(format: 'csv' | 'ndjson'): (text: string) => number {
   }
 }
 
-/** Told about the bytes as they arrive (the shape of `useStreamInspector()`'s recorder). */
-export interface ReadObserver {
-  begin(): void
-  chunk(bytes: number): void
-  end(phase: 'done' | 'stopped' | 'error', error?: string): void
-}
-
 /**
  * Reads the export route in the page, chunk by chunk, counting rows as they arrive. `pause()` stops
  * reading: the browser stops taking bytes from the socket and the server's cursor stops with it
  * (backpressure); `cancel()` aborts the request, which ends the cursor.
  */
-export function useExportReader(observer?: ReadObserver) {
+export function useExportReader(observer?: StreamObserver) {
   const [state, setState] = useState<ExportReadState>(initial)
   const abort = useRef<AbortController | null>(null)
   const paused = useRef(false)
   const resumed = useRef<Deferred<void> | null>(null)
   const [isPaused, setIsPaused] = useState(false)
 
-  const start = useCallback(async (url: string, options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
-    abort.current?.abort()
-    const controller = new AbortController()
-    abort.current = controller
-    const started = performance.now()
-    setState({ ...initial, status: 'streaming' })
-    observer?.begin()
-    try {
-      const response = await fetch(url, { signal: controller.signal })
-      if (!response.ok || !response.body) {
-        const body = (await response.json().catch(() => null)) as { error?: ExportReadState['error'] } | null
-        throw body?.error ?? { code: 'unavailable:export', message: `The export answered ${response.status}` }
-      }
-      const total = Number(response.headers.get('x-total-rows') ?? NaN)
-      let bytes = 0
-      let counted = response.body.pipeThrough(
-        byteCounter((n) => {
-          bytes += n
-          observer?.chunk(n)
-        }),
-      )
-      if (options.gzip) counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
-      const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
-      const countRows = rowCounter(options.format)
-      let rows = 0
-      let chunks = 0
-      let preview = ''
-      setState((s) => ({ ...s, total: Number.isFinite(total) ? total : undefined }))
-      for (;;) {
-        const { value, done } = await reader.read()
-        if (done) break
-        chunks++
-        rows += countRows(value)
-        if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
-        const snapshot = { rows, bytes, chunks, preview }
-        setState((s) => ({ ...s, ...snapshot }))
-        if (paused.current) {
-          setState((s) => ({ ...s, status: 'paused' }))
-          resumed.current = deferred()
-          await resumed.current.promise
-          controller.signal.throwIfAborted() // cancelled while paused
-          setState((s) => ({ ...s, status: 'streaming' }))
+  const start = useCallback(
+    async (url: string, options: { format: 'csv' | 'ndjson'; gzip: boolean }) => {
+      abort.current?.abort()
+      const controller = new AbortController()
+      abort.current = controller
+      const started = performance.now()
+      setState({ ...initial, status: 'streaming' })
+      try {
+        const response = await inspectedFetch(observer)(url, { signal: controller.signal })
+        if (!response.ok) throw await readApiError(response)
+        if (!response.body) throw new ApiError('unavailable:export', 'The export answered without a body.')
+        const total = Number(response.headers.get('x-total-rows') ?? NaN)
+        let bytes = 0
+        let chunks = 0
+        let counted = response.body.pipeThrough(
+          byteCounter((n) => {
+            bytes += n
+            chunks++
+          }),
+        )
+        if (options.gzip)
+          counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
+        const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
+        const countRows = rowCounter(options.format)
+        let rows = 0
+        let preview = ''
+        setState((s) => ({ ...s, total: Number.isFinite(total) ? total : undefined }))
+        for (;;) {
+          const { value, done } = await reader.read()
+          if (done) break
+          rows += countRows(value)
+          if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
+          const snapshot = { rows, bytes, chunks, preview }
+          setState((s) => ({ ...s, ...snapshot }))
+          if (paused.current) {
+            setState((s) => ({ ...s, status: 'paused' }))
+            resumed.current = deferred()
+            await resumed.current.promise
+            controller.signal.throwIfAborted() // cancelled while paused
+            setState((s) => ({ ...s, status: 'streaming' }))
+          }
+        }
+        const ms = Math.round(performance.now() - started)
+        setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
+      } catch (error) {
+        if (controller.signal.aborted) {
+          setState((s) => ({ ...s, status: 'cancelled' }))
+        } else {
+          const failure = toApiError(error)
+          setState((s) => ({ ...s, status: 'error', error: failure }))
+          observer?.end('error', `${failure.code}: ${failure.message}`)
         }
       }
-      const ms = Math.round(performance.now() - started)
-      setState((s) => ({ ...s, status: 'complete', rows, bytes, chunks, ms }))
-      observer?.end('done')
-    } catch (error) {
-      if (controller.signal.aborted) {
-        setState((s) => ({ ...s, status: 'cancelled' }))
-        observer?.end('stopped')
-      } else {
-        const shaped = (error as { code?: unknown }).code ? (error as ExportReadState['error']) : { code: 'unavailable:network', message: String(error) }
-        setState((s) => ({ ...s, status: 'error', error: shaped }))
-        observer?.end('error', shaped?.message)
-      }
-    }
-  }, [observer])
+    },
+    [observer],
+  )
 
   const setPaused = useCallback((value: boolean) => {
     paused.current = value

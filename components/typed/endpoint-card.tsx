@@ -1,19 +1,22 @@
 'use client'
 
 import { useMemo, useState } from 'react'
-import { CurlCommand } from '@/components/curl-command'
-import { ErrorMessage } from '@/components/jobs/error-message'
-import { FrameLog } from '@/components/jobs/frame-log'
-import { StatusBadge } from '@/components/jobs/status-badge'
-import { formFields, initialValues, InvalidJsonField, toInput, type FormValues } from '@/components/typed/form-fields'
+import { issueInWords } from '@/components/api/error-words'
+import { Button } from '@/components/ui/button'
+import { Card } from '@/components/ui/card'
+import { CurlCommand } from '@/components/ui/curl-command'
+import { FieldError } from '@/components/ui/field'
+import { ErrorMessage } from '@/components/ui/error-message'
+import { FrameLog } from '@/components/typed/frame-log'
+import { StatusBadge } from '@/components/ui/status-badge'
+import { formFields, initialValues, InvalidJsonField, toInput, WHOLE_INPUT, type FormValues } from '@/components/typed/form-fields'
 import { SchemaFields } from '@/components/typed/schema-form'
 import { SchemaView } from '@/components/typed/schema-view'
-import { useHydrated } from '@/components/use-hydrated'
-import { useTypedStream } from '@/components/use-typed-stream'
+import { useHydrated } from '@/components/ui/use-hydrated'
+import { useTypedStream } from '@/components/typed/use-typed-stream'
 import type { CatalogueEntry } from '@/lib/typed/catalogue'
 import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
 
-const button = 'rounded px-3 py-1.5 text-sm font-medium disabled:opacity-40'
 /** The chunks listed at most (all are counted). */
 const SHOWN_CHUNKS = 30
 
@@ -77,12 +80,24 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
     }
   }
 
+  // The server's refusal by field: each issue whose path names a field of the form, in words.
+  const fieldErrors: Record<string, string> = {}
+  for (const issue of stream.error?.issues ?? []) {
+    const name = fields.some((f) => f.name === issue.path.split('.')[0])
+      ? issue.path.split('.')[0]!
+      : fields.some((f) => f.name === WHOLE_INPUT)
+        ? WHOLE_INPUT
+        : undefined
+    if (name !== undefined) fieldErrors[name] ??= issueInWords(issue.message)
+  }
+  const shownByField = (stream.error?.issues.length ?? 0) > 0 && Object.keys(fieldErrors).length > 0
+
   const chunks = stream.chunks as unknown[]
   const deltas = joinedDeltas(chunks)
   const hiddenChunks = Math.max(0, chunks.length - SHOWN_CHUNKS)
 
   return (
-    <section className="space-y-4 rounded-lg border border-zinc-200 bg-white p-4 dark:border-zinc-800 dark:bg-zinc-900" aria-labelledby={`${id}-title`} data-testid={id}>
+    <Card className="space-y-4" aria-labelledby={`${id}-title`} data-testid={id}>
       <div className="flex flex-wrap items-center justify-between gap-2">
         <h2 id={`${id}-title`} className="text-lg font-semibold">
           {entry.name}{' '}
@@ -103,29 +118,40 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
       </div>
 
       <form onSubmit={start} noValidate className="space-y-3" aria-label={`Run ${entry.name}`}>
-        <SchemaFields fields={fields} values={values} onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))} idPrefix={id} disabled={streaming} />
+        <SchemaFields
+          fields={fields}
+          values={values}
+          onChange={(name, value) => setValues((v) => ({ ...v, [name]: value }))}
+          idPrefix={id}
+          disabled={streaming}
+          errors={fieldErrors}
+        />
         {entry.upload && (
           <label className="block text-sm">
-            <span className="font-medium">Upload (optional)</span> — {entry.upload.description}; with a file the input travels in the query string
-            <input className="mt-1 block w-full text-sm" type="file" accept={entry.upload.accept} onChange={(e) => setFile(e.target.files?.[0] ?? null)} disabled={streaming} data-testid={`${id}-file`} />
+            <span className="font-medium">Upload (optional)</span> — {entry.upload.description}; with a file the input travels in the query
+            string
+            <input
+              className="mt-1 block w-full text-sm"
+              type="file"
+              accept={entry.upload.accept}
+              onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+              disabled={streaming}
+              data-testid={`${id}-file`}
+            />
           </label>
         )}
         <div className="flex flex-wrap gap-2">
-          <button type="submit" className={`${button} bg-sky-700 text-white`} disabled={!hydrated || streaming} data-testid={`${id}-start`}>
+          <Button type="submit" variant="primary" disabled={!hydrated || streaming} data-testid={`${id}-start`}>
             Run {entry.name}
-          </button>
-          <button type="button" className={`${button} border border-zinc-300 dark:border-zinc-700`} disabled={!streaming} onClick={() => void stream.cancel()} data-testid={`${id}-cancel`}>
+          </Button>
+          <Button disabled={!streaming} onClick={() => void stream.cancel()} data-testid={`${id}-cancel`}>
             Cancel
-          </button>
+          </Button>
         </div>
       </form>
 
-      {formError && (
-        <p role="alert" className="text-sm text-red-800 dark:text-red-300" data-testid={`${id}-form-error`}>
-          {formError}
-        </p>
-      )}
-      {stream.error && <ErrorMessage error={stream.error} testId={`${id}-error`} />}
+      <FieldError message={formError} testId={`${id}-form-error`} />
+      {stream.error && <ErrorMessage error={stream.error} fieldsShown={shownByField} testId={`${id}-error`} />}
 
       {stream.status !== 'idle' && (
         <div className="space-y-3 text-sm">
@@ -159,8 +185,14 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
           )}
           {stream.final !== undefined && (
             <div>
-              <h3 className="font-medium">{stream.status === 'cancelled' ? `Cancelled (${stream.cancelReason}): the partial result` : 'Final value'}</h3>
-              <pre className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950" data-testid={`${id}-final`} data-outcome={stream.status}>
+              <h3 className="font-medium">
+                {stream.status === 'cancelled' ? `Cancelled (${stream.cancelReason}): the partial result` : 'Final value'}
+              </h3>
+              <pre
+                className="overflow-x-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950"
+                data-testid={`${id}-final`}
+                data-outcome={stream.status}
+              >
                 {JSON.stringify(stream.final, null, 2)}
               </pre>
             </div>
@@ -174,6 +206,6 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
       )}
 
       <CurlCommand command={curlFor(entry, input, stream.streamId)} testId={`${id}-curl`} />
-    </section>
+    </Card>
   )
 }

@@ -50,7 +50,14 @@ function field(name: string, schema: Schema, required: boolean): Field {
     }
   }
   if (type === 'number' || type === 'integer') {
-    return { ...base, kind: 'number', integer: type === 'integer', minimum: num(schema.minimum), maximum: num(schema.maximum), default: num(schema.default) }
+    return {
+      ...base,
+      kind: 'number',
+      integer: type === 'integer',
+      minimum: num(schema.minimum),
+      maximum: num(schema.maximum),
+      default: num(schema.default),
+    }
   }
   if (type === 'boolean') return { ...base, kind: 'boolean', default: typeof schema.default === 'boolean' ? schema.default : undefined }
   return { ...base, kind: 'json', default: schema.default, ...(typeof type === 'string' ? { type } : {}) }
@@ -58,7 +65,8 @@ function field(name: string, schema: Schema, required: boolean): Field {
 
 /** The fields of an input schema, in its order. */
 export function formFields(schema: Schema): Field[] {
-  if (schema.type !== 'object' || !isObject(schema.properties)) return [{ name: WHOLE_INPUT, kind: 'json', required: true, default: schema.default }]
+  if (schema.type !== 'object' || !isObject(schema.properties))
+    return [{ name: WHOLE_INPUT, kind: 'json', required: true, default: schema.default }]
   const required = new Set(Array.isArray(schema.required) ? (schema.required as string[]) : [])
   return Object.entries(schema.properties).map(([name, property]) => field(name, isObject(property) ? property : {}, required.has(name)))
 }

@@ -1,8 +1,9 @@
 'use client'
 
 import { fieldSummary, WHOLE_INPUT, type Field, type FormValues } from '@/components/typed/form-fields'
+import { controlClass, FieldError } from '@/components/ui/field'
 
-const control = 'w-full rounded border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900'
+const control = `w-full ${controlClass}`
 
 /**
  * The controls of a form generated from an input schema (`formFields`): a select for an enum, a
@@ -16,19 +17,23 @@ export function SchemaFields({
   onChange,
   idPrefix,
   disabled,
+  errors = {},
 }: {
   fields: Field[]
   values: FormValues
   onChange: (name: string, value: string | boolean) => void
   idPrefix: string
   disabled?: boolean
+  /** The server's refusal, field by field (by field name; `''` for the whole input), in words. */
+  errors?: Record<string, string>
 }) {
   return (
     <div className="grid gap-3 sm:grid-cols-2">
       {fields.map((f) => {
         const id = `${idPrefix}-${f.name || 'input'}`
         const testId = `${idPrefix}-field-${f.name || 'input'}`
-        const help = `${id}-help`
+        const error = errors[f.name]
+        const help = error ? `${id}-help ${id}-error` : `${id}-help`
         const value = values[f.name]
         const text = typeof value === 'string' ? value : ''
         const label = f.name === WHOLE_INPUT ? 'Input (JSON)' : f.name
@@ -37,7 +42,16 @@ export function SchemaFields({
           <div key={f.name} className={`min-w-0 space-y-1 text-sm ${wide ? 'sm:col-span-2' : ''}`}>
             {f.kind === 'boolean' ? (
               <label htmlFor={id} className="flex items-center gap-2 font-medium">
-                <input id={id} type="checkbox" checked={value === true} onChange={(e) => onChange(f.name, e.target.checked)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+                <input
+                  id={id}
+                  type="checkbox"
+                  checked={value === true}
+                  onChange={(e) => onChange(f.name, e.target.checked)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
                 {label}
               </label>
             ) : (
@@ -47,7 +61,16 @@ export function SchemaFields({
               </label>
             )}
             {f.kind === 'enum' && (
-              <select id={id} className={control} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId}>
+              <select
+                id={id}
+                className={control}
+                value={text}
+                onChange={(e) => onChange(f.name, e.target.value)}
+                disabled={disabled}
+                aria-describedby={help}
+                aria-invalid={error ? true : undefined}
+                data-testid={testId}
+              >
                 {!f.required && f.default === undefined && <option value="">(leave out)</option>}
                 {f.options.map((option) => (
                   <option key={option} value={option}>
@@ -70,22 +93,57 @@ export function SchemaFields({
                 onChange={(e) => onChange(f.name, e.target.value)}
                 disabled={disabled}
                 aria-describedby={help}
+                aria-invalid={error ? true : undefined}
                 data-testid={testId}
               />
             )}
             {f.kind === 'string' &&
               (f.multiline ? (
-                <textarea id={id} className={control} rows={3} maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+                <textarea
+                  id={id}
+                  className={control}
+                  rows={3}
+                  maxLength={f.maxLength}
+                  value={text}
+                  onChange={(e) => onChange(f.name, e.target.value)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
               ) : (
-                <input id={id} className={control} type="text" maxLength={f.maxLength} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+                <input
+                  id={id}
+                  className={control}
+                  type="text"
+                  maxLength={f.maxLength}
+                  value={text}
+                  onChange={(e) => onChange(f.name, e.target.value)}
+                  disabled={disabled}
+                  aria-describedby={help}
+                  aria-invalid={error ? true : undefined}
+                  data-testid={testId}
+                />
               ))}
             {f.kind === 'json' && (
-              <textarea id={id} className={`${control} font-mono text-xs`} rows={4} spellCheck={false} value={text} onChange={(e) => onChange(f.name, e.target.value)} disabled={disabled} aria-describedby={help} data-testid={testId} />
+              <textarea
+                id={id}
+                className={`${control} font-mono text-xs`}
+                rows={4}
+                spellCheck={false}
+                value={text}
+                onChange={(e) => onChange(f.name, e.target.value)}
+                disabled={disabled}
+                aria-describedby={help}
+                aria-invalid={error ? true : undefined}
+                data-testid={testId}
+              />
             )}
-            <p id={help} className="text-xs text-zinc-600 dark:text-zinc-400">
+            <p id={`${id}-help`} className="text-xs text-zinc-600 dark:text-zinc-400">
               {f.description ? `${f.description} — ` : ''}
               {fieldSummary(f)}
             </p>
+            <FieldError id={`${id}-error`} message={error} testId={`${testId}-error`} />
           </div>
         )
       })}

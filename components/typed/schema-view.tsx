@@ -21,7 +21,9 @@ export function SchemaView({ title, schema, testId }: { title: string; schema: J
             ))}
           </ul>
         )}
-        <pre className="max-h-72 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950">{JSON.stringify(schema, null, 2)}</pre>
+        <pre className="max-h-72 overflow-auto rounded bg-zinc-100 p-2 font-mono text-xs dark:bg-zinc-950">
+          {JSON.stringify(schema, null, 2)}
+        </pre>
       </div>
     </details>
   )

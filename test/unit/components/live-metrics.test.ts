@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { checkContinuity } from '@/components/use-live-metrics'
+import { checkContinuity } from '@/components/feed/use-live-metrics'
 
 describe('checkContinuity', () => {
   it('counts missing ids and repeated ids', () => {
