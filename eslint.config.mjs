@@ -31,16 +31,10 @@ const boundaries = [
     files: [`lib/${feature}/**/*.{ts,tsx}`],
     rules: { 'no-restricted-imports': ['error', { patterns: [reachIn(feature), climbing] }] },
   })),
-  // The shared modules of lib/ (lib/http.ts, lib/config.ts, …), the routes and the root files.
+  // The shared modules of lib/ (lib/http.ts, lib/config.ts, …), the routes, pages, components and the root files.
   {
-    files: ['lib/*.ts', 'app/**/*.{ts,tsx}', 'proxy.ts', 'instrumentation.ts', 'instrumentation-node.ts'],
-    ignores: ['app/**/page.tsx'],
+    files: ['lib/*.ts', 'app/**/*.{ts,tsx}', 'pages/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'proxy.ts', 'instrumentation.ts', 'instrumentation-node.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [reachIn(undefined)] }] },
-  },
-  // Pages and components: a warning until the client layer imports through the doors too.
-  {
-    files: ['components/**/*.{ts,tsx}', 'app/**/page.tsx'],
-    rules: { 'no-restricted-imports': ['warn', { patterns: [reachIn(undefined)] }] },
   },
 ]
 

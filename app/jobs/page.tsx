@@ -7,7 +7,7 @@ import { ExportPanel } from '@/components/jobs/export-panel'
 import { ImportPanel } from '@/components/jobs/import-panel'
 import { fieldLimits } from '@/components/api/schema-limits'
 import { seedBody } from '@/app/api/jobs/export/table/schema'
-import { importJob } from '@/lib/jobs/import-stream'
+import { importJob } from '@/lib/jobs'
 
 export const metadata: Metadata = { title: 'Jobs' }
 

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { EndpointCard } from '@/components/typed/endpoint-card'
-import { catalogue } from '@/lib/typed/catalogue'
+import { catalogue } from '@/lib/typed'
 
 export const metadata: Metadata = { title: 'Typed streams' }
 

@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation'
 import { useEffect, useState } from 'react'
 import { apiFetch, apiJson, toApiError } from '@/components/api/fetch'
 import { Button } from '@/components/ui/button'
-import type { ChatSummary } from '@/lib/chat/store'
+import type { ChatSummary } from '@/lib/chat/client'
 
 /** Fired on `window` when a chat was added or changed, so the list reloads itself. */
 export const CHATS_CHANGED = 'sluice:chats-changed'

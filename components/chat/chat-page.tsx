@@ -5,12 +5,9 @@ import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { ChatList } from '@/components/chat/chat-list'
 import { ChatView } from '@/components/chat/chat-view'
 import { GenerationCount } from '@/components/chat/generation-count'
-import { pageOwnership } from '@/lib/access/page'
-import { chatModel } from '@/lib/ai/model'
-import { answerSoFar } from '@/lib/chat/answer-so-far'
-import type { ChatMessage } from '@/lib/chat/messages'
-import { listChats } from '@/lib/chat/control'
-import type { Chat } from '@/lib/chat/store'
+import { pageOwnership } from '@/lib/access'
+import { chatModel } from '@/lib/ai'
+import { answerSoFar, listChats, type Chat, type ChatMessage } from '@/lib/chat'
 
 /** A chat is its starter's (docs/security.md): each page shows a fresh chat id, and the jar keeps curl's identity. */
 const curl = (chatId: string) =>

@@ -11,8 +11,7 @@ import { ErrorMessage } from '@/components/ui/error-message'
 import { useHydrated } from '@/components/ui/use-hydrated'
 import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { useSluiceChat } from '@/components/chat/use-sluice-chat'
-import { parseErrorText, type ChatMessage } from '@/lib/chat/messages'
-import { messageText } from '@/lib/chat/store'
+import { messageText, parseErrorText, type ChatMessage } from '@/lib/chat/client'
 
 export interface ChatViewProps {
   id: string

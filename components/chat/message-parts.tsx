@@ -2,7 +2,7 @@
 
 import { getToolName, isToolUIPart } from 'ai'
 import { Streamdown, type Components } from 'streamdown'
-import { FILTERED, type ChatMessage } from '@/lib/chat/messages'
+import { FILTERED, type ChatMessage } from '@/lib/chat/client'
 
 type Part = ChatMessage['parts'][number]
 

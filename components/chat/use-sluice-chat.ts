@@ -6,7 +6,7 @@ import { useCallback, useEffect, useState } from 'react'
 import { apiJson } from '@/components/api/fetch'
 import { CHATS_CHANGED } from '@/components/chat/chat-list'
 import { inspectedFetch, type StreamObserver } from '@/components/inspector/inspected-fetch'
-import { RECONNECT_PART, type ChatMessage } from '@/lib/chat/messages'
+import { RECONNECT_PART, type ChatMessage } from '@/lib/chat/client'
 
 export interface SluiceChatOptions {
   id: string

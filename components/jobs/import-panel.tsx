@@ -12,7 +12,7 @@ import { ErrorMessage } from '@/components/ui/error-message'
 import { Field, Input } from '@/components/ui/field'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { StatusBadge } from '@/components/ui/status-badge'
-import type { importJob } from '@/lib/jobs/import-stream'
+import type { importJob } from '@/lib/jobs'
 
 type NumberField = 'rows' | 'invalidEvery' | 'batchSize' | 'delayMs'
 

@@ -4,7 +4,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, readApiError, toApiError } from '@/components/api/fetch'
 import { inspectedFetch, type StreamObserver } from '@/components/inspector/inspected-fetch'
 import { deferred, type Deferred } from '@/lib/async'
-import { CsvParser } from '@/lib/csv/parse'
+import { CsvParser } from '@/lib/csv/client'
 
 export type ExportStatus = 'idle' | 'streaming' | 'paused' | 'complete' | 'cancelled' | 'error'
 

@@ -1,4 +1,4 @@
-import { createBodySchema, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/create-options'
+import { createBodySchema, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/client'
 
 /**
  * The create form's request, built and checked in the page with the server's own schema

@@ -2,7 +2,7 @@
 
 import { localInput, type ExpiryMode } from '@/components/streams/create-request'
 import { FieldError, Input } from '@/components/ui/field'
-import { MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/create-options'
+import { MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/client'
 
 const MODES = [
   ['default', 'default: 30 days'],

@@ -4,7 +4,7 @@ import { useRef } from 'react'
 import type { MetadataRow } from '@/components/streams/create-request'
 import { Button } from '@/components/ui/button'
 import { FieldError, Input } from '@/components/ui/field'
-import { METADATA_KEY_MAX, METADATA_MAX_KEYS, METADATA_VALUE_MAX } from '@/lib/durable/create-options'
+import { METADATA_KEY_MAX, METADATA_MAX_KEYS, METADATA_VALUE_MAX } from '@/lib/durable/client'
 
 /** The metadata of a new stream: key–value rows to add and remove, bounded by the server's limits. */
 export function MetadataFieldset({

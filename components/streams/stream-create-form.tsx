@@ -20,7 +20,7 @@ import { Card } from '@/components/ui/card'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { Field, FieldError, Input } from '@/components/ui/field'
 import { useHydrated } from '@/components/ui/use-hydrated'
-import { NAME_MAX, NAMESPACE_MAX } from '@/lib/durable/create-options'
+import { NAME_MAX, NAMESPACE_MAX } from '@/lib/durable/client'
 
 /**
  * The durable stream service's `streams.create(namespace, { contentType, compress, metadata, ttl })`

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { apiFetch, apiJson, ApiError, toApiError } from '@/components/api/fetch'
-import type { StreamInfo } from '@/lib/durable/service'
+import type { StreamInfo } from '@/lib/durable/client'
 import { readSse } from '@/lib/stream/client'
 
 /** A stream as `/api/streams` reports it: the service's own type (a type-only import, erased from the client bundle). */

@@ -3,9 +3,17 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { ApiError, toApiError } from '@/components/api/fetch'
 import { isAbortError } from '@/lib/async'
-import { openStream, StreamRequestError, type TypedStream } from '@/lib/typed-stream/client'
-import type { AnyStreamDefinition, ChunkOf, FinalOf, InputOf } from '@/lib/typed-stream/define'
-import type { CancelReason, FrameType } from '@/lib/typed-stream/frames'
+import {
+  openStream,
+  StreamRequestError,
+  type AnyStreamDefinition,
+  type CancelReason,
+  type ChunkOf,
+  type FinalOf,
+  type FrameType,
+  type InputOf,
+  type TypedStream,
+} from '@/lib/typed-stream/client'
 
 export type TypedStreamStatus = 'idle' | 'streaming' | 'complete' | 'error' | 'cancelled'
 

@@ -1,5 +1,5 @@
 import type { SseHint } from '@/components/ui/curl-command'
-import { FRAME_TYPES } from '@/lib/typed-stream/frames'
+import { FRAME_TYPES } from '@/lib/typed-stream/client'
 
 /**
  * Every SSE endpoint of the app and the event names it sends, for the pages' "…and in a

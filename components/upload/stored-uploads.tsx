@@ -5,7 +5,7 @@ import { buttonClass, Button } from '@/components/ui/button'
 import { EmptyState } from '@/components/ui/empty-state'
 import { ErrorMessage } from '@/components/ui/error-message'
 import { formatBytes } from '@/components/ui/format'
-import type { StoredUpload } from '@/lib/uploads/files'
+import type { StoredUpload } from '@/lib/uploads/client'
 
 /** The finished uploads, each with a download link and a delete button. */
 export function StoredUploads({

@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { apiFetch, apiJson, toApiError, type ApiError } from '@/components/api/fetch'
-import type { StoredUpload } from '@/lib/uploads/files'
+import type { StoredUpload } from '@/lib/uploads/client'
 
 /** How long to wait before listing again after a network failure (doubling up to the last). */
 const RETRY_MS = [1_000, 2_000, 5_000, 10_000]

@@ -2,8 +2,16 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import { toApiError, type ApiError } from '@/components/api/fetch'
-import { cancelUpload, fetchProgress, forgetUpload, isSameFile, savedUploads, uploadFile, type SavedUpload } from '@/lib/uploads/client'
-import type { UploadProgress } from '@/lib/uploads/progress'
+import {
+  cancelUpload,
+  fetchProgress,
+  forgetUpload,
+  isSameFile,
+  savedUploads,
+  uploadFile,
+  type SavedUpload,
+  type UploadProgress,
+} from '@/lib/uploads/client'
 
 export type ItemStatus = 'queued' | 'uploading' | 'retrying' | 'complete' | 'failed' | 'cancelled' | 'interrupted'
 

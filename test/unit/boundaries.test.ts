@@ -25,9 +25,9 @@ describe('the boundary rule (eslint.config.mjs)', () => {
     return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message)
   }
 
-  it('refuses a reach-in across features, from lib/, a shared module, a route and the root files', { timeout: 60_000 }, async () => {
+  it('refuses a reach-in across features, from lib/, a shared module, a route, a page, a component and the root files', { timeout: 60_000 }, async () => {
     const reachIn = "import { streams } from '@/lib/durable/service'\nexport const x = streams\n"
-    for (const file of ['lib/chat/probe.ts', 'lib/jobs/deep/probe.ts', 'lib/probe.ts', 'app/api/probe/route.ts', 'proxy.ts']) {
+    for (const file of ['lib/chat/probe.ts', 'lib/jobs/deep/probe.ts', 'lib/probe.ts', 'app/api/probe/route.ts', 'app/probe/page.tsx', 'components/probe/probe.tsx', 'pages/api/probe.ts', 'proxy.ts']) {
       expect(await boundaryErrors(file, reachIn), file).toEqual([expect.stringContaining('front door')])
     }
     // A relative path that climbs out of a folder of lib/ is refused too.

@@ -1,8 +1,7 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
 import { ChatPage } from '@/components/chat/chat-page'
-import { chatIdSchema } from '@/lib/chat/store'
-import { chatStore } from '@/lib/chat/instance'
+import { chatIdSchema, chatStore } from '@/lib/chat'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'AI chat' }
