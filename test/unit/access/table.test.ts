@@ -35,6 +35,17 @@ describe('the access table', () => {
     expect(served.map((s) => s.key)).toContain('POST /v1/stream/[...path]')
   })
 
+  it('every Pages API route runs under a row, through nodeRoute()', () => {
+    const pagesApi = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+    for (const file of pagesApi(path.join(root, 'pages', 'api'))) {
+      const source = readFileSync(file, 'utf8')
+      const key = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]
+      expect(key, `${path.relative(root, file)} must export default nodeRoute('<METHOD> <route>', …)`).toBeDefined()
+      expect(key! in accessTable, `${key} (${path.relative(root, file)}) has no access row`).toBe(true)
+    }
+  })
+
   it('has a row for every method of every route', () => {
     const missing = served.filter(({ key }) => !(key in accessTable)).map(({ file, key }) => `${key} (${file})`)
     expect(missing, 'routes without an access row: add them to lib/access/table.ts and docs/security.md').toEqual([])
