@@ -8,6 +8,12 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // node:sqlite and friends are Node built-ins; keep server bundles on the Node runtime.
   serverExternalPackages: ['redis'],
+  // The "How it works" panels read the demos' source files on the server (components/ui/how-it-works.tsx):
+  // dynamic pages (the chat, the proxy) read them at request time, so deployments must carry them.
+  outputFileTracingIncludes: {
+    '/*': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
+    '/chat/**': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
+  },
   // Security headers (lib/security-headers.ts). Set here, not in a proxy/middleware, which would
   // make Next.js buffer request bodies (uploads and the pipeline stream them). For a path both
   // sources match, the later entry wins: API responses get the API's policy.

@@ -58,3 +58,19 @@ test('no page scrolls sideways on a 390 px phone', async ({ page }) => {
   }
   expect(wide, wide.join('\n')).toEqual([])
 })
+
+test('the "How it works" panels, opened, show the code and stay accessible and phone-wide (light and dark)', async ({ page }) => {
+  test.setTimeout(120_000)
+  await page.setViewportSize({ width: 390, height: 844 })
+  for (const scheme of schemes) {
+    await page.emulateMedia({ colorScheme: scheme })
+    await page.goto('/pipeline')
+    const files = page.getByTestId('code-file')
+    await expect(files).toHaveCount(demos.find((d) => d.href === '/pipeline')!.code.length)
+    for (const summary of await files.locator('summary').all()) await summary.click()
+    await expect(files.first().locator('pre.shiki')).toContainText("route('POST /api/transform'")
+    const { violations } = await new AxeBuilder({ page }).include('[data-testid="code-file"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+    expect(violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
+  }
+})

@@ -3,6 +3,7 @@ import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { FeedDemo } from '@/components/feed/feed-demo'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Live feed' }
 
@@ -26,6 +27,7 @@ export default function FeedPage() {
       </DemoHeader>
       <CurlCommand command="curl -N -H 'Last-Event-ID: 0' '{origin}/api/feed'" sse={SSE_HINTS.feed} />
       <FeedDemo />
+      <HowItWorks href="/feed" />
     </div>
   )
 }

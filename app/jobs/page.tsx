@@ -8,6 +8,7 @@ import { ImportPanel } from '@/components/jobs/import-panel'
 import { fieldLimits } from '@/components/api/schema-limits'
 import { seedBody } from '@/app/api/jobs/export/table/schema'
 import { importJob } from '@/lib/jobs'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Jobs' }
 
@@ -46,6 +47,7 @@ export default function JobsPage() {
       />
       <ImportPanel limits={fieldLimits(importJob.input, ['rows', 'invalidEvery', 'batchSize', 'delayMs'])} />
       <ExportPanel limits={fieldLimits(seedBody(), ['rows'])} />
+      <HowItWorks href="/jobs" />
     </div>
   )
 }

@@ -4,6 +4,7 @@ import { DemoHeader } from '@/components/ui/demo-header'
 import { PipelineDemo } from '@/components/pipeline/pipeline-demo'
 import { fieldLimits } from '@/components/api/schema-limits'
 import { transformQuery } from '@/app/api/transform/schema'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Pipeline' }
 
@@ -19,6 +20,7 @@ export default function PipelinePage() {
       </DemoHeader>
       <CurlCommand command="seq 1 2000000 | curl -N -X POST -T - -H 'Content-Type: text/plain' '{origin}/api/transform?filter=99'" />
       <PipelineDemo limits={fieldLimits(transformQuery, ['filter'])} />
+      <HowItWorks href="/pipeline" />
     </div>
   )
 }

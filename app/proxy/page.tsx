@@ -4,6 +4,7 @@ import { DemoHeader } from '@/components/ui/demo-header'
 import { ProxyDemo } from '@/components/proxy/proxy-demo'
 import { DEFAULT_OPENAI_MODEL, proxyUpstream } from '@/lib/ai'
 import { config } from '@/lib/config'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const dynamic = 'force-dynamic'
 export const metadata: Metadata = { title: 'OpenAI proxy' }
@@ -24,6 +25,7 @@ export default function ProxyPage() {
         command={`curl -N {origin}/api/proxy/openai -H 'content-type: application/json' -d '{"model":"${config().SLUICE_MODEL ?? DEFAULT_OPENAI_MODEL}","stream":true,"messages":[{"role":"user","content":"Hello"}]}'`}
       />
       <ProxyDemo model={config().SLUICE_MODEL ?? DEFAULT_OPENAI_MODEL} configured={upstream !== undefined} />
+      <HowItWorks href="/proxy" />
     </div>
   )
 }

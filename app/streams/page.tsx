@@ -3,6 +3,7 @@ import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { StreamsDemo } from '@/components/streams/streams-demo'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Durable streams' }
 
@@ -34,6 +35,7 @@ export default async function StreamsPage({ searchParams }: { searchParams: Prom
         sse={[SSE_HINTS.durable('demo/mine'), SSE_HINTS.streamList]}
       />
       <StreamsDemo initialId={typeof id === 'string' && id !== '' ? id : undefined} />
+      <HowItWorks href="/streams" />
     </div>
   )
 }

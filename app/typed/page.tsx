@@ -3,6 +3,7 @@ import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { EndpointCard } from '@/components/typed/endpoint-card'
 import { catalogue } from '@/lib/typed'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Typed streams' }
 
@@ -36,6 +37,7 @@ export default function TypedPage() {
       {endpoints.map((entry) => (
         <EndpointCard key={entry.path} entry={entry} />
       ))}
+      <HowItWorks href="/typed" />
     </div>
   )
 }

@@ -3,6 +3,7 @@ import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { UploadDemo } from '@/components/upload/upload-demo'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Uploads' }
 
@@ -23,6 +24,7 @@ export default function UploadPage() {
       </DemoHeader>
       <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" sse={SSE_HINTS.uploadProgress} />
       <UploadDemo />
+      <HowItWorks href="/upload" />
     </div>
   )
 }

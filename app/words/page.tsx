@@ -4,6 +4,7 @@ import { DemoHeader } from '@/components/ui/demo-header'
 import { WordsDemo } from '@/components/words/words-demo'
 import { fieldLimits } from '@/components/api/schema-limits'
 import { wordsQuery } from '@/app/api/stream/words/schema'
+import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Words' }
 
@@ -19,6 +20,7 @@ export default function WordsPage() {
       </DemoHeader>
       <CurlCommand command="curl -N '{origin}/api/stream/words?count=20&delay=150'" />
       <WordsDemo limits={fieldLimits(wordsQuery, ['count', 'delay'])} />
+      <HowItWorks href="/words" />
     </div>
   )
 }

@@ -1,5 +1,6 @@
 import { generateId } from 'ai'
 import { CurlCommand } from '@/components/ui/curl-command'
+import { HowItWorks } from '@/components/ui/how-it-works'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
 import { ChatList } from '@/components/chat/chat-list'
@@ -45,6 +46,7 @@ export async function ChatPage({ id, chat }: { id: string; chat?: Chat }) {
               audit record in the <code>audit</code> namespace.
             </p>
             <CurlCommand command={curl(`curl-${generateId()}`)} sse={SSE_HINTS.chatFollow} />
+            <HowItWorks href="/chat" />
           </details>
         </DemoHeader>
         <ChatView

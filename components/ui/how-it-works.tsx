@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createHighlighterCore, type HighlighterCore } from 'shiki/core'
 import { createJavaScriptRegexEngine } from 'shiki/engine/javascript'
+import { demos } from '@/lib/demos'
 
 /** One file shown in a demo's "How it works" panel: its path in the repository and what it does there. */
 export interface CodeFile {
@@ -47,7 +48,8 @@ async function highlighted(file: string): Promise<{ html: string; lines: number;
  * for dynamic ones — `next.config.ts` traces these files into the deployment). Folded by default,
  * each file on its own, so the reference is readable where it runs.
  */
-export async function HowItWorks({ files }: { files: readonly CodeFile[] }) {
+export async function HowItWorks({ href }: { href: string }) {
+  const files: readonly CodeFile[] = demos.find((demo) => demo.href === href)?.code ?? []
   const shown = await Promise.all(files.map(async (file) => ({ ...file, ...(await highlighted(file.path)) })))
   return (
     <section aria-labelledby="how-it-works" className="space-y-2">
