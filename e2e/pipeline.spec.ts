@@ -31,3 +31,24 @@ test('pasted text is filtered and enriched', async ({ page }) => {
   await expect(page.getByTestId('pipeline-lines')).toContainText('4 blue fish (2 words)')
   await expect(page.getByTestId('pipeline-summary')).toContainText('of 4 read')
 })
+
+test('in slow motion the records trickle in, and Stop ends the stream half-way', async ({ page }) => {
+  await page.goto('/pipeline')
+  await page.getByTestId('pipeline-generate').click()
+  await expect(page.getByTestId('pipeline-source')).toContainText('generated text (20.0 MB)')
+  await page.getByTestId('pipeline-filter').fill('sluice')
+  await page.getByTestId('pipeline-slow').check()
+  await page.getByTestId('pipeline-run').click()
+
+  const kept = async () => Number(await page.getByTestId('pipeline-kept').textContent())
+  await expect.poll(kept, { timeout: 60_000, message: 'the first records arrive' }).toBeGreaterThan(0)
+  const first = await kept()
+  await expect.poll(kept, { timeout: 10_000, message: 'more records keep arriving, slowly' }).toBeGreaterThan(first)
+  await expect(page.getByTestId('inspector-phase')).toHaveText('streaming')
+  await page.getByRole('button', { name: 'Stop' }).click()
+  await expect(page.getByTestId('inspector-phase')).toHaveText('stopped')
+  const atStop = await kept()
+  await page.waitForTimeout(1_000)
+  expect(await kept()).toBe(atStop) // nothing arrives after Stop
+  await expect(page.getByTestId('pipeline-summary')).toHaveCount(0) // it never reached its end
+})

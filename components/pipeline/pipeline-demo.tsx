@@ -35,6 +35,9 @@ function generateText(mb: number): Blob {
   return new Blob(parts, { type: 'text/plain' })
 }
 
+/** `?rate=` when slow motion is on: slow enough to watch records arrive and to stop half-way. */
+const SLOW_MOTION_BYTES_PER_SECOND = 16 * 1024
+
 /**
  * Sends a text body to `/api/transform` and reads the NDJSON result as it streams back; the
  * inspector counts one entry per record. `limits`: the filter's bound from the route's own schema.
@@ -45,6 +48,7 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
   const [fileLabel, setFileLabel] = useState('')
   const [filter, setFilter] = useState('')
   const [upper, setUpper] = useState(false)
+  const [slow, setSlow] = useState(false)
   const [lines, setLines] = useState<EnrichedLine[]>([])
   const [kept, setKept] = useState(0)
   const [summary, setSummary] = useState<PipelineSummary | null>(null)
@@ -61,6 +65,8 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
     setError(undefined)
     const body = file ?? new Blob([text], { type: 'text/plain' })
     const params = new URLSearchParams({ filter, upper: upper ? '1' : '0' })
+    // Slow motion: the server sends the records at 16 KiB/s, so they trickle in and Stop can be watched.
+    if (slow) params.set('rate', String(SLOW_MOTION_BYTES_PER_SECOND))
     const failure = await request.run(
       `/api/transform?${params}`,
       { method: 'POST', body, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
@@ -146,6 +152,10 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
             </label>
             <label className="flex items-center gap-1">
               <input type="checkbox" checked={upper} onChange={(e) => setUpper(e.target.checked)} /> upper-case
+            </label>
+            <label className="flex items-center gap-1">
+              <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="pipeline-slow" /> slow motion (records
+              sent at 16 KiB/s)
             </label>
           </div>
           <FieldError message={filterError && issueInWords(filterError)} />

@@ -26,13 +26,14 @@ export const POST = route('POST /api/transform', (request) => {
   if (length > maxBytes) throw new AppError('too_large:body', `The body (${length} bytes) is over the limit of ${maxBytes} bytes`)
   if (!request.body || length === 0) throw new AppError('bad_request:body', 'Send the text to transform as the request body')
 
-  // Slow motion (`?rate=`): the body is read at that pace, so the sender's upload slows with it.
-  const input = rate ? iterableToStream(throttled(request.body, rate, request.signal)) : request.body
-  const records = transformPipeline(input, { ...options, maxBytes })
+  const records = transformPipeline(request.body, { ...options, maxBytes })
   // Browsers read the response only after sending the whole body: keep reading it, spooling
   // output the client is not reading yet to disk, instead of deadlocking on backpressure.
   // The OS's temporary directory: writable on a server and in a serverless function (/tmp) alike.
-  const body = spool(records, { dir: path.join(/*turbopackIgnore: true*/ os.tmpdir(), 'sluice-spool') })
+  const spooled = spool(records, { dir: path.join(/*turbopackIgnore: true*/ os.tmpdir(), 'sluice-spool') })
+  // Slow motion (`?rate=`): the records leave at that pace while the body is still read at full
+  // speed into the spool, so backpressure and Stop can be watched.
+  const body = rate ? iterableToStream((signal) => throttled(spooled, rate, signal), { signal: request.signal }) : spooled
   return new Response(body, {
     headers: { ...TEXT_STREAM_HEADERS, 'Content-Type': 'application/x-ndjson; charset=utf-8' },
   })

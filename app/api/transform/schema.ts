@@ -5,7 +5,7 @@ import { slowMotionRate } from '@/lib/stream'
 export const transformQuery = z.strictObject({
   filter: z.string().max(200).default(''),
   upper: flag.default(false),
-  /** Slow motion: the body is read at most this many bytes per second. */
+  /** Slow motion: the records are sent at most this many bytes per second. */
   rate: slowMotionRate,
 })
 
