@@ -138,6 +138,21 @@ test.describe('export', () => {
     await expect.poll(() => running(request, 'export')).toBe(0)
   })
 
+  test('in slow motion the rows arrive at the asked pace, and cancel stops the server', async ({ page, request }) => {
+    await page.getByTestId('export-slow').check()
+    await expect(page.getByTestId('export-download')).toHaveAttribute('href', '/api/jobs/export?format=csv&rate=65536')
+    await page.getByTestId('export-start').click()
+    await expect.poll(() => progressValue(page, 'export-progress'), { timeout: 15_000, message: 'the first rows arrive' }).toBeGreaterThan(0)
+    const first = await progressValue(page, 'export-progress')
+    await expect.poll(() => progressValue(page, 'export-progress'), { timeout: 10_000, message: 'more rows keep arriving' }).toBeGreaterThan(first)
+    // At 64 KiB/s the table (several MB) takes minutes: still running, far from its end.
+    expect(await progressValue(page, 'export-progress')).toBeLessThan(EXPORT_ROWS / 2)
+    expect(await running(request, 'export')).toBe(1)
+    await page.getByTestId('export-cancel').click()
+    await expect(page.getByTestId('export-result')).toHaveAttribute('data-outcome', 'cancelled')
+    await expect.poll(() => running(request, 'export')).toBe(0)
+  })
+
   test('a gzip export decompresses in the page to every row', async ({ page }) => {
     await page.getByTestId('export-format').selectOption('ndjson')
     await page.getByTestId('export-gzip').check()

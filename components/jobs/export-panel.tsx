@@ -32,6 +32,7 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
   const [seedError, setSeedError] = useState<ApiError | undefined>()
   const [format, setFormat] = useState<'csv' | 'ndjson'>('csv')
   const [gzip, setGzip] = useState(false)
+  const [slow, setSlow] = useState(false)
 
   useEffect(() => {
     let live = true
@@ -59,7 +60,8 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
     }
   }
 
-  const url = `/api/jobs/export?format=${format}${gzip ? '&gzip=1' : ''}`
+  // Slow motion: the server sends 64 KiB/s, so pause, resume and cancel can be watched.
+  const url = `/api/jobs/export?format=${format}${gzip ? '&gzip=1' : ''}${slow ? '&rate=65536' : ''}`
   const busy = reader.status === 'streaming' || reader.status === 'paused'
 
   return (
@@ -119,6 +121,9 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
         </Field>
         <label className="flex items-center gap-1">
           <input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} data-testid="export-gzip" /> gzip
+        </label>
+        <label className="flex items-center gap-1">
+          <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="export-slow" /> slow motion (64 KiB/s)
         </label>
         <LinkButton href={url} download data-testid="export-download">
           Download
