@@ -31,7 +31,7 @@ function shiki(): Promise<HighlighterCore> {
 
 /** The file's source, highlighted as HTML (Shiki escapes the code), for light and dark at once. */
 async function highlighted(file: string): Promise<{ html: string; lines: number; cut: boolean }> {
-  const source = await readFile(path.join(process.cwd(), file), 'utf8')
+  const source = await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file), 'utf8')
   const all = source.replace(/\s+$/, '').split('\n')
   const code = all.slice(0, MAX_LINES).join('\n')
   const html = (await shiki()).codeToHtml(code, {
