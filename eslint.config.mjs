@@ -33,7 +33,15 @@ const boundaries = [
   })),
   // The shared modules of lib/ (lib/http.ts, lib/config.ts, …), the routes, pages, components and the root files.
   {
-    files: ['lib/*.ts', 'app/**/*.{ts,tsx}', 'pages/**/*.{ts,tsx}', 'components/**/*.{ts,tsx}', 'proxy.ts', 'instrumentation.ts', 'instrumentation-node.ts'],
+    files: [
+      'lib/*.ts',
+      'app/**/*.{ts,tsx}',
+      'pages/**/*.{ts,tsx}',
+      'components/**/*.{ts,tsx}',
+      'proxy.ts',
+      'instrumentation.ts',
+      'instrumentation-node.ts',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [reachIn(undefined)] }] },
   },
 ]

@@ -21,7 +21,11 @@ const small = process.env.BENCH_SMALL === '1'
 const only = new Set((process.env.BENCH_ONLY ?? 'uploads,durable,foundation,chat,export').split(','))
 const results = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-all-'))
 const node = process.execPath
-const load = () => os.loadavg().map((l) => l.toFixed(1)).join(' ')
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
 
 function bunAvailable() {
   const probe = spawnSync('npx', ['-y', 'bun@1.4.5', '--version'], { encoding: 'utf8', timeout: 120_000 })
@@ -32,7 +36,11 @@ function bunAvailable() {
 function run(label, args, env = {}) {
   console.error(`\n=== ${label}: node ${args.join(' ')} (load ${load()}) ===`)
   return new Promise((resolve, reject) => {
-    const child = spawn(node, args, { cwd: root, env: { ...process.env, BENCH_RESULTS_DIR: results, ...env }, stdio: ['ignore', process.stderr, process.stderr] })
+    const child = spawn(node, args, {
+      cwd: root,
+      env: { ...process.env, BENCH_RESULTS_DIR: results, ...env },
+      stdio: ['ignore', process.stderr, process.stderr],
+    })
     child.once('error', reject)
     child.once('exit', (code) => (code === 0 ? resolve(load()) : reject(new Error(`${label} exited with ${code}`))))
   })
@@ -71,27 +79,89 @@ await step('uploads', async () => {
   const at = await run('uploads', args)
   const r = await latest('uploads')
   const m = r.median
-  row('upload 1 GiB, App Router route (MB/s, median)', f(m.Sluice), `node:http ${f(m['node:http'])}`, x(m.Sluice, m['node:http']), '≥ 0.90×', at)
-  row('upload 1 GiB, Pages API route (MB/s, median)', f(m['Sluice, Pages API']), `node:http ${f(m['node:http'])}`, x(m['Sluice, Pages API'], m['node:http']), 'move at ≥ 1.30× App Router', at)
+  row(
+    'upload 1 GiB, App Router route (MB/s, median)',
+    f(m.Sluice),
+    `node:http ${f(m['node:http'])}`,
+    x(m.Sluice, m['node:http']),
+    '≥ 0.90×',
+    at,
+  )
+  row(
+    'upload 1 GiB, Pages API route (MB/s, median)',
+    f(m['Sluice, Pages API']),
+    `node:http ${f(m['node:http'])}`,
+    x(m['Sluice, Pages API'], m['node:http']),
+    'move at ≥ 1.30× App Router',
+    at,
+  )
   const peaks = Object.values(r.memory.Sluice)
   row('upload peak RSS, largest − 10 MiB (MiB)', f(peaks.at(-1) - peaks[0], 1), '', '', '≤ +32', at)
 })
 
 await step('durable', async () => {
-  const env = small ? { BENCH_SEQUENTIAL: '20', BENCH_CONCURRENT: '32', BENCH_CATCHUP_MB: '2', BENCH_BIG_MB: '4', BENCH_LATENCY_SECONDS: '1', BENCH_ROUNDS: '1' } : {}
+  const env = small
+    ? {
+        BENCH_SEQUENTIAL: '20',
+        BENCH_CONCURRENT: '32',
+        BENCH_CATCHUP_MB: '2',
+        BENCH_BIG_MB: '4',
+        BENCH_LATENCY_SECONDS: '1',
+        BENCH_ROUNDS: '1',
+      }
+    : {}
   const at = await run('durable', ['bench/durable.mjs'], env)
   const r = await latest('durable')
   const by = Object.fromEntries(r.results.map((t) => [t.target, t]))
   const ref = by.reference
-  for (const [label, t] of [['fsync', by['sluice-fsync']], ['process', by.sluice]]) {
-    row(`durable appends/s, 1 writer, ${label} (median)`, f(t.appendsPerSecondSequential), `reference ${f(ref.appendsPerSecondSequential)}`, x(t.appendsPerSecondSequential, ref.appendsPerSecondSequential), '≥ 1.00×', at)
-    row(`durable appends/s, 16 writers, ${label} (median)`, f(t.appendsPerSecond16Writers), `reference ${f(ref.appendsPerSecond16Writers)}`, x(t.appendsPerSecond16Writers, ref.appendsPerSecond16Writers), '≥ 1.00×', at)
+  for (const [label, t] of [
+    ['fsync', by['sluice-fsync']],
+    ['process', by.sluice],
+  ]) {
+    row(
+      `durable appends/s, 1 writer, ${label} (median)`,
+      f(t.appendsPerSecondSequential),
+      `reference ${f(ref.appendsPerSecondSequential)}`,
+      x(t.appendsPerSecondSequential, ref.appendsPerSecondSequential),
+      '≥ 1.00×',
+      at,
+    )
+    row(
+      `durable appends/s, 16 writers, ${label} (median)`,
+      f(t.appendsPerSecond16Writers),
+      `reference ${f(ref.appendsPerSecond16Writers)}`,
+      x(t.appendsPerSecond16Writers, ref.appendsPerSecond16Writers),
+      '≥ 1.00×',
+      at,
+    )
   }
   const fs = by['sluice-fsync']
-  row('durable server CPU per append, fsync, 1 writer (ms)', f(fs.cpuMsPerAppendSequential, 2), `reference ${f(ref.cpuMsPerAppendSequential, 2)}`, x(fs.cpuMsPerAppendSequential, ref.cpuMsPerAppendSequential), '≤ 1.3 ms', at)
-  row('durable catch-up (MB/s)', f(by.sluice.catchUpMbPerSecond), `reference ${f(ref.catchUpMbPerSecond)}`, x(by.sluice.catchUpMbPerSecond, ref.catchUpMbPerSecond), 'lead kept', at)
+  row(
+    'durable server CPU per append, fsync, 1 writer (ms)',
+    f(fs.cpuMsPerAppendSequential, 2),
+    `reference ${f(ref.cpuMsPerAppendSequential, 2)}`,
+    x(fs.cpuMsPerAppendSequential, ref.cpuMsPerAppendSequential),
+    '≤ 1.3 ms',
+    at,
+  )
+  row(
+    'durable catch-up (MB/s)',
+    f(by.sluice.catchUpMbPerSecond),
+    `reference ${f(ref.catchUpMbPerSecond)}`,
+    x(by.sluice.catchUpMbPerSecond, ref.catchUpMbPerSecond),
+    'lead kept',
+    at,
+  )
   const l = by.sluice.latency
-  if (l) row('durable live SSE latency p99 from the send (ms), lost', `${f(l.p99, 1)}, lost ${l.sent - l.delivered}`, `reference ${f(ref.latency.p99, 1)}, lost ${ref.latency.sent - ref.latency.delivered}`, x(l.p99, ref.latency.p99), 'lost 0', at)
+  if (l)
+    row(
+      'durable live SSE latency p99 from the send (ms), lost',
+      `${f(l.p99, 1)}, lost ${l.sent - l.delivered}`,
+      `reference ${f(ref.latency.p99, 1)}, lost ${ref.latency.sent - ref.latency.delivered}`,
+      x(l.p99, ref.latency.p99),
+      'lost 0',
+      at,
+    )
 })
 
 await step('foundation', async () => {
@@ -99,29 +169,77 @@ await step('foundation', async () => {
   const at = await run('foundation', ['bench/foundation.mjs'], env)
   const r = await latest('foundation')
   const kb = (b) => b / 1024
-  row(`feed RSS per connection, ${r.feedClients} readers (KB)`, f(kb(r.feed.next.perClient), 1), `node:http ${f(kb(r.feed.plain.perClient), 1)}`, x(r.feed.next.perClient, r.feed.plain.perClient), '≤ 64 KB', at)
-  row(`feed live heap per connection (KB)`, f(kb(r.feed.next.heapPerClient), 1), `node:http ${f(kb(r.feed.plain.heapPerClient), 1)}`, x(r.feed.next.heapPerClient, r.feed.plain.heapPerClient), '', at)
-  row(`feed readers still open / counted`, `${r.feed.next.live} / ${r.feed.next.serverCounted}`, `${r.feed.plain.live} / ${r.feed.plain.serverCounted}`, '', `all ${r.feedClients}`, at)
-  row('words TTFB p50 (ms)', f(r.measures.next.ttfbP50, 2), `node:http ${f(r.measures.plain.ttfbP50, 2)}`, `+${f(r.measures.next.ttfbP50 - r.measures.plain.ttfbP50, 2)} ms`, '≤ +2 ms', at)
+  row(
+    `feed RSS per connection, ${r.feedClients} readers (KB)`,
+    f(kb(r.feed.next.perClient), 1),
+    `node:http ${f(kb(r.feed.plain.perClient), 1)}`,
+    x(r.feed.next.perClient, r.feed.plain.perClient),
+    '≤ 64 KB',
+    at,
+  )
+  row(
+    `feed live heap per connection (KB)`,
+    f(kb(r.feed.next.heapPerClient), 1),
+    `node:http ${f(kb(r.feed.plain.heapPerClient), 1)}`,
+    x(r.feed.next.heapPerClient, r.feed.plain.heapPerClient),
+    '',
+    at,
+  )
+  row(
+    `feed readers still open / counted`,
+    `${r.feed.next.live} / ${r.feed.next.serverCounted}`,
+    `${r.feed.plain.live} / ${r.feed.plain.serverCounted}`,
+    '',
+    `all ${r.feedClients}`,
+    at,
+  )
+  row(
+    'words TTFB p50 (ms)',
+    f(r.measures.next.ttfbP50, 2),
+    `node:http ${f(r.measures.plain.ttfbP50, 2)}`,
+    `+${f(r.measures.next.ttfbP50 - r.measures.plain.ttfbP50, 2)} ms`,
+    '≤ +2 ms',
+    at,
+  )
 })
 
 await step('chat', async () => {
   const at = await run('chat', ['--no-warnings', 'bench/chat.mjs'], small ? { BENCH_N: '3' } : {})
   const r = await latest('chat')
-  row('chat TTFT added by Sluice, offline model, p50 (ms)', f(r.addedOfflineP50, 2), `model alone ${f(r.offModel.p50, 2)}`, '', '< 5 ms', at)
+  row(
+    'chat TTFT added by Sluice, offline model, p50 (ms)',
+    f(r.addedOfflineP50, 2),
+    `model alone ${f(r.offModel.p50, 2)}`,
+    '',
+    '< 5 ms',
+    at,
+  )
 })
 
 await step('export', async () => {
-  const at = await run('export', ['--disable-warning=ExperimentalWarning', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'bench/export.mjs'], small ? { ROWS: '20000' } : {})
+  const at = await run(
+    'export',
+    ['--disable-warning=ExperimentalWarning', '--disable-warning=MODULE_TYPELESS_PACKAGE_JSON', 'bench/export.mjs'],
+    small ? { ROWS: '20000' } : {},
+  )
   const r = await latest('export')
   const median = (v) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]
-  row(`CSV export, ${r.rows} rows (rows/s, median)`, f(median(r.routeRowsPerSecond)), `node:sqlite script ${f(median(r.plainRowsPerSecond))}`, x(median(r.routeRowsPerSecond), median(r.plainRowsPerSecond)), '≥ 0.80×', at)
+  row(
+    `CSV export, ${r.rows} rows (rows/s, median)`,
+    f(median(r.routeRowsPerSecond)),
+    `node:sqlite script ${f(median(r.plainRowsPerSecond))}`,
+    x(median(r.routeRowsPerSecond), median(r.plainRowsPerSecond)),
+    '≥ 0.80×',
+    at,
+  )
 })
 
 const header = ['path', 'Sluice', 'baseline (same run)', 'ratio', 'target', 'load average (1/5/15 min)']
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
 const line = (cells) => `| ${cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ')} |`
-console.log(`\nSluice benchmarks — node ${process.version}, ${os.cpus().length} CPUs, ${new Date().toISOString()}${small ? ' (BENCH_SMALL: tiny sizes, figures meaningless)' : ''}`)
+console.log(
+  `\nSluice benchmarks — node ${process.version}, ${os.cpus().length} CPUs, ${new Date().toISOString()}${small ? ' (BENCH_SMALL: tiny sizes, figures meaningless)' : ''}`,
+)
 console.log(line(header))
 console.log(line(widths.map((w) => '-'.repeat(w))))
 for (const r of rows) console.log(line(r))

@@ -104,7 +104,12 @@ async function main() {
   const offline = await startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: String(OFFLINE_TOKEN_MS) } })
   const paced = await startServer({})
   const viaOpenAi = await startServer({
-    env: { OPENAI_API_KEY: upstream.apiKey, OPENAI_BASE_URL: `${upstream.url}/v1`, SLUICE_MODEL: 'bench-model', SLUICE_MODEL_MAX_RETRIES: '0' },
+    env: {
+      OPENAI_API_KEY: upstream.apiKey,
+      OPENAI_BASE_URL: `${upstream.url}/v1`,
+      SLUICE_MODEL: 'bench-model',
+      SLUICE_MODEL_MAX_RETRIES: '0',
+    },
   })
   try {
     console.log(`Sluice chat benchmark — node ${process.version}, N=${N} rounds after ${WARMUP} warm-up rounds, scenarios interleaved\n`)
@@ -169,7 +174,11 @@ async function main() {
         'local server via Sluice proxy',
         async () => {
           const t0 = performance.now()
-          const res = await fetch(`${viaOpenAi.baseUrl}/api/proxy/openai`, { method: 'POST', headers: { 'content-type': 'application/json' }, body })
+          const res = await fetch(`${viaOpenAi.baseUrl}/api/proxy/openai`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body,
+          })
           return firstEvent(res, t0, openAiToken)
         },
       ],
@@ -184,7 +193,11 @@ async function main() {
     await mkdir(resultsDir, { recursive: true })
     await writeFile(
       `${resultsDir}/chat-${new Date().toISOString().replace(/[:.]/g, '-')}.json`,
-      JSON.stringify({ n: N, floor, offModel, off, direct, chat, proxy, addedOfflineP50: off.p50 - offModel.p50, loadavg: loadavg() }, null, 2),
+      JSON.stringify(
+        { n: N, floor, offModel, off, direct, chat, proxy, addedOfflineP50: off.p50 - offModel.p50, loadavg: loadavg() },
+        null,
+        2,
+      ),
     )
 
     await resumeBench(paced.baseUrl)
@@ -234,7 +247,7 @@ async function reloadBench(base) {
       new MutationObserver((_, observer) => {
         const text = document.querySelector('[data-testid="message-assistant"] [data-testid="part-text"]')
         if (text && text.textContent) {
-          /** @type {any} */ (window).__firstToken = performance.now()
+          ;/** @type {any} */ (window).__firstToken = performance.now()
           observer.disconnect()
         }
       }).observe(document, { subtree: true, childList: true, characterData: true })

@@ -108,14 +108,20 @@ async function reader(url, deliveries) {
 }
 
 function send(url, agent, body) {
-  return new Promise(/** @param {(value?: unknown) => void} resolve */ (resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } }, (res) => {
-      res.resume()
-      res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`append answered ${res.statusCode}`))))
-    })
-    req.on('error', reject)
-    req.end(body)
-  })
+  return new Promise(
+    /** @param {(value?: unknown) => void} resolve */ (resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: 'POST', agent, headers: { 'Content-Type': 'text/plain', 'Content-Length': Buffer.byteLength(body) } },
+        (res) => {
+          res.resume()
+          res.on('end', () => (res.statusCode === 204 ? resolve() : reject(new Error(`append answered ${res.statusCode}`))))
+        },
+      )
+      req.on('error', reject)
+      req.end(body)
+    },
+  )
 }
 
 async function measure(target) {
@@ -211,7 +217,10 @@ console.log(
   '\n| target | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) |\n|---|---|---|---|---|---|---|---|',
 )
 for (const r of results) {
-  const once = r.missing === 0 && r.duplicates === 0 && r.appendFailures === 0 ? 'yes' : `no (${r.missing} missing, ${r.duplicates} duplicates, ${r.appendFailures} failed appends)`
+  const once =
+    r.missing === 0 && r.duplicates === 0 && r.appendFailures === 0
+      ? 'yes'
+      : `no (${r.missing} missing, ${r.duplicates} duplicates, ${r.appendFailures} failed appends)`
   console.log(
     `| ${r.target} | ${once} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.rssMbPerInstance.join(', ')} | ${r.redisCommandsPerAppend.toFixed(1)} | ` +
       `${r.redisBytesInPerAppend} / ${r.redisBytesOutPerAppend} | ${r.redisConnectionsPerInstance} | ${r.redisCpuMicrosecondsPerAppend} |`,
@@ -219,4 +228,7 @@ for (const r of results) {
 }
 const dir = path.join(import.meta.dirname, 'results')
 await mkdir(dir, { recursive: true })
-await writeFile(path.join(dir, `cluster-${Date.now()}.json`), JSON.stringify({ node: process.version, cpus: os.cpus().length, load: os.loadavg(), results }, null, 2))
+await writeFile(
+  path.join(dir, `cluster-${Date.now()}.json`),
+  JSON.stringify({ node: process.version, cpus: os.cpus().length, load: os.loadavg(), results }, null, 2),
+)

@@ -143,7 +143,9 @@ export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds
     const due = start + (i * 1000) / rate
     if (due > performance.now()) await sleep(due - performance.now())
     const sent = String(performance.now())
-    sends.push(send(url, agent, { headers: { 'Content-Type': 'text/plain' }, body: `t=${sent};` }).then(() => acks.set(sent, performance.now())))
+    sends.push(
+      send(url, agent, { headers: { 'Content-Type': 'text/plain' }, body: `t=${sent};` }).then(() => acks.set(sent, performance.now())),
+    )
   }
   await Promise.all(sends)
   const deadline = performance.now() + 10_000

@@ -16,13 +16,29 @@ import os from 'node:os'
 import path from 'node:path'
 import { freePort, startServer } from '../test/support/server.ts'
 import { cpuMs } from './measure.mjs'
-import { BIG_MB, CATCHUP_MB, CONCURRENT, LATENCY_SECONDS, RATE, SEQUENTIAL, WRITERS, appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, networkErrors, readAll, streamUrl } from './durable-client.mjs'
+import {
+  BIG_MB,
+  CATCHUP_MB,
+  CONCURRENT,
+  LATENCY_SECONDS,
+  RATE,
+  SEQUENTIAL,
+  WRITERS,
+  appendsPerSecond,
+  createStream,
+  deliveryLatency,
+  fill,
+  MB,
+  rssMb,
+  networkErrors,
+  readAll,
+  streamUrl,
+} from './durable-client.mjs'
 
 const env = process.env
 const TARGETS = (env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`).split(',')
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
-
 
 async function startTarget(name) {
   if (name.startsWith('sluice') || name.startsWith('base')) {
@@ -33,7 +49,9 @@ async function startTarget(name) {
   }
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-'))
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let output = ''
   child.stderr.on('data', (d) => (output += d))
   await new Promise((resolve, reject) => {
@@ -104,30 +122,50 @@ try {
   }
   if (PARTS.has('catchup')) {
     const options = { writesOnly: false }
-    await each('catch-up fill', async (t) => {
-      t.streams.catchUp = streamUrl(t.server.baseUrl, await createStream(t.server.baseUrl, 'application/octet-stream'))
-      await fill(t.streams.catchUp, CATCHUP_MB, 64 * 1024)
-      t.result.idleRssMb = await rssMb(t.server.pid)
-    }, options)
-    for (let round = 0; round < 3; round++) await each('catch-up read', async (t) => t.reads.push(await readAll(t.streams.catchUp, t.server.pid)), options)
+    await each(
+      'catch-up fill',
+      async (t) => {
+        t.streams.catchUp = streamUrl(t.server.baseUrl, await createStream(t.server.baseUrl, 'application/octet-stream'))
+        await fill(t.streams.catchUp, CATCHUP_MB, 64 * 1024)
+        t.result.idleRssMb = await rssMb(t.server.pid)
+      },
+      options,
+    )
+    for (let round = 0; round < 3; round++)
+      await each('catch-up read', async (t) => t.reads.push(await readAll(t.streams.catchUp, t.server.pid)), options)
     for (const t of targets) if (t.reads.length) t.result.catchUpMbPerSecond = t.reads.map((r) => r.mbPerSecond).sort((a, b) => a - b)[1]
   }
-  if (PARTS.has('latency')) await each('latency', async (t) => (t.result.latency = await deliveryLatency({ writeBaseUrl: t.server.baseUrl, readBaseUrl: t.server.baseUrl, rate: RATE, seconds: LATENCY_SECONDS })), { writesOnly: false })
+  if (PARTS.has('latency'))
+    await each(
+      'latency',
+      async (t) =>
+        (t.result.latency = await deliveryLatency({
+          writeBaseUrl: t.server.baseUrl,
+          readBaseUrl: t.server.baseUrl,
+          rate: RATE,
+          seconds: LATENCY_SECONDS,
+        })),
+      { writesOnly: false },
+    )
   if (PARTS.has('memory')) {
-    await each('large read', async (t) => {
-      const big = streamUrl(t.server.baseUrl, await createStream(t.server.baseUrl, 'application/octet-stream'))
-      await fill(big, BIG_MB, 4 * MB)
-      const before = await rssMb(t.server.pid)
-      const read = await readAll(big, t.server.pid)
-      t.result.memory = {
-        idleRssMb: t.result.idleRssMb,
-        peakRssMbReading100: t.reads.length ? Math.max(...t.reads.map((r) => r.peakRssMb)) : undefined,
-        idleRssMbBefore1GB: before,
-        peakRssMbReading1GB: read.peakRssMb,
-        read1GBMbPerSecond: read.mbPerSecond,
-        bytesRead1GB: read.bytes,
-      }
-    }, { writesOnly: false })
+    await each(
+      'large read',
+      async (t) => {
+        const big = streamUrl(t.server.baseUrl, await createStream(t.server.baseUrl, 'application/octet-stream'))
+        await fill(big, BIG_MB, 4 * MB)
+        const before = await rssMb(t.server.pid)
+        const read = await readAll(big, t.server.pid)
+        t.result.memory = {
+          idleRssMb: t.result.idleRssMb,
+          peakRssMbReading100: t.reads.length ? Math.max(...t.reads.map((r) => r.peakRssMb)) : undefined,
+          idleRssMbBefore1GB: before,
+          peakRssMbReading1GB: read.peakRssMb,
+          read1GBMbPerSecond: read.mbPerSecond,
+          bytesRead1GB: read.bytes,
+        }
+      },
+      { writesOnly: false },
+    )
   }
 } finally {
   for (const t of targets) await t.server.stop()
@@ -136,7 +174,14 @@ try {
 const fmt = (n, digits = 0) => (n === undefined ? '—' : n.toFixed(digits))
 const results = targets.map((t) => t.result)
 console.error(JSON.stringify(results, null, 2))
-console.log(`\nload average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
+console.log(
+  `\nload average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(
+      ' ',
+    )}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`,
+)
 console.log(
   `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | catch-up MB/s | SSE latency p50 / p99 from the send (ms), lost | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
 )

@@ -90,17 +90,21 @@ async function startServer() {
   // `next start`. The health route reports its pid, so we know we are talking to our own server.
   for (let attempt = 1; ; attempt++) {
     const port = await freePort()
-    const child = spawn(process.execPath, [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-      cwd: root,
-      env: {
-        ...process.env,
-        NODE_ENV: 'production',
-        SLUICE_DATA_DIR: dataDir,
-        // e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=2, to see what V8's young generation accounts for
-        ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+    const child = spawn(
+      process.execPath,
+      [path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+      {
+        cwd: root,
+        env: {
+          ...process.env,
+          NODE_ENV: 'production',
+          SLUICE_DATA_DIR: dataDir,
+          // e.g. BENCH_SERVER_NODE_OPTIONS=--max-semi-space-size=2, to see what V8's young generation accounts for
+          ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
+    )
     const output = { text: '' }
     child.stdout.on('data', (d) => (output.text += d))
     child.stderr.on('data', (d) => (output.text += d))
@@ -134,7 +138,8 @@ function serverHandle(base, child, output) {
       return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS
     },
     /** Peak resident memory of the server process so far (VmHWM), in bytes. */
-    peakRss: () => Number(/** @type {RegExpExecArray} */ (/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')))[1]) * 1024,
+    peakRss: () =>
+      Number(/** @type {RegExpExecArray} */ (/VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8')))[1]) * 1024,
     output: () => output.text,
     stop: () => child.kill('SIGTERM'),
   }
@@ -210,6 +215,19 @@ const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirnam
 await mkdir(resultsDir, { recursive: true })
 await writeFile(
   path.join(resultsDir, `export-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
-  JSON.stringify({ rows: ROWS, plainRowsPerSecond: plain.map(rate), routeRowsPerSecond: routed.map(rate), ratio, cpuRatio, largePeak, smallPeak, loadavg: os.loadavg() }, null, 2),
+  JSON.stringify(
+    {
+      rows: ROWS,
+      plainRowsPerSecond: plain.map(rate),
+      routeRowsPerSecond: routed.map(rate),
+      ratio,
+      cpuRatio,
+      largePeak,
+      smallPeak,
+      loadavg: os.loadavg(),
+    },
+    null,
+    2,
+  ),
 )
 process.exit(0)

@@ -102,7 +102,14 @@ const verdict = (ok) => (ok ? 'PASS' : 'FAIL')
 
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i] ?? '').length)))
-  return rows.map((r) => r.map((c, i) => String(c ?? '').padEnd(widths[i])).join('  ').trimEnd()).join('\n')
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => String(c ?? '').padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')
 }
 
 const started = Date.now()
@@ -114,7 +121,10 @@ const inspectPorts = { plain: await freePort(), next: await freePort() }
 const nodeOptions = `${process.env.NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPorts.next}`.trim()
 // BENCH_NEXT_ROOT: run another checkout's build as "Next.js" (before/after figures, each against the same plain server).
 const nextRoot = process.env.BENCH_NEXT_ROOT ? path.resolve(process.env.BENCH_NEXT_ROOT) : undefined
-const [next, plain] = await Promise.all([startServer({ root: nextRoot, env: { NODE_OPTIONS: nodeOptions } }), startPlain(inspectPorts.plain)])
+const [next, plain] = await Promise.all([
+  startServer({ root: nextRoot, env: { NODE_OPTIONS: nodeOptions } }),
+  startPlain(inspectPorts.plain),
+])
 const servers = { plain, next }
 const clients = []
 const inspectors = []
@@ -221,24 +231,56 @@ Foundation benchmark: Sluice (next start) vs plain node:http, same machine, same
   console.log(
     table([
       ['measure', 'plain node:http', 'Next.js', 'Next - plain', 'target', 'result'],
-      ['TTFB p50 (ms)', fmt(m.plain.ttfbP50), fmt(m.next.ttfbP50), signed(ttfbDiff), `<= +${TARGETS.ttfbP50Ms} ms`, verdict(ttfbDiff <= TARGETS.ttfbP50Ms)],
+      [
+        'TTFB p50 (ms)',
+        fmt(m.plain.ttfbP50),
+        fmt(m.next.ttfbP50),
+        signed(ttfbDiff),
+        `<= +${TARGETS.ttfbP50Ms} ms`,
+        verdict(ttfbDiff <= TARGETS.ttfbP50Ms),
+      ],
       ['TTFB p99 (ms)', fmt(m.plain.ttfbP99), fmt(m.next.ttfbP99), signed(m.next.ttfbP99 - m.plain.ttfbP99)],
       ['time to headers p50 (ms)', fmt(m.plain.headersP50), fmt(m.next.headersP50), signed(m.next.headersP50 - m.plain.headersP50)],
       ['server CPU per request (ms)', fmt(cpuPerRequest.plain), fmt(cpuPerRequest.next), signed(cpuPerRequest.next - cpuPerRequest.plain)],
       ['chunk delay p50 (ms)', fmt(m.plain.chunkP50), fmt(m.next.chunkP50), signed(m.next.chunkP50 - m.plain.chunkP50)],
-      ['chunk delay p99 (ms)', fmt(m.plain.chunkP99), fmt(m.next.chunkP99), signed(chunkDiff), `<= +${TARGETS.chunkP99Ms} ms`, verdict(chunkDiff <= TARGETS.chunkP99Ms)],
+      [
+        'chunk delay p99 (ms)',
+        fmt(m.plain.chunkP99),
+        fmt(m.next.chunkP99),
+        signed(chunkDiff),
+        `<= +${TARGETS.chunkP99Ms} ms`,
+        verdict(chunkDiff <= TARGETS.chunkP99Ms),
+      ],
       ['chunk delay min (ms)', fmt(m.plain.chunkMin), fmt(m.next.chunkMin), signed(m.next.chunkMin - m.plain.chunkMin)],
       ['feed RSS before (MB)', mb(feed.plain.rssBefore), mb(feed.next.rssBefore)],
       [`feed RSS, ${FEED_CLIENTS} clients (MB)`, mb(feed.plain.rssAfter), mb(feed.next.rssAfter)],
       ['feed RSS added (MB)', mb(feed.plain.rssAfter - feed.plain.rssBefore), mb(feed.next.rssAfter - feed.next.rssBefore)],
-      ['feed RSS per client (KB)', kb(feed.plain.perClient), kb(feed.next.perClient), signed((feed.next.perClient - feed.plain.perClient) / 1024, 1), `< ${TARGETS.bytesPerFeedClient / 1024} KB (Next)`, verdict(feed.next.perClient < TARGETS.bytesPerFeedClient)],
-      ['feed live heap per client (KB)', kb(feed.plain.heapPerClient), kb(feed.next.heapPerClient), signed((feed.next.heapPerClient - feed.plain.heapPerClient) / 1024, 1)],
+      [
+        'feed RSS per client (KB)',
+        kb(feed.plain.perClient),
+        kb(feed.next.perClient),
+        signed((feed.next.perClient - feed.plain.perClient) / 1024, 1),
+        `< ${TARGETS.bytesPerFeedClient / 1024} KB (Next)`,
+        verdict(feed.next.perClient < TARGETS.bytesPerFeedClient),
+      ],
+      [
+        'feed live heap per client (KB)',
+        kb(feed.plain.heapPerClient),
+        kb(feed.next.heapPerClient),
+        signed((feed.next.heapPerClient - feed.plain.heapPerClient) / 1024, 1),
+      ],
       ['feed clients still open', feed.plain.live, feed.next.live],
       ['feed clients server counted', feed.plain.serverCounted, feed.next.serverCounted],
-      [`feed events/client in ${HOLD_MS / 1000} s: min, p50`, `${feed.plain.eventsMin}, ${feed.plain.eventsP50}`, `${feed.next.eventsMin}, ${feed.next.eventsP50}`],
+      [
+        `feed events/client in ${HOLD_MS / 1000} s: min, p50`,
+        `${feed.plain.eventsMin}, ${feed.plain.eventsP50}`,
+        `${feed.next.eventsMin}, ${feed.next.eventsP50}`,
+      ],
     ]),
   )
-  console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s. A benchmark, not a test: the exit code does not depend on the targets.`)
+  console.log(
+    `\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s. A benchmark, not a test: the exit code does not depend on the targets.`,
+  )
   const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(root, 'bench/results')
   await mkdir(resultsDir, { recursive: true })
   await writeFile(

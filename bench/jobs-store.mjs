@@ -80,7 +80,9 @@ try {
   const hashes = new Set([...results.sqlite.export, ...results.redis.export].map((e) => e.hash))
   console.log(hashes.size === 1 ? 'same CSV bytes from both stores in every run' : 'DIFFERENT CSV bytes between the stores')
   const info = await client.info('memory')
-  console.log(`redis used_memory after the runs (one generation of ${fmt(ROWS)} rows kept, replaced ones expiring): ${/used_memory_human:(\S+)/.exec(info)?.[1]}`)
+  console.log(
+    `redis used_memory after the runs (one generation of ${fmt(ROWS)} rows kept, replaced ones expiring): ${/used_memory_human:(\S+)/.exec(info)?.[1]}`,
+  )
   if (hashes.size !== 1) process.exitCode = 1
 } finally {
   stores.sqlite.close()

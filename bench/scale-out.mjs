@@ -19,11 +19,26 @@ import path from 'node:path'
 import { createClient } from 'redis'
 import { startRedis } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
-import { BIG_MB, CATCHUP_MB, CONCURRENT, LATENCY_SECONDS, RATE, SEQUENTIAL, WRITERS, appendsPerSecond, createStream, deliveryLatency, fill, MB, rssMb, readAll, streamUrl } from './durable-client.mjs'
+import {
+  BIG_MB,
+  CATCHUP_MB,
+  CONCURRENT,
+  LATENCY_SECONDS,
+  RATE,
+  SEQUENTIAL,
+  WRITERS,
+  appendsPerSecond,
+  createStream,
+  deliveryLatency,
+  fill,
+  MB,
+  rssMb,
+  readAll,
+  streamUrl,
+} from './durable-client.mjs'
 
 const env = process.env
 const TARGETS = (env.BENCH_TARGETS ?? 'embedded,redis,redis-everysec').split(',')
-
 
 /** An instance of the production build, with the pid of the process that serves its requests. */
 async function instance(env) {
@@ -116,8 +131,15 @@ for (const name of TARGETS) {
   results.push(result)
 }
 
-console.log(`\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}, ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`)
-console.log('| store | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | live delivery p50 / p99 (ms), from send | … from the writer’s ack | reader RSS idle → peak, 100 MB | reader RSS before → peak, 1 GB |')
+console.log(
+  `\nnode ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}, ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`,
+)
+console.log(
+  '| store | appends/s (1 writer) | appends/s (16 writers) | catch-up MB/s | live delivery p50 / p99 (ms), from send | … from the writer’s ack | reader RSS idle → peak, 100 MB | reader RSS before → peak, 1 GB |',
+)
 console.log('|---|---|---|---|---|---|---|---|')
 for (const r of results) {
   if (r.error) {
@@ -133,17 +155,23 @@ const redisResult = results.find((r) => r.target === 'redis' && !r.error)
 if (redisResult) {
   const { p99, afterAckP99 } = redisResult.latency
   const verdict = (ok) => (ok ? 'met' : 'MISSED')
-  console.log(`\nTarget: cross-instance live delivery p99 < 10 ms — from send ${fmt(p99, 1)} ms (${verdict(p99 < 10)}), from the writer's ack ${fmt(afterAckP99, 1)} ms (${verdict(afterAckP99 < 10)})`)
+  console.log(
+    `\nTarget: cross-instance live delivery p99 < 10 ms — from send ${fmt(p99, 1)} ms (${verdict(p99 < 10)}), from the writer's ack ${fmt(afterAckP99, 1)} ms (${verdict(afterAckP99 < 10)})`,
+  )
   const m = redisResult.memory
   if (m) {
     const growth100 = m.peakRssMbReading100 - m.idleRssMb
     const growth1GB = m.peakRssMbReading1GB - m.idleRssMbBefore1GB
-    console.log(`Target: reader memory does not grow with stream size — RSS growth ${fmt(growth100)} MB reading ${CATCHUP_MB} MB, ${fmt(growth1GB)} MB reading ${BIG_MB} MB (${verdict(growth1GB < growth100 + 64)})`)
+    console.log(
+      `Target: reader memory does not grow with stream size — RSS growth ${fmt(growth100)} MB reading ${CATCHUP_MB} MB, ${fmt(growth1GB)} MB reading ${BIG_MB} MB (${verdict(growth1GB < growth100 + 64)})`,
+    )
   }
 }
 for (const r of results) {
   if (r.memory?.redisUsedMemoryMb !== undefined) {
-    console.log(`\n${label[r.target]}: Redis used_memory ${fmt(r.memory.redisUsedMemoryMb)} MB, holding ${CATCHUP_MB + BIG_MB} MB of streams (+ the small ones)`)
+    console.log(
+      `\n${label[r.target]}: Redis used_memory ${fmt(r.memory.redisUsedMemoryMb)} MB, holding ${CATCHUP_MB + BIG_MB} MB of streams (+ the small ones)`,
+    )
   }
 }
 const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')

@@ -29,7 +29,12 @@ const server = http.createServer(async (req, res) => {
     lines = ''
   }
   res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' })
-  const body = process.env.BODY === 'web' ? /** @type {AsyncIterable<Uint8Array>} */ (new Request('http://x/', /** @type {RequestInit} */ ({ method: 'PUT', body: /** @type {any} */ (req), duplex: 'half' })).body) : req
+  const body =
+    process.env.BODY === 'web'
+      ? /** @type {AsyncIterable<Uint8Array>} */ (
+          new Request('http://x/', /** @type {RequestInit} */ ({ method: 'PUT', body: /** @type {any} */ (req), duplex: 'half' })).body
+        )
+      : req
   try {
     for await (const chunk of body) {
       let written = 0
@@ -57,4 +62,6 @@ const server = http.createServer(async (req, res) => {
   }
 })
 
-server.listen(Number(process.env.PORT ?? 3001), '127.0.0.1', () => console.log(`plain node:http upload server on ${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`))
+server.listen(Number(process.env.PORT ?? 3001), '127.0.0.1', () =>
+  console.log(`plain node:http upload server on ${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`),
+)

@@ -72,7 +72,7 @@ async function makeFile(file, size) {
   const block = randomFillSync(Buffer.alloc(8 * MiB))
   const hash = createHash('sha256')
   const handle = await open(file, 'w')
-  for (let written = 0; written < size; ) {
+  for (let written = 0; written < size;) {
     block.writeUInt32LE(written / MiB, 0)
     const chunk = block.subarray(0, Math.min(block.byteLength, size - written))
     await handle.write(chunk)
@@ -101,7 +101,13 @@ async function startServer({ label, cmd, args, env, readyPath, uploadPath, hashe
   const base = `http://127.0.0.1:${port}`
   for (const deadline = Date.now() + 180_000; ; await new Promise((r) => setTimeout(r, 200))) {
     if (child.exitCode !== null) throw new Error(`${label} exited:\n${log}`)
-    if (await fetch(`${base}${readyPath}`).then(() => true, () => false)) break
+    if (
+      await fetch(`${base}${readyPath}`).then(
+        () => true,
+        () => false,
+      )
+    )
+      break
     if (Date.now() > deadline) throw new Error(`${label} did not start:\n${log}`)
   }
   return { label, pid: child.pid, files: files(dir), url: (name) => `${base}${uploadPath}${name}`, hashes }
@@ -118,7 +124,12 @@ async function curlUpload(server, { file, sha256 }, name) {
   const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
-  if (result.code !== 0 || result.out !== '200' || !last.startsWith('Upload complete') || (server.hashes && !last.endsWith(` sha256 ${sha256}`))) {
+  if (
+    result.code !== 0 ||
+    result.out !== '200' ||
+    !last.startsWith('Upload complete') ||
+    (server.hashes && !last.endsWith(` sha256 ${sha256}`))
+  ) {
     throw new Error(`${server.label}: curl ${result.code}, HTTP ${result.out}, last line ${lines.at(-1)}\n${result.err}`)
   }
   for (const stored of await readdir(server.files)) if (!stored.startsWith('.')) await rm(path.join(server.files, stored))
@@ -177,7 +188,12 @@ const plainWeb = await startServer({
 })
 // The same Sluice process, through the Pages API route that hands the handler the raw Node request
 // (pages/api/node/uploads/[name].ts): the App Router's Web body against Node's, nothing else different.
-const sluicePages = { ...sluice, label: 'Sluice, Pages API', jar: sluice.label, url: (name) => sluice.url(name).replace('/api/uploads/', '/api/node/uploads/') }
+const sluicePages = {
+  ...sluice,
+  label: 'Sluice, Pages API',
+  jar: sluice.label,
+  url: (name) => sluice.url(name).replace('/api/uploads/', '/api/node/uploads/'),
+}
 const servers = [sluice, sluicePages, plain, plainWeb]
 if (BASELINE) {
   const baseline = path.resolve(BASELINE)
@@ -234,7 +250,10 @@ for (let i = 0; i < RUNS; i++) {
 // the plain server for comparison).
 const memory = {}
 /** @type {Array<[string, { file: string, sha256?: string }]>} */
-const sizes = [['10 MiB', small], [`${SIZE / MiB} MiB`, source]]
+const sizes = [
+  ['10 MiB', small],
+  [`${SIZE / MiB} MiB`, source],
+]
 if (SIZE > 256 * MiB) {
   /** @type {{ file: string, sha256?: string }} */
   const mid = { file: path.join(work, 'mid.bin') }
@@ -255,26 +274,45 @@ const median = Object.fromEntries(
   Object.entries(times).map(([label, ms]) => [label, mbps(SIZE, [...ms].sort((a, b) => a - b)[Math.floor(ms.length / 2)])]),
 )
 console.log(`\n${SIZE / MiB} MiB upload, best and median of ${RUNS} runs (MB = MiB):`)
-for (const label of Object.keys(times)) console.log(`  ${label.padEnd(18)} best ${best[label].toFixed(0).padStart(5)} MB/s   median ${median[label].toFixed(0).padStart(5)} MB/s`)
+for (const label of Object.keys(times))
+  console.log(`  ${label.padEnd(18)} best ${best[label].toFixed(0).padStart(5)} MB/s   median ${median[label].toFixed(0).padStart(5)} MB/s`)
 const ratio = median.Sluice / median['node:http']
 console.log(`\nSluice / node:http (median): ${(ratio * 100).toFixed(0)} %   (target ≥ 90 %)`)
 console.log(`Sluice / node:http+Web (median): ${((median.Sluice / median['node:http+Web']) * 100).toFixed(0)} %`)
 console.log(`Sluice, Pages API / node:http (median): ${((median['Sluice, Pages API'] / median['node:http']) * 100).toFixed(0)} %`)
-console.log(`Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`)
+console.log(
+  `Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`,
+)
 if (BASELINE) console.log(`Sluice / Sluice (baseline) (median): ${(median.Sluice / median['Sluice (baseline)']).toFixed(2)}×`)
 console.log('\nPeak RSS (MiB) during one upload:')
 for (const [label, peaks] of Object.entries(memory)) {
   const values = Object.values(peaks)
   const growth = values.at(-1) - values[0]
-  console.log(`  ${label.padEnd(14)} ${Object.entries(peaks).map(([size, mib]) => `${size}: ${mib.toFixed(1)}`).join('   ')}   (${SIZE / MiB} MiB − 10 MiB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)})`)
+  console.log(
+    `  ${label.padEnd(14)} ${Object.entries(peaks)
+      .map(([size, mib]) => `${size}: ${mib.toFixed(1)}`)
+      .join('   ')}   (${SIZE / MiB} MiB − 10 MiB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)})`,
+  )
 }
 console.log('  target: Sluice 1 GiB − 10 MiB ≤ +32 MiB')
-console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`)
+console.log(
+  `load average during the run: ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+)
 
 const resultsDir = process.env.BENCH_RESULTS_DIR ?? path.join(root, 'bench/results')
 await mkdir(resultsDir, { recursive: true })
 const report = path.join(resultsDir, `uploads-${new Date().toISOString().replace(/[:.]/g, '-')}.json`)
-await writeFile(report, JSON.stringify({ size: SIZE, runs: RUNS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), times, best, median, memory }, null, 2))
+await writeFile(
+  report,
+  JSON.stringify(
+    { size: SIZE, runs: RUNS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), times, best, median, memory },
+    null,
+    2,
+  ),
+)
 console.log(`\nwrote ${path.relative(root, report)}`)
 await rm(work, { recursive: true, force: true })
 process.exit(0)

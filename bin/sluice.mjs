@@ -40,7 +40,12 @@ function fail(lines, code) {
 
 async function main(argv) {
   const [group, name, ...rest] = argv
-  if (group === undefined || group === '-h' || group === '--help' || ((group === 'streams' || group === 'help') && (name === undefined || name === '-h' || name === '--help'))) {
+  if (
+    group === undefined ||
+    group === '-h' ||
+    group === '--help' ||
+    ((group === 'streams' || group === 'help') && (name === undefined || name === '-h' || name === '--help'))
+  ) {
     process.stdout.write(`${usage}\n`)
     return group === undefined ? 2 : 0
   }
@@ -53,7 +58,12 @@ async function main(argv) {
   /** @type {string[]} */
   let positionals
   try {
-    ;({ values, positionals } = parseArgs({ args: rest, options: { ...globalOptions, ...command.options }, allowPositionals: true, strict: true }))
+    ;({ values, positionals } = parseArgs({
+      args: rest,
+      options: { ...globalOptions, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    }))
   } catch (error) {
     return fail([error.message, `Try: sluice streams ${name} --help`], 2)
   }

@@ -12,7 +12,8 @@ function raceDeadline(promise, deadline) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer))
 }
 
-const asBytes = (value) => (typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength))
+const asBytes = (value) =>
+  typeof value === 'string' ? Buffer.from(value, 'utf8') : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
 
 /**
  * How many of the first bytes of `all` to send now. Bytes: up to `maxBytes`. Lines: whole lines

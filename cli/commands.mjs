@@ -8,11 +8,13 @@ import { tailStream } from './stream-tail.mjs'
 import { writeStream } from './stream-writer.mjs'
 
 const note = (line) => process.stderr.write(`${line}\n`)
-const print = (text) => new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve(undefined))))
+const print = (text) =>
+  new Promise((resolve, reject) => process.stdout.write(text, (error) => (error ? reject(error) : resolve(undefined))))
 
 function wholeNumber(name, value, { min = 0 } = {}) {
   if (value === undefined) return undefined
-  if (!/^\d+$/.test(value) || Number(value) < min) throw new CliError(`--${name} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, not "${value}"`, { usage: true })
+  if (!/^\d+$/.test(value) || Number(value) < min)
+    throw new CliError(`--${name} must be a whole number${min > 0 ? ` ≥ ${min}` : ''}, not "${value}"`, { usage: true })
   return Number(value)
 }
 
@@ -32,7 +34,8 @@ is harmless; other settings are refused (409).
   --expires-at <time>      delete it at this RFC 3339 time (at most 90 days ahead)`,
     options: { 'content-type': { type: 'string' }, ttl: { type: 'string' }, 'expires-at': { type: 'string' } },
     async run({ id, values, connection }) {
-      if (values.ttl !== undefined && values['expires-at'] !== undefined) throw new CliError('Give --ttl or --expires-at, not both', { usage: true })
+      if (values.ttl !== undefined && values['expires-at'] !== undefined)
+        throw new CliError('Give --ttl or --expires-at, not both', { usage: true })
       const url = await createStream(connection(), id, {
         contentType: values['content-type'],
         ttlSeconds: wholeNumber('ttl', values.ttl, { min: 1 }),
@@ -61,7 +64,9 @@ producer sequence, so it is stored exactly once. On a JSON stream each line is o
       if (process.stdin.isTTY) note('reading from the terminal: end with Ctrl-D')
       const result = await writeStream(connection(), id, process.stdin, { close: values.close, checkpoint: values.checkpoint })
       const skipped = result.skipped > 0 ? ` (${result.skipped} bytes were stored by an earlier run)` : ''
-      note(`wrote ${result.bytes} bytes in ${result.appends} append${result.appends === 1 ? '' : 's'} to ${result.url}${skipped}${values.close ? '; closed it' : ''}`)
+      note(
+        `wrote ${result.bytes} bytes in ${result.appends} append${result.appends === 1 ? '' : 's'} to ${result.url}${skipped}${values.close ? '; closed it' : ''}`,
+      )
     },
   },
 
@@ -108,13 +113,37 @@ to list every stream.
   --json                   print the server's JSON`,
     options: { namespace: { type: 'string' }, limit: { type: 'string' }, offset: { type: 'string' }, json: { type: 'boolean' } },
     async run({ values, connection }) {
-      const list = await listStreams(connection(), { namespace: values.namespace, limit: wholeNumber('limit', values.limit, { min: 1 }), offset: wholeNumber('offset', values.offset) })
+      const list = await listStreams(connection(), {
+        namespace: values.namespace,
+        limit: wholeNumber('limit', values.limit, { min: 1 }),
+        offset: wholeNumber('offset', values.offset),
+      })
       if (values.json) return print(`${JSON.stringify(list, null, 2)}\n`)
-      const rows = list.streams.map((s) => [s.id, String(s.sizeBytes), s.closed ? 'closed' : 'open', s.contentType, s.createdAt, s.expiresAt ?? 'never'])
+      const rows = list.streams.map((s) => [
+        s.id,
+        String(s.sizeBytes),
+        s.closed ? 'closed' : 'open',
+        s.contentType,
+        s.createdAt,
+        s.expiresAt ?? 'never',
+      ])
       const table = [['ID', 'BYTES', 'STATE', 'TYPE', 'CREATED', 'EXPIRES'], ...rows]
       const widths = table[0].map((_, i) => Math.max(...table.map((row) => String(row[i]).length)))
-      if (rows.length > 0) await print(table.map((row) => row.map((cell, i) => String(cell).padEnd(widths[i])).join('  ').trimEnd()).join('\n') + '\n')
-      if (list.total === 0) note('no streams. The list holds the caller’s own streams; a script owns none — the operator token (SLUICE_OPERATOR_TOKEN) lists all.')
+      if (rows.length > 0)
+        await print(
+          table
+            .map((row) =>
+              row
+                .map((cell, i) => String(cell).padEnd(widths[i]))
+                .join('  ')
+                .trimEnd(),
+            )
+            .join('\n') + '\n',
+        )
+      if (list.total === 0)
+        note(
+          'no streams. The list holds the caller’s own streams; a script owns none — the operator token (SLUICE_OPERATOR_TOKEN) lists all.',
+        )
       else if (rows.length < list.total) note(`${rows.length} of ${list.total} shown (--limit, --offset for more)`)
     },
   },

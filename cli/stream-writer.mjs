@@ -29,7 +29,9 @@ async function loadCheckpoint(path, stream) {
   const saved = await readJsonFile(path)
   if (saved === undefined) return { version: 1, stream, producerId: `sluice-cli-${randomUUID()}`, epoch: -1, stored: 0, inFlight: null }
   if (saved.version !== 1 || saved.stream !== stream || typeof saved.producerId !== 'string') {
-    throw new CliError(`The checkpoint ${path} belongs to ${saved.stream ? `stream ${saved.stream}` : 'something else'}, not ${stream}`, { usage: true })
+    throw new CliError(`The checkpoint ${path} belongs to ${saved.stream ? `stream ${saved.stream}` : 'something else'}, not ${stream}`, {
+      usage: true,
+    })
   }
   return saved
 }
@@ -39,13 +41,21 @@ async function resendInFlight(conn, url, contentType, checkpoint, reader) {
   const { epoch, seq, length, hash } = checkpoint.inFlight
   const batch = await reader.read(length)
   if (batch.length !== length || sha256(batch) !== hash) {
-    throw new CliError('The input differs from the run the checkpoint was saved by: give the same input again, from its start', { usage: true })
+    throw new CliError('The input differs from the run the checkpoint was saved by: give the same input again, from its start', {
+      usage: true,
+    })
   }
   const messages = messagesOf(batch, isJson(contentType))
   const body = isJson(contentType) ? `[${messages.join(',')}]` : batch
   await conn.fetchRetrying(url, {
     method: 'POST',
-    headers: { ...conn.headers, 'content-type': contentType, [PRODUCER_ID_HEADER]: checkpoint.producerId, [PRODUCER_EPOCH_HEADER]: String(epoch), [PRODUCER_SEQ_HEADER]: String(seq) },
+    headers: {
+      ...conn.headers,
+      'content-type': contentType,
+      [PRODUCER_ID_HEADER]: checkpoint.producerId,
+      [PRODUCER_EPOCH_HEADER]: String(epoch),
+      [PRODUCER_SEQ_HEADER]: String(seq),
+    },
     body,
   })
   return batch.length
@@ -63,17 +73,26 @@ async function resendInFlight(conn, url, contentType, checkpoint, reader) {
  * @param {{ checkpoint?: string, close?: boolean, maxBytes?: number, lingerMs?: number }} [options]
  * @returns {Promise<{ url: string, bytes: number, appends: number, skipped: number }>}
  */
-export async function writeStream(conn, id, source, { checkpoint: checkpointPath, close = false, maxBytes = 64 * 1024, lingerMs = 50 } = {}) {
+export async function writeStream(
+  conn,
+  id,
+  source,
+  { checkpoint: checkpointPath, close = false, maxBytes = 64 * 1024, lingerMs = 50 } = {},
+) {
   const handle = conn.handle(id)
   const head = await handle.head()
-  if (!head.exists) throw new CliError(`No stream ${id}`, { code: 'not_found:stream', hint: `Create it first: sluice streams create ${id}` })
+  if (!head.exists)
+    throw new CliError(`No stream ${id}`, { code: 'not_found:stream', hint: `Create it first: sluice streams create ${id}` })
   const contentType = handle.contentType ?? 'application/octet-stream'
   const json = isJson(contentType)
   const checkpoint = checkpointPath ? await loadCheckpoint(checkpointPath, id) : undefined
   if (head.streamClosed) {
     // The same command run again after it closed the stream: done already.
     if (checkpoint?.closed) return { url: handle.url, bytes: 0, appends: 0, skipped: checkpoint.stored }
-    throw new CliError(`The stream ${id} is closed`, { code: 'conflict:closed', hint: 'A closed stream takes no more data: write to a new one.' })
+    throw new CliError(`The stream ${id} is closed`, {
+      code: 'conflict:closed',
+      hint: 'A closed stream takes no more data: write to a new one.',
+    })
   }
   const save = checkpoint ? (change) => writeFileAtomic(checkpointPath, JSON.stringify(Object.assign(checkpoint, change))) : async () => {}
   let input = source
@@ -81,7 +100,10 @@ export async function writeStream(conn, id, source, { checkpoint: checkpointPath
   if (checkpoint && (checkpoint.stored > 0 || checkpoint.inFlight)) {
     const reader = new ByteReader(source)
     skipped = await reader.skip(checkpoint.stored)
-    if (skipped < checkpoint.stored) throw new CliError(`The input ended after ${skipped} bytes; the checkpoint says ${checkpoint.stored} are stored already`, { usage: true })
+    if (skipped < checkpoint.stored)
+      throw new CliError(`The input ended after ${skipped} bytes; the checkpoint says ${checkpoint.stored} are stored already`, {
+        usage: true,
+      })
     if (checkpoint.inFlight) {
       const length = await resendInFlight(conn, handle.url, contentType, checkpoint, reader)
       skipped += length

@@ -2,7 +2,14 @@
 // scripts (scripts/report-worker.mjs): where the server is, the token, retries, the server's
 // errors in words, and the one-request operations. A plain protocol client on the official
 // @durable-streams/client; nothing here imports the app's code.
-import { DurableStream, DurableStreamError, FetchError, SequenceGapError, StaleEpochError, createFetchWithBackoff } from '@durable-streams/client'
+import {
+  DurableStream,
+  DurableStreamError,
+  FetchError,
+  SequenceGapError,
+  StaleEpochError,
+  createFetchWithBackoff,
+} from '@durable-streams/client'
 
 export const DEFAULT_URL = 'http://localhost:3000'
 
@@ -70,7 +77,15 @@ export function connect({ url, token, patient = false, log } = {}) {
     /** The protocol URL of stream `id` (`logs/app` → `<base>/v1/stream/logs/app`). */
     streamUrl: (id) => `${baseUrl}/v1/stream/${encodeStreamId(id)}`,
     /** A handle of the official client on stream `id`, with this connection's token and retries. */
-    handle: (id, options = {}) => new DurableStream({ url: `${baseUrl}/v1/stream/${encodeStreamId(id)}`, headers, fetch: fetchNoting, backoffOptions, warnOnHttp: false, ...options }),
+    handle: (id, options = {}) =>
+      new DurableStream({
+        url: `${baseUrl}/v1/stream/${encodeStreamId(id)}`,
+        headers,
+        fetch: fetchNoting,
+        backoffOptions,
+        warnOnHttp: false,
+        ...options,
+      }),
   }
 }
 
@@ -132,7 +147,8 @@ export async function downloadStream(conn, id) {
 
 const hints = {
   'unauthorized:token': 'Pass the token with --token or SLUICE_TOKEN (the server’s SLUICE_STREAMS_TOKEN; SLUICE_OPERATOR_TOKEN works too).',
-  'forbidden:owner': 'A visitor made this stream from the pages: only that visitor, or the operator (SLUICE_OPERATOR_TOKEN), may change it.',
+  'forbidden:owner':
+    'A visitor made this stream from the pages: only that visitor, or the operator (SLUICE_OPERATOR_TOKEN), may change it.',
   'forbidden:operator': 'The audit namespace is the operator’s: use SLUICE_OPERATOR_TOKEN.',
   'not_found:stream': 'Check the id (sluice streams ls with the operator token lists them all), or create it: sluice streams create <id>.',
   'conflict:closed': 'The stream is closed for good: write to a new one.',
@@ -157,7 +173,14 @@ function serverError(error) {
 function networkReason(error, baseUrl) {
   const cause = error?.cause
   const code = cause?.code ?? cause?.errors?.[0]?.code
-  const words = { ECONNREFUSED: 'connection refused', ENOTFOUND: 'host not found', ECONNRESET: 'connection reset', ETIMEDOUT: 'timed out', EAI_AGAIN: 'name lookup failed', UND_ERR_SOCKET: 'connection closed' }
+  const words = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'timed out',
+    EAI_AGAIN: 'name lookup failed',
+    UND_ERR_SOCKET: 'connection closed',
+  }
   return `cannot reach ${baseUrl}${code ? ` (${words[code] ?? code})` : cause?.message ? ` (${cause.message})` : ''}`
 }
 
@@ -171,7 +194,11 @@ export function explain(error, baseUrl) {
   if (error instanceof SequenceGapError) return [`the server expected producer sequence ${error.expectedSeq}, not ${error.receivedSeq}`]
   if (error instanceof FetchError || error instanceof DurableStreamError) {
     const server = serverError(error)
-    if (server) return [`refused by the server (${error.status} ${server.code}): ${server.message}`, ...(hints[server.code] ? [hints[server.code]] : [])]
+    if (server)
+      return [
+        `refused by the server (${error.status} ${server.code}): ${server.message}`,
+        ...(hints[server.code] ? [hints[server.code]] : []),
+      ]
     if (error.status === 404) return [`not found (404)`, hints['not_found:stream']]
     const text = 'text' in error ? error.text : undefined
     if (error.status) return [`the server answered ${error.status}${text ? `: ${String(text).slice(0, 200)}` : ''}`]

@@ -31,7 +31,12 @@ for (const screen of screens) {
         await settle(page)
         const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
         for (const v of violations) {
-          found.push(`${path} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`)
+          found.push(
+            `${path} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+              .slice(0, 3)
+              .map((n) => n.target.join(' '))
+              .join('\n    ')}`,
+          )
         }
       }
       expect(found, found.join('\n')).toEqual([])
@@ -69,8 +74,19 @@ test('the "How it works" panels, opened, show the code and stay accessible and p
     await expect(files).toHaveCount(demos.find((d) => d.href === '/pipeline')!.code.length)
     for (const summary of await files.locator('summary').all()) await summary.click()
     await expect(files.first().locator('pre.shiki')).toContainText("route('POST /api/transform'")
-    const { violations } = await new AxeBuilder({ page }).include('[data-testid="code-file"]').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-    expect(violations.map((v) => `${v.id}: ${v.help} — ${v.nodes.slice(0, 2).map((n) => n.target.join(' ')).join(', ')}`)).toEqual([])
+    const { violations } = await new AxeBuilder({ page })
+      .include('[data-testid="code-file"]')
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .analyze()
+    expect(
+      violations.map(
+        (v) =>
+          `${v.id}: ${v.help} — ${v.nodes
+            .slice(0, 2)
+            .map((n) => n.target.join(' '))
+            .join(', ')}`,
+      ),
+    ).toEqual([])
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true)
   }
 })

@@ -28,7 +28,9 @@ test('the page follows a growing answer until the reader scrolls up, then offers
   await page.goto('/chat')
   await askInChat(page, 'Tell me a long story about following the latest')
   // Following: once the answer is taller than the screen, the page keeps its end in view.
-  await expect.poll(() => page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight * 1.5), { timeout: 30_000 }).toBe(true)
+  await expect
+    .poll(() => page.evaluate(() => document.documentElement.scrollHeight > window.innerHeight * 1.5), { timeout: 30_000 })
+    .toBe(true)
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'streaming')
   expect(await gapBelow(page)).toBeLessThanOrEqual(96)
   // The reader scrolls up: the page stays where they are while text keeps arriving.
@@ -54,7 +56,9 @@ test('copy puts the answer on the clipboard; regenerate replaces it with a new a
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('The first answer.')
 
   const before = await page.getByTestId('message-assistant').last().getAttribute('data-message-id')
-  const answers = page.waitForRequest((r) => r.url().endsWith('/api/chat') && r.method() === 'POST' && r.postData()!.includes('regenerate-message'))
+  const answers = page.waitForRequest(
+    (r) => r.url().endsWith('/api/chat') && r.method() === 'POST' && r.postData()!.includes('regenerate-message'),
+  )
   await page.getByTestId('message-regenerate').click()
   await answers
   await expect(page.getByTestId('chat')).toHaveAttribute('data-status', 'ready', { timeout: 30_000 })

@@ -1,7 +1,6 @@
 import { expect, test, type APIRequestContext } from '@playwright/test'
 import { askInChat, lastAnswer } from './support'
 
-
 /** The chat's server-side state: whether its generation is still registered as running. */
 async function activeGeneration(request: APIRequestContext, chatId: string): Promise<string | null> {
   const res = await request.get(`/api/chats/${chatId}`)
@@ -13,7 +12,6 @@ async function runningGenerations(request: APIRequestContext): Promise<number> {
   const health = (await (await request.get('/api/health')).json()) as { activeByKind: Record<string, number> }
   return health.activeByKind.generation ?? 0
 }
-
 
 test('tokens appear while the server is still generating, and the model is named', async ({ page, request }) => {
   await page.goto('/chat')
@@ -168,8 +166,11 @@ test('a model error is shown in the conversation with a retry, and the partial t
   const answer = page.getByTestId('message-assistant')
   await expect(answer).not.toHaveAttribute('data-message-id', failedId)
   const retriedId = await answer.getAttribute('data-message-id')
-  const storedIds = async () => ((await (await request.get(`/api/chats/${chatId}`)).json()) as { messages: Array<{ id: string }> }).messages.map((m) => m.id)
-  await expect.poll(storedIds, { message: 'the server stores the retried answer in place of the failed one' }).toEqual([expect.any(String), retriedId])
+  const storedIds = async () =>
+    ((await (await request.get(`/api/chats/${chatId}`)).json()) as { messages: Array<{ id: string }> }).messages.map((m) => m.id)
+  await expect
+    .poll(storedIds, { message: 'the server stores the retried answer in place of the failed one' })
+    .toEqual([expect.any(String), retriedId])
   await expect(lastAnswer(page)).toHaveText(partial)
   expect(posts).toHaveLength(1)
 })

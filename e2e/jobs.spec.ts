@@ -60,7 +60,11 @@ test.describe('import job', () => {
     expect(inserted).toBeLessThan(100_000)
     const jobId = await page.getByTestId('import-job-id').textContent()
     // The job is the page's visitor's: read it with the page's cookie.
-    const job = (await (await page.request.get(`/api/jobs/import/${jobId}`)).json()) as { status: string; inserted: number; storedRows: number }
+    const job = (await (await page.request.get(`/api/jobs/import/${jobId}`)).json()) as {
+      status: string
+      inserted: number
+      storedRows: number
+    }
     expect(job).toMatchObject({ status: 'cancelled', inserted, storedRows: inserted })
   })
 
@@ -124,7 +128,9 @@ test.describe('export', () => {
 
     await page.getByTestId('export-pause').click() // resume
     await expect(page.getByTestId('export-result')).toHaveAttribute('data-outcome', 'complete', { timeout: 30_000 })
-    await expect(page.getByTestId('export-progress-text')).toContainText(`${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`)
+    await expect(page.getByTestId('export-progress-text')).toContainText(
+      `${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`,
+    )
     await expect.poll(() => running(request, 'export')).toBe(0)
   })
 
@@ -142,9 +148,13 @@ test.describe('export', () => {
     await page.getByTestId('export-slow').check()
     await expect(page.getByTestId('export-download')).toHaveAttribute('href', '/api/jobs/export?format=csv&rate=65536')
     await page.getByTestId('export-start').click()
-    await expect.poll(() => progressValue(page, 'export-progress'), { timeout: 15_000, message: 'the first rows arrive' }).toBeGreaterThan(0)
+    await expect
+      .poll(() => progressValue(page, 'export-progress'), { timeout: 15_000, message: 'the first rows arrive' })
+      .toBeGreaterThan(0)
     const first = await progressValue(page, 'export-progress')
-    await expect.poll(() => progressValue(page, 'export-progress'), { timeout: 10_000, message: 'more rows keep arriving' }).toBeGreaterThan(first)
+    await expect
+      .poll(() => progressValue(page, 'export-progress'), { timeout: 10_000, message: 'more rows keep arriving' })
+      .toBeGreaterThan(first)
     // At 64 KiB/s the table (several MB) takes minutes: still running, far from its end.
     expect(await progressValue(page, 'export-progress')).toBeLessThan(EXPORT_ROWS / 2)
     expect(await running(request, 'export')).toBe(1)
@@ -159,7 +169,9 @@ test.describe('export', () => {
     await expect(page.getByTestId('export-download')).toHaveAttribute('href', '/api/jobs/export?format=ndjson&gzip=1')
     await page.getByTestId('export-start').click()
     await expect(page.getByTestId('export-result')).toHaveAttribute('data-outcome', 'complete', { timeout: 30_000 })
-    await expect(page.getByTestId('export-progress-text')).toContainText(`${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`)
+    await expect(page.getByTestId('export-progress-text')).toContainText(
+      `${EXPORT_ROWS.toLocaleString('en')} of ${EXPORT_ROWS.toLocaleString('en')}`,
+    )
     await expect(page.getByTestId('export-preview')).toContainText('{"id":1,"name":')
   })
 
@@ -174,10 +186,12 @@ test.describe('export', () => {
         await new Promise((resolve) => setTimeout(resolve, 10))
       }
     })()
-    const answered = page.waitForResponse((r) => r.url().endsWith('/api/jobs/export/durable')).then((r) => {
-      expect(r.status()).toBe(202)
-      return Date.now()
-    })
+    const answered = page
+      .waitForResponse((r) => r.url().endsWith('/api/jobs/export/durable'))
+      .then((r) => {
+        expect(r.status()).toBe(202)
+        return Date.now()
+      })
     await page.getByTestId('export-durable-start').click()
     await expect(page.getByTestId('export-durable-url')).toContainText('/v1/stream/export/')
     const answeredAt = await answered

@@ -31,7 +31,9 @@ async function feedIds(page: Page): Promise<number[]> {
 test('the feed page keeps receiving across lifetime ends, without a gap or a duplicate', async ({ page }) => {
   await page.goto(`${server.baseUrl}/feed`)
   await expect(page.getByTestId('feed-connection')).toHaveText('open')
-  await expect.poll(async () => Number(await page.getByTestId('feed-rollovers').textContent()), { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
+  await expect
+    .poll(async () => Number(await page.getByTestId('feed-rollovers').textContent()), { timeout: 20_000 })
+    .toBeGreaterThanOrEqual(3)
   await expect(page.getByTestId('feed-lifetime')).toContainText('1.5 s')
   const atThird = (await feedIds(page)).at(-1)!
   await expect.poll(async () => (await feedIds(page)).at(-1)!).toBeGreaterThan(atThird + 3)

@@ -43,7 +43,11 @@ function lineNumbers(text: string): number[] {
 
 async function append(server: TestServer, id: string, from: number, to: number): Promise<void> {
   for (let i = from; i <= to; i++) {
-    const res = await fetch(`${server.baseUrl}/v1/stream/${id}`, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: `line ${i}\n` })
+    const res = await fetch(`${server.baseUrl}/v1/stream/${id}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain' },
+      body: `line ${i}\n`,
+    })
     expect(res.status).toBe(204)
   }
 }

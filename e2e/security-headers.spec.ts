@@ -26,7 +26,8 @@ test('every page has the security headers', async ({ request }) => {
 test('no page logs a Content Security Policy violation, and each one runs', async ({ page }) => {
   const violations: string[] = []
   page.on('console', (message) => {
-    if (message.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`)
+    if (message.type() === 'error' && /Content[- ]Security[- ]Policy/i.test(message.text()))
+      violations.push(`${page.url()}: ${message.text()}`)
   })
   page.on('pageerror', (error) => {
     if (/Content[- ]Security[- ]Policy|unsafe-eval/i.test(error.message)) violations.push(`${page.url()}: ${error.message}`)

@@ -41,7 +41,9 @@ test.describe('stored content', () => {
     expect(created.status()).toBe(201)
 
     // The probe works: the same markup from this origin runs (served by the browser's router, not the app).
-    await page.route('**/probe-control-html', (route) => route.fulfill({ status: 200, contentType: 'text/html', body: html(`${tag}-control`) }))
+    await page.route('**/probe-control-html', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/html', body: html(`${tag}-control`) }),
+    )
     expect(await probe(page, `${baseURL}/probe-control-html`, `${tag}-control`)).toEqual({ ran: true, title: 'ran' })
 
     const stored = await probe(page, `${path}?offset=-1`, tag)
@@ -54,7 +56,9 @@ test.describe('stored content', () => {
     const path = `/v1/stream/e2e/stored-${tag}`
     expect((await request.put(path, { headers: { 'Content-Type': 'image/svg+xml' }, data: svg(tag) })).status()).toBe(201)
 
-    await page.route('**/probe-control-svg', (route) => route.fulfill({ status: 200, contentType: 'image/svg+xml', body: svg(`${tag}-control`) }))
+    await page.route('**/probe-control-svg', (route) =>
+      route.fulfill({ status: 200, contentType: 'image/svg+xml', body: svg(`${tag}-control`) }),
+    )
     expect((await probe(page, `${baseURL}/probe-control-svg`, `${tag}-control`)).ran).toBe(true)
 
     expect((await probe(page, `${path}?offset=-1`, tag)).ran, 'the stored script ran').toBe(false)

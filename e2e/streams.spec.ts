@@ -79,7 +79,9 @@ test('the list pages through streams 20 at a time', async ({ page }) => {
   // The identity comes with the list's first answer: wait for the cookie before creating.
   await expect.poll(async () => (await page.context().cookies()).some((c) => c.name === 'sluice_visitor')).toBe(true)
   for (let i = 0; i < 25; i++) {
-    const res = await page.request.post('/api/streams', { data: { namespace: 'pages', contentType: 'text/plain', metadata: { run, i: String(i) } } })
+    const res = await page.request.post('/api/streams', {
+      data: { namespace: 'pages', contentType: 'text/plain', metadata: { run, i: String(i) } },
+    })
     expect(res.status()).toBe(201)
   }
   await page.reload()
@@ -103,7 +105,9 @@ async function withIdentity(page: import('@playwright/test').Page) {
 
 const row = (page: import('@playwright/test').Page, id: string) => page.locator(`[data-testid="stream-row"][data-id="${id}"]`)
 
-test('a stream created from the form takes every option, is written to and closed from the page, and the list follows it live', async ({ page }) => {
+test('a stream created from the form takes every option, is written to and closed from the page, and the list follows it live', async ({
+  page,
+}) => {
   await withIdentity(page)
   const run = `r${Date.now()}`
   const name = `form-${run}`
@@ -127,7 +131,16 @@ test('a stream created from the form takes every option, is written to and close
   await expect(page.getByTestId('viewer')).toHaveAttribute('data-stream-id', id)
   // Each option took effect, as the API reports it.
   const info = await (await page.request.get(`/api/streams/${id}`)).json()
-  expect(info).toMatchObject({ id, namespace: 'formtest', contentType: 'text/csv', compressed: true, closed: false, sizeBytes: 0, metadata: { owner: 'e2e', run }, yours: true })
+  expect(info).toMatchObject({
+    id,
+    namespace: 'formtest',
+    contentType: 'text/csv',
+    compressed: true,
+    closed: false,
+    sizeBytes: 0,
+    metadata: { owner: 'e2e', run },
+    yours: true,
+  })
   expect(Object.keys(info.metadata)).toEqual(['owner', 'run'])
   const lifetime = Date.parse(info.expiresAt) - Date.parse(info.createdAt)
   expect(lifetime).toBeGreaterThan(3_590_000)
@@ -179,12 +192,16 @@ test('the form shows the server’s refusals by their field, takes an expiry dat
   await page.getByTestId('create-namespace').fill('formtest')
   await page.getByTestId('create-name').fill(name)
   await page.getByTestId('create-submit').click()
-  await expect(page.getByTestId('create-form').getByRole('alert')).toHaveText(`A stream formtest/${name} already exists: choose another name`)
+  await expect(page.getByTestId('create-form').getByRole('alert')).toHaveText(
+    `A stream formtest/${name} already exists: choose another name`,
+  )
   await page.getByTestId('create-name').fill('')
   await page.getByTestId('expiry-ttl').check()
   await page.getByTestId('create-ttl').fill('30')
   await page.getByTestId('create-submit').click()
-  await expect(page.getByTestId('create-form').getByRole('alert')).toContainText('ttl must be omitted (30 days), null or 0 (never expires), or whole seconds from 60')
+  await expect(page.getByTestId('create-form').getByRole('alert')).toContainText(
+    'ttl must be omitted (30 days), null or 0 (never expires), or whole seconds from 60',
+  )
 
   // An expiry date, and a JSON stream.
   const at = new Date(Date.now() + 2 * 86_400_000)

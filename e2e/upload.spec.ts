@@ -67,7 +67,11 @@ test('a 50 MB upload shows server-side progress, is listed, and downloads byte-i
   const download = await downloading
   expect(download.suggestedFilename()).toBe('fifty.bin')
   const saved = await download.path()
-  expect(createHash('sha256').update(await readFile(saved)).digest('hex')).toBe(sha256)
+  expect(
+    createHash('sha256')
+      .update(await readFile(saved))
+      .digest('hex'),
+  ).toBe(sha256)
 
   await stored.getByTestId('stored-delete').click()
   await expect(stored).toHaveCount(0)
@@ -118,12 +122,18 @@ test('a reload mid-upload resumes from the server offset when the same file is p
   await expect(interrupted.getByTestId('upload-sha256')).toHaveText(`sha256 ${sha256}`)
 
   const res = await page.request.get('/api/uploads/reload.bin')
-  expect(createHash('sha256').update(await res.body()).digest('hex')).toBe(sha256)
+  expect(
+    createHash('sha256')
+      .update(await res.body())
+      .digest('hex'),
+  ).toBe(sha256)
 })
 
 test('the stored-uploads list says when it cannot be reached, and its error goes once a retry succeeds', async ({ page }) => {
   // The network fails for the list only: the page shows it in words and keeps trying by itself.
-  await page.route('**/api/uploads', (route) => (route.request().method() === 'GET' ? route.abort('internetdisconnected') : route.continue()))
+  await page.route('**/api/uploads', (route) =>
+    route.request().method() === 'GET' ? route.abort('internetdisconnected') : route.continue(),
+  )
   await page.goto('/upload')
   await expect(page.getByTestId('stored-error')).toContainText('Could not list the uploads: trying again by itself')
   await expect(page.getByTestId('stored-error')).toContainText('Could not reach the server')

@@ -57,6 +57,7 @@ const uploadIdPattern = /^[A-Za-z0-9_-]{16,64}$/
 
 /** Checks an upload id (400 `bad_request:upload_id` if malformed) and returns it. */
 export function parseUploadId(raw: string): string {
-  if (!uploadIdPattern.test(raw)) throw new AppError('bad_request:upload_id', 'The upload id must be 16–64 characters of A–Z, a–z, 0–9, _ or -')
+  if (!uploadIdPattern.test(raw))
+    throw new AppError('bad_request:upload_id', 'The upload id must be 16–64 characters of A–Z, a–z, 0–9, _ or -')
   return raw
 }

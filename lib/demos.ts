@@ -54,7 +54,8 @@ export const demos: readonly Demo[] = [
   {
     href: '/streams',
     title: 'Durable streams',
-    summary: 'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
+    summary:
+      'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
     topic: 'Durable streams: storage behind a URL',
     doc: 'docs/durable-streams.md',
     code: [
@@ -80,7 +81,8 @@ export const demos: readonly Demo[] = [
   {
     href: '/jobs',
     title: 'Jobs',
-    summary: 'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
+    summary:
+      'Typed streams with start/chunk/complete/error/cancel frames: a CSV import with live progress and cancel, and a million-row export from a database cursor.',
     topic: 'Typed streams: long jobs with progress frames',
     doc: 'docs/typed-streams.md',
     code: [
@@ -93,7 +95,8 @@ export const demos: readonly Demo[] = [
   {
     href: '/typed',
     title: 'Typed streams',
-    summary: 'A catalogue of every typed stream endpoint: its schemas as JSON Schema, a form generated from its input, frames shown live — a CSV import, an AI answer token by token, a countdown.',
+    summary:
+      'A catalogue of every typed stream endpoint: its schemas as JSON Schema, a form generated from its input, frames shown live — a CSV import, an AI answer token by token, a countdown.',
     topic: 'Typed streams: start, chunk and end frames',
     doc: 'docs/typed-streams.md',
     code: [

@@ -39,7 +39,7 @@ export class DiskReserve implements SpaceForDeletes {
     try {
       handle = await open(this.file, 'r+').catch(() => open(this.file, 'w'))
       const zeros = new Uint8Array(Math.min(CHUNK, this.bytes))
-      for (let at = (await handle.stat()).size; at < this.bytes; ) {
+      for (let at = (await handle.stat()).size; at < this.bytes;) {
         const { bytesWritten } = await handle.write(zeros, 0, Math.min(zeros.byteLength, this.bytes - at), at)
         at += bytesWritten
       }

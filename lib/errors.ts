@@ -82,10 +82,7 @@ export class AppError extends Error {
 
 /** True for an {@link AppError}, also across bundle boundaries (each route is its own bundle). */
 export function isAppError(value: unknown): value is AppError {
-  return (
-    value instanceof AppError ||
-    (value instanceof Error && value.name === 'AppError' && typeof (value as AppError).code === 'string')
-  )
+  return value instanceof AppError || (value instanceof Error && value.name === 'AppError' && typeof (value as AppError).code === 'string')
 }
 
 /** `SQLITE_FULL`, as `node:sqlite` reports it (the primary result code, also under an extended one). */

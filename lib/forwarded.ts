@@ -12,7 +12,6 @@ import { config } from '@/lib/config'
 
 const HOST = /^[a-z0-9.-]+(:\d{1,5})?$|^\[[0-9a-f:.]+\](:\d{1,5})?$/i
 
-
 /** The first value of a forwarding header (a chain of proxies sends `a, b`). */
 function first(value: string | null): string | undefined {
   const head = value?.split(',')[0]?.trim()

@@ -139,11 +139,7 @@ export function parseQuery<S extends z.ZodType>(request: Request, schema: S): z.
 }
 
 /** A JSON body no larger than `maxBytes`, checked against `schema`. */
-export async function parseJsonBody<S extends z.ZodType>(
-  request: Request,
-  schema: S,
-  maxBytes = 1024 * 1024,
-): Promise<z.infer<S>> {
+export async function parseJsonBody<S extends z.ZodType>(request: Request, schema: S, maxBytes = 1024 * 1024): Promise<z.infer<S>> {
   const type = request.headers.get('content-type') ?? ''
   if (!/^application\/(.+\+)?json\b/i.test(type)) {
     throw new AppError('unsupported_media_type:body', 'Expected a JSON body (Content-Type: application/json)')

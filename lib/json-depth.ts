@@ -45,6 +45,8 @@ export function jsonDepth(text: string, limit = Number.POSITIVE_INFINITY): numbe
 /** Throws 400 `bad_request:json_depth` when `text` nests deeper than `max` (default {@link MAX_JSON_DEPTH}). */
 export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
   if (jsonDepth(text, max) > max) {
-    throw new AppError('bad_request:json_depth', `JSON may nest arrays and objects at most ${max} levels deep`, { details: { maxDepth: max } })
+    throw new AppError('bad_request:json_depth', `JSON may nest arrays and objects at most ${max} levels deep`, {
+      details: { maxDepth: max },
+    })
   }
 }

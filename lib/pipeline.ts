@@ -90,7 +90,10 @@ export function enrichLines(options: PipelineOptions, bytesIn: () => number): Tr
  * An error anywhere (e.g. the limit) becomes a final `{"type":"error",...}` line, since the
  * status has already been sent by then.
  */
-export function transformPipeline(body: ReadableStream<Uint8Array>, options: PipelineOptions & { maxBytes: number }): ReadableStream<Uint8Array> {
+export function transformPipeline(
+  body: ReadableStream<Uint8Array>,
+  options: PipelineOptions & { maxBytes: number },
+): ReadableStream<Uint8Array> {
   let bytes = 0
   const reader = body
     .pipeThrough(limitBytes(options.maxBytes, (total) => (bytes = total)))

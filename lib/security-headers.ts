@@ -58,4 +58,7 @@ export function pageHeaders(dev: boolean): HeaderEntry[] {
  * header of the same name, so this policy includes all of {@link STORED_CONTENT_HEADERS}' (the
  * handlers set theirs too, so stored bytes stay sandboxed whatever serves them).
  */
-export const apiHeaders: HeaderEntry[] = [...common, { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" }]
+export const apiHeaders: HeaderEntry[] = [
+  ...common,
+  { key: 'Content-Security-Policy', value: "default-src 'none'; frame-ancestors 'none'; sandbox" },
+]

@@ -39,7 +39,8 @@ if (values.help) {
 }
 const name = positionals[0]
 if (!name || positionals.length > 1) fail(usage)
-if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name)) fail(`"${name}" is not kebab-case (a-z, 0-9 and single dashes, starting with a letter).\n${usage}`)
+if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(name))
+  fail(`"${name}" is not kebab-case (a-z, 0-9 and single dashes, starting with a letter).\n${usage}`)
 
 const camel = name.replace(/-([a-z0-9])/g, (_, c) => c.toUpperCase())
 const symbol = `${camel}Stream`

@@ -70,7 +70,11 @@ if (values.help) {
   process.exit(0)
 }
 const every = interval(values.every)
-if (Boolean(values.once) === (values.every !== undefined) || (values.every !== undefined && every === undefined) || (values.ttl !== undefined && !/^\d+$/.test(values.ttl))) {
+if (
+  Boolean(values.once) === (values.every !== undefined) ||
+  (values.every !== undefined && every === undefined) ||
+  (values.ttl !== undefined && !/^\d+$/.test(values.ttl))
+) {
   console.error(usage)
   process.exit(2)
 }
@@ -103,7 +107,7 @@ if (values.once) {
     wake()
   }
   process.on('SIGINT', stop).on('SIGTERM', stop)
-  for (let next = Date.now(); !stopping; ) {
+  for (let next = Date.now(); !stopping;) {
     await runOnce()
     next += /** @type {number} */ (every) // set: --every was checked above
     const wait = Math.max(0, next - Date.now())

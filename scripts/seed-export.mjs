@@ -15,10 +15,13 @@ import { openJobsDb, seedExportRows } from '../lib/jobs/jobs-database.ts'
 import { SWAP_EXPORT_TABLE } from '../lib/redis/lua/jobs.ts'
 import { seedRedisExportRows } from '../lib/jobs/redis-export-table.ts'
 
-const usage = 'Usage: [REDIS_URL=redis://…] npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR; SQLite only>]'
+const usage =
+  'Usage: [REDIS_URL=redis://…] npm run seed:export -- [--rows <count, default 1000000>] [--data-dir <dir, default SLUICE_DATA_DIR; SQLite only>]'
 let values
 try {
-  ;({ values } = parseArgs({ options: { rows: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } } }))
+  ;({ values } = parseArgs({
+    options: { rows: { type: 'string', default: '1000000' }, 'data-dir': { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  }))
 } catch (error) {
   console.error(`${error.message}\n${usage}`)
   process.exit(1)
@@ -46,7 +49,12 @@ if (store.kind === 'redis') {
   await client.connect()
   try {
     const swapExportTable = async (keys, args) => Number(await client.eval(SWAP_EXPORT_TABLE, { keys, arguments: args }))
-    const table = { get: (key) => client.get(key), rPush: (key, values) => client.rPush(key, values), pExpire: (key, ms) => client.pExpire(key, ms), swapExportTable }
+    const table = {
+      get: (key) => client.get(key),
+      rPush: (key, values) => client.rPush(key, values),
+      pExpire: (key, ms) => client.pExpire(key, ms),
+      swapExportTable,
+    }
     const { ms } = await seedRedisExportRows(table, store.prefix, rows)
     console.log(`seeded ${rows.toLocaleString('en')} rows into Redis (${store.prefix}jobs:{export}:*) in ${ms} ms`)
   } finally {

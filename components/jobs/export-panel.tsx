@@ -123,7 +123,8 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
           <input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} data-testid="export-gzip" /> gzip
         </label>
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="export-slow" /> slow motion (64 KiB/s)
+          <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="export-slow" /> slow motion (64
+          KiB/s)
         </label>
         <LinkButton href={url} download data-testid="export-download">
           Download

@@ -154,8 +154,8 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
               <input type="checkbox" checked={upper} onChange={(e) => setUpper(e.target.checked)} /> upper-case
             </label>
             <label className="flex items-center gap-1">
-              <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="pipeline-slow" /> slow motion (records
-              sent at 16 KiB/s)
+              <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="pipeline-slow" /> slow motion
+              (records sent at 16 KiB/s)
             </label>
           </div>
           <FieldError message={filterError && issueInWords(filterError)} />

@@ -54,7 +54,13 @@ export interface Guarded {
 }
 
 /** The subject of a kind's `not_found:` code, as its handlers name it. */
-const subjects: Record<ResourceKind, string> = { chat: 'chat', stream: 'stream', upload: 'upload', 'upload-session': 'upload', 'typed-stream': 'stream' }
+const subjects: Record<ResourceKind, string> = {
+  chat: 'chat',
+  stream: 'stream',
+  upload: 'upload',
+  'upload-session': 'upload',
+  'typed-stream': 'stream',
+}
 
 const AUDIT = /^audit(\/|$)/
 
@@ -119,7 +125,8 @@ const validate: Record<ResourceKind, (id: string) => void> = {
   upload: (id) => void parseUploadName(id),
   'upload-session': (id) => void parseUploadId(id),
   'typed-stream': (id) => {
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) throw new AppError('bad_request:query', 'stream must be the streamId of a start frame')
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id))
+      throw new AppError('bad_request:query', 'stream must be the streamId of a start frame')
   },
 }
 
@@ -217,7 +224,8 @@ export async function guard(key: RouteKey, request: Request, context: unknown): 
     case 'operator':
       if (operator) break
       if (c.SLUICE_OPERATOR_TOKEN === undefined && row.localOpen) break
-      if (c.SLUICE_OPERATOR_TOKEN === undefined) throw new AppError('forbidden:operator', 'This needs the operator token, and SLUICE_OPERATOR_TOKEN is not set')
+      if (c.SLUICE_OPERATOR_TOKEN === undefined)
+        throw new AppError('forbidden:operator', 'This needs the operator token, and SLUICE_OPERATOR_TOKEN is not set')
       throw tokenError('SLUICE_OPERATOR_TOKEN')
     case 'owner':
       if (row.resource === undefined || row.resource.id === 'body') break // the handler claims or requires

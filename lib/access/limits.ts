@@ -50,9 +50,13 @@ export function reserveSlot(kind: RunningKind, visitor: string | undefined, limi
   const all = total.get(kind) ?? 0
   const mine = byVisitor.get(visitorKey) ?? 0
   const refuse = (who: string, limit: number) =>
-    new AppError(`rate_limited:${kind}`, `${limit} ${nouns[kind]} are already ${kind === 'live-list' ? 'open' : 'running'} ${who}; try again when one ends`, {
-      headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
-    })
+    new AppError(
+      `rate_limited:${kind}`,
+      `${limit} ${nouns[kind]} are already ${kind === 'live-list' ? 'open' : 'running'} ${who}; try again when one ends`,
+      {
+        headers: { 'Retry-After': String(RETRY_AFTER_SECONDS) },
+      },
+    )
   if (all >= perInstance) throw refuse('on this server', perInstance)
   if (visitor !== undefined && mine >= perVisitor) throw refuse('for you', perVisitor)
   total.set(kind, all + 1)

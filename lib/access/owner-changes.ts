@@ -46,7 +46,8 @@ function localChanges(notifier: ChangeNotifier): OwnerChanges {
 
 function redisChanges(notifier: ChangeNotifier, redisSource: RedisSource): OwnerChanges {
   /** Runs `work` on the process's Redis; an outage is the one honest 503. */
-  const withRedis = <T>(work: (redis: RedisContext) => Promise<T>): Promise<T> => guarded('Live stream lists', async () => work(await redisSource()))
+  const withRedis = <T>(work: (redis: RedisContext) => Promise<T>): Promise<T> =>
+    guarded('Live stream lists', async () => work(await redisSource()))
   let remote: RemoteChanges | undefined
   // The hash tag keeps the channel with the owner's index key (`owned:{<owner>}:<kind>`) on a cluster.
   const channelOf = (prefix: string, kind: ResourceKind, owner: string) => `${prefix}owned-changed:{${owner}}:${kind}`

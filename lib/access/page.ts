@@ -18,6 +18,7 @@ export async function pageOwnership() {
     owned: async (kind: ResourceKind, limit = 100): Promise<string[]> =>
       visitor === undefined ? [] : (await ownerStore().list(kind, visitor, { limit })).ids,
     /** Whether the visitor owns `kind`/`id`. */
-    owns: async (kind: ResourceKind, id: string): Promise<boolean> => visitor !== undefined && (await ownerStore().ownerOf(kind, id)) === visitor,
+    owns: async (kind: ResourceKind, id: string): Promise<boolean> =>
+      visitor !== undefined && (await ownerStore().ownerOf(kind, id)) === visitor,
   }
 }

@@ -62,7 +62,10 @@ export const accessTable = {
   'GET /api/health': { who: 'anyone', says: 'liveness and this instance’s counters' },
   'GET /api/stream/words': { who: 'anyone', says: 'a stateless token stream' },
   'POST /api/transform': { who: 'anyone', says: 'a stateless pipeline: the body streams back transformed, nothing is stored' },
-  'GET /api/feed': { who: 'visitor', says: 'this instance’s live metrics (no visitor data); the identity lets the caller drop its own connections' },
+  'GET /api/feed': {
+    who: 'visitor',
+    says: 'this instance’s live metrics (no visitor data); the identity lets the caller drop its own connections',
+  },
   'POST /api/feed/drop': { who: 'visitor', sameSite: true, says: 'closes the caller’s own feed connections (the operator’s: every one)' },
 
   'POST /api/chat': {
@@ -82,27 +85,62 @@ export const accessTable = {
     who: 'visitor',
     says: 'the caller’s own durable streams (the operator’s: all, the audit namespace included); `?live=sse` keeps sending the list as it changes (4 at once per visitor)',
   },
-  'POST /api/streams': { who: 'writer', sameSite: true, says: 'creates a stream for an external writer; a caller with an identity owns it' },
+  'POST /api/streams': {
+    who: 'writer',
+    sameSite: true,
+    says: 'creates a stream for an external writer; a caller with an identity owns it',
+  },
   'GET /api/streams/[...id]': {
     who: 'link',
     resource: streamParam('id'),
     identifies: true,
     says: 'a stream’s metadata, for whoever holds its id (audit: operator), and whether the caller owns it',
   },
-  'DELETE /api/streams/[...id]': { who: 'writer', resource: streamParam('id'), sameSite: true, says: 'deletes a stream: its owner, or a writer if nobody owns it' },
-  'POST /api/streams/demo/export': { who: 'visitor', sameSite: true, says: 'starts a CSV export into a new stream the caller owns; capped' },
-  'POST /api/streams/demo/logs': { who: 'visitor', sameSite: true, says: 'starts a log producer into a new stream the caller owns; capped' },
+  'DELETE /api/streams/[...id]': {
+    who: 'writer',
+    resource: streamParam('id'),
+    sameSite: true,
+    says: 'deletes a stream: its owner, or a writer if nobody owns it',
+  },
+  'POST /api/streams/demo/export': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'starts a CSV export into a new stream the caller owns; capped',
+  },
+  'POST /api/streams/demo/logs': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'starts a log producer into a new stream the caller owns; capped',
+  },
 
-  'GET /v1/stream/[...path]': { who: 'link', resource: streamParam('path'), says: 'Durable Streams reads, cross-origin, by URL (audit: operator)' },
+  'GET /v1/stream/[...path]': {
+    who: 'link',
+    resource: streamParam('path'),
+    says: 'Durable Streams reads, cross-origin, by URL (audit: operator)',
+  },
   'HEAD /v1/stream/[...path]': { who: 'link', resource: streamParam('path'), says: 'Durable Streams metadata, by URL (audit: operator)' },
   'PUT /v1/stream/[...path]': { who: 'writer', resource: streamParam('path'), says: 'creates a stream (streams token when set)' },
-  'POST /v1/stream/[...path]': { who: 'writer', resource: streamParam('path'), says: 'appends (streams token when set; an owned stream: its owner)' },
-  'DELETE /v1/stream/[...path]': { who: 'writer', resource: streamParam('path'), says: 'deletes (streams token when set; an owned stream: its owner)' },
+  'POST /v1/stream/[...path]': {
+    who: 'writer',
+    resource: streamParam('path'),
+    says: 'appends (streams token when set; an owned stream: its owner)',
+  },
+  'DELETE /v1/stream/[...path]': {
+    who: 'writer',
+    resource: streamParam('path'),
+    says: 'deletes (streams token when set; an owned stream: its owner)',
+  },
   'OPTIONS /v1/stream/[...path]': { who: 'anyone', says: 'CORS preflight' },
 
   'GET /api/uploads': { who: 'visitor', says: 'the caller’s own finished uploads (the operator’s: all)' },
   'POST /api/uploads': { who: 'visitor', sameSite: true, says: 'announces an upload: claims its name and session for the caller' },
-  'PUT /api/uploads/[name]': { who: 'owner', resource: uploadName, creates: true, sameSite: true, says: 'uploads (or resumes) a file under a name the caller owns or claims' },
+  'PUT /api/uploads/[name]': {
+    who: 'owner',
+    resource: uploadName,
+    creates: true,
+    sameSite: true,
+    says: 'uploads (or resumes) a file under a name the caller owns or claims',
+  },
   'GET /api/uploads/[name]': { who: 'owner', resource: uploadName, says: 'downloads the caller’s own upload' },
   'HEAD /api/uploads/[name]': { who: 'owner', resource: uploadName, says: 'the download’s headers' },
   'DELETE /api/uploads/[name]': { who: 'owner', resource: uploadName, sameSite: true, says: 'deletes the caller’s own upload' },
@@ -111,22 +149,63 @@ export const accessTable = {
   'DELETE /api/uploads/sessions/[id]': { who: 'owner', resource: uploadSession, sameSite: true, says: 'cancels the caller’s upload' },
   'GET /api/uploads/sessions/[id]/events': { who: 'owner', resource: uploadSession, says: 'progress events of the caller’s upload' },
 
-  'POST /api/jobs/import': { who: 'visitor', sameSite: true, token: 'jobs', says: 'runs an import the caller owns; capped. With `Last-Event-ID: <streamId>:<frame>`: resumes the caller’s own run after a lifetime end (owner only)' },
-  'DELETE /api/jobs/import': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, token: 'jobs', says: 'cancels the caller’s import' },
-  'GET /api/jobs/import/[id]': { who: 'owner', resource: { kind: 'typed-stream', id: { param: 'id' } }, says: 'the caller’s import job and its rows' },
+  'POST /api/jobs/import': {
+    who: 'visitor',
+    sameSite: true,
+    token: 'jobs',
+    says: 'runs an import the caller owns; capped. With `Last-Event-ID: <streamId>:<frame>`: resumes the caller’s own run after a lifetime end (owner only)',
+  },
+  'DELETE /api/jobs/import': {
+    who: 'owner',
+    resource: { kind: 'typed-stream', id: { query: 'stream' } },
+    sameSite: true,
+    token: 'jobs',
+    says: 'cancels the caller’s import',
+  },
+  'GET /api/jobs/import/[id]': {
+    who: 'owner',
+    resource: { kind: 'typed-stream', id: { param: 'id' } },
+    says: 'the caller’s import job and its rows',
+  },
   'GET /api/jobs/export': { who: 'anyone', says: 'the shared demo table as a streaming download (generated rows, no visitor data)' },
   'GET /api/jobs/export/table': { who: 'anyone', says: 'how many rows the shared demo table holds' },
   'POST /api/jobs/export/table': { who: 'operator', localOpen: true, sameSite: true, says: 'reseeds the shared demo table' },
-  'POST /api/jobs/export/durable': { who: 'visitor', sameSite: true, says: 'exports the demo table into a new stream the caller owns; capped' },
-  'POST /api/jobs/export/rows': { who: 'visitor', sameSite: true, says: 'exports the rows of the request body (JSON array or NDJSON, read as it arrives) as CSV into a new stream the caller owns; capped' },
+  'POST /api/jobs/export/durable': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'exports the demo table into a new stream the caller owns; capped',
+  },
+  'POST /api/jobs/export/rows': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'exports the rows of the request body (JSON array or NDJSON, read as it arrives) as CSV into a new stream the caller owns; capped',
+  },
 
-  'POST /api/proxy/openai': { who: 'visitor', sameSite: true, says: 'forwards to the configured model with the server’s key; capped per visitor and per instance' },
+  'POST /api/proxy/openai': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'forwards to the configured model with the server’s key; capped per visitor and per instance',
+  },
   'GET /api/typed': { who: 'anyone', says: 'the catalogue of typed stream endpoints and their JSON Schemas (no visitor data)' },
-  'POST /api/typed/answer': { who: 'visitor', sameSite: true, says: 'streams a model answer the caller owns; capped with the chat answers' },
-  'DELETE /api/typed/answer': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s answer, aborting the model call' },
+  'POST /api/typed/answer': {
+    who: 'visitor',
+    sameSite: true,
+    says: 'streams a model answer the caller owns; capped with the chat answers',
+  },
+  'DELETE /api/typed/answer': {
+    who: 'owner',
+    resource: { kind: 'typed-stream', id: { query: 'stream' } },
+    sameSite: true,
+    says: 'cancels the caller’s answer, aborting the model call',
+  },
   'GET /api/typed/countdown': { who: 'visitor', says: 'opens the countdown typed stream (query input)' },
   'POST /api/typed/countdown': { who: 'visitor', sameSite: true, says: 'opens the countdown typed stream (JSON input)' },
-  'DELETE /api/typed/countdown': { who: 'owner', resource: { kind: 'typed-stream', id: { query: 'stream' } }, sameSite: true, says: 'cancels the caller’s countdown stream' },
+  'DELETE /api/typed/countdown': {
+    who: 'owner',
+    resource: { kind: 'typed-stream', id: { query: 'stream' } },
+    sameSite: true,
+    says: 'cancels the caller’s countdown stream',
+  },
   // new:stream adds rows above this line
 } as const satisfies Record<string, AccessRow>
 

@@ -14,15 +14,24 @@ export function modelError(error: unknown): AppError {
     const status = cause.statusCode
     const details = { status, provider: providerMessage(cause) }
     if (status === 401 || status === 403) {
-      return new AppError('unauthorized:model', `The model provider refused the credentials (${status}). Check OPENAI_API_KEY.`, { details, cause })
+      return new AppError('unauthorized:model', `The model provider refused the credentials (${status}). Check OPENAI_API_KEY.`, {
+        details,
+        cause,
+      })
     }
     if (status === 429) {
-      return new AppError('rate_limited:model', 'The model provider is rate-limiting requests (429). Wait a moment, then retry.', { details, cause })
+      return new AppError('rate_limited:model', 'The model provider is rate-limiting requests (429). Wait a moment, then retry.', {
+        details,
+        cause,
+      })
     }
     if (status >= 500) {
       return new AppError('unavailable:model', `The model provider failed (${status}). Retry in a moment.`, { details, cause })
     }
-    return new AppError('bad_request:model', `The model provider rejected the request (${status}): ${providerMessage(cause)}`, { details, cause })
+    return new AppError('bad_request:model', `The model provider rejected the request (${status}): ${providerMessage(cause)}`, {
+      details,
+      cause,
+    })
   }
   // No error status: the connection failed, or broke after the response had started.
   const message = cause instanceof Error ? cause.message : String(cause)

@@ -38,7 +38,11 @@ async function forward(body: string, signal: AbortSignal, onEnd: () => void): Pr
   if (!upstream) {
     throw new AppError('unavailable:proxy', 'The proxy has no upstream: set OPENAI_API_KEY (and OPENAI_BASE_URL for a compatible server)')
   }
-  const headers = new Headers({ 'content-type': 'application/json', accept: 'text/event-stream, application/json', 'accept-encoding': 'identity' })
+  const headers = new Headers({
+    'content-type': 'application/json',
+    accept: 'text/event-stream, application/json',
+    'accept-encoding': 'identity',
+  })
   if (upstream.apiKey) headers.set('authorization', `Bearer ${upstream.apiKey}`)
 
   let response: Response
@@ -46,7 +50,9 @@ async function forward(body: string, signal: AbortSignal, onEnd: () => void): Pr
     response = await fetch(upstream.url, { method: 'POST', headers, body, signal })
   } catch (error) {
     if (signal.aborted) throw error
-    throw new AppError('unavailable:upstream', `The upstream model server could not be reached (${new URL(upstream.url).host})`, { cause: error })
+    throw new AppError('unavailable:upstream', `The upstream model server could not be reached (${new URL(upstream.url).host})`, {
+      cause: error,
+    })
   }
 
   const out = new Headers({ 'cache-control': 'no-cache, no-transform', 'x-accel-buffering': 'no' })

@@ -67,7 +67,10 @@ export async function deleteChat(chatId: string): Promise<string[]> {
 }
 
 /** The chats with these ids that still exist, most recently updated first, paged: `{ total, chats }`. */
-export async function listChats(ids: readonly string[], page: { limit: number; offset: number }): Promise<{ total: number; chats: ChatSummary[] }> {
+export async function listChats(
+  ids: readonly string[],
+  page: { limit: number; offset: number },
+): Promise<{ total: number; chats: ChatSummary[] }> {
   const found = await Promise.all(ids.map((id) => chatStore().get(id)))
   const chats = found
     .filter((chat) => chat !== undefined)
@@ -97,7 +100,8 @@ export async function resumeGeneration(
     if (info?.metadata.chatId !== chatId) throw new AppError('not_found:generation', `No generation ${generationId} in chat ${chatId}`)
   }
   // The writer is alive while the chat's generation runs and is this one.
-  const writerAlive = async () => (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
+  const writerAlive = async () =>
+    (await stopSignals().isRunning(generationKey(chatId))) && (await chatStore().get(chatId))?.activeStreamId === id
   try {
     // Rechecked at least once per stop lease: a writer whose instance died is noticed within about two leases.
     const recheckMs = Math.min(10_000, config().SLUICE_STOP_LEASE_MS)

@@ -3,8 +3,7 @@ import type { ChatMessage } from '@/lib/chat/messages'
 
 /** What a client asks for: a new (or edited) user message, or a new answer to the last one. */
 export type ChatTurnRequest =
-  | { trigger: 'submit-message'; message: ChatMessage; messageId?: string }
-  | { trigger: 'regenerate-message'; messageId?: string }
+  { trigger: 'submit-message'; message: ChatMessage; messageId?: string } | { trigger: 'regenerate-message'; messageId?: string }
 
 /**
  * The conversation the model should answer, from the stored one and the request:

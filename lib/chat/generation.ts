@@ -75,10 +75,16 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
       abortSignal: stop.signal,
       experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
     })
-    durable = await streams.create(GENERATION_NAMESPACE, { contentType: 'text/event-stream', metadata: { chatId, model: info.label }, ttl: GENERATION_TTL_SECONDS })
+    durable = await streams.create(GENERATION_NAMESPACE, {
+      contentType: 'text/event-stream',
+      metadata: { chatId, model: info.label },
+      ttl: GENERATION_TTL_SECONDS,
+    })
     await store.setActiveStream(chatId, durable.id)
   } catch (error) {
-    await stopSignals().stop(generationKey(chatId), 'The generation could not be set up').catch(() => false)
+    await stopSignals()
+      .stop(generationKey(chatId), 'The generation could not be set up')
+      .catch(() => false)
     await stop.release()
     throw error
   }
@@ -105,13 +111,21 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   )
   const [forCaller, forRecord] = chunks.tee()
 
-  const done = recordGeneration(forRecord, { chatId, generationId: id, model: info.label, startedAt, messages, moderation, filtered, store, durable }).finally(
-    async () => {
-      await stop.release()
-      release()
-      await store.setActiveStream(chatId, null, { expected: id }).catch(() => {})
-    },
-  )
+  const done = recordGeneration(forRecord, {
+    chatId,
+    generationId: id,
+    model: info.label,
+    startedAt,
+    messages,
+    moderation,
+    filtered,
+    store,
+    durable,
+  }).finally(async () => {
+    await stop.release()
+    release()
+    await store.setActiveStream(chatId, null, { expected: id }).catch(() => {})
+  })
 
   return { id, chatId, chunks: forCaller, done }
 }

@@ -18,7 +18,10 @@ export function chatStore(): ChatStore {
       redis: (redis) => new RedisChatStore(redis),
       embedded: () => {
         const { dataDir, SLUICE_STREAMS_DURABILITY } = config()
-        return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), { fsync: SLUICE_STREAMS_DURABILITY === 'fsync', space: diskReserve() })
+        return new SqliteChatStore(path.join(dataDir, 'chat.sqlite'), {
+          fsync: SLUICE_STREAMS_DURABILITY === 'fsync',
+          space: diskReserve(),
+        })
       },
     }),
   )

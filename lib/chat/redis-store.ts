@@ -96,8 +96,14 @@ export class RedisChatStore implements ChatStore {
       else change.hSet(k.meta, 'moderation', update.moderation ? '1' : '0')
       change.del([k.messages, k.texts])
       if (update.messages.length > 0) {
-        change.rPush(k.messages, update.messages.map((m) => JSON.stringify(m)))
-        change.rPush(k.texts, update.messages.map((m) => JSON.stringify([m.id, m.role, messageText(m)] satisfies TextEntry)))
+        change.rPush(
+          k.messages,
+          update.messages.map((m) => JSON.stringify(m)),
+        )
+        change.rPush(
+          k.texts,
+          update.messages.map((m) => JSON.stringify([m.id, m.role, messageText(m)] satisfies TextEntry)),
+        )
       }
       await change.exec()
       await replicated(k.meta)
@@ -140,7 +146,14 @@ export class RedisChatStore implements ChatStore {
             const [messageId, role, text] = JSON.parse(entry) as TextEntry
             const lower = text.toLowerCase()
             if (!words.every((w) => lower.includes(w))) continue
-            hits.push({ chatId, title: title ?? '', messageId, role, snippet: snippetAround(text, words[0]!), updatedAt: Number(updatedAt) })
+            hits.push({
+              chatId,
+              title: title ?? '',
+              messageId,
+              role,
+              snippet: snippetAround(text, words[0]!),
+              updatedAt: Number(updatedAt),
+            })
           }
         })
       }

@@ -27,9 +27,7 @@ export type AppendPlan =
   | { kind: 'answer'; outcome: AppendOutcome }
 
 type ProducerDecision =
-  | { kind: 'accept'; next: ProducerState }
-  | { kind: 'duplicate'; state: ProducerState }
-  | { kind: 'refuse'; outcome: AppendOutcome }
+  { kind: 'accept'; next: ProducerState } | { kind: 'duplicate'; state: ProducerState } | { kind: 'refuse'; outcome: AppendOutcome }
 
 /** Epoch fencing and sequence checks for one producer claim. */
 export function decideProducer(state: ProducerState | undefined, claim: ProducerClaim): ProducerDecision {
@@ -63,7 +61,13 @@ export function planAppend(state: AppendState, producer: ProducerState | undefin
     if (claim && sameClaim(state.closedBy, claim)) {
       return {
         kind: 'answer',
-        outcome: { kind: 'ok', tail: state.tail, closed: true, duplicate: true, producer: { epoch: claim.epoch, seq: producer?.lastSeq ?? claim.seq } },
+        outcome: {
+          kind: 'ok',
+          tail: state.tail,
+          closed: true,
+          duplicate: true,
+          producer: { epoch: claim.epoch, seq: producer?.lastSeq ?? claim.seq },
+        },
       }
     }
     if (!claim && input.close && input.data.byteLength === 0) {

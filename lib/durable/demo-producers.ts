@@ -28,8 +28,20 @@ function csvRow(i: number): string {
  * its slot (429 beyond the caps of `lib/access/limits.ts`), its stream, and the background work,
  * which runs `produce`, closes the stream, logs a failure and always frees the slot.
  */
-async function startProducer(kind: string, visitor: string | undefined, options: CreateStreamOptions, produce: (write: (data: string) => Promise<void>) => Promise<void>): Promise<StartedProducer> {
-  const { writer, run } = await startBackgroundWrite({ slot: 'demo', visitor, name: `demo:${kind}`, namespace: kind, stream: () => options, produce })
+async function startProducer(
+  kind: string,
+  visitor: string | undefined,
+  options: CreateStreamOptions,
+  produce: (write: (data: string) => Promise<void>) => Promise<void>,
+): Promise<StartedProducer> {
+  const { writer, run } = await startBackgroundWrite({
+    slot: 'demo',
+    visitor,
+    name: `demo:${kind}`,
+    namespace: kind,
+    stream: () => options,
+    produce,
+  })
   return { writer, run }
 }
 

@@ -33,7 +33,12 @@ export type FollowItem =
  * server: the protocol's `live=sse` (`protocol-sse.ts`) and `streams.follow()` (the chat's
  * reloaded answer) are both built on it.
  */
-export async function* followStream(store: StreamStore, first: StreamMeta, from: number, options: FollowOptions): AsyncGenerator<FollowItem> {
+export async function* followStream(
+  store: StreamStore,
+  first: StreamMeta,
+  from: number,
+  options: FollowOptions,
+): AsyncGenerator<FollowItem> {
   const path = first.path
   let meta = first
   let position = from

@@ -40,11 +40,21 @@ export const RESCAN_MS = 5_000
 
 /** Resolves when the first of `waits` does (they all end when `stop` is aborted, which the caller does next). */
 function first(waits: Promise<unknown>[]): Promise<void> {
-  return Promise.race(waits.map((w) => w.then(() => undefined, () => undefined)))
+  return Promise.race(
+    waits.map((w) =>
+      w.then(
+        () => undefined,
+        () => undefined,
+      ),
+    ),
+  )
 }
 
 /** Pages of `source`: the first at once, then each different one after a change, until `signal` or `lifetimeMs`. */
-export async function* liveList<P extends ListPage>(source: LiveListSource<P>, options: { signal: AbortSignal; lifetimeMs: number }): AsyncGenerator<P> {
+export async function* liveList<P extends ListPage>(
+  source: LiveListSource<P>,
+  options: { signal: AbortSignal; lifetimeMs: number },
+): AsyncGenerator<P> {
   const { signal } = options
   const endAt = Date.now() + options.lifetimeMs
   const store = await streamStore()

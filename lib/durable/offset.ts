@@ -45,6 +45,7 @@ export function readStart(params: URLSearchParams): ReadStart | undefined {
 export function startPosition(start: ReadStart, tail: number): number {
   if (start.kind === 'start') return 0
   if (start.kind === 'now') return tail
-  if (start.position > tail) throw new AppError('bad_request:offset', `The offset ${encodeOffset(start.position)} is beyond the end of the stream`)
+  if (start.position > tail)
+    throw new AppError('bad_request:offset', `The offset ${encodeOffset(start.position)} is beyond the end of the stream`)
   return start.position
 }

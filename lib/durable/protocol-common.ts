@@ -96,7 +96,10 @@ export async function isMessageBoundary(store: StreamStore, meta: StreamMeta, po
 export async function readPosition(store: StreamStore, meta: StreamMeta, start: ReadStart): Promise<number> {
   const position = startPosition(start, meta.tail)
   if (start.kind === 'at' && isJsonType(meta.contentType) && !(await isMessageBoundary(store, meta, position))) {
-    throw new AppError('bad_request:offset', `The offset ${encodeOffset(position)} is inside a JSON message: read from an offset the server returned`)
+    throw new AppError(
+      'bad_request:offset',
+      `The offset ${encodeOffset(position)} is inside a JSON message: read from an offset the server returned`,
+    )
   }
   return position
 }

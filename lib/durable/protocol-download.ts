@@ -30,7 +30,11 @@ export function downloadResponse({ request, store }: StreamRequest, meta: Stream
   if (meta.closed) headers.set(H.closed, 'true')
   if (gzip) {
     const bytes = isJsonType(meta.contentType) ? undefined : store.readCompressed(meta, request.signal)
-    if (!bytes) throw new AppError('conflict:encoding', 'This stream is not stored gzip-compressed (only closed non-JSON streams created with compress are)')
+    if (!bytes)
+      throw new AppError(
+        'conflict:encoding',
+        'This stream is not stored gzip-compressed (only closed non-JSON streams created with compress are)',
+      )
     headers.set('Content-Type', 'application/gzip')
     headers.set('Content-Disposition', `attachment; filename="${fileName(meta)}.gz"`)
     return new Response(iterableToStream(bytes), { status: 200, headers })

@@ -25,7 +25,8 @@ export function forkRequest(headers: Headers): ForkRequest | undefined {
   const offset = headers.get(H.forkOffset)
   const sub = headers.get(H.forkSubOffset)
   if (from === null) {
-    if (offset !== null || sub !== null) throw new AppError('bad_request:fork', `${H.forkOffset} and ${H.forkSubOffset} need ${H.forkedFrom}`)
+    if (offset !== null || sub !== null)
+      throw new AppError('bad_request:fork', `${H.forkOffset} and ${H.forkSubOffset} need ${H.forkedFrom}`)
     return undefined
   }
   return {

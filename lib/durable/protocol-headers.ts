@@ -87,7 +87,18 @@ export const MAX_HEADER_LENGTH = 256
 export const MAX_PATH_HEADER_LENGTH = 2048
 
 /** The protocol's request headers that carry values (what {@link checkProtocolHeaders} looks at). */
-const VALUE_HEADERS = [H.ttl, H.expiresAt, H.seq, H.closed, H.forkedFrom, H.forkOffset, H.forkSubOffset, H.producerId, H.producerEpoch, H.producerSeq]
+const VALUE_HEADERS = [
+  H.ttl,
+  H.expiresAt,
+  H.seq,
+  H.closed,
+  H.forkedFrom,
+  H.forkOffset,
+  H.forkSubOffset,
+  H.producerId,
+  H.producerEpoch,
+  H.producerSeq,
+]
 
 /**
  * Refuses protocol request headers that are too long (`bad_request:header_length`) or were sent
@@ -102,10 +113,16 @@ export function checkProtocolHeaders(headers: Headers): void {
     if (value === null) continue
     const max = name === H.forkedFrom ? MAX_PATH_HEADER_LENGTH : MAX_HEADER_LENGTH
     if (value.length > max) {
-      throw new AppError('bad_request:header_length', `${name} is longer than ${max} characters`, { details: { header: name, maxLength: max } })
+      throw new AppError('bad_request:header_length', `${name} is longer than ${max} characters`, {
+        details: { header: name, maxLength: max },
+      })
     }
     if (value.includes(',')) {
-      throw new AppError('bad_request:header_repeated', `${name} was sent more than once, or contains a comma (which no protocol header value may)`, { details: { header: name } })
+      throw new AppError(
+        'bad_request:header_repeated',
+        `${name} was sent more than once, or contains a comma (which no protocol header value may)`,
+        { details: { header: name } },
+      )
     }
   }
 }
@@ -140,7 +157,10 @@ export function requestedExpiry(headers: Headers, now = Date.now()): Expiry | un
   if (ttl !== null) {
     const seconds = parseCount(ttl, H.ttl)
     if (seconds < MIN_PROTOCOL_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
-      throw new AppError('bad_request:ttl', `${H.ttl} must be whole seconds from ${MIN_PROTOCOL_TTL_SECONDS} to ${MAX_TTL_SECONDS} (90 days); omit it for a stream that does not expire`)
+      throw new AppError(
+        'bad_request:ttl',
+        `${H.ttl} must be whole seconds from ${MIN_PROTOCOL_TTL_SECONDS} to ${MAX_TTL_SECONDS} (90 days); omit it for a stream that does not expire`,
+      )
     }
     return { kind: 'ttl', seconds }
   }

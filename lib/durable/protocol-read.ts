@@ -49,13 +49,20 @@ async function rangeResponse(req: StreamRequest, meta: StreamMeta, from: number,
   if (closedAtEnd) headers.set(H.closed, 'true')
   if (cursor !== undefined) headers.set(H.cursor, cursor)
   if (etagMatches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers })
-  return new Response(iterableToStream(rangeBytes(store, meta, from, end), { signal: request.signal, highWaterMark: 4 }), { status: 200, headers })
+  return new Response(iterableToStream(rangeBytes(store, meta, from, end), { signal: request.signal, highWaterMark: 4 }), {
+    status: 200,
+    headers,
+  })
 }
-
 
 /** `offset=now` without waiting: no data, just where the tail is. */
 function tailResponse(meta: StreamMeta): Response {
-  const headers = new Headers({ 'Content-Type': meta.contentType, 'Cache-Control': 'no-store', [H.nextOffset]: encodeOffset(meta.tail), [H.upToDate]: 'true' })
+  const headers = new Headers({
+    'Content-Type': meta.contentType,
+    'Cache-Control': 'no-store',
+    [H.nextOffset]: encodeOffset(meta.tail),
+    [H.upToDate]: 'true',
+  })
   if (meta.closed) headers.set(H.closed, 'true')
   return new Response(isJsonType(meta.contentType) ? '[]' : null, { status: 200, headers })
 }
@@ -127,6 +134,7 @@ export function readMode(params: URLSearchParams): { live: 'long-poll' | 'sse' |
   const live = params.get('live')
   const start = readStart(params)
   if (live !== null && live !== 'long-poll' && live !== 'sse') throw new AppError('bad_request:live', 'live must be long-poll or sse')
-  if (live !== null && start === undefined) throw new AppError('bad_request:offset', `live=${live} needs an offset (-1 for the start, now for the tail)`)
+  if (live !== null && start === undefined)
+    throw new AppError('bad_request:offset', `live=${live} needs an offset (-1 for the start, now for the tail)`)
   return { live: live ?? undefined, start }
 }

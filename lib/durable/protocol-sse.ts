@@ -31,7 +31,10 @@ const JSON_BATCH = 64 * 1024
  * base64 one per read chunk; JSON whole messages only, batched up to {@link JSON_BATCH} bytes
  * (a batch is sent early when it reaches the tail, which is always a message boundary).
  */
-async function* events(items: AsyncIterable<FollowItem>, encoding: Encoding): AsyncGenerator<{ data: string; end: number; meta: StreamMeta } | { caughtUp: StreamMeta; position: number }> {
+async function* events(
+  items: AsyncIterable<FollowItem>,
+  encoding: Encoding,
+): AsyncGenerator<{ data: string; end: number; meta: StreamMeta } | { caughtUp: StreamMeta; position: number }> {
   const text = new TextDecoder()
   let pending = Buffer.alloc(0)
   let position = 0
@@ -42,7 +45,10 @@ async function* events(items: AsyncIterable<FollowItem>, encoding: Encoding): As
     }
     const chunk = item.bytes
     if (encoding !== 'json') {
-      const data = encoding === 'base64' ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64') : text.decode(chunk, { stream: true })
+      const data =
+        encoding === 'base64'
+          ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')
+          : text.decode(chunk, { stream: true })
       yield { data, end: item.end, meta: item.meta }
       continue
     }

@@ -62,6 +62,7 @@ export function streamRoute(method: Method) {
 }
 
 /** CORS preflight: any origin may read and (with the token, if one is set) write. */
-export const preflightRoute = route('OPTIONS /v1/stream/[...path]', (request) =>
-  new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) }),
+export const preflightRoute = route(
+  'OPTIONS /v1/stream/[...path]',
+  (request) => new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) }),
 )

@@ -1,5 +1,12 @@
 import { z } from 'zod'
-import { createOptionsSchema, DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS, namespaceSchema, type CreateOptionsInput } from '@/lib/durable/create-options'
+import {
+  createOptionsSchema,
+  DEFAULT_TTL_SECONDS,
+  MAX_TTL_SECONDS,
+  MIN_TTL_SECONDS,
+  namespaceSchema,
+  type CreateOptionsInput,
+} from '@/lib/durable/create-options'
 import type { Expiry } from '@/lib/durable/store'
 import { paging } from '@/lib/contract'
 import { AppError } from '@/lib/errors'
@@ -11,7 +18,13 @@ import { parseWith } from '@/lib/http'
  * schemas themselves are in `create-options.ts`, which the `/streams` page imports too.
  */
 
-export { DEFAULT_TTL_SECONDS, metadataSchema, namespaceSchema, createOptionsSchema, type CreateOptionsInput } from '@/lib/durable/create-options'
+export {
+  DEFAULT_TTL_SECONDS,
+  metadataSchema,
+  namespaceSchema,
+  createOptionsSchema,
+  type CreateOptionsInput,
+} from '@/lib/durable/create-options'
 
 /**
  * TTL semantics of document 002: omitted → 30 days; `null` or `0` → never expires; otherwise

@@ -5,7 +5,14 @@ import { streamStore } from '@/lib/durable/instance'
 import { encodeJsonBody } from '@/lib/durable/json-mode'
 import { rangeBytes, STREAM_ROUTE } from '@/lib/durable/protocol-common'
 import { isJsonType } from '@/lib/durable/protocol-headers'
-import { expiryFor, metadataSchema, pagingSchema, parseCreateOptions, parseNamespace, type CreateOptionsInput } from '@/lib/durable/service-options'
+import {
+  expiryFor,
+  metadataSchema,
+  pagingSchema,
+  parseCreateOptions,
+  parseNamespace,
+  type CreateOptionsInput,
+} from '@/lib/durable/service-options'
 import type { StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 import { parseWith } from '@/lib/http'
@@ -186,7 +193,10 @@ export const streams = {
    * Of the streams `ids` (a visitor's own, newest first), those that still exist and match the
    * namespace and metadata filters, paged as `list()` is.
    */
-  async listOf(ids: readonly string[], query: { namespace?: string; metadata?: Record<string, string>; limit?: number; offset?: number } = {}) {
+  async listOf(
+    ids: readonly string[],
+    query: { namespace?: string; metadata?: Record<string, string>; limit?: number; offset?: number } = {},
+  ) {
     const paging = parseWith(pagingSchema, { limit: query.limit, offset: query.offset }, 'query')
     const store = await streamStore()
     const found = await Promise.all(ids.map((id) => store.lookup(id)))
@@ -212,7 +222,11 @@ export const streams = {
     const store = await streamStore()
     if (options.encoding === 'gzip') {
       const gzip = isJsonType(meta.contentType) ? undefined : store.readCompressed(meta, options.signal)
-      if (!gzip) throw new AppError('conflict:encoding', `Stream ${id} is not stored gzip-compressed (only closed non-JSON streams created with compress are)`)
+      if (!gzip)
+        throw new AppError(
+          'conflict:encoding',
+          `Stream ${id} is not stored gzip-compressed (only closed non-JSON streams created with compress are)`,
+        )
       return iterableToStream(gzip, { signal: options.signal })
     }
     return iterableToStream(rangeBytes(store, meta, 0, meta.tail), { signal: options.signal })
@@ -228,7 +242,8 @@ export const streams = {
   async *follow(id: string, options: FollowOptions & { from?: number }): AsyncGenerator<Uint8Array> {
     const meta = await liveMeta(id)
     const from = options.from ?? 0
-    if (!Number.isSafeInteger(from) || from < 0 || from > meta.tail) throw new AppError('bad_request:offset', `Offset ${from} is outside stream ${id} (0–${meta.tail})`)
+    if (!Number.isSafeInteger(from) || from < 0 || from > meta.tail)
+      throw new AppError('bad_request:offset', `Offset ${from} is outside stream ${id} (0–${meta.tail})`)
     for await (const item of followStream(await streamStore(), meta, from, options)) {
       if (item.kind === 'data') yield item.bytes
     }

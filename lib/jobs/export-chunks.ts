@@ -62,7 +62,10 @@ export function* chunksOfRows(rows: Iterable<ExportRow>, format: ExportFormat): 
 }
 
 /** Chunks from rows read in batches (a network store), one batch at a time. */
-export async function* chunksOfBatches(batches: AsyncIterable<readonly ExportRow[]>, format: ExportFormat): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* chunksOfBatches(
+  batches: AsyncIterable<readonly ExportRow[]>,
+  format: ExportFormat,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const chunker = new ExportChunker(format)
   for await (const batch of batches) {
     for (const row of batch) {

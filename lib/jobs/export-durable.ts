@@ -19,7 +19,11 @@ export interface StartedExport {
 export async function startDurableExport(options: ExportOptions, visitor?: string): Promise<StartedExport> {
   // On the background-writer service: an `export` slot (429 beyond the caps: background exports
   // fill the disk), the snapshot (the count and the rows: one snapshot), the stream, then `run`.
-  const { writer, prepared: snapshot, run } = await startBackgroundWrite({
+  const {
+    writer,
+    prepared: snapshot,
+    run,
+  } = await startBackgroundWrite({
     slot: 'export',
     visitor,
     name: 'export:durable',

@@ -60,7 +60,11 @@ async function deleteStream(id: string): Promise<boolean> {
  * with the app's error and nothing is created. Then it creates the stream, writes the header and
  * those rows, and returns; {@link StartedRowsExport.respond} goes on from there.
  */
-export async function startRowsExport(body: ReadableStream<Uint8Array> | null, options: RowsExportOptions, visitor?: string): Promise<StartedRowsExport> {
+export async function startRowsExport(
+  body: ReadableStream<Uint8Array> | null,
+  options: RowsExportOptions,
+  visitor?: string,
+): Promise<StartedRowsExport> {
   const slot = reserveSlot('export', visitor)
   const source = new BodyRows(body, { format: options.format, maxBytes: options.maxBytes })
   const csv = new CsvRows(options.columns)
@@ -106,7 +110,8 @@ export async function startRowsExport(body: ReadableStream<Uint8Array> | null, o
       return { rows, bytes: writer.bytesWritten }
     } catch (error) {
       const failure = toAppError(error)
-      if (await deleteStream(writer.id)) await onDeleted().catch((e: unknown) => console.error(`[sluice:export] ${writer.id}: forgetting its owner failed`, e))
+      if (await deleteStream(writer.id))
+        await onDeleted().catch((e: unknown) => console.error(`[sluice:export] ${writer.id}: forgetting its owner failed`, e))
       void source.discardRest()
       return failure.toJSON()
     } finally {

@@ -35,13 +35,16 @@ export async function exportDownload(options: ExportOptions, signal?: AbortSigna
   const snapshot = await jobsStore().openExport({ limit: options.limit })
   const release = countOpenStream('export')
   const rate = options.rate
-  const text = iterableToStream((cancelled) => (rate ? throttled(snapshot.chunks(options.format), rate, cancelled) : snapshot.chunks(options.format)), {
-    signal,
-    onEnd: () => {
-      release()
-      snapshot.close()
+  const text = iterableToStream(
+    (cancelled) => (rate ? throttled(snapshot.chunks(options.format), rate, cancelled) : snapshot.chunks(options.format)),
+    {
+      signal,
+      onEnd: () => {
+        release()
+        snapshot.close()
+      },
     },
-  })
+  )
   const body = options.gzip ? text.pipeThrough(gzip()) : text
   const filename = `export-rows.${options.format}${options.gzip ? '.gz' : ''}`
   return new Response(body, {

@@ -53,7 +53,10 @@ export async function* uploadText(body: ReadableStream<Uint8Array>, maxBytes: nu
 const bodies = new WeakMap<Request, ReadableStream<Uint8Array>>()
 
 function noCsv(message: string): AppError {
-  return new AppError('bad_request:upload', `${message}: send the CSV file as the request body, and the input in the query string (?source=upload)`)
+  return new AppError(
+    'bad_request:upload',
+    `${message}: send the CSV file as the request body, and the input in the query string (?source=upload)`,
+  )
 }
 
 /**

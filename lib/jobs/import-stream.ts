@@ -49,7 +49,10 @@ export const importJob = defineStream({
       if (input.source !== 'upload') return
       // With a JSON body, that body was the input: the CSV must be the body, the input the query string.
       if (/json/i.test(request.headers.get('content-type') ?? '')) {
-        throw new AppError('bad_request:upload', 'Send the CSV file as the request body, and the input in the query string (?source=upload)')
+        throw new AppError(
+          'bad_request:upload',
+          'Send the CSV file as the request body, and the input in the query string (?source=upload)',
+        )
       }
       await requireUploadBody(request) // an empty body is refused here, before the first frame
     },
@@ -59,7 +62,9 @@ export const importJob = defineStream({
     const committed: ImportCounts & { bytes: number } = { processed: 0, inserted: 0, rejected: 0, batches: 0, lastLine: 1, bytes: 0 }
     let bytesRead = 0
     const source =
-      input.source === 'upload' ? uploadText(uploadBody(request)!, config().SLUICE_MAX_BODY_BYTES) : generatedCsv(input.rows, input.invalidEvery)
+      input.source === 'upload'
+        ? uploadText(uploadBody(request)!, config().SLUICE_MAX_BODY_BYTES)
+        : generatedCsv(input.rows, input.invalidEvery)
     async function* counted(pieces: AsyncIterable<string> | Iterable<string>) {
       for await (const piece of pieces) {
         bytesRead += Buffer.byteLength(piece)

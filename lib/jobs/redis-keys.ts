@@ -8,4 +8,3 @@ export function importKeys(prefix: string, id: string) {
   const base = `${prefix}jobs:import:{${id}}`
   return { job: `${base}:job`, rows: `${base}:rows` }
 }
-

@@ -56,7 +56,10 @@ export class RedisJobsStore implements JobsStore {
           const stop = Math.min(total, start + EXPORT_BATCH_ROWS) - 1
           const encoded = await c.readExportBatch([list], [String(start), String(stop), String(REPLACED_GRACE_MS)])
           if (encoded.length !== stop - start + 1) {
-            throw new AppError('gone:export_table', 'The export table was re-seeded and its previous version has expired; start the export again')
+            throw new AppError(
+              'gone:export_table',
+              'The export table was re-seeded and its previous version has expired; start the export again',
+            )
           }
           return encoded.map((row) => JSON.parse(row) as ExportRow)
         })
@@ -78,7 +81,16 @@ export class RedisJobsStore implements JobsStore {
 
   createImportJob(id: string, source: string): Promise<void> {
     return this.#run(async (client, prefix) => {
-      const job = { source, status: 'running', processed: 0, inserted: 0, rejected: 0, batches: 0, lastLine: 1, startedAt: new Date().toISOString() }
+      const job = {
+        source,
+        status: 'running',
+        processed: 0,
+        inserted: 0,
+        rejected: 0,
+        batches: 0,
+        lastLine: 1,
+        startedAt: new Date().toISOString(),
+      }
       await client.hSet(importKeys(prefix, id).job, job)
     })
   }
@@ -108,7 +120,10 @@ export class RedisJobsStore implements JobsStore {
   getImportJob(id: string): Promise<StoredImportJob | undefined> {
     return this.#run(async (client, prefix) => {
       const keys = importKeys(prefix, id)
-      const [job, storedRows] = (await client.multi().hGetAll(keys.job).hLen(keys.rows).exec()) as unknown as [Record<string, string>, number]
+      const [job, storedRows] = (await client.multi().hGetAll(keys.job).hLen(keys.rows).exec()) as unknown as [
+        Record<string, string>,
+        number,
+      ]
       if (job.status === undefined) return undefined
       return {
         id,

@@ -103,7 +103,9 @@ export class SqliteJobsStore implements JobsStore {
   }
 
   async createImportJob(id: string, source: string): Promise<void> {
-    this.db.prepare("INSERT INTO import_jobs (id, source, status, started_at) VALUES (?, ?, 'running', ?)").run(id, source, new Date().toISOString())
+    this.db
+      .prepare("INSERT INTO import_jobs (id, source, status, started_at) VALUES (?, ?, 'running', ?)")
+      .run(id, source, new Date().toISOString())
   }
 
   /** The rows inserted one by one through a prepared statement, and the counters, in one transaction. */

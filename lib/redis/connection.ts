@@ -192,11 +192,15 @@ function clusterContext(settings: RedisSettings, nodes: string[]): { context: Re
  * keeps retrying a server it cannot reach, so without a deadline a request would wait forever.
  */
 export async function openRedis(settings: RedisSettings): Promise<RedisContext> {
-  const { context, connect } = settings.target.kind === 'server' ? serverContext(settings, settings.target.url) : clusterContext(settings, settings.target.nodes)
+  const { context, connect } =
+    settings.target.kind === 'server' ? serverContext(settings, settings.target.url) : clusterContext(settings, settings.target.nodes)
   const what = settings.target.kind === 'server' ? 'Redis (REDIS_URL)' : 'the Redis Cluster (REDIS_CLUSTER_NODES)'
   let timer: NodeJS.Timeout | undefined
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AppError('unavailable:store', `Cannot reach ${what} within ${settings.connectTimeoutMs} ms`)), settings.connectTimeoutMs)
+    timer = setTimeout(
+      () => reject(new AppError('unavailable:store', `Cannot reach ${what} within ${settings.connectTimeoutMs} ms`)),
+      settings.connectTimeoutMs,
+    )
   })
   try {
     await Promise.race([connect(), deadline])

@@ -42,9 +42,13 @@ export class CsvRows {
       if (rows.length === 0) return ''
       const keys = [...rows[0]!.keys()]
       if (keys.length === 0) {
-        throw new AppError('bad_request:rows', `Row ${firstNumber} has no keys, and the header is the first row's keys: name the columns with ?columns=`, {
-          details: { row: firstNumber },
-        })
+        throw new AppError(
+          'bad_request:rows',
+          `Row ${firstNumber} has no keys, and the header is the first row's keys: name the columns with ?columns=`,
+          {
+            details: { row: firstNumber },
+          },
+        )
       }
       this.#columns = keys
       this.#known = new Set(keys)
@@ -60,9 +64,13 @@ export class CsvRows {
       if (this.#strict) {
         for (const key of row.keys()) {
           if (!this.#known.has(key)) {
-            throw new AppError('bad_request:rows', `Row ${firstNumber + r} has the key ${JSON.stringify(key)}, which the first row (the header) does not: name every column with ?columns=`, {
-              details: { row: firstNumber + r },
-            })
+            throw new AppError(
+              'bad_request:rows',
+              `Row ${firstNumber + r} has the key ${JSON.stringify(key)}, which the first row (the header) does not: name every column with ?columns=`,
+              {
+                details: { row: firstNumber + r },
+              },
+            )
           }
         }
       }

@@ -53,7 +53,8 @@ type State =
   | 'literal'
 
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r'
-const startsValue = (c: string) => c === '"' || c === '{' || c === '[' || c === '-' || (c >= '0' && c <= '9') || c === 't' || c === 'f' || c === 'n'
+const startsValue = (c: string) =>
+  c === '"' || c === '{' || c === '[' || c === '-' || (c >= '0' && c <= '9') || c === 't' || c === 'f' || c === 'n'
 
 /**
  * An incremental parser for rows of scalars: a JSON array of flat objects (`[{…},{…}]`) or NDJSON
@@ -145,7 +146,9 @@ export class RowParser {
   #grow(chars: number): void {
     this.#rowChars += chars
     if (this.#rowChars > this.#maxRowChars) {
-      throw new AppError('too_large:row', `Row ${this.#rows} is longer than ${this.#maxRowChars} characters`, { details: { row: this.#rows, line: this.#line } })
+      throw new AppError('too_large:row', `Row ${this.#rows} is longer than ${this.#maxRowChars} characters`, {
+        details: { row: this.#rows, line: this.#line },
+      })
     }
   }
 
@@ -154,7 +157,8 @@ export class RowParser {
       case 'start':
         if (isSpace(c)) return
         if (c === '[') return void (this.#state = 'first')
-        if (startsValue(c)) throw this.#shape(`Expected a JSON array of rows ([{…},{…}]), not ${c === '{' ? 'an object' : 'a single value'}`)
+        if (startsValue(c))
+          throw this.#shape(`Expected a JSON array of rows ([{…},{…}]), not ${c === '{' ? 'an object' : 'a single value'}`)
         throw this.#syntax(`unexpected ${JSON.stringify(c)}`)
       case 'first':
       case 'element':
@@ -191,7 +195,9 @@ export class RowParser {
         if (this.#rowSpace(c)) return
         if (c === '"') return this.#startString(false)
         if (c === '{' || c === '[') {
-          throw this.#shape(`the value of ${JSON.stringify(this.#key)} is ${c === '{' ? 'an object' : 'an array'}: a row's values must be strings, numbers, booleans or null`)
+          throw this.#shape(
+            `the value of ${JSON.stringify(this.#key)} is ${c === '{' ? 'an object' : 'an array'}: a row's values must be strings, numbers, booleans or null`,
+          )
         }
         this.#text = c
         if (c === '-' || (c >= '0' && c <= '9')) return void (this.#state = 'number')
@@ -204,7 +210,8 @@ export class RowParser {
         return this.#step(c, out)
       case 'literal':
         if (c >= 'a' && c <= 'z') return void (this.#text += c)
-        if (!(this.#text in LITERALS)) throw this.#syntax(`unexpected ${JSON.stringify(this.#text)} (true, false and null are the words JSON knows)`)
+        if (!(this.#text in LITERALS))
+          throw this.#syntax(`unexpected ${JSON.stringify(this.#text)} (true, false and null are the words JSON knows)`)
         this.#setValue(LITERALS[this.#text]!)
         return this.#step(c, out)
       case 'afterValue':

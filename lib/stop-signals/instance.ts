@@ -8,7 +8,9 @@ import { LocalStopSignals, type StopSignals } from '@/lib/stop-signals/stop-sign
 function redisStopSignals(redis: RedisSource): StopSignals {
   let signals: RedisStopSignals | undefined
   const call = <T>(work: (signals: StopSignals) => Promise<T>): Promise<T> =>
-    guarded('Stop and cancel', async () => work((signals ??= new RedisStopSignals(await redis(), { leaseMs: config().SLUICE_STOP_LEASE_MS }))))
+    guarded('Stop and cancel', async () =>
+      work((signals ??= new RedisStopSignals(await redis(), { leaseMs: config().SLUICE_STOP_LEASE_MS }))),
+    )
   return {
     register: (key) => call((s) => s.register(key)),
     stop: (key, reason) => call((s) => s.stop(key, reason)),
@@ -21,5 +23,7 @@ function redisStopSignals(redis: RedisSource): StopSignals {
  * instances, so a stop reaches the instance running the task; in process otherwise.
  */
 export function stopSignals(): StopSignals {
-  return singleton<StopSignals>('stop-signals', () => backend<StopSignals>({ redis: redisStopSignals, embedded: () => new LocalStopSignals() }))
+  return singleton<StopSignals>('stop-signals', () =>
+    backend<StopSignals>({ redis: redisStopSignals, embedded: () => new LocalStopSignals() }),
+  )
 }

@@ -6,4 +6,3 @@
  */
 export const leaseKey = (prefix: string, task: string) => `${prefix}run:{${task}}`
 export const stopChannel = (prefix: string, task: string) => `${prefix}stop:{${task}}`
-

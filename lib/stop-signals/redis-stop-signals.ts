@@ -94,10 +94,9 @@ export class RedisStopSignals implements StopSignals {
       release: () => {
         released ??= (async () => {
           clearInterval(renew)
-          await Promise.all([
-            this.client.releaseLease([redisKey], [token]),
-            this.channels.unsubscribe(channel, listener),
-          ]).catch((error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed (the lease expires by itself)`, error))
+          await Promise.all([this.client.releaseLease([redisKey], [token]), this.channels.unsubscribe(channel, listener)]).catch(
+            (error: unknown) => console.error(`[sluice] stop signals: releasing ${key} failed (the lease expires by itself)`, error),
+          )
         })()
         return released
       },

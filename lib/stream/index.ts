@@ -3,8 +3,24 @@
  * heartbeats, line splitting, spooling, and the lifetime of long responses. Reading streams in
  * the browser: `@/lib/stream/client`.
  */
-export { iterableResponse, iterableToStream, TEXT_STREAM_HEADERS, type IterableSource, type IterableStreamOptions, type StreamChunk } from './iterable'
-export { formatSse, SSE_HEADERS, sseResponse, sseStream, withHeartbeats, type SseFormatOptions, type SseMessage, type SseStreamOptions } from './sse'
+export {
+  iterableResponse,
+  iterableToStream,
+  TEXT_STREAM_HEADERS,
+  type IterableSource,
+  type IterableStreamOptions,
+  type StreamChunk,
+} from './iterable'
+export {
+  formatSse,
+  SSE_HEADERS,
+  sseResponse,
+  sseStream,
+  withHeartbeats,
+  type SseFormatOptions,
+  type SseMessage,
+  type SseStreamOptions,
+} from './sse'
 export { lifetimeDeadline, reconnectEvent, RECONNECT_EVENT, streamLifetimeMs, type Deadline, type ReconnectInfo } from './lifetime'
 export { splitLines } from './lines'
 export { spool, type SpoolOptions } from './spool'

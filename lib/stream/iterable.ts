@@ -4,10 +4,7 @@ import { abortError } from '@/lib/async'
 export type StreamChunk = string | Uint8Array
 
 /** A source, or a factory that receives an `AbortSignal` aborted when the stream is cancelled. */
-export type IterableSource<T> =
-  | AsyncIterable<T>
-  | Iterable<T>
-  | ((signal: AbortSignal) => AsyncIterable<T> | Iterable<T>)
+export type IterableSource<T> = AsyncIterable<T> | Iterable<T> | ((signal: AbortSignal) => AsyncIterable<T> | Iterable<T>)
 
 export interface IterableStreamOptions {
   /**

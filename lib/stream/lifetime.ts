@@ -60,6 +60,11 @@ export const RECONNECT_EVENT = 'reconnect'
  */
 export function reconnectEvent(lastEventId: string | number | undefined, extra: Record<string, unknown> = {}) {
   const id = lastEventId === undefined ? undefined : String(lastEventId)
-  const data: ReconnectInfo = { reason: 'lifetime', lifetimeMs: streamLifetimeMs(), ...(id === undefined ? {} : { lastEventId: id }), ...extra }
+  const data: ReconnectInfo = {
+    reason: 'lifetime',
+    lifetimeMs: streamLifetimeMs(),
+    ...(id === undefined ? {} : { lastEventId: id }),
+    ...extra,
+  }
   return { event: RECONNECT_EVENT, ...(id === undefined ? {} : { id }), data }
 }

@@ -83,7 +83,10 @@ export class QuietWatch {
       this.heartbeat.clock.start(this.heartbeat.entry)
     }
     if (options.deadlineMs !== undefined && Number.isFinite(options.deadlineMs)) {
-      this.deadline = { clock: clockFor(Math.max(0, Math.round(options.deadlineMs))), entry: { at: 0, fire: () => this.settle('deadline') } }
+      this.deadline = {
+        clock: clockFor(Math.max(0, Math.round(options.deadlineMs))),
+        entry: { at: 0, fire: () => this.settle('deadline') },
+      }
       this.deadline.clock.start(this.deadline.entry)
     }
     signal?.addEventListener('abort', this.onAbort, { once: true })

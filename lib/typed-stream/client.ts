@@ -159,7 +159,8 @@ export function openStream<D extends AnyStreamDefinition>(
         if (isTerminal(frame)) return
       }
       signal.throwIfAborted()
-      if (resumeFrom === undefined) throw new StreamRequestError('unavailable:stream_interrupted', 'The stream ended before its final frame')
+      if (resumeFrom === undefined)
+        throw new StreamRequestError('unavailable:stream_interrupted', 'The stream ended before its final frame')
       options.onReconnect?.(resumeFrom)
       response = await resume(resumeFrom)
     }

@@ -63,11 +63,9 @@ export interface StreamSpec<I extends z.ZodType, C extends z.ZodType, F extends 
 }
 
 /** A typed stream: its schemas, guards and handler. Turn it into a route with `streamRoute()`. */
-export type StreamDefinition<
-  I extends z.ZodType = z.ZodType,
-  C extends z.ZodType = z.ZodType,
-  F extends z.ZodType = z.ZodType,
-> = Readonly<StreamSpec<I, C, F>> & { readonly kind: 'typed-stream' }
+export type StreamDefinition<I extends z.ZodType = z.ZodType, C extends z.ZodType = z.ZodType, F extends z.ZodType = z.ZodType> = Readonly<
+  StreamSpec<I, C, F>
+> & { readonly kind: 'typed-stream' }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the widest definition, for generic constraints
 export type AnyStreamDefinition = StreamDefinition<any, any, any>

@@ -55,7 +55,10 @@ function toSse(frame: Frame): SseMessage {
  * The source and lifetime options of one response of `cursor`'s run. Cancelled by its client
  * (gone), the run is cancelled (`disconnected`); ended by its lifetime, the run is parked.
  */
-function responseOf(cursor: Cursor): { source: (signal: AbortSignal) => AsyncIterable<SseMessage>; lifetime: SseStreamOptions['lifetime'] } {
+function responseOf(cursor: Cursor): {
+  source: (signal: AbortSignal) => AsyncIterable<SseMessage>
+  lifetime: SseStreamOptions['lifetime']
+} {
   let ended = false
   const source = (signal: AbortSignal): AsyncIterable<SseMessage> => {
     signal.addEventListener('abort', () => cursor.run.cancel('disconnected'), { once: true })

@@ -129,7 +129,13 @@ export function streamHandlers<D extends AnyStreamDefinition>(
   }
 
   function respond(request: Request, streamId: string, { source, lifetime }: ReturnType<typeof firstResponseOf>): Response {
-    return sseResponse(source, { done: false, signal: request.signal, heartbeatMs: options.heartbeatMs, headers: { 'X-Stream-Id': streamId }, lifetime })
+    return sseResponse(source, {
+      done: false,
+      signal: request.signal,
+      heartbeatMs: options.heartbeatMs,
+      headers: { 'X-Stream-Id': streamId },
+      lifetime,
+    })
   }
 
   /** A request whose `Last-Event-ID` names a run parked at its lifetime: the caller's own, from the next frame. */

@@ -11,7 +11,16 @@ const INSTRUCTIONS = 'You are the assistant inside Sluice, an app that demonstra
 const tokens = z.number().int().nonnegative().optional()
 
 /** The finish reasons of the AI SDK, and `cancelled` for an answer stopped by its caller. */
-const finishReasons = ['stop', 'length', 'content-filter', 'tool-calls', 'error', 'interrupted', 'other', 'cancelled'] as const satisfies readonly (FinishReason | 'cancelled')[]
+const finishReasons = [
+  'stop',
+  'length',
+  'content-filter',
+  'tool-calls',
+  'error',
+  'interrupted',
+  'other',
+  'cancelled',
+] as const satisfies readonly (FinishReason | 'cancelled')[]
 
 export const answerInput = z.object({
   prompt: z.string().trim().min(1, 'Write a prompt').max(4_000).describe('What to ask the model'),

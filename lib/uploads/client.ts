@@ -76,7 +76,12 @@ export async function fetchProgress(id: string, signal?: AbortSignal): Promise<U
 
 /** True when the server will take more bytes for this upload. */
 function canContinue(progress: UploadProgress): boolean {
-  return progress.state === 'created' || progress.state === 'paused' || progress.state === 'receiving' || (progress.state === 'failed' && progress.resumable === true)
+  return (
+    progress.state === 'created' ||
+    progress.state === 'paused' ||
+    progress.state === 'receiving' ||
+    (progress.state === 'failed' && progress.resumable === true)
+  )
 }
 
 /** Continues the saved upload of `file` if the server still has it, otherwise announces a new one. */
@@ -137,13 +142,19 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<Up
     for (;;) {
       let res: Response
       try {
-        res = await fetch(`/api/uploads/${encodeURIComponent(file.name)}`, { method: 'PUT', body: file.slice(offset), headers: headers(offset), signal })
+        res = await fetch(`/api/uploads/${encodeURIComponent(file.name)}`, {
+          method: 'PUT',
+          body: file.slice(offset),
+          headers: headers(offset),
+          signal,
+        })
       } catch (error) {
         if (signal.aborted) throw error
         // A request that got further than the last failed one starts the count again.
         failures = offset > offsetAtFailure ? 1 : failures + 1
         offsetAtFailure = offset
-        if (failures > MAX_FAILURES) throw new UploadRefused('unavailable:network', 'The connection kept failing; pick the file again to resume')
+        if (failures > MAX_FAILURES)
+          throw new UploadRefused('unavailable:network', 'The connection kept failing; pick the file again to resume')
         options.onRetry?.(failures, error)
         await sleep(Math.min(500 * 2 ** failures, 10_000), signal)
         const progress = await fetchProgress(created.id, signal).catch(() => undefined)

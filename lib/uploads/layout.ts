@@ -58,7 +58,9 @@ export async function ensureLayout(): Promise<void> {
     // A read-only disk (e.g. a serverless function) is a deployment choice, not a bug: say what to set.
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'EACCES' || code === 'EROFS' || code === 'EPERM') {
-      throw new AppError('unavailable:upload_dir', `Uploads need a writable directory: ${uploadDir()} is not (set SLUICE_UPLOAD_DIR)`, { cause: error })
+      throw new AppError('unavailable:upload_dir', `Uploads need a writable directory: ${uploadDir()} is not (set SLUICE_UPLOAD_DIR)`, {
+        cause: error,
+      })
     }
     throw error
   }

@@ -11,7 +11,8 @@ export { MAX_NAME_BYTES, parseUploadId, parseUploadName }
  */
 export function pathInside(dir: string, name: string): string {
   const full = path.resolve(dir, parseUploadName(name))
-  if (path.dirname(full) !== path.resolve(dir)) throw new AppError('bad_request:name', 'The upload name points outside the upload directory')
+  if (path.dirname(full) !== path.resolve(dir))
+    throw new AppError('bad_request:name', 'The upload name points outside the upload directory')
   return full
 }
 

@@ -35,11 +35,7 @@ export interface UploadProgress {
 
 /** True when nothing more will happen to the upload. */
 export function isFinal(progress: UploadProgress): boolean {
-  return (
-    progress.state === 'complete' ||
-    progress.state === 'cancelled' ||
-    (progress.state === 'failed' && progress.resumable !== true)
-  )
+  return progress.state === 'complete' || progress.state === 'cancelled' || (progress.state === 'failed' && progress.resumable !== true)
 }
 
 export interface WatchOptions {

@@ -4,15 +4,7 @@ import { AppError } from '@/lib/errors'
 import { partPath } from '@/lib/uploads/layout'
 import { parseUploadName } from '@/lib/uploads/names'
 import { isFinal, type UploadProgress } from '@/lib/uploads/progress'
-import {
-  assertSizeAllowed,
-  createUpload,
-  getUpload,
-  hashUpTo,
-  stopAttempt,
-  type Attempt,
-  type UploadSession,
-} from '@/lib/uploads/sessions'
+import { assertSizeAllowed, createUpload, getUpload, hashUpTo, stopAttempt, type Attempt, type UploadSession } from '@/lib/uploads/sessions'
 import { writeBody, type WriteJob } from '@/lib/uploads/write-loop'
 
 /** One request's worth of an upload, as the route handler hands it over. */
@@ -74,7 +66,8 @@ function declaredSize(known: number | null, input: ReceiveInput, offset: number)
 
 async function sessionFor(input: ReceiveInput, name: string): Promise<UploadSession> {
   if (input.id === undefined) {
-    if ((input.offset ?? 0) !== 0) throw new AppError('bad_request:upload_offset', 'Upload-Offset needs the Upload-Id of the upload to continue')
+    if ((input.offset ?? 0) !== 0)
+      throw new AppError('bad_request:upload_offset', 'Upload-Offset needs the Upload-Id of the upload to continue')
     return createUpload({ name, size: declaredSize(null, input, 0) })
   }
   const session = await getUpload(input.id)

@@ -148,7 +148,11 @@ export async function uploadResponse(reception: Reception, request: Request): Pr
 export function progressEventsResponse(session: UploadSession, request: Request, afterVersion?: number): Response {
   let last = afterVersion
   async function* events(signal: AbortSignal): AsyncGenerator<SseMessage> {
-    for await (const { version, progress } of session.progress.watchVersions({ signal, minIntervalMs: PROGRESS_EVENT_INTERVAL_MS, after: afterVersion })) {
+    for await (const { version, progress } of session.progress.watchVersions({
+      signal,
+      minIntervalMs: PROGRESS_EVENT_INTERVAL_MS,
+      after: afterVersion,
+    })) {
       last = version
       yield { event: 'progress', id: version, data: progress }
     }

@@ -24,7 +24,14 @@ export async function sweepStaleParts(hooks: SweepHooks, now = Date.now()): Prom
   for (const id of ids) {
     if (hooks.isActive(id)) continue
     const files = [partPath(id), partInfoPath(id)]
-    const times = await Promise.all(files.map((f) => stat(f).then((s) => s.mtimeMs, () => 0)))
+    const times = await Promise.all(
+      files.map((f) =>
+        stat(f).then(
+          (s) => s.mtimeMs,
+          () => 0,
+        ),
+      ),
+    )
     if (Math.max(...times) >= cutoff) continue
     await Promise.all(files.map((f) => rm(f, { force: true })))
     removed.push(id)

@@ -44,7 +44,11 @@ beforeAll(async () => {
   await readChunks(answer)
   // An upload (its session is alice's too).
   owned.upload = `alice-${randomUUID().slice(0, 8)}.txt`
-  const announced = await alice.fetch(url('/api/uploads'), { method: 'POST', headers: json, body: JSON.stringify({ name: owned.upload, size: 5 }) })
+  const announced = await alice.fetch(url('/api/uploads'), {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ name: owned.upload, size: 5 }),
+  })
   expect(announced.status).toBe(201)
   owned.session = ((await announced.json()) as { id: string }).id
   const put = await alice.fetch(url(`/api/uploads/${owned.upload}`), {
@@ -54,7 +58,11 @@ beforeAll(async () => {
   })
   expect(put.status).toBe(201)
   // A stream from the pages (a log producer), long enough to still be open.
-  const logs = await alice.fetch(url('/api/streams/demo/logs'), { method: 'POST', headers: json, body: JSON.stringify({ lines: 3, intervalMs: 50 }) })
+  const logs = await alice.fetch(url('/api/streams/demo/logs'), {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ lines: 3, intervalMs: 50 }),
+  })
   expect(logs.status).toBe(202)
   owned.stream = ((await logs.json()) as { id: string }).id
   // An import that waits between batches, so it is running while bob tries to cancel it.
@@ -96,7 +104,9 @@ describe('each visitor owns their data', () => {
   it('audit records are the operator’s alone, in lists, over the protocol, and as a fork source', async () => {
     const hidden = (await (await alice.fetch(url(`/api/streams?namespace=audit&meta.chatId=${owned.chat}`))).json()) as { total: number }
     expect(hidden.total).toBe(0)
-    const listed = (await (await anonymousFetch(url(`/api/streams?namespace=audit&meta.chatId=${owned.chat}`), { headers: bearer(OPERATOR) })).json()) as {
+    const listed = (await (
+      await anonymousFetch(url(`/api/streams?namespace=audit&meta.chatId=${owned.chat}`), { headers: bearer(OPERATOR) })
+    ).json()) as {
       streams: Array<{ id: string }>
     }
     expect(listed.streams).toHaveLength(1)
@@ -113,7 +123,13 @@ describe('each visitor owns their data', () => {
         chatId: owned.chat,
         prompt: 'What is 6 * 7?',
         response: expect.stringContaining('6 * 7 = 42.'),
-        toolCalls: [expect.objectContaining({ toolName: 'calculate', input: { expression: '6 * 7' }, output: expect.objectContaining({ result: '42' }) })],
+        toolCalls: [
+          expect.objectContaining({
+            toolName: 'calculate',
+            input: { expression: '6 * 7' },
+            output: expect.objectContaining({ result: '42' }),
+          }),
+        ],
         finishReason: 'stop',
         outcome: 'completed',
         usage: expect.objectContaining({ outputTokens: expect.any(Number) }),
@@ -135,7 +151,11 @@ describe('each visitor owns their data', () => {
       await bob.fetch(url(`/api/chats/${owned.chat}`), { method: 'PATCH', headers: json, body: JSON.stringify({ title: 'bob was here' }) }),
       await bob.fetch(url(`/api/chat/${owned.chat}/stop`), { method: 'POST' }),
       await askChat(server.baseUrl, owned.chat, 'my turn', bob.fetch),
-      await bob.fetch(url(`/v1/stream/${owned.generation}`), { method: 'POST', headers: { 'content-type': 'text/event-stream' }, body: 'data: x\n\n' }),
+      await bob.fetch(url(`/v1/stream/${owned.generation}`), {
+        method: 'POST',
+        headers: { 'content-type': 'text/event-stream' },
+        body: 'data: x\n\n',
+      }),
       await bob.fetch(url(`/v1/stream/${owned.generation}`), { method: 'DELETE', headers: bearer(STREAMS) }),
     ]) {
       expect(response.status).toBe(403)
@@ -144,7 +164,8 @@ describe('each visitor owns their data', () => {
   })
 
   it('the owner renames a chat; the title stays through the next answer and a bad title is a 400 that changes nothing', async () => {
-    const rename = (body: unknown) => alice.fetch(url(`/api/chats/${owned.chat}`), { method: 'PATCH', headers: json, body: JSON.stringify(body) })
+    const rename = (body: unknown) =>
+      alice.fetch(url(`/api/chats/${owned.chat}`), { method: 'PATCH', headers: json, body: JSON.stringify(body) })
     const renamed = await rename({ title: '  Sums   with alice ' })
     expect(renamed.status).toBe(200)
     expect(await renamed.json()).toMatchObject({ id: owned.chat, title: 'Sums with alice' })
@@ -156,9 +177,11 @@ describe('each visitor owns their data', () => {
     await readChunks(await askChat(server.baseUrl, owned.chat, 'And 7 * 8?', alice.fetch))
     const listed = (await (await alice.fetch(url('/api/chats'))).json()) as { chats: Array<{ id: string; title: string }> }
     expect(listed.chats.find((c) => c.id === owned.chat)?.title).toBe('Sums with alice')
-    expect(((await rename({ title: null })).status)).toBe(200)
+    expect((await rename({ title: null })).status).toBe(200)
     expect(((await (await alice.fetch(url(`/api/chats/${owned.chat}`))).json()) as { title: string }).title).toBe('What is 6 * 7?')
-    expect((await alice.fetch(url('/api/chats/nobody-has-this'), { method: 'PATCH', headers: json, body: '{"title":"x"}' })).status).toBe(404)
+    expect((await alice.fetch(url('/api/chats/nobody-has-this'), { method: 'PATCH', headers: json, body: '{"title":"x"}' })).status).toBe(
+      404,
+    )
   })
 
   it('uploads are private: bob can neither read, overwrite nor delete alice’s', async () => {
@@ -178,10 +201,18 @@ describe('each visitor owns their data', () => {
   })
 
   it('imports and jobs: the jobs token is needed, only the owner cancels, only the operator reseeds the shared table', async () => {
-    const noToken = await alice.fetch(url('/api/jobs/import'), { method: 'POST', headers: json, body: JSON.stringify({ source: 'generated', rows: 10 }) })
+    const noToken = await alice.fetch(url('/api/jobs/import'), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ source: 'generated', rows: 10 }),
+    })
     expect(noToken.status).toBe(401)
     expect(await code(noToken)).toBe('unauthorized:token')
-    const wrongToken = await alice.fetch(url('/api/jobs/import'), { method: 'POST', headers: { ...json, ...bearer('not-the-jobs-token') }, body: '{}' })
+    const wrongToken = await alice.fetch(url('/api/jobs/import'), {
+      method: 'POST',
+      headers: { ...json, ...bearer('not-the-jobs-token') },
+      body: '{}',
+    })
     expect(wrongToken.status).toBe(401)
     const cancel = `/api/jobs/import?stream=${owned.importId}`
     expect((await bob.fetch(url(cancel), { method: 'DELETE', headers: bearer(JOBS) })).status).toBe(403)
@@ -189,18 +220,30 @@ describe('each visitor owns their data', () => {
     expect((await alice.fetch(url(cancel), { method: 'DELETE', headers: bearer(JOBS) })).status).toBe(202)
     const wipe = await alice.fetch(url('/api/jobs/export/table'), { method: 'POST', headers: json, body: JSON.stringify({ rows: 0 }) })
     expect(wipe.status).toBe(401)
-    const seeded = await anonymousFetch(url('/api/jobs/export/table'), { method: 'POST', headers: { ...json, ...bearer(OPERATOR) }, body: JSON.stringify({ rows: 10 }) })
+    const seeded = await anonymousFetch(url('/api/jobs/export/table'), {
+      method: 'POST',
+      headers: { ...json, ...bearer(OPERATOR) },
+      body: JSON.stringify({ rows: 10 }),
+    })
     expect(seeded.status).toBe(200)
   })
 
   it('the demo streams and exports belong to their visitor; their writes need the owner, not just the streams token', async () => {
-    const export_ = await alice.fetch(url('/api/jobs/export/durable'), { method: 'POST', headers: json, body: JSON.stringify({ format: 'csv' }) })
+    const export_ = await alice.fetch(url('/api/jobs/export/durable'), {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify({ format: 'csv' }),
+    })
     expect(export_.status).toBe(202)
     const { id } = (await export_.json()) as { id: string }
     expect((await anonymousFetch(url(`/api/streams/${id}`), { method: 'DELETE', headers: bearer(STREAMS) })).status).toBe(403)
     expect((await bob.fetch(url(`/api/streams/${owned.stream}`), { method: 'DELETE' })).status).toBe(403)
     // A stream nobody owns (made with the streams token, no cookie) is the writers': the token is needed.
-    const free = await anonymousFetch(url('/api/streams'), { method: 'POST', headers: { ...json, ...bearer(STREAMS) }, body: JSON.stringify({ namespace: 'free' }) })
+    const free = await anonymousFetch(url('/api/streams'), {
+      method: 'POST',
+      headers: { ...json, ...bearer(STREAMS) },
+      body: JSON.stringify({ namespace: 'free' }),
+    })
     expect(free.status).toBe(201)
     const freeId = ((await free.json()) as { id: string }).id
     expect((await anonymousFetch(url(`/v1/stream/${freeId}`), { method: 'DELETE' })).status).toBe(401)
@@ -248,7 +291,12 @@ describe('each visitor owns their data', () => {
 
 describe('cross-site requests to the pages’ endpoints are refused', () => {
   it('by Sec-Fetch-Site and by Origin, with a JSON 403; same-origin and non-browser clients pass', async () => {
-    const attempts: Array<Record<string, string>> = [{ 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'https://evil.example' }, { origin: 'null' }]
+    const attempts: Array<Record<string, string>> = [
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-site' },
+      { origin: 'https://evil.example' },
+      { origin: 'null' },
+    ]
     for (const headers of attempts) {
       const drop = await alice.fetch(url('/api/feed/drop'), { method: 'POST', headers })
       expect(drop.status, JSON.stringify(headers)).toBe(403)
@@ -261,11 +309,21 @@ describe('cross-site requests to the pages’ endpoints are refused', () => {
       body: 'a,b\n',
     })
     expect(simple.status).toBe(403)
-    expect((await alice.fetch(url('/api/feed/drop'), { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', origin: server.baseUrl } })).status).toBe(200)
+    expect(
+      (await alice.fetch(url('/api/feed/drop'), { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', origin: server.baseUrl } }))
+        .status,
+    ).toBe(200)
     expect((await alice.fetch(url('/api/feed/drop'), { method: 'POST', headers: { origin: server.baseUrl } })).status).toBe(200)
     // Behind a proxy that rewrites Host the Origin names the public host: the browser's own
     // Sec-Fetch-Site is what counts.
-    expect((await alice.fetch(url('/api/feed/drop'), { method: 'POST', headers: { 'sec-fetch-site': 'same-origin', origin: 'https://sluice.example' } })).status).toBe(200)
+    expect(
+      (
+        await alice.fetch(url('/api/feed/drop'), {
+          method: 'POST',
+          headers: { 'sec-fetch-site': 'same-origin', origin: 'https://sluice.example' },
+        })
+      ).status,
+    ).toBe(200)
     expect((await alice.fetch(url('/api/feed/drop'), { method: 'POST' })).status).toBe(200)
   })
 })
@@ -283,11 +341,17 @@ describe('every row of the access table, called by a second visitor on the first
       'typed-stream': owned.importId,
     }
     const id = ids[row.resource?.kind ?? ''] ?? 'x'
-    return route
-      .replace('[...path]', route.startsWith('/v1/') ? id : 'nothing/here')
-      .replace(/\[(\.\.\.)?[a-z]+\]/g, id)
-      // A resource named in the query string (a typed stream's `?stream=`) gets alice's id there.
-      .concat(typeof row.resource?.id === 'object' && row.resource.id !== null && 'query' in row.resource.id ? `?${String(row.resource.id.query)}=${id}` : '')
+    return (
+      route
+        .replace('[...path]', route.startsWith('/v1/') ? id : 'nothing/here')
+        .replace(/\[(\.\.\.)?[a-z]+\]/g, id)
+        // A resource named in the query string (a typed stream's `?stream=`) gets alice's id there.
+        .concat(
+          typeof row.resource?.id === 'object' && row.resource.id !== null && 'query' in row.resource.id
+            ? `?${String(row.resource.id.query)}=${id}`
+            : '',
+        )
+    )
   }
 
   it('refuses owner, operator and owned-writer rows, and lets the others through to their handler', async () => {

@@ -72,52 +72,84 @@ const TINY_DURABLE = {
 }
 
 describe('benchmarks at a tiny size', () => {
-  it('bench:foundation (BENCH_SCALE=0.01)', async () => {
-    const out = expectSuccess(await bench('bench:foundation', { BENCH_SCALE: '0.01' }))
-    expect(out).toMatch(/feed RSS, 10 clients \(MB\)/)
-  }, TIMEOUT)
+  it(
+    'bench:foundation (BENCH_SCALE=0.01)',
+    async () => {
+      const out = expectSuccess(await bench('bench:foundation', { BENCH_SCALE: '0.01' }))
+      expect(out).toMatch(/feed RSS, 10 clients \(MB\)/)
+    },
+    TIMEOUT,
+  )
 
-  it('bench:durable (Sluice and the reference server)', async () => {
-    const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference' }))
-    expect(out).toMatch(/^\| sluice \|/m)
-    expect(out).toMatch(/^\| reference \|/m)
-    expect((await readdir(resultsDir)).some((f) => f.startsWith('durable-'))).toBe(true)
-  }, TIMEOUT)
+  it(
+    'bench:durable (Sluice and the reference server)',
+    async () => {
+      const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference' }))
+      expect(out).toMatch(/^\| sluice \|/m)
+      expect(out).toMatch(/^\| reference \|/m)
+      expect((await readdir(resultsDir)).some((f) => f.startsWith('durable-'))).toBe(true)
+    },
+    TIMEOUT,
+  )
 
-  it('bench:scale-out (embedded and Redis)', async () => {
-    const out = expectSuccess(await bench('bench:scale-out', { ...TINY_DURABLE, BENCH_TARGETS: 'embedded,redis' }))
-    expect(out).not.toContain('| failed:')
-    expect(out).toMatch(/^\| embedded, 1 instance \|/m)
-    expect(out).toMatch(/^\| Redis \(AOF always\), 2 instances: write A, read B \|/m)
-  }, TIMEOUT)
+  it(
+    'bench:scale-out (embedded and Redis)',
+    async () => {
+      const out = expectSuccess(await bench('bench:scale-out', { ...TINY_DURABLE, BENCH_TARGETS: 'embedded,redis' }))
+      expect(out).not.toContain('| failed:')
+      expect(out).toMatch(/^\| embedded, 1 instance \|/m)
+      expect(out).toMatch(/^\| Redis \(AOF always\), 2 instances: write A, read B \|/m)
+    },
+    TIMEOUT,
+  )
 
-  it('bench:export (ROWS=2000)', async () => {
-    const out = expectSuccess(await bench('bench:export', { ROWS: '2000' }))
-    expect(out).toContain('row counts and bytes checked')
-  }, TIMEOUT)
+  it(
+    'bench:export (ROWS=2000)',
+    async () => {
+      const out = expectSuccess(await bench('bench:export', { ROWS: '2000' }))
+      expect(out).toContain('row counts and bytes checked')
+    },
+    TIMEOUT,
+  )
 
-  it('bench:jobs-store (ROWS=500)', async () => {
-    const out = expectSuccess(await bench('bench:jobs-store', { ROWS: '500' }))
-    expect(out).toContain('same CSV bytes from both stores in every run')
-  }, TIMEOUT)
+  it(
+    'bench:jobs-store (ROWS=500)',
+    async () => {
+      const out = expectSuccess(await bench('bench:jobs-store', { ROWS: '500' }))
+      expect(out).toContain('same CSV bytes from both stores in every run')
+    },
+    TIMEOUT,
+  )
 
-  it('bench:uploads (1 MiB, one run, without the Bun baseline: it needs a download)', async () => {
-    const out = expectSuccess(await bench('bench:uploads', {}, ['--size-mib=1', '--runs=1', '--no-bun']))
-    expect(out).toContain('Sluice / node:http (median)')
-    expect(out).toContain('Sluice, Pages API / Sluice (App Router) (median)')
-  }, TIMEOUT)
+  it(
+    'bench:uploads (1 MiB, one run, without the Bun baseline: it needs a download)',
+    async () => {
+      const out = expectSuccess(await bench('bench:uploads', {}, ['--size-mib=1', '--runs=1', '--no-bun']))
+      expect(out).toContain('Sluice / node:http (median)')
+      expect(out).toContain('Sluice, Pages API / Sluice (App Router) (median)')
+    },
+    TIMEOUT,
+  )
 
-  it('bench (the one table), tiny, two of its benchmarks', async () => {
-    const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export' }))
-    expect(out).toMatch(/^\| path +\| Sluice +\| baseline \(same run\) +\| ratio +\| target +\| load average/m)
-    expect(out).toMatch(/^\| upload 1 GiB, App Router route \(MB\/s, median\) +\| \d+/m)
-    expect(out).toMatch(/^\| CSV export, 20000 rows \(rows\/s, median\) +\| \d+/m)
-    expect(out).not.toContain('FAILED')
-  }, TIMEOUT)
+  it(
+    'bench (the one table), tiny, two of its benchmarks',
+    async () => {
+      const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export' }))
+      expect(out).toMatch(/^\| path +\| Sluice +\| baseline \(same run\) +\| ratio +\| target +\| load average/m)
+      expect(out).toMatch(/^\| upload 1 GiB, App Router route \(MB\/s, median\) +\| \d+/m)
+      expect(out).toMatch(/^\| CSV export, 20000 rows \(rows\/s, median\) +\| \d+/m)
+      expect(out).not.toContain('FAILED')
+    },
+    TIMEOUT,
+  )
 
-  it('bench:chat (BENCH_N=3)', async () => {
-    const out = expectSuccess(await bench('bench:chat', { BENCH_N: '3' }))
-    expect(out).toContain('TTFT added by Sluice')
-    expect(out).toContain('Resume after reload')
-  }, TIMEOUT)
+  it(
+    'bench:chat (BENCH_N=3)',
+    async () => {
+      const out = expectSuccess(await bench('bench:chat', { BENCH_N: '3' }))
+      expect(out).toContain('TTFT added by Sluice')
+      expect(out).toContain('Resume after reload')
+    },
+    TIMEOUT,
+  )
 })

@@ -46,7 +46,9 @@ describe('chats through SIGKILL', () => {
       acknowledged.push(chatId)
       // One more chat asked just before the kill, at a moment that varies: it may or may not be
       // acknowledged, but it must never leave a generation stream without its chat.
-      const late = askChat(server.baseUrl, `late-${round}-${Date.now().toString(36)}`, 'And another story', http.request).catch(() => undefined)
+      const late = askChat(server.baseUrl, `late-${round}-${Date.now().toString(36)}`, 'And another story', http.request).catch(
+        () => undefined,
+      )
       await new Promise((r) => setTimeout(r, round * 3))
       await server.kill()
       await late
@@ -62,9 +64,14 @@ describe('chats through SIGKILL', () => {
       }
       const list = (await (await after.get('/api/chats?limit=1000')).json()) as { chats: { id: string }[] }
       expect(list.chats.map((c) => c.id)).toEqual(expect.arrayContaining(acknowledged))
-      const generations = (await (await after.get('/api/streams?namespace=chat&limit=1000')).json()) as { streams: { metadata: { chatId: string } }[] }
+      const generations = (await (await after.get('/api/streams?namespace=chat&limit=1000')).json()) as {
+        streams: { metadata: { chatId: string } }[]
+      }
       const chats = new Set(list.chats.map((c) => c.id))
-      expect(generations.streams.map((g) => g.metadata.chatId).filter((id) => !chats.has(id)), 'generation streams without their chat').toEqual([])
+      expect(
+        generations.streams.map((g) => g.metadata.chatId).filter((id) => !chats.has(id)),
+        'generation streams without their chat',
+      ).toEqual([])
       await server.stop({ keepData: true })
       server = undefined
     }
@@ -108,7 +115,10 @@ describe('a chat that cannot be stored', () => {
         await fetch(`${own.baseUrl}/api/streams?namespace=chat&limit=1000`, { headers: { authorization: `Bearer ${OPERATOR}` } })
       ).json()) as { streams: { metadata: { chatId: string } }[] }
       expect(generations.streams.length).toBeGreaterThan(0) // the first chat's answer: the list does show streams
-      expect(generations.streams.map((g) => g.metadata.chatId).filter((id) => !known.has(id)), 'generation streams without their chat').toEqual([])
+      expect(
+        generations.streams.map((g) => g.metadata.chatId).filter((id) => !known.has(id)),
+        'generation streams without their chat',
+      ).toEqual([])
     } finally {
       await own.stop()
     }

@@ -14,7 +14,10 @@ afterAll(() => server?.stop())
 
 const url = (path: string) => `${server.baseUrl}${path}`
 async function chat(chatId: string) {
-  return (await (await fetch(url(`/api/chats/${chatId}`))).json()) as { activeStreamId: string | null; messages: Array<{ id: string; role: string }> }
+  return (await (await fetch(url(`/api/chats/${chatId}`))).json()) as {
+    activeStreamId: string | null
+    messages: Array<{ id: string; role: string }>
+  }
 }
 
 describe('resume from the durable stream', () => {
@@ -89,10 +92,38 @@ describe('one answer at a time, stopped on request', () => {
 describe('bad input', () => {
   it.each([
     ['a non-JSON body', 'text/plain', 'hello', 415, 'unsupported_media_type:body'],
-    ['an invalid chat id', 'application/json', JSON.stringify({ id: '../x', trigger: 'submit-message', message: { id: 'u', role: 'user', parts: [{ type: 'text', text: 'hi' }] } }), 400, 'bad_request:body'],
-    ['a non-user message', 'application/json', JSON.stringify({ id: 'ok', trigger: 'submit-message', message: { id: 'u', role: 'assistant', parts: [{ type: 'text', text: 'hi' }] } }), 400, 'bad_request:body'],
-    ['an empty message', 'application/json', JSON.stringify({ id: 'ok', trigger: 'submit-message', message: { id: 'u', role: 'user', parts: [] } }), 400, 'bad_request:body'],
-    ['a regenerate with nothing to answer', 'application/json', JSON.stringify({ id: 'empty-chat', trigger: 'regenerate-message' }), 400, 'bad_request:regenerate'],
+    [
+      'an invalid chat id',
+      'application/json',
+      JSON.stringify({ id: '../x', trigger: 'submit-message', message: { id: 'u', role: 'user', parts: [{ type: 'text', text: 'hi' }] } }),
+      400,
+      'bad_request:body',
+    ],
+    [
+      'a non-user message',
+      'application/json',
+      JSON.stringify({
+        id: 'ok',
+        trigger: 'submit-message',
+        message: { id: 'u', role: 'assistant', parts: [{ type: 'text', text: 'hi' }] },
+      }),
+      400,
+      'bad_request:body',
+    ],
+    [
+      'an empty message',
+      'application/json',
+      JSON.stringify({ id: 'ok', trigger: 'submit-message', message: { id: 'u', role: 'user', parts: [] } }),
+      400,
+      'bad_request:body',
+    ],
+    [
+      'a regenerate with nothing to answer',
+      'application/json',
+      JSON.stringify({ id: 'empty-chat', trigger: 'regenerate-message' }),
+      400,
+      'bad_request:regenerate',
+    ],
   ])('refuses %s and stores nothing', async (_what, type, body, status, code) => {
     const before = ((await (await fetch(url('/api/chats'))).json()) as { total: number }).total
     const res = await fetch(url('/api/chat'), { method: 'POST', headers: { 'content-type': type }, body })
@@ -117,7 +148,11 @@ describe('a server that dies mid-answer', () => {
       const res = await fetch(`${own.baseUrl}/api/chat`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Tell me a long story' }] } }),
+        body: JSON.stringify({
+          id: chatId,
+          trigger: 'submit-message',
+          message: { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Tell me a long story' }] },
+        }),
       })
       const early = await readChunks(res, deltas(5))
       await own.kill()

@@ -111,7 +111,10 @@ describe.each(['chat', 'responses'] as const)('chat through @ai-sdk/openai, %s A
     const chunks = await chunksOf(response)
     const types = chunks.map((c) => c.type)
     expect(types.filter((t) => t === 'tool-input-delta').length).toBeGreaterThan(1)
-    expect(chunks.find((c) => c.type === 'tool-input-available')).toMatchObject({ toolName: 'currentTime', input: { timeZone: 'Asia/Tokyo' } })
+    expect(chunks.find((c) => c.type === 'tool-input-available')).toMatchObject({
+      toolName: 'currentTime',
+      input: { timeZone: 'Asia/Tokyo' },
+    })
     const output = chunks.find((c) => c.type === 'tool-output-available') as { output: { timeZone: string; utcOffset: string } }
     expect(output.output).toMatchObject({ timeZone: 'Asia/Tokyo', utcOffset: '+09:00' })
     expect(types.indexOf('tool-input-start')).toBeLessThan(types.indexOf('tool-output-available'))
@@ -153,7 +156,9 @@ describe.each(['chat', 'responses'] as const)('chat through @ai-sdk/openai, %s A
     try {
       const { response } = await ask('Say hello')
       const error = (await chunksOf(response)).find((c) => c.type === 'error') as { errorText: string }
-      expect(JSON.parse(error.errorText)).toMatchObject({ error: { code: 'unauthorized:model', details: { status: 401, provider: 'Incorrect API key provided: sk-wr***.' } } })
+      expect(JSON.parse(error.errorText)).toMatchObject({
+        error: { code: 'unauthorized:model', details: { status: 401, provider: 'Incorrect API key provided: sk-wr***.' } },
+      })
       expect(calls(before).map((r) => r.status)).toEqual([401])
     } finally {
       upstream.acceptKey(upstream.apiKey)
@@ -243,7 +248,11 @@ describe('POST /api/proxy/openai', () => {
 
   it('refuses a body that is not a chat-completions request, without calling upstream', async () => {
     const before = upstream.requests.length
-    const res = await fetch(url('/api/proxy/openai'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"messages":[]}' })
+    const res = await fetch(url('/api/proxy/openai'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"messages":[]}',
+    })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request:body')
     expect(upstream.requests.length).toBe(before)

@@ -21,7 +21,8 @@ let dir: string
 let unique = 0
 const children = new Set<ChildProcessWithoutNullStreams>()
 const newId = (name: string) => `cli${Date.now().toString(36)}${++unique}/${name}`
-const lines = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => `line-${String(from + i).padStart(4, '0')}\n`).join('')
+const lines = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => `line-${String(from + i).padStart(4, '0')}\n`).join('')
 
 beforeAll(async () => {
   server = await startServer({ env: { SLUICE_STREAMS_TOKEN: STREAMS_TOKEN, SLUICE_OPERATOR_TOKEN: OPERATOR_TOKEN } })
@@ -68,7 +69,9 @@ async function run(args: string[], options: Parameters<typeof start>[1] & { inpu
 const streamUrl = (id: string) => `${server.baseUrl}/v1/stream/${id}`
 const content = async (id: string) => (await fetch(streamUrl(id))).text()
 const append = (id: string, body: string) =>
-  fetch(streamUrl(id), { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${STREAMS_TOKEN}` }, body }).then((r) => expect(r.status).toBe(204))
+  fetch(streamUrl(id), { method: 'POST', headers: { 'content-type': 'text/plain', authorization: `Bearer ${STREAMS_TOKEN}` }, body }).then(
+    (r) => expect(r.status).toBe(204),
+  )
 
 describe('sluice streams', () => {
   test('create, write, close, ls, download, rm: a round trip', async () => {
@@ -202,7 +205,9 @@ describe('sluice streams', () => {
       const refused = await run(['create', id], { token })
       expect(refused.code).toBe(1)
       expect(refused.stdout).toBe('')
-      expect(refused.stderr).toContain('refused by the server (401 unauthorized:token): This needs "Authorization: Bearer <SLUICE_STREAMS_TOKEN>"')
+      expect(refused.stderr).toContain(
+        'refused by the server (401 unauthorized:token): This needs "Authorization: Bearer <SLUICE_STREAMS_TOKEN>"',
+      )
       expect(refused.stderr).toContain('--token or SLUICE_TOKEN')
     }
     expect((await run(['create', id])).code).toBe(0)
@@ -218,7 +223,9 @@ describe('sluice streams', () => {
     expect(help.stdout).toContain('--checkpoint <file>')
     expect((await run(['nope'])).code).toBe(2)
 
-    const report = await run(['--once', '--namespace', newId('reports').split('/')[0]!], { script: path.resolve('scripts/report-worker.mjs') })
+    const report = await run(['--once', '--namespace', newId('reports').split('/')[0]!], {
+      script: path.resolve('scripts/report-worker.mjs'),
+    })
     expect(report.code, report.stderr).toBe(0)
     const url = report.stdout.trim()
     const csv = await (await fetch(url)).text()

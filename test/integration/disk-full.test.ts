@@ -32,7 +32,10 @@ if (mountProblem) {
 let server: TestServer
 const url = (p: string) => `${server.baseUrl}${p}`
 const unique = `${Date.now()}-${Math.random().toString(36).slice(2)}`
-const logFiles = () => readdirSync(path.join(dataDir, 'streams', 'data')).filter((f) => f.endsWith('.log')).sort()
+const logFiles = () =>
+  readdirSync(path.join(dataDir, 'streams', 'data'))
+    .filter((f) => f.endsWith('.log'))
+    .sort()
 const partFiles = () => readdirSync(path.join(dataDir, 'uploads', '.parts')).sort()
 
 function append(stream: string, body: Uint8Array<ArrayBuffer> | string): Promise<Response> {
@@ -73,7 +76,11 @@ describe.skipIf(mountProblem !== undefined)('a full disk', () => {
       acknowledged += line
     }
     const file = randomFile(512 * 1024)
-    const put = await fetch(url(`/api/uploads/kept-${unique}.bin`), { method: 'PUT', headers: { Accept: 'application/json' }, body: file.data })
+    const put = await fetch(url(`/api/uploads/kept-${unique}.bin`), {
+      method: 'PUT',
+      headers: { Accept: 'application/json' },
+      body: file.data,
+    })
     expect(put.status).toBe(201)
     const chatId = `full-${unique}`
     const chat = await askChat(server.baseUrl, chatId, 'hello')
@@ -108,9 +115,19 @@ describe.skipIf(mountProblem !== undefined)('a full disk', () => {
     const logsBefore = logFiles()
     const partsBefore = partFiles()
     await expectDiskFull(await append(kept, 'never acknowledged\n'))
-    await expectDiskFull(await fetch(url(`/v1/stream/disk/new-${unique}`), { method: 'PUT', headers: { 'Content-Type': 'text/plain' }, body: 'x'.repeat(64 * 1024) }))
     await expectDiskFull(
-      await fetch(url('/api/uploads'), { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ name: `late-${unique}.bin`, size: MiB }) }),
+      await fetch(url(`/v1/stream/disk/new-${unique}`), {
+        method: 'PUT',
+        headers: { 'Content-Type': 'text/plain' },
+        body: 'x'.repeat(64 * 1024),
+      }),
+    )
+    await expectDiskFull(
+      await fetch(url('/api/uploads'), {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ name: `late-${unique}.bin`, size: MiB }),
+      }),
     )
     expect(partFiles(), 'an upload that could not start left a part').toEqual(partsBefore)
     // The upload announced before the disk filled sends its first 16 KiB (all of it reaches the
@@ -144,7 +161,10 @@ describe.skipIf(mountProblem !== undefined)('a full disk', () => {
     await expect.poll(async () => (await append(kept, 'after\n')).status, { timeout: 5_000 }).toBe(204)
     expect(await (await fetch(url(`/v1/stream/${kept}?offset=-1`))).text()).toBe(`${acknowledged}after\n`)
     const again = randomFile(256 * 1024)
-    expect((await fetch(url(`/api/uploads/again-${unique}.bin`), { method: 'PUT', headers: { Accept: 'application/json' }, body: again.data })).status).toBe(201)
+    expect(
+      (await fetch(url(`/api/uploads/again-${unique}.bin`), { method: 'PUT', headers: { Accept: 'application/json' }, body: again.data }))
+        .status,
+    ).toBe(201)
     // The upload the full disk interrupted continues from where it stopped, and completes intact.
     const { offset } = (await (await fetch(url(`/api/uploads/sessions/${interrupted.id}`))).json()) as { offset: number }
     expect(offset).toBe(details.offset)

@@ -17,7 +17,9 @@ const operator = { Authorization: `Bearer ${OPERATOR}` }
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startServer({ env: { SLUICE_STREAMS_TOKEN: TOKEN, SLUICE_OPERATOR_TOKEN: OPERATOR, SLUICE_STREAMS_MAX_APPEND_BYTES: String(64 * 1024) } })
+  server = await startServer({
+    env: { SLUICE_STREAMS_TOKEN: TOKEN, SLUICE_OPERATOR_TOKEN: OPERATOR, SLUICE_STREAMS_MAX_APPEND_BYTES: String(64 * 1024) },
+  })
 })
 afterAll(async () => {
   await server?.stop()
@@ -77,7 +79,11 @@ describe('JSON API', () => {
     expect(created.id).toMatch(/^reports\/[A-Za-z0-9_-]{22}$/)
     expect(created.url).toBe(`${server.baseUrl}/v1/stream/${created.id}`)
 
-    const append = await fetch(created.url, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Stream-Closed': 'true', ...auth }, body: 'a,b\n' })
+    const append = await fetch(created.url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/csv', 'Stream-Closed': 'true', ...auth },
+      body: 'a,b\n',
+    })
     expect(append.status).toBe(204)
     expect(await (await api(`/api/streams/${created.id}`)).json()).toMatchObject({ sizeBytes: 4, closed: true })
 
@@ -114,7 +120,11 @@ describe('JSON API', () => {
   test('an append over the size limit is refused with 413 and changes nothing', async () => {
     const url = `${server.baseUrl}/v1/stream/limits/s-${Date.now()}`
     await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'application/octet-stream', ...auth } })
-    const big = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream', ...auth }, body: new Uint8Array(64 * 1024 + 1) })
+    const big = await fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream', ...auth },
+      body: new Uint8Array(64 * 1024 + 1),
+    })
     expect(big.status).toBe(413)
     expect((await big.json()).error.code).toBe('too_large:append')
     expect((await fetch(url, { method: 'HEAD' })).headers.get('Stream-Next-Offset')).toBe('0000000000000000_0000000000000000')
@@ -127,7 +137,9 @@ describe('gzip at rest', () => {
     const rows = 'id,name,email\n'.repeat(4_000)
     await fetch(created.url, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Stream-Closed': 'true', ...auth }, body: rows })
     // Compression runs in the background after the close.
-    await vi.waitFor(async () => expect((await (await api(`/api/streams/${created.id}`)).json()).compressedAtRest).toBe(true), { timeout: 15_000 })
+    await vi.waitFor(async () => expect((await (await api(`/api/streams/${created.id}`)).json()).compressedAtRest).toBe(true), {
+      timeout: 15_000,
+    })
 
     // Next.js route handlers cannot send Content-Encoding, so reads are decompressed on the server.
     for (const acceptEncoding of ['gzip', 'identity']) {
@@ -168,12 +180,17 @@ describe('background demo producers (after())', () => {
 
     let offset = '-1'
     let text = ''
-    await waitFor('the log producer to close its stream', async () => {
-      const res = await fetch(`${url}?offset=${offset}&live=long-poll`)
-      if (res.status === 200) text += await res.text()
-      offset = res.headers.get('Stream-Next-Offset')!
-      return res.headers.get('Stream-Closed') === 'true'
-    }, 15_000, 0)
+    await waitFor(
+      'the log producer to close its stream',
+      async () => {
+        const res = await fetch(`${url}?offset=${offset}&live=long-poll`)
+        if (res.status === 200) text += await res.text()
+        offset = res.headers.get('Stream-Next-Offset')!
+        return res.headers.get('Stream-Closed') === 'true'
+      },
+      15_000,
+      0,
+    )
     const lines = text.trimEnd().split('\n')
     expect(lines.map((l) => /line (\d+) of 5$/.exec(l)?.[1])).toEqual(['1', '2', '3', '4', '5'])
   })
@@ -190,7 +207,8 @@ describe('background demo producers (after())', () => {
 })
 
 describe('Next.js route handlers do not buffer or hold on to live reads', () => {
-  const active = async (kind: string) => ((await (await api('/api/health')).json()) as { activeByKind: Record<string, number> }).activeByKind[kind] ?? 0
+  const active = async (kind: string) =>
+    ((await (await api('/api/health')).json()) as { activeByKind: Record<string, number> }).activeByKind[kind] ?? 0
 
   test('an SSE reader gets data while the stream is open, and leaving frees the server side', async () => {
     const url = `${server.baseUrl}/v1/stream/live/sse-${Date.now()}`
@@ -200,9 +218,12 @@ describe('Next.js route handlers do not buffer or hold on to live reads', () => 
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader()
     let seen = ''
     const until = (text: string) =>
-      within(`${text} in the SSE response (so far: ${JSON.stringify(seen)})`, (async () => {
-        while (!seen.includes(text)) seen += (await reader.read()).value ?? ''
-      })())
+      within(
+        `${text} in the SSE response (so far: ${JSON.stringify(seen)})`,
+        (async () => {
+          while (!seen.includes(text)) seen += (await reader.read()).value ?? ''
+        })(),
+      )
     await until('"upToDate":true')
     await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'first part' })
     await until('data:first part') // delivered at once, not when the response ends

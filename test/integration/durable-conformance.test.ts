@@ -18,7 +18,9 @@ if (process.env.SLUICE_CONFORMANCE_REFERENCE === '1') {
   describeConformance('reference server (@durable-streams/server)', async () => {
     const port = await freePort()
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-conformance-'))
-    const child = spawn(process.execPath, [path.join(import.meta.dirname, '../../bench/reference-server.mjs'), String(port), dataDir], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const child = spawn(process.execPath, [path.join(import.meta.dirname, '../../bench/reference-server.mjs'), String(port), dataDir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     await new Promise<void>((resolve, reject) => {
       child.stdout!.on('data', (d) => String(d).includes('ready') && resolve())
       child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)))

@@ -40,7 +40,11 @@ describe('errors', () => {
   })
 
   it('a body over the limit answers 413 before anything is streamed', async () => {
-    const res = await fetch(url('/api/transform'), { method: 'POST', body: 'x'.repeat(1024 * 1024 + 1), headers: { 'content-type': 'text/plain' } })
+    const res = await fetch(url('/api/transform'), {
+      method: 'POST',
+      body: 'x'.repeat(1024 * 1024 + 1),
+      headers: { 'content-type': 'text/plain' },
+    })
     expect(res.status).toBe(413)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('too_large:body')
   })

@@ -84,7 +84,11 @@ describe('Stream-TTL and Stream-Expires-At are bounded (1 s to 90 days; in the f
   })
 
   test('the bounds themselves are accepted and listed', async () => {
-    const bounds: Record<string, string>[] = [{ 'Stream-TTL': '1' }, { 'Stream-TTL': '7776000' }, { 'Stream-Expires-At': new Date(Date.now() + 89 * 86_400_000).toISOString() }]
+    const bounds: Record<string, string>[] = [
+      { 'Stream-TTL': '1' },
+      { 'Stream-TTL': '7776000' },
+      { 'Stream-Expires-At': new Date(Date.now() + 89 * 86_400_000).toISOString() },
+    ]
     for (const headers of bounds) {
       expect((await put(streamUrl('bounds'), headers)).status).toBe(201)
     }
@@ -110,7 +114,10 @@ describe('JSON nesting is bounded (128 levels)', () => {
 
   test('a create with a body nested too deep is refused and creates nothing', async () => {
     const url = streamUrl('json-create')
-    expect(await refusal(await put(url, { 'Content-Type': 'application/json' }, deep(100_000)))).toEqual({ status: 400, code: 'bad_request:json_depth' })
+    expect(await refusal(await put(url, { 'Content-Type': 'application/json' }, deep(100_000)))).toEqual({
+      status: 400,
+      code: 'bad_request:json_depth',
+    })
     expect((await fetch(url, { method: 'HEAD' })).status).toBe(404)
   })
 
@@ -124,14 +131,24 @@ describe('protocol header values: at most 256 characters, never sent twice', () 
   test('Producer-Id sent twice (joined into "a, b" by Node.js) is a 400 and appends nothing', async () => {
     const url = streamUrl('dup')
     expect((await put(url, {}, 'start;')).status).toBe(201)
-    const response = await rawRequest(url, 'POST', { 'Content-Type': 'text/plain', 'Producer-Id': ['a', 'b'], 'Producer-Epoch': '0', 'Producer-Seq': '0' }, 'x')
+    const response = await rawRequest(
+      url,
+      'POST',
+      { 'Content-Type': 'text/plain', 'Producer-Id': ['a', 'b'], 'Producer-Epoch': '0', 'Producer-Seq': '0' },
+      'x',
+    )
     expect(response.status).toBe(400)
     expect(JSON.parse(response.body)).toMatchObject({ error: { code: 'bad_request:header_repeated' } })
     const seq = await rawRequest(url, 'POST', { 'Content-Type': 'text/plain', 'Stream-Seq': ['1', '2'] }, 'y')
     expect(seq.status).toBe(400)
     expect(await (await fetch(url)).text()).toBe('start;')
     // Sent once, the same producer appends.
-    const once = await rawRequest(url, 'POST', { 'Content-Type': 'text/plain', 'Producer-Id': 'a', 'Producer-Epoch': '0', 'Producer-Seq': '0' }, 'x')
+    const once = await rawRequest(
+      url,
+      'POST',
+      { 'Content-Type': 'text/plain', 'Producer-Id': 'a', 'Producer-Epoch': '0', 'Producer-Seq': '0' },
+      'x',
+    )
     expect(once.status).toBe(200)
   })
 
@@ -139,7 +156,8 @@ describe('protocol header values: at most 256 characters, never sent twice', () 
     const url = streamUrl('long')
     expect((await put(url)).status).toBe(201)
     const producer = (id: string) => ({ 'Producer-Id': id, 'Producer-Epoch': '0', 'Producer-Seq': '0' })
-    const append = (headers: Record<string, string>) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...headers }, body: 'x' })
+    const append = (headers: Record<string, string>) =>
+      fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...headers }, body: 'x' })
     expect(await refusal(await append(producer('p'.repeat(257))))).toEqual({ status: 400, code: 'bad_request:header_length' })
     expect(await refusal(await append({ 'Stream-Seq': 's'.repeat(10_000) }))).toEqual({ status: 400, code: 'bad_request:header_length' })
     expect(await (await fetch(url)).text()).toBe('')
@@ -170,14 +188,26 @@ describe('JSON streams are read from message boundaries only', () => {
     const source = streamUrl('fork-src')
     await put(source, { 'Content-Type': 'application/json' }, '[{"n":1},{"n":2}]')
     const fork = (offset: string) =>
-      put(streamUrl('fork'), { 'Content-Type': 'application/json', 'Stream-Forked-From': new URL(source).pathname, 'Stream-Fork-Offset': offset })
+      put(streamUrl('fork'), {
+        'Content-Type': 'application/json',
+        'Stream-Forked-From': new URL(source).pathname,
+        'Stream-Fork-Offset': offset,
+      })
     expect(await refusal(await fork('0000000000000000_0000000000000003'))).toEqual({ status: 400, code: 'bad_request:fork_offset' })
     expect((await fork('0000000000000000_0000000000000008')).status).toBe(201) // after '{"n":1}\n'
   })
 })
 
 describe('malformed percent-encoding in a path is a 400 bad_request:path (requests without a body)', () => {
-  test.each(['/api/uploads/%ff', '/v1/stream/%ff', '/v1/stream/a/%e2%82', '/chat/%ff', '/api/chats/%ff', '/api/streams/%ff', '/api/chat/%ff/stream'])('GET %s', async (path) => {
+  test.each([
+    '/api/uploads/%ff',
+    '/v1/stream/%ff',
+    '/v1/stream/a/%e2%82',
+    '/chat/%ff',
+    '/api/chats/%ff',
+    '/api/streams/%ff',
+    '/api/chat/%ff/stream',
+  ])('GET %s', async (path) => {
     expect(await refusal(await fetch(`${server.baseUrl}${path}`))).toEqual({ status: 400, code: 'bad_request:path' })
   })
 

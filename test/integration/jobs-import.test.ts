@@ -28,7 +28,9 @@ describe('POST /api/jobs/import?source=upload', () => {
 
   it('refuses an empty chunked body with 400 before any frame', async () => {
     const body = new ReadableStream<Uint8Array>({ start: (c) => c.close() })
-    await expectRefusedBeforeAnyFrame(await fetch(importUrl(), { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body, duplex: 'half' } as RequestInit))
+    await expectRefusedBeforeAnyFrame(
+      await fetch(importUrl(), { method: 'POST', headers: { 'Content-Type': 'text/csv' }, body, duplex: 'half' } as RequestInit),
+    )
   })
 
   it('imports an uploaded CSV sent in pieces (the first bytes are checked, then the whole body is read)', async () => {

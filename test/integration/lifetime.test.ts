@@ -20,7 +20,9 @@ let server: TestServer
 const abort = new AbortController()
 
 beforeAll(async () => {
-  server = await startServer({ env: { SLUICE_STREAM_LIFETIME_MS: String(LIFETIME_MS), SLUICE_FEED_INTERVAL_MS: '100', SLUICE_OFFLINE_TOKEN_MS: '40' } })
+  server = await startServer({
+    env: { SLUICE_STREAM_LIFETIME_MS: String(LIFETIME_MS), SLUICE_FEED_INTERVAL_MS: '100', SLUICE_OFFLINE_TOKEN_MS: '40' },
+  })
 })
 
 afterAll(async () => {
@@ -49,7 +51,10 @@ describe('live feed', () => {
     let lastEventId: string | undefined
     let rollovers = 0
     while (rollovers < 3) {
-      const res = await fetch(url('/api/feed'), { headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId }, signal: abort.signal })
+      const res = await fetch(url('/api/feed'), {
+        headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
+        signal: abort.signal,
+      })
       expect(res.status).toBe(200)
       const events = await readAll(res)
       const metrics = events.filter((e) => e.event === 'metrics')
@@ -109,7 +114,7 @@ describe('durable streams', () => {
   it('SSE ends in the middle of a long catch-up too, right after a control event, and the resume goes on from there', async () => {
     const stream = url(`/v1/stream/lifetime/catch-up-${Date.now()}`)
     // 8 MiB of numbered lines, read slowly: the catch-up alone takes longer than the lifetime.
-    const lines = Array.from({ length: 8 * 1024 * 1024 / 16 }, (_, i) => `${String(i).padStart(15, '0')}\n`).join('')
+    const lines = Array.from({ length: (8 * 1024 * 1024) / 16 }, (_, i) => `${String(i).padStart(15, '0')}\n`).join('')
     expect((await fetch(stream, { method: 'PUT', headers: { 'content-type': 'text/plain' }, body: lines })).status).toBe(201)
     let offset = '-1'
     let text = ''
@@ -183,7 +188,11 @@ describe('durable streams', () => {
 describe('typed stream (the import)', () => {
   it('ends a response with `reconnect`; the client resumes the same run and gets every frame once, the import complete', async () => {
     const reconnects: string[] = []
-    const stream = openStream<typeof importJob>(url('/api/jobs/import'), { rows: 2_500, batchSize: 100, delayMs: 150, invalidEvery: 0, source: 'generated' }, { onReconnect: (id) => reconnects.push(id), signal: abort.signal })
+    const stream = openStream<typeof importJob>(
+      url('/api/jobs/import'),
+      { rows: 2_500, batchSize: 100, delayMs: 150, invalidEvery: 0, source: 'generated' },
+      { onReconnect: (id) => reconnects.push(id), signal: abort.signal },
+    )
     const ids: number[] = []
     const batches: number[] = []
     let final: { jobId: string; inserted: number } | undefined
@@ -202,7 +211,11 @@ describe('typed stream (the import)', () => {
   })
 
   it('refuses to resume a run from a position the server did not end at', async () => {
-    const res = await fetch(url('/api/jobs/import'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: 5_000, batchSize: 100, delayMs: 150 }) })
+    const res = await fetch(url('/api/jobs/import'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: 5_000, batchSize: 100, delayMs: 150 }),
+    })
     const end = (await readAll(res)).at(-1)!
     expect(end.event).toBe('reconnect')
     const [streamId, frame] = end.id!.split(':') as [string, string]
@@ -239,8 +252,13 @@ describe('chat answer', () => {
     }
     expect(rollovers).toBeGreaterThanOrEqual(2)
     expect(chunks.at(-1)?.type).toBe('finish')
-    const chat = (await (await fetch(url(`/api/chats/${chatId}`))).json()) as { messages: { role: string; parts: { type: string; text?: string }[] }[] }
-    const stored = chat.messages.at(-1)!.parts.flatMap((p) => (p.type === 'text' ? [p.text] : [])).join('')
+    const chat = (await (await fetch(url(`/api/chats/${chatId}`))).json()) as {
+      messages: { role: string; parts: { type: string; text?: string }[] }[]
+    }
+    const stored = chat.messages
+      .at(-1)!
+      .parts.flatMap((p) => (p.type === 'text' ? [p.text] : []))
+      .join('')
     expect(previous).toBe(stored)
   })
 })
@@ -248,7 +266,11 @@ describe('chat answer', () => {
 describe('upload progress', () => {
   it('ends with `reconnect` carrying the last version; resuming with it never repeats a snapshot and reaches `complete`', async () => {
     const file = randomFile(2 * 1024 * 1024)
-    const announced = await fetch(url('/api/uploads'), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'lifetime.bin', size: file.data.byteLength }) })
+    const announced = await fetch(url('/api/uploads'), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lifetime.bin', size: file.data.byteLength }),
+    })
     const { id } = (await announced.json()) as { id: string }
     const versions: number[] = []
     const snapshots: UploadProgress[] = []
@@ -256,7 +278,10 @@ describe('upload progress', () => {
     const following = (async () => {
       let lastEventId: string | undefined
       for (;;) {
-        const res = await fetch(url(`/api/uploads/sessions/${id}/events`), { headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId }, signal: abort.signal })
+        const res = await fetch(url(`/api/uploads/sessions/${id}/events`), {
+          headers: lastEventId === undefined ? {} : { 'last-event-id': lastEventId },
+          signal: abort.signal,
+        })
         const events = await readAll(res)
         for (const event of events.filter((e) => e.event === 'progress')) {
           versions.push(Number(event.id))
@@ -269,7 +294,12 @@ describe('upload progress', () => {
         lastEventId = end.id
       }
     })()
-    const { request, response } = openPut(url('/api/uploads/lifetime.bin'), { 'Content-Length': file.data.byteLength, 'Upload-Id': id, 'Upload-Offset': 0, Accept: 'application/json' })
+    const { request, response } = openPut(url('/api/uploads/lifetime.bin'), {
+      'Content-Length': file.data.byteLength,
+      'Upload-Id': id,
+      'Upload-Offset': 0,
+      Accept: 'application/json',
+    })
     // The body arrives over about three lifetimes, in 64 KiB pieces.
     const piece = 64 * 1024
     for (let at = 0; at < file.data.byteLength; at += piece) {

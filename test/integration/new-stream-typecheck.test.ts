@@ -19,7 +19,9 @@ it('generates files that type-check against the project (strict, noUncheckedInde
   await mkdir(path.join(root, 'lib/typed'), { recursive: true })
   const projectDoor = path.relative(path.join(root, 'lib/typed'), path.join(repo, 'lib/typed/index'))
   await writeFile(path.join(root, 'lib/typed/index.ts'), `export * from '${projectDoor}'\n// new:stream adds exports above this line\n`)
-  const generated = spawnSync(process.execPath, [path.join(repo, 'scripts/new-stream.mjs'), 'order-feed', '--root', root], { encoding: 'utf8' })
+  const generated = spawnSync(process.execPath, [path.join(repo, 'scripts/new-stream.mjs'), 'order-feed', '--root', root], {
+    encoding: 'utf8',
+  })
   expect(generated.status, generated.stderr).toBe(0)
   // The project's own compiler options; `@/` resolves to the generated files first, then the project.
   const tsconfig = {
@@ -29,7 +31,9 @@ it('generates files that type-check against the project (strict, noUncheckedInde
     exclude: [],
   }
   await writeFile(path.join(root, 'tsconfig.json'), JSON.stringify(tsconfig, null, 2))
-  const tsc = spawnSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], { encoding: 'utf8' })
+  const tsc = spawnSync(process.execPath, [path.join(repo, 'node_modules/typescript/bin/tsc'), '--noEmit', '-p', root], {
+    encoding: 'utf8',
+  })
   expect(tsc.stdout + tsc.stderr).toBe('')
   expect(tsc.status).toBe(0)
 })

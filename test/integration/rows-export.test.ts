@@ -17,7 +17,9 @@ const OPERATOR = 'rows-export-operator-token'
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startServer({ env: { SLUICE_MAX_BODY_BYTES: String(MAX_BODY), SLUICE_RUNNING_PER_VISITOR: '2', SLUICE_OPERATOR_TOKEN: OPERATOR } })
+  server = await startServer({
+    env: { SLUICE_MAX_BODY_BYTES: String(MAX_BODY), SLUICE_RUNNING_PER_VISITOR: '2', SLUICE_OPERATOR_TOKEN: OPERATOR },
+  })
 })
 afterAll(async () => {
   await server?.stop()
@@ -37,7 +39,8 @@ const row = (i: number) => ({
   x: i % 3 === 0 ? null : i / 4,
 })
 /** Its CSV record, written out by hand (RFC 4180), not by the code under test. */
-const record = (i: number) => `${i},"name, ${i}",${i % 7 === 0 ? '"say ""hi""\nnext line"' : `Zoë 🚀 ${i}`},${i % 2 === 0},${i % 3 === 0 ? '' : i / 4}\r\n`
+const record = (i: number) =>
+  `${i},"name, ${i}",${i % 7 === 0 ? '"say ""hi""\nnext line"' : `Zoë 🚀 ${i}`},${i % 2 === 0},${i % 3 === 0 ? '' : i / 4}\r\n`
 const HEADER = 'id,name,note,ok,x\r\n'
 
 /** `bytes` cut into pieces of `size` bytes: the cuts fall inside rows and inside multibyte characters. */
@@ -97,7 +100,10 @@ async function readStream(streamUrl: string, enough: (text: string) => boolean =
   let offset = '-1'
   const deadline = Date.now() + 30_000
   for (;;) {
-    if (Date.now() > deadline) throw new Error(`Timed out after 30 s reading ${streamUrl}: neither closed nor enough (${Buffer.concat(chunks).byteLength} bytes so far)`)
+    if (Date.now() > deadline)
+      throw new Error(
+        `Timed out after 30 s reading ${streamUrl}: neither closed nor enough (${Buffer.concat(chunks).byteLength} bytes so far)`,
+      )
     const response = await fetch(`${streamUrl}?offset=${offset}${offset === '-1' ? '' : '&live=long-poll'}`)
     if (response.status === 200) chunks.push(new Uint8Array(await response.arrayBuffer()))
     else await response.body?.cancel()
@@ -114,7 +120,9 @@ const records = (text: string) => text.split('\r\n').length - 1 // CRLF only end
 async function myStreams(via: typeof fetch = fetch) {
   const response = await via(url('/api/streams?namespace=export'))
   expect(response.status).toBe(200)
-  return ((await response.json()) as { streams: Array<{ id: string; closed: boolean; contentType: string; metadata: Record<string, string> }> }).streams
+  return (
+    (await response.json()) as { streams: Array<{ id: string; closed: boolean; contentType: string; metadata: Record<string, string> }> }
+  ).streams
 }
 
 /** Every stream of the `export` namespace on the server, as the operator sees them. */
@@ -148,7 +156,11 @@ describe('POST /api/jobs/export/rows', () => {
 
     // The body is held after its 10th piece: whatever the stream holds came from those pieces.
     const complete = new TextDecoder().decode(bytes.subarray(0, 10 * 70_001)).split('\n').length - 1
-    const partial = await within('the first rows in the stream', readStream(first.url, (text) => records(text) >= complete + 1), 15_000)
+    const partial = await within(
+      'the first rows in the stream',
+      readStream(first.url, (text) => records(text) >= complete + 1),
+      15_000,
+    )
     expect(sent()).toBe(10)
     expect(partial.closed).toBe(false)
     expect(partial.text).toBe(HEADER + Array.from({ length: complete }, (_, i) => record(i)).join(''))
@@ -233,15 +245,24 @@ describe('POST /api/jobs/export/rows', () => {
     const abort = new AbortController()
     const hold = deferred()
     const { body } = slowBody([encoder.encode('{"a":1}\n{"a":2}\n'), encoder.encode('{"a":3}\n')], { holdAt: 1, hold: hold.promise })
-    const response = await within('the 202', postRows(body, { ...NDJSON }, '', (input, init) => fetch(input, { ...init, signal: abort.signal })), 10_000)
+    const response = await within(
+      'the 202',
+      postRows(body, { ...NDJSON }, '', (input, init) => fetch(input, { ...init, signal: abort.signal })),
+      10_000,
+    )
     const first = (await responseLines(response)()) as { url: string }
     expect((await readStream(first.url, (text) => records(text) === 3)).text).toBe('a\r\n1\r\n2\r\n')
     abort.abort()
-    await waitFor('the stream deleted', async () => {
-      const read = await fetch(first.url)
-      await read.body?.cancel()
-      return read.status === 404
-    }, 5_000, 50)
+    await waitFor(
+      'the stream deleted',
+      async () => {
+        const read = await fetch(first.url)
+        await read.body?.cancel()
+        return read.status === 404
+      },
+      5_000,
+      50,
+    )
     await waitFor('the export stopped', async () => (await activeExports()) === 0, 5_000, 50)
   })
 

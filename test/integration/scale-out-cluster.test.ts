@@ -167,9 +167,7 @@ describe('two instances on a Redis Cluster', () => {
           // 503 until the old master is back, as its replica.
           await victim!.restart()
           await cluster.settled()
-          await expect
-            .poll(async () => (await fetch(at(a, name), { method: 'HEAD' })).status, { timeout: 20_000 })
-            .toBe(200)
+          await expect.poll(async () => (await fetch(at(a, name), { method: 'HEAD' })).status, { timeout: 20_000 }).toBe(200)
           return a.baseUrl
         },
       })

@@ -53,7 +53,9 @@ describe('chat across instances', () => {
     expect(chunkText(resumed).startsWith(chunkText(early))).toBe(true)
     expect(chunkText(resumed)).toBe(reference)
     expect(resumed.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
-    await expect.poll(async () => ((await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: unknown }).activeStreamId).toBeNull()
+    await expect
+      .poll(async () => ((await (await fetch(`${b.baseUrl}/api/chats/${chatId}`)).json()) as { activeStreamId: unknown }).activeStreamId)
+      .toBeNull()
   })
 
   test('Stop sent to B aborts the model call on A; the partial answer is stored for both', async () => {
@@ -101,9 +103,7 @@ describe('an instance that dies mid-answer', () => {
       expect(chunkText(replayed).length).toBeGreaterThan(0)
       expect(replayed.some((c) => c.type === 'finish')).toBe(false)
       // Refused while the dead instance's lease lasts (at most 1.5 s here), then answered.
-      await expect
-        .poll(async () => (await ask(watcher, chatId, 'are you there?')).status, { timeout: 10_000, interval: 250 })
-        .toBe(200)
+      await expect.poll(async () => (await ask(watcher, chatId, 'are you there?')).status, { timeout: 10_000, interval: 250 }).toBe(200)
     } finally {
       await Promise.all([victim.stop(), watcher.stop()])
     }
@@ -112,7 +112,11 @@ describe('an instance that dies mid-answer', () => {
 
 /** The SSE frames of a typed stream, with the `start` frame read first. */
 async function openImport(server: TestServer, input: Record<string, unknown>) {
-  const res = await fetch(`${server.baseUrl}/api/jobs/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+  const res = await fetch(`${server.baseUrl}/api/jobs/import`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  })
   expect(res.status).toBe(200)
   const events = readSse(res)[Symbol.asyncIterator]()
   const start = (await events.next()).value as SseEvent
@@ -150,14 +154,24 @@ describe('typed-stream jobs across instances', () => {
   })
 
   test('a background export started through A (after()) is read to its end through B', async () => {
-    const seeded = await fetch(`${b.baseUrl}/api/jobs/export/table`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ rows: 5_000 }) })
+    const seeded = await fetch(`${b.baseUrl}/api/jobs/export/table`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ rows: 5_000 }),
+    })
     expect(seeded.status).toBe(200)
     expect(((await (await fetch(`${a.baseUrl}/api/jobs/export/table`)).json()) as { rows: number }).rows).toBe(5_000)
-    const started = await fetch(`${a.baseUrl}/api/jobs/export/durable`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ format: 'csv' }) })
+    const started = await fetch(`${a.baseUrl}/api/jobs/export/durable`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ format: 'csv' }),
+    })
     expect(started.status).toBe(202)
     const { id } = (await started.json()) as { id: string }
     // Written by A's after() work; B sees it grow, then closed.
-    await expect.poll(async () => (await fetch(`${b.baseUrl}/v1/stream/${id}`, { method: 'HEAD' })).headers.get('stream-closed'), { timeout: 30_000 }).toBe('true')
+    await expect
+      .poll(async () => (await fetch(`${b.baseUrl}/v1/stream/${id}`, { method: 'HEAD' })).headers.get('stream-closed'), { timeout: 30_000 })
+      .toBe('true')
     const body = await (await fetch(`${b.baseUrl}/v1/stream/${id}`)).text()
     const direct = await (await fetch(`${a.baseUrl}/api/jobs/export?format=csv`)).text()
     expect(body).toBe(direct)
@@ -190,7 +204,10 @@ describe('the live stream list across instances', () => {
       expect((await until(() => true)).total).toBe(0)
       const post = (url: string, init: RequestInit) => fetch(url, { method: 'POST', ...init })
       // Made through B: B's guard announces it on the owner's channel, A's list hears it.
-      const created = await post(`${b.baseUrl}/api/streams`, { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'across', contentType: 'text/plain' }) })
+      const created = await post(`${b.baseUrl}/api/streams`, {
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ namespace: 'across', contentType: 'text/plain' }),
+      })
       expect(created.status).toBe(201)
       const { id } = (await created.json()) as { id: string }
       await until((page) => page.streams.some((s) => s.id === id))

@@ -115,13 +115,16 @@ describe('two instances sharing one Redis', () => {
     const res = await fetch(`${at(b, name)}?offset=-1&live=sse`, { signal: controller.signal })
     const events = readSse(res, { signal: controller.signal })
     const nextData = (): Promise<SseEvent> =>
-      within('the next data event on B', (async () => {
-        for (;;) {
-          const { value, done } = await events.next()
-          if (done) throw new Error('the SSE stream ended')
-          if (value.event === 'data') return value
-        }
-      })())
+      within(
+        'the next data event on B',
+        (async () => {
+          for (;;) {
+            const { value, done } = await events.next()
+            if (done) throw new Error('the SSE stream ended')
+            if (value.event === 'data') return value
+          }
+        })(),
+      )
     try {
       expect((await nextData()).data).toBe('caught-up;')
       for (const part of ['live-1;', 'live-2;', 'live-3;']) {
@@ -180,7 +183,11 @@ describe('crashes on the Redis store', () => {
       recover: async () => {
         await redis.restart()
         // The instances reconnect by themselves; wait until A answers from Redis again.
-        await waitFor('instance A to answer from Redis again', async () => (await fetch(`${a.baseUrl}/v1/stream/scale/absent`, { method: 'HEAD' })).status === 404, 30_000)
+        await waitFor(
+          'instance A to answer from Redis again',
+          async () => (await fetch(`${a.baseUrl}/v1/stream/scale/absent`, { method: 'HEAD' })).status === 404,
+          30_000,
+        )
         return a.baseUrl
       },
     })
@@ -240,16 +247,28 @@ describe('no local writes with the Redis store', () => {
       expect((await answeredChat(a, chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant'])
       // Jobs too: the export table seeded there, an import run there, a background export started there.
       const json = { 'content-type': 'application/json' }
-      const seeded = await fetch(`${server.baseUrl}/api/jobs/export/table`, { method: 'POST', headers: json, body: JSON.stringify({ rows: 300 }) })
+      const seeded = await fetch(`${server.baseUrl}/api/jobs/export/table`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ rows: 300 }),
+      })
       expect(seeded.status).toBe(200)
       expect(((await (await fetch(`${a.baseUrl}/api/jobs/export/table`)).json()) as { rows: number }).rows).toBe(300)
-      const imported = await fetch(`${server.baseUrl}/api/jobs/import`, { method: 'POST', headers: json, body: JSON.stringify({ rows: 200 }) })
+      const imported = await fetch(`${server.baseUrl}/api/jobs/import`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ rows: 200 }),
+      })
       const frames: SseEvent[] = []
       for await (const event of readSse(imported)) frames.push(event)
       expect(frames.at(-1)!.event).toBe('complete')
       const { jobId } = JSON.parse(frames.at(-1)!.data) as { jobId: string }
       expect(await (await fetch(`${a.baseUrl}/api/jobs/import/${jobId}`)).json()).toMatchObject({ status: 'complete', storedRows: 192 })
-      const exported = await fetch(`${server.baseUrl}/api/jobs/export/durable`, { method: 'POST', headers: json, body: JSON.stringify({ format: 'ndjson' }) })
+      const exported = await fetch(`${server.baseUrl}/api/jobs/export/durable`, {
+        method: 'POST',
+        headers: json,
+        body: JSON.stringify({ format: 'ndjson' }),
+      })
       expect(exported.status).toBe(202)
       const { id } = (await exported.json()) as { id: string }
       await expect.poll(async () => (await fetch(at(a, id), { method: 'HEAD' })).headers.get('stream-closed')).toBe('true')

@@ -66,7 +66,10 @@ function openList(fetcher: typeof fetch, query = '', headers: Record<string, str
   }
 }
 
-const has = (id: string, check: (s: Page['streams'][number]) => boolean = () => true) => (page: Page) => page.streams.some((s) => s.id === id && check(s))
+const has =
+  (id: string, check: (s: Page['streams'][number]) => boolean = () => true) =>
+  (page: Page) =>
+    page.streams.some((s) => s.id === id && check(s))
 
 describe('the live list of the caller’s streams', () => {
   test('is an SSE stream of `streams` events that follows creates, writes, closes and deletes — the owner’s only', async () => {
@@ -116,7 +119,11 @@ describe('the live list of the caller’s streams', () => {
 
       // Bob's list heard nothing of it: its one page is his own empty list, and his own stream
       // arrives next — after all of alice's changes.
-      const mine = await bob.fetch(`${server.baseUrl}/api/streams`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'bobs' }) })
+      const mine = await bob.fetch(`${server.baseUrl}/api/streams`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ namespace: 'bobs' }),
+      })
       const bobs = ((await mine.json()) as { id: string }).id
       await bobList.until(has(bobs))
       expect(bobList.pages.map((p) => p.streams.map((s) => s.id))).toEqual([[], [bobs]])
@@ -132,7 +139,11 @@ describe('the live list of the caller’s streams', () => {
     try {
       await list.until(() => true)
       const post = (body: unknown) =>
-        carol.fetch(`${server.baseUrl}/api/streams`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+        carol.fetch(`${server.baseUrl}/api/streams`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(body),
+        })
       const other = ((await (await post({ namespace: 'other', metadata: { k: 'v' } })).json()) as { id: string }).id
       const wanted = ((await (await post({ namespace: 'wanted', metadata: { k: 'v' } })).json()) as { id: string }).id
       const page = await list.until(has(wanted))
@@ -143,7 +154,10 @@ describe('the live list of the caller’s streams', () => {
     }
     const refused = await carol.fetch(`${server.baseUrl}/api/streams?live=sse&limit=101`)
     expect(refused.status).toBe(400)
-    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'bad_request:query', message: expect.stringContaining('at most 100') })
+    expect(((await refused.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'bad_request:query',
+      message: expect.stringContaining('at most 100'),
+    })
     expect((await carol.fetch(`${server.baseUrl}/api/streams?live=poll`)).status).toBe(400)
   })
 
@@ -182,7 +196,11 @@ describe('a stream’s metadata says whether it is yours', () => {
   test('the owner: yes; another visitor, a stranger without cookies: no; the operator: yes', async () => {
     const owner = newVisitor()
     await owner.fetch(`${server.baseUrl}/api/streams`) // an identity first: a stream made without one is nobody's
-    const created = await owner.fetch(`${server.baseUrl}/api/streams`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ namespace: 'mine' }) })
+    const created = await owner.fetch(`${server.baseUrl}/api/streams`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ namespace: 'mine' }),
+    })
     const { id } = (await created.json()) as { id: string }
     const yours = async (fetcher: typeof fetch, headers: Record<string, string> = {}) =>
       ((await (await fetcher(`${server.baseUrl}/api/streams/${id}`, { headers })).json()) as { yours: boolean }).yours

@@ -20,7 +20,14 @@ beforeAll(async () => {
   upstream = await startOpenAiServer()
   ;[offline, openai] = await Promise.all([
     startServer({ env: { SLUICE_OFFLINE_TOKEN_MS: '40', SLUICE_RUNNING_PER_VISITOR: '1' } }),
-    startServer({ env: { OPENAI_API_KEY: upstream.apiKey, OPENAI_BASE_URL: `${upstream.url}/v1`, SLUICE_MODEL: 'local-test-model', SLUICE_MODEL_MAX_RETRIES: '0' } }),
+    startServer({
+      env: {
+        OPENAI_API_KEY: upstream.apiKey,
+        OPENAI_BASE_URL: `${upstream.url}/v1`,
+        SLUICE_MODEL: 'local-test-model',
+        SLUICE_MODEL_MAX_RETRIES: '0',
+      },
+    }),
   ])
 })
 afterAll(async () => {
@@ -34,7 +41,10 @@ async function activeOn(server: TestServer, kind: string): Promise<number> {
 }
 
 /** Reads frames until `until` says stop (or the stream ends), keeping the iterator open. */
-async function framesUntil<D extends AnyStreamDefinition>(frames: AsyncIterator<FrameOf<D>>, until: (frame: FrameOf<D>) => boolean): Promise<FrameOf<D>[]> {
+async function framesUntil<D extends AnyStreamDefinition>(
+  frames: AsyncIterator<FrameOf<D>>,
+  until: (frame: FrameOf<D>) => boolean,
+): Promise<FrameOf<D>[]> {
   const seen: FrameOf<D>[] = []
   for (;;) {
     const next = await frames.next()
@@ -48,13 +58,16 @@ describe('GET /api/typed', () => {
   it('lists every typed endpoint with its JSON Schemas', async () => {
     const response = await fetch(`${offline.baseUrl}/api/typed`)
     expect(response.status).toBe(200)
-    const { endpoints } = (await response.json()) as { endpoints: Array<{ name: string; path: string; methods: string[]; schemas: Record<string, { type?: string }> }> }
+    const { endpoints } = (await response.json()) as {
+      endpoints: Array<{ name: string; path: string; methods: string[]; schemas: Record<string, { type?: string }> }>
+    }
     expect(endpoints.map((e) => [e.name, e.path, e.methods])).toEqual([
       ['import', '/api/jobs/import', ['POST', 'DELETE']],
       ['answer', '/api/typed/answer', ['POST', 'DELETE']],
       ['countdown', '/api/typed/countdown', ['GET', 'POST', 'DELETE']],
     ])
-    for (const e of endpoints) for (const key of ['input', 'chunk', 'final']) expect(e.schemas[key]?.type, `${e.name} ${key}`).toBe('object')
+    for (const e of endpoints)
+      for (const key of ['input', 'chunk', 'final']) expect(e.schemas[key]?.type, `${e.name} ${key}`).toBe('object')
   })
 })
 
@@ -81,7 +94,11 @@ describe('POST /api/typed/answer on the offline model', () => {
 
   it('refuses invalid input with 400 before any frame', async () => {
     for (const body of [{ prompt: '' }, { prompt: 'hi', maxOutputTokens: 0 }, {}]) {
-      const response = await fetch(answerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+      const response = await fetch(answerUrl(), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      })
       const text = await response.text()
       expect(response.status, text).toBe(400)
       expect(text).not.toContain('event:')
@@ -93,13 +110,21 @@ describe('POST /api/typed/answer on the offline model', () => {
     const stream = openStream<typeof answerStream>(answerUrl(), { prompt: 'Tell me a long story' })
     const frames = stream[Symbol.asyncIterator]()
     await framesUntil(frames, (f) => f.type === 'start')
-    const second = await fetch(answerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'and another' }) })
+    const second = await fetch(answerUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'and another' }),
+    })
     expect(second.status).toBe(429)
     expect(second.headers.get('retry-after')).toBe('5')
     expect(await second.json()).toMatchObject({ error: { code: 'rate_limited:chat' } })
     // Another visitor has a cap of their own.
     const other = newVisitor()
-    const theirs = await other.fetch(answerUrl(), { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: 'hello' }) })
+    const theirs = await other.fetch(answerUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'hello' }),
+    })
     expect(theirs.status).toBe(200)
     await theirs.body?.cancel()
     await stream.cancel()
@@ -144,7 +169,8 @@ describe('POST /api/typed/answer on an OpenAI-compatible server', () => {
 
   it('an upstream error is an error frame in the app’s shape', async () => {
     const frames = []
-    for await (const frame of openStream<typeof answerStream>(`${openai.baseUrl}/api/typed/answer`, { prompt: 'status 429' })) frames.push(frame)
+    for await (const frame of openStream<typeof answerStream>(`${openai.baseUrl}/api/typed/answer`, { prompt: 'status 429' }))
+      frames.push(frame)
     expect(frames.at(-1)).toMatchObject({ type: 'error', data: { code: 'rate_limited:model' } })
   })
 })
@@ -179,6 +205,8 @@ describe('the countdown (the scaffold’s example)', () => {
     const end = (await framesUntil(frames, () => false)).at(-1)!
     expect(end).toMatchObject({ type: 'cancel', data: { reason: 'requested' } })
     if (end.type === 'cancel') expect(end.data.final!.sent).toBeLessThan(50)
-    await expect(openStream<typeof countdownStream>(countdownUrl(), { from: 0 })[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(StreamRequestError)
+    await expect(openStream<typeof countdownStream>(countdownUrl(), { from: 0 })[Symbol.asyncIterator]().next()).rejects.toBeInstanceOf(
+      StreamRequestError,
+    )
   })
 })

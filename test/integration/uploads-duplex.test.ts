@@ -37,7 +37,10 @@ async function progressOf(id: string): Promise<{ state: string; offset: number; 
 describe('full duplex: progress streams back while the body is still being sent', () => {
   // The same handler behind both transports: the App Router route handler (the public URL) and the
   // Pages API route that reads the raw Node request (pages/api/node/uploads/[name].ts).
-  for (const [transport, prefix] of [['App Router', '/api/uploads/'], ['Pages API route', '/api/node/uploads/']] as const) {
+  for (const [transport, prefix] of [
+    ['App Router', '/api/uploads/'],
+    ['Pages API route', '/api/node/uploads/'],
+  ] as const) {
     it(`${transport}: node:http client: the first progress line arrives while 7 of 8 MiB are still unsent`, async () => {
       const name = `node-client-${prefix.length}.bin`
       const file = randomFile(8 * 1024 * 1024)
@@ -69,7 +72,11 @@ describe('full duplex: progress streams back while the body is still being sent'
   }
 
   it('Pages API route: the same access guard and error shape — another visitor cannot continue an upload; other methods get 405', async () => {
-    const first = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, { method: 'PUT', body: 'abc', headers: { 'Upload-Length': '6' } })
+    const first = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+      method: 'PUT',
+      body: 'abc',
+      headers: { 'Upload-Length': '6' },
+    })
     expect(first.status).toBe(200)
     const id = first.headers.get('upload-id')!
     expect(await first.text()).toContain('Upload paused at byte 3')
@@ -96,13 +103,18 @@ describe('full duplex: progress streams back while the body is still being sent'
 
   it('curl -T - -N: curl prints a progress line while the test still holds most of the file back', async () => {
     const file = randomFile(6 * 1024 * 1024)
-    const curl = spawn('curl', ['-sS', '-N', '-T', '-', `${server.baseUrl}/api/uploads/curl-stdin.bin`], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const curl = spawn('curl', ['-sS', '-N', '-T', '-', `${server.baseUrl}/api/uploads/curl-stdin.bin`], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
     let stderr = ''
     curl.stderr.on('data', (d) => (stderr += d))
     const exited = new Promise<number | null>((resolve) => curl.once('exit', resolve))
     const lines = lineCollector(curl.stdout)
     let progressSeen = false
-    void lines.wait(/^Received \d+ KB$/).then(() => (progressSeen = true), () => {})
+    void lines.wait(/^Received \d+ KB$/).then(
+      () => (progressSeen = true),
+      () => {},
+    )
     // curl reads stdin in blocking 64 KiB reads and cannot print while one waits, so the test keeps
     // it fed, one chunk at a time, until a progress line shows up.
     const step = 64 * 1024
@@ -130,7 +142,17 @@ describe('full duplex: progress streams back while the body is still being sent'
     await fetch(`${server.baseUrl}/api/uploads`) // the test's visitor gets its identity
     const cookie = cookieHeader(server.baseUrl)!
     // --limit-rate keeps the upload going for ~4 s, so there is a "meanwhile" to look at.
-    const curl = spawn('curl', ['-sS', '-N', '--limit-rate', '2M', '-H', `Cookie: ${cookie}`, '-T', source, `${server.baseUrl}/api/uploads/big.bin`])
+    const curl = spawn('curl', [
+      '-sS',
+      '-N',
+      '--limit-rate',
+      '2M',
+      '-H',
+      `Cookie: ${cookie}`,
+      '-T',
+      source,
+      `${server.baseUrl}/api/uploads/big.bin`,
+    ])
     const exited = new Promise<number | null>((resolve) => curl.once('exit', resolve))
     const lines = lineCollector(curl.stdout)
     const head = await lines.wait(/^Upload \S+: /)

@@ -46,7 +46,7 @@ function follow(id: string) {
     /** Resolves with the first progress snapshot (already received or still to come) that matches. */
     until(match: (p: UploadProgress) => boolean): Promise<UploadProgress> {
       const matching = async () => {
-        for (let seen = 0; ; ) {
+        for (let seen = 0; ;) {
           for (; seen < events.length; seen++) {
             const event = events[seen]!
             if (event.event !== 'progress') continue

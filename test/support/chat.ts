@@ -14,7 +14,11 @@ export function askChat(baseUrl: string, chatId: string, text: string, fetcher: 
   return fetcher(`${baseUrl}/api/chat`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ id: chatId, trigger: 'submit-message', message: { id: `u-${++messages}`, role: 'user', parts: [{ type: 'text', text }] } }),
+    body: JSON.stringify({
+      id: chatId,
+      trigger: 'submit-message',
+      message: { id: `u-${++messages}`, role: 'user', parts: [{ type: 'text', text }] },
+    }),
   })
 }
 

@@ -7,7 +7,10 @@ import { afterAll, beforeAll, describe } from 'vitest'
  * time out after 1 s so the suite's "nothing arrives" cases finish quickly, and the expiry tests
  * rely on the lazy expiry check and the sweeper (every 250 ms). Used for each store.
  */
-export function describeConformance(title: string, start: (env: Record<string, string>) => Promise<{ baseUrl: string; stop(): Promise<void> }>) {
+export function describeConformance(
+  title: string,
+  start: (env: Record<string, string>) => Promise<{ baseUrl: string; stop(): Promise<void> }>,
+) {
   const options = { baseUrl: '', longPollTimeoutMs: 1_000 }
   let stop: (() => Promise<void>) | undefined
 

@@ -12,7 +12,10 @@ export function duplexRequest(
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; lines: AsyncGenerator<string>; finished: Promise<void> }> {
   return new Promise((resolve, reject) => {
     const cookie = cookieHeader(url) // the test file's visitor, as its fetch has it
-    const req = http.request(url, { method: options.method, headers: cookie === undefined ? options.headers : { cookie, ...options.headers } })
+    const req = http.request(url, {
+      method: options.method,
+      headers: cookie === undefined ? options.headers : { cookie, ...options.headers },
+    })
     let done!: () => void
     const finished = new Promise<void>((r) => (done = r))
     req.on('error', reject)

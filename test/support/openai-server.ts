@@ -96,20 +96,32 @@ function plan(prompt: string, toolOutput: string | undefined, toolNames: string[
     return { kind: 'tool', name: 'currentTime', args: JSON.stringify({ timeZone: zone }) }
   }
   const slow = /\bslow\b/.test(prompt)
-  const parts = toolOutput !== undefined ? ['The tool says: ', toolOutput] : slow ? Array.from({ length: 200 }, (_, i) => ` word${i}`) : HELLO
+  const parts =
+    toolOutput !== undefined ? ['The tool says: ', toolOutput] : slow ? Array.from({ length: 200 }, (_, i) => ` word${i}`) : HELLO
   return { kind: 'text', parts, breakAfter: /\bbreak\b/.test(prompt) ? 2 : Infinity, delayMs: slow ? 20 : 2 }
 }
 
 /** Reads what the tests need from a request body of either API. */
-function understand(api: OpenAiApi, body: ChatBody & ResponsesBody): { prompt: string; toolOutput: string | undefined; toolNames: string[] } {
+function understand(
+  api: OpenAiApi,
+  body: ChatBody & ResponsesBody,
+): { prompt: string; toolOutput: string | undefined; toolNames: string[] } {
   if (api === 'chat') {
     const last = [...body.messages].reverse().find((m) => m.role === 'user')
     const tool = body.messages.find((m) => m.role === 'tool')
-    return { prompt: text(last?.content), toolOutput: tool ? text(tool.content) : undefined, toolNames: ((body as ChatBody).tools ?? []).map((t) => t.function.name) }
+    return {
+      prompt: text(last?.content),
+      toolOutput: tool ? text(tool.content) : undefined,
+      toolNames: ((body as ChatBody).tools ?? []).map((t) => t.function.name),
+    }
   }
   const last = [...body.input].reverse().find((i) => i.role === 'user')
   const tool = body.input.find((i) => i.type === 'function_call_output')
-  return { prompt: text(last?.content), toolOutput: tool ? text(tool.output) : undefined, toolNames: ((body as ResponsesBody).tools ?? []).map((t) => t.name) }
+  return {
+    prompt: text(last?.content),
+    toolOutput: tool ? text(tool.output) : undefined,
+    toolNames: ((body as ResponsesBody).tools ?? []).map((t) => t.name),
+  }
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -137,7 +149,9 @@ function chatCompletionsWire(id: string, model: string, write: (s: string) => vo
     text: (piece) => write(chunk({ content: piece })),
     finish(reason) {
       write(chunk({}, reason))
-      write(`data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } })}\n\n`)
+      write(
+        `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: 11, completion_tokens: 7, total_tokens: 18 } })}\n\n`,
+      )
       write('data: [DONE]\n\n')
     },
   }
@@ -145,8 +159,17 @@ function chatCompletionsWire(id: string, model: string, write: (s: string) => vo
 
 function responsesWire(id: string, model: string, write: (s: string) => void): Wire {
   let sequence = 0
-  const event = (type: string, fields: object) => write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`)
-  const response = (status: string, extra: object = {}) => ({ id, object: 'response', created_at: 1_700_000_000, status, model, output: [], ...extra })
+  const event = (type: string, fields: object) =>
+    write(`event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...fields })}\n\n`)
+  const response = (status: string, extra: object = {}) => ({
+    id,
+    object: 'response',
+    created_at: 1_700_000_000,
+    status,
+    model,
+    output: [],
+    ...extra,
+  })
   const messageId = `msg_${id}`
   let written = ''
   let messageOpen = false
@@ -154,8 +177,19 @@ function responsesWire(id: string, model: string, write: (s: string) => void): W
     if (!messageOpen) return
     messageOpen = false
     event('response.output_text.done', { item_id: messageId, output_index: 0, content_index: 0, text: written, logprobs: [] })
-    event('response.content_part.done', { item_id: messageId, output_index: 0, content_index: 0, part: { type: 'output_text', text: written, annotations: [] } })
-    const item = { type: 'message', id: messageId, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: written, annotations: [] }] }
+    event('response.content_part.done', {
+      item_id: messageId,
+      output_index: 0,
+      content_index: 0,
+      part: { type: 'output_text', text: written, annotations: [] },
+    })
+    const item = {
+      type: 'message',
+      id: messageId,
+      status: 'completed',
+      role: 'assistant',
+      content: [{ type: 'output_text', text: written, annotations: [] }],
+    }
     event('response.output_item.done', { output_index: 0, item })
   }
   return {
@@ -176,15 +210,29 @@ function responsesWire(id: string, model: string, write: (s: string) => void): W
     text(piece) {
       if (!messageOpen) {
         messageOpen = true
-        event('response.output_item.added', { output_index: 0, item: { type: 'message', id: messageId, status: 'in_progress', role: 'assistant', content: [] } })
-        event('response.content_part.added', { item_id: messageId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } })
+        event('response.output_item.added', {
+          output_index: 0,
+          item: { type: 'message', id: messageId, status: 'in_progress', role: 'assistant', content: [] },
+        })
+        event('response.content_part.added', {
+          item_id: messageId,
+          output_index: 0,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        })
       }
       written += piece
       event('response.output_text.delta', { item_id: messageId, output_index: 0, content_index: 0, delta: piece, logprobs: [] })
     },
     finish() {
       closeMessage()
-      const usage = { input_tokens: 11, input_tokens_details: { cached_tokens: 0 }, output_tokens: 7, output_tokens_details: { reasoning_tokens: 0 }, total_tokens: 18 }
+      const usage = {
+        input_tokens: 11,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 7,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 18,
+      }
       event('response.completed', { response: response('completed', { usage }) })
     },
   }
@@ -232,12 +280,18 @@ export async function startOpenAiServer(options: { apiKey?: string } = {}): Prom
     }
 
     if (!api) return fail(404, `No route ${req.url}`, 'invalid_request_error')
-    if (req.headers.authorization !== `Bearer ${accepted}`) return fail(401, 'Incorrect API key provided: sk-wr***.', 'invalid_request_error')
+    if (req.headers.authorization !== `Bearer ${accepted}`)
+      return fail(401, 'Incorrect API key provided: sk-wr***.', 'invalid_request_error')
 
     const answer = plan(seen.prompt, seen.toolOutput, seen.toolNames)
     if (answer.kind === 'fail') {
       const code = answer.status
-      return fail(code, code === 429 ? 'Rate limit reached for requests' : 'The server had an error processing your request', code === 429 ? 'requests' : 'server_error', code === 429 ? { 'retry-after': '7' } : {})
+      return fail(
+        code,
+        code === 429 ? 'Rate limit reached for requests' : 'The server had an error processing your request',
+        code === 429 ? 'requests' : 'server_error',
+        code === 429 ? { 'retry-after': '7' } : {},
+      )
     }
 
     const id = api === 'chat' ? `chatcmpl-${requests.length}` : `resp_${requests.length}`

@@ -7,7 +7,10 @@ import type { TestRedis, TestRedisCluster } from './redis'
  * on a test server or cluster, under a fresh key prefix unless one is given. Each call is a
  * separate "instance": its own connections. Close it with `context.close()`.
  */
-export function openTestContext(redis: TestRedis | TestRedisCluster | RedisTarget, overrides: Partial<Omit<RedisSettings, 'target'>> = {}): Promise<RedisContext> {
+export function openTestContext(
+  redis: TestRedis | TestRedisCluster | RedisTarget,
+  overrides: Partial<Omit<RedisSettings, 'target'>> = {},
+): Promise<RedisContext> {
   return openRedis(redisSettings(targetOf(redis), { prefix: uniquePrefix(), ...overrides }))
 }
 

@@ -100,14 +100,22 @@ export async function startRedis(options: { extraArgs?: string[]; port?: number 
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-redis-'))
   const port = options.port ?? (await freePort())
   const args = [
-    '--bind', '127.0.0.1',
-    '--port', String(port),
-    '--dir', dir,
-    '--appendonly', 'yes',
-    '--appendfsync', 'always',
-    '--save', '',
-    '--logfile', '',
-    '--daemonize', 'no',
+    '--bind',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--dir',
+    dir,
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'always',
+    '--save',
+    '',
+    '--logfile',
+    '',
+    '--daemonize',
+    'no',
     ...(options.extraArgs ?? []),
   ]
   let output = ''
@@ -206,7 +214,9 @@ function redisCli(args: string[]): Promise<string> {
     child.stdout!.on('data', (d) => (out += String(d)))
     child.stderr!.on('data', (d) => (out += String(d)))
     child.once('error', reject)
-    child.once('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(' ')} exited with ${code}:\n${out}`))))
+    child.once('exit', (code) =>
+      code === 0 ? resolve(out) : reject(new Error(`redis-cli ${args.join(' ')} exited with ${code}:\n${out}`)),
+    )
   })
 }
 
@@ -235,17 +245,28 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
         const dir = await mkdtemp(path.join(os.tmpdir(), `sluice-redis-cluster-${i}-`))
         const port = await freeClusterPort(taken)
         const args = [
-          '--bind', '127.0.0.1',
-          '--port', String(port),
-          '--dir', dir,
-          '--cluster-enabled', 'yes',
-          '--cluster-config-file', 'nodes.conf',
-          '--cluster-node-timeout', String(nodeTimeoutMs),
-          '--appendonly', 'yes',
-          '--appendfsync', 'always',
-          '--save', '',
-          '--logfile', '',
-          '--daemonize', 'no',
+          '--bind',
+          '127.0.0.1',
+          '--port',
+          String(port),
+          '--dir',
+          dir,
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          'nodes.conf',
+          '--cluster-node-timeout',
+          String(nodeTimeoutMs),
+          '--appendonly',
+          'yes',
+          '--appendfsync',
+          'always',
+          '--save',
+          '',
+          '--logfile',
+          '',
+          '--daemonize',
+          'no',
         ]
         logs[i] = ''
         const running = await launch(args, port, (text) => (logs[i] += text))
@@ -319,7 +340,8 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           views.every((v) => !v.split('\n').some((l) => /\bmaster\b/.test(l) && /\bfail\??\b/.test(l) && /\d+-\d+|\s\d+$/.test(l))) &&
           replicasUp.every(Boolean)
         if (ok) return
-        if (Date.now() > deadline) throw new Error(`The Redis Cluster did not settle in ${timeoutMs} ms:\n${states.join('\n')}\n${views.join('\n')}`)
+        if (Date.now() > deadline)
+          throw new Error(`The Redis Cluster did not settle in ${timeoutMs} ms:\n${states.join('\n')}\n${views.join('\n')}`)
         await new Promise((r) => setTimeout(r, 100))
       }
     },

@@ -62,12 +62,16 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   }
   const port = await freePort()
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sluice-test-')))
-  const child = spawn(process.execPath, [path.join(dir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    cwd: dir,
-    env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...options.user,
-  })
+  const child = spawn(
+    process.execPath,
+    [path.join(dir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+    {
+      cwd: dir,
+      env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options.user,
+    },
+  )
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))

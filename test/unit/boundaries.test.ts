@@ -25,14 +25,27 @@ describe('the boundary rule (eslint.config.mjs)', () => {
     return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports' && m.severity === 2).map((m) => m.message)
   }
 
-  it('refuses a reach-in across features, from lib/, a shared module, a route, a page, a component and the root files', { timeout: 60_000 }, async () => {
-    const reachIn = "import { streams } from '@/lib/durable/service'\nexport const x = streams\n"
-    for (const file of ['lib/chat/probe.ts', 'lib/jobs/deep/probe.ts', 'lib/probe.ts', 'app/api/probe/route.ts', 'app/probe/page.tsx', 'components/probe/probe.tsx', 'pages/api/probe.ts', 'proxy.ts']) {
-      expect(await boundaryErrors(file, reachIn), file).toEqual([expect.stringContaining('front door')])
-    }
-    // A relative path that climbs out of a folder of lib/ is refused too.
-    expect(await boundaryErrors('lib/jobs/probe.ts', "import { x } from '../chat/probe'\nexport const y = x\n")).toHaveLength(1)
-  })
+  it(
+    'refuses a reach-in across features, from lib/, a shared module, a route, a page, a component and the root files',
+    { timeout: 60_000 },
+    async () => {
+      const reachIn = "import { streams } from '@/lib/durable/service'\nexport const x = streams\n"
+      for (const file of [
+        'lib/chat/probe.ts',
+        'lib/jobs/deep/probe.ts',
+        'lib/probe.ts',
+        'app/api/probe/route.ts',
+        'app/probe/page.tsx',
+        'components/probe/probe.tsx',
+        'pages/api/probe.ts',
+        'proxy.ts',
+      ]) {
+        expect(await boundaryErrors(file, reachIn), file).toEqual([expect.stringContaining('front door')])
+      }
+      // A relative path that climbs out of a folder of lib/ is refused too.
+      expect(await boundaryErrors('lib/jobs/probe.ts', "import { x } from '../chat/probe'\nexport const y = x\n")).toHaveLength(1)
+    },
+  )
 
   it('lets a feature import its own files, and others through their doors', { timeout: 60_000 }, async () => {
     const allowed = [
@@ -41,7 +54,9 @@ describe('the boundary rule (eslint.config.mjs)', () => {
       "import { config } from '@/lib/config'",
       "import { chatStore } from '@/lib/chat/instance'", // the chat's own file
     ].join('\n')
-    expect(await boundaryErrors('lib/chat/probe.ts', `${allowed}\nexport const all = [streams, createBodySchema, config, chatStore]\n`)).toEqual([])
+    expect(
+      await boundaryErrors('lib/chat/probe.ts', `${allowed}\nexport const all = [streams, createBodySchema, config, chatStore]\n`),
+    ).toEqual([])
   })
 })
 
@@ -75,7 +90,11 @@ function partGraph(): Map<string, Set<string>> {
     const edges = graph.get(from) ?? new Set<string>()
     graph.set(from, edges)
     for (const { fileName } of ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles) {
-      const target = fileName.startsWith('@/') ? path.join(repo, fileName.slice(2)) : fileName.startsWith('.') ? path.resolve(path.dirname(file), fileName) : undefined
+      const target = fileName.startsWith('@/')
+        ? path.join(repo, fileName.slice(2))
+        : fileName.startsWith('.')
+          ? path.resolve(path.dirname(file), fileName)
+          : undefined
       const to = target === undefined ? undefined : partOf(target.endsWith('.ts') ? target : `${target}.ts`)
       if (to !== undefined && to !== from) edges.add(to)
     }
@@ -129,14 +148,26 @@ describe('the import graph of lib/', () => {
 
 /** The modules a file loads at run time (type-only imports and exports are erased, so they do not count). */
 function runtimeImports(file: string): string[] {
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, false, file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS)
+  const source = ts.createSourceFile(
+    file,
+    readFileSync(file, 'utf8'),
+    ts.ScriptTarget.Latest,
+    false,
+    file.endsWith('.tsx') ? ts.ScriptKind.TSX : ts.ScriptKind.TS,
+  )
   const found: string[] = []
   for (const statement of source.statements) {
     if (ts.isImportDeclaration(statement)) {
       const clause = statement.importClause
       if (clause?.isTypeOnly) continue
       const named = clause?.namedBindings
-      const onlyTypes = clause !== undefined && !clause.name && named !== undefined && ts.isNamedImports(named) && named.elements.length > 0 && named.elements.every((e) => e.isTypeOnly)
+      const onlyTypes =
+        clause !== undefined &&
+        !clause.name &&
+        named !== undefined &&
+        ts.isNamedImports(named) &&
+        named.elements.length > 0 &&
+        named.elements.every((e) => e.isTypeOnly)
       if (!onlyTypes) found.push((statement.moduleSpecifier as ts.StringLiteral).text)
     } else if (ts.isExportDeclaration(statement) && statement.moduleSpecifier) {
       if (statement.isTypeOnly) continue
@@ -149,7 +180,11 @@ function runtimeImports(file: string): string[] {
 }
 
 function resolveSource(from: string, specifier: string): string | undefined {
-  const base = specifier.startsWith('@/') ? path.join(repo, specifier.slice(2)) : specifier.startsWith('.') ? path.resolve(path.dirname(from), specifier) : undefined
+  const base = specifier.startsWith('@/')
+    ? path.join(repo, specifier.slice(2))
+    : specifier.startsWith('.')
+      ? path.resolve(path.dirname(from), specifier)
+      : undefined
   if (base === undefined) return undefined
   for (const candidate of [base, `${base}.ts`, `${base}.tsx`, path.join(base, 'index.ts')]) {
     try {
@@ -174,7 +209,8 @@ describe('browser-safe doors (client.ts)', () => {
       if (seen.has(file)) return
       seen.add(file)
       for (const specifier of runtimeImports(file)) {
-        if (specifier.startsWith('node:') || SERVER_ONLY.includes(specifier)) offending.push([...trail, path.relative(repo, file), specifier].join(' → '))
+        if (specifier.startsWith('node:') || SERVER_ONLY.includes(specifier))
+          offending.push([...trail, path.relative(repo, file), specifier].join(' → '))
         const next = resolveSource(file, specifier)
         if (next) visit(next, [...trail, path.relative(repo, file)])
       }

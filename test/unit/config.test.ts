@@ -21,7 +21,10 @@ describe('choosing the durable-streams store', () => {
   })
 
   test('a Redis Cluster from REDIS_CLUSTER_NODES, with replicas required by SLUICE_REDIS_MIN_REPLICAS', () => {
-    const store = parse({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,rediss://:pw@cache.example:7002', SLUICE_REDIS_MIN_REPLICAS: '1' }).store
+    const store = parse({
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7001,rediss://:pw@cache.example:7002',
+      SLUICE_REDIS_MIN_REPLICAS: '1',
+    }).store
     expect(store).toMatchObject({
       kind: 'redis',
       target: { kind: 'cluster', nodes: ['redis://10.0.0.1:7000', 'redis://10.0.0.2:7001', 'rediss://:pw@cache.example:7002'] },

@@ -19,7 +19,8 @@ describe('the request contract’s atoms (lib/contract.ts)', () => {
     const page = z.strictObject(paging(50))
     expect(page.parse({})).toEqual({ limit: 50, offset: 0 })
     expect(page.parse({ limit: '1000', offset: '7' })).toEqual({ limit: 1000, offset: 7 })
-    for (const bad of [{ limit: '0' }, { limit: '1001' }, { offset: '-1' }, { limit: '1.5' }]) expect(page.safeParse(bad).success, JSON.stringify(bad)).toBe(false)
+    for (const bad of [{ limit: '0' }, { limit: '1001' }, { offset: '-1' }, { limit: '1.5' }])
+      expect(page.safeParse(bad).success, JSON.stringify(bad)).toBe(false)
   })
 
   it('ids and names: the same checks for the guard and the handlers', () => {

@@ -34,7 +34,11 @@ describe('AppError', () => {
     console.error = () => {}
     try {
       const sqliteFull = Object.assign(new Error('database or disk is full'), { code: 'ERR_SQLITE_ERROR', errcode: 13 })
-      for (const error of [Object.assign(new Error('no space'), { code: 'ENOSPC' }), Object.assign(new Error('quota'), { code: 'EDQUOT' }), sqliteFull]) {
+      for (const error of [
+        Object.assign(new Error('no space'), { code: 'ENOSPC' }),
+        Object.assign(new Error('quota'), { code: 'EDQUOT' }),
+        sqliteFull,
+      ]) {
         expect(isDiskFull(error)).toBe(true)
         const e = toAppError(error)
         expect(e.code).toBe('insufficient_storage:disk')

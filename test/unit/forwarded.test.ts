@@ -12,18 +12,31 @@ describe('the origin of absolute URLs', () => {
   test('without SLUICE_TRUST_PROXY or VERCEL, X-Forwarded-Host/-Proto are ignored: the Host header, http', () => {
     const trusted = trusts({ SLUICE_TRUST_PROXY: '', VERCEL: '' })
     expect(trusted).toBe(false)
-    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }), trusted)).toBe('http://localhost:3000')
+    expect(
+      requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' }), trusted),
+    ).toBe('http://localhost:3000')
     // Next.js makes request.url https from X-Forwarded-Proto on its own; that is undone too.
-    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-proto': 'https' }, 'https://127.0.0.1:3000/x'), trusted)).toBe('http://localhost:3000')
+    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-proto': 'https' }, 'https://127.0.0.1:3000/x'), trusted)).toBe(
+      'http://localhost:3000',
+    )
     expect(requestOrigin(request({}), trusted)).toBe('http://127.0.0.1:3000')
   })
 
   test.each([['SLUICE_TRUST_PROXY'], ['VERCEL']])('with %s=1 the first forwarded host and scheme are used', (variable) => {
     const trusted = trusts({ [variable]: '1' })
     expect(trusted).toBe(true)
-    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'app.example.com, inner.proxy', 'x-forwarded-proto': 'https,http' }), trusted)).toBe('https://app.example.com')
-    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'app.example.com:8443' }), trusted)).toBe('http://app.example.com:8443')
+    expect(
+      requestOrigin(
+        request({ host: 'localhost:3000', 'x-forwarded-host': 'app.example.com, inner.proxy', 'x-forwarded-proto': 'https,http' }),
+        trusted,
+      ),
+    ).toBe('https://app.example.com')
+    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'app.example.com:8443' }), trusted)).toBe(
+      'http://app.example.com:8443',
+    )
     // Not a host name: ignored, the Host header is used.
-    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'evil.example/path?' }), trusted)).toBe('http://localhost:3000')
+    expect(requestOrigin(request({ host: 'localhost:3000', 'x-forwarded-host': 'evil.example/path?' }), trusted)).toBe(
+      'http://localhost:3000',
+    )
   })
 })

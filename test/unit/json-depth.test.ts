@@ -19,7 +19,9 @@ describe('JSON nesting depth', () => {
 
   test(`up to ${MAX_JSON_DEPTH} levels pass; one more is a 400 bad_request:json_depth`, () => {
     expect(() => assertJsonDepth(nestedArrays(MAX_JSON_DEPTH))).not.toThrow()
-    expect(() => assertJsonDepth(nestedArrays(MAX_JSON_DEPTH + 1))).toThrow(expect.objectContaining({ code: 'bad_request:json_depth', status: 400 }))
+    expect(() => assertJsonDepth(nestedArrays(MAX_JSON_DEPTH + 1))).toThrow(
+      expect.objectContaining({ code: 'bad_request:json_depth', status: 400 }),
+    )
   })
 
   test('100 000 levels are refused without deep recursion', () => {

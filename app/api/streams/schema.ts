@@ -15,7 +15,10 @@ export const listQuery = z
     metadata: metadataSchema,
     live: z.literal('sse', { error: 'live is "sse" or absent' }).optional(),
   })
-  .refine((q) => q.live === undefined || q.limit <= LIVE_LIST_MAX, { message: `a live list holds at most ${LIVE_LIST_MAX} streams a page (limit)`, path: ['limit'] })
+  .refine((q) => q.live === undefined || q.limit <= LIVE_LIST_MAX, {
+    message: `a live list holds at most ${LIVE_LIST_MAX} streams a page (limit)`,
+    path: ['limit'],
+  })
 
 /** The query string as the list schema's input: `meta.<key>` parameters become `metadata`. */
 export function listQueryInput(url: URL): Record<string, unknown> {

@@ -9,8 +9,8 @@ export default function ChatNotFound() {
     <div className="space-y-4" data-testid="chat-not-found">
       <h1 className="text-2xl font-semibold">Chat not found</h1>
       <p className="text-zinc-700 dark:text-zinc-300">
-        There is no chat at this address: it was deleted, or the link is mistyped or incomplete. A shared chat link opens for
-        anyone who has it, until its owner deletes the chat.
+        There is no chat at this address: it was deleted, or the link is mistyped or incomplete. A shared chat link opens for anyone who has
+        it, until its owner deletes the chat.
       </p>
       <p>
         <Link href="/chat" className="inline-block rounded-md bg-sky-700 px-3 py-1.5 text-sm font-medium text-white hover:bg-sky-800">

@@ -61,7 +61,10 @@ function calculationIntent(text: string): Intent | undefined {
 }
 
 function searchIntent(text: string): Intent | undefined {
-  const m = /\b(?:search|find|look\s+up|lookup)\b\s+(?:(?:for|my|the|stored|data|chats?|conversations?|about)\s+)*["“]?(.+?)["”]?(?:\s+in\s+(?:my|the|stored|sluice)\b.*)?(?=[?.!]|$)/i.exec(text)
+  const m =
+    /\b(?:search|find|look\s+up|lookup)\b\s+(?:(?:for|my|the|stored|data|chats?|conversations?|about)\s+)*["“]?(.+?)["”]?(?:\s+in\s+(?:my|the|stored|sluice)\b.*)?(?=[?.!]|$)/i.exec(
+      text,
+    )
   const query = m?.[1]?.trim()
   if (!m || !query) return undefined
   return { tool: 'searchData', input: { query: query.slice(0, 200) }, at: m.index }

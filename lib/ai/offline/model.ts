@@ -140,7 +140,11 @@ export class OfflineLanguageModel implements LanguageModelV4 {
           const next = source.next()
           if (next.done) {
             const finishReason = turn.action.type === 'text' ? 'stop' : 'tool-calls'
-            controller.enqueue({ type: 'finish', finishReason: { unified: finishReason, raw: finishReason }, usage: usage(inputTokens, textTokens, reasoningTokens) })
+            controller.enqueue({
+              type: 'finish',
+              finishReason: { unified: finishReason, raw: finishReason },
+              usage: usage(inputTokens, textTokens, reasoningTokens),
+            })
             controller.close()
             return
           }
@@ -152,7 +156,8 @@ export class OfflineLanguageModel implements LanguageModelV4 {
             else signal?.throwIfAborted()
             started = true
             if (part.type === 'reasoning-delta') reasoningTokens++
-            if (part.type === 'text-delta' && ++textTokens > breakAfter) throw new TypeError('terminated: the model connection broke mid-stream (offline model, /fail midstream)')
+            if (part.type === 'text-delta' && ++textTokens > breakAfter)
+              throw new TypeError('terminated: the model connection broke mid-stream (offline model, /fail midstream)')
           }
           controller.enqueue(part)
         } catch (error) {

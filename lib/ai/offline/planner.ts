@@ -93,9 +93,11 @@ export function plan(prompt: LanguageModelV4Prompt, availableTools: ReadonlySet<
   }
 
   const intents = detectIntents(question).filter((i) => availableTools.has(i.tool))
-  const outcomes: ToolOutcome[] = prompt.slice(lastUser + 1).flatMap((m) =>
-    m.role === 'tool' ? m.content.flatMap((p) => (p.type === 'tool-result' ? [{ toolName: p.toolName, output: p.output }] : [])) : [],
-  )
+  const outcomes: ToolOutcome[] = prompt
+    .slice(lastUser + 1)
+    .flatMap((m) =>
+      m.role === 'tool' ? m.content.flatMap((p) => (p.type === 'tool-result' ? [{ toolName: p.toolName, output: p.output }] : [])) : [],
+    )
 
   const next = intents[outcomes.length]
   if (next) {

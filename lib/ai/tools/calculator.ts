@@ -24,9 +24,7 @@ export const MAX_EXPRESSION_LENGTH = 256
 const MAX_DEPTH = 64
 
 type Token =
-  | { kind: 'number'; value: number; at: number }
-  | { kind: 'name'; value: string; at: number }
-  | { kind: 'op'; value: string; at: number }
+  { kind: 'number'; value: number; at: number } | { kind: 'name'; value: string; at: number } | { kind: 'op'; value: string; at: number }
 
 // Maps, not object literals: a name like `constructor` must not reach Object.prototype.
 const constants: ReadonlyMap<string, number> = new Map([
@@ -167,7 +165,8 @@ class Parser {
       }
       this.expect(')')
       const [min, max] = fn.arity
-      if (args.length < min || args.length > max) throw new CalculationError(`${t.value}() takes ${min === max ? min : `${min} to ${max}`} argument(s)`)
+      if (args.length < min || args.length > max)
+        throw new CalculationError(`${t.value}() takes ${min === max ? min : `${min} to ${max}`} argument(s)`)
       return fn.fn(...args)
     }
     throw new CalculationError(`Unexpected “${t.value}” at position ${t.at + 1}`)

@@ -39,7 +39,7 @@ export function chatTools({ search }: { search: StoredDataSearch }) {
       },
     }),
     searchData: tool({
-      description: "Searches the data stored in this Sluice app (past chat conversations) for text containing every word of the query.",
+      description: 'Searches the data stored in this Sluice app (past chat conversations) for text containing every word of the query.',
       inputSchema: searchInput,
       execute: async ({ query }, { abortSignal }) => {
         abortSignal?.throwIfAborted()

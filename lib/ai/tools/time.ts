@@ -50,7 +50,11 @@ function canonical(name: string): string | undefined {
   }
 }
 
-const normalize = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, ' ')
+const normalize = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
 
 /**
  * Resolves an IANA id (`Asia/Tokyo`, any case) or a place name (`Tokyo`, `new york`) to an

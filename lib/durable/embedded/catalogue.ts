@@ -84,7 +84,10 @@ export class Catalogue {
   }
 
   /** Records an append: new tail, closed state, writer sequence, last access. */
-  recordAppend(path: string, next: { tail: number; closed: boolean; closedBy: ProducerClaim | undefined; streamSeq: string | undefined; now: number }): void {
+  recordAppend(
+    path: string,
+    next: { tail: number; closed: boolean; closedBy: ProducerClaim | undefined; streamSeq: string | undefined; now: number },
+  ): void {
     this.updateTail.run({
       path,
       tail: next.tail,
@@ -126,7 +129,7 @@ export class Catalogue {
     this.deleteStream.run(row.path)
     const freed = [row.incarnation]
     const paths = [row.path]
-    for (let source = row.fork_source; source !== null; ) {
+    for (let source = row.fork_source; source !== null;) {
       const parent = this.get(source)
       if (!parent || parent.deleted !== 1 || this.forksOf(source) > 0) break
       this.deleteStream.run(source)
@@ -147,7 +150,9 @@ export class Catalogue {
 
   /** Rows the caller must finish (closed, `compress`, not yet compressed). */
   awaitingCompression(): StreamRow[] {
-    return this.db.prepare('SELECT * FROM streams WHERE deleted = 0 AND closed = 1 AND compress = 1 AND compressed = 0').all() as unknown as StreamRow[]
+    return this.db
+      .prepare('SELECT * FROM streams WHERE deleted = 0 AND closed = 1 AND compress = 1 AND compressed = 0')
+      .all() as unknown as StreamRow[]
   }
 
   allIncarnations(): Set<string> {

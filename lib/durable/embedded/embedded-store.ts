@@ -179,7 +179,11 @@ export class EmbeddedStore implements StreamStore {
       if (spec.fork.position > source.row.tail) return { kind: 'fork-out-of-range', tail: source.row.tail }
       sourceIncarnation = source.row.incarnation
       // The source's prefix is immutable, so it can be copied before the transaction.
-      await this.files.copyPrefix({ incarnation: source.row.incarnation, compressed: source.row.compressed === 1 }, incarnation, spec.fork.position)
+      await this.files.copyPrefix(
+        { incarnation: source.row.incarnation, compressed: source.row.compressed === 1 },
+        incarnation,
+        spec.fork.position,
+      )
     } else {
       this.files.createSync(incarnation)
     }
@@ -233,12 +237,22 @@ export class EmbeddedStore implements StreamStore {
       const claim = input.producer
       const producer = claim && this.catalogue.producer(streamPath, claim.id)
       const closedBy = row.closed_by === null ? undefined : (JSON.parse(row.closed_by) as ProducerClaim)
-      const plan = planAppend({ tail: row.tail, closed: row.closed === 1, closedBy, lastStreamSeq: row.last_stream_seq ?? undefined }, producer, input)
+      const plan = planAppend(
+        { tail: row.tail, closed: row.closed === 1, closedBy, lastStreamSeq: row.last_stream_seq ?? undefined },
+        producer,
+        input,
+      )
       if (plan.kind === 'answer') return { outcome: plan.outcome }
 
       if (input.data.byteLength > 0) this.files.writeSync(row.incarnation, row.tail, input.data, row.tail)
       const tail = row.tail + input.data.byteLength
-      this.catalogue.recordAppend(streamPath, { tail, closed: plan.close, closedBy: plan.close ? claim : undefined, streamSeq: plan.streamSeq, now })
+      this.catalogue.recordAppend(streamPath, {
+        tail,
+        closed: plan.close,
+        closedBy: plan.close ? claim : undefined,
+        streamSeq: plan.streamSeq,
+        now,
+      })
       if (claim && plan.producer) this.catalogue.saveProducer(streamPath, claim.id, plan.producer, now)
       const accepted = plan.producer && { epoch: plan.producer.epoch, seq: plan.producer.lastSeq }
       return { outcome: { kind: 'ok', tail, closed: plan.close, duplicate: false, producer: accepted }, written: row }
@@ -260,9 +274,10 @@ export class EmbeddedStore implements StreamStore {
     const end = Math.min(to, meta.tail)
     // Live readers mostly ask for what was just appended: answer from memory when it is there.
     const cached = this.recent.slice(meta.incarnation, from, end)
-    if (cached) return (async function* () {
-      yield* cached
-    })()
+    if (cached)
+      return (async function* () {
+        yield* cached
+      })()
     return this.files.read(meta.incarnation, meta.compressed, from, end, signal)
   }
 

@@ -119,7 +119,7 @@ export class DataFiles {
       })
       if (handle) {
         try {
-          for (let position = from; position < to; ) {
+          for (let position = from; position < to;) {
             signal?.throwIfAborted()
             const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, to - position))
             const { bytesRead } = await handle.read(buffer, 0, buffer.byteLength, position)

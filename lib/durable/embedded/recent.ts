@@ -24,7 +24,11 @@ export class RecentBytes {
     let tail = this.tails.get(key)
     this.tails.delete(key) // re-inserted below: most recently written last
     if (data.byteLength >= PER_STREAM) {
-      tail = { start: position + data.byteLength - PER_STREAM, chunks: [new Uint8Array(data.subarray(data.byteLength - PER_STREAM))], length: PER_STREAM }
+      tail = {
+        start: position + data.byteLength - PER_STREAM,
+        chunks: [new Uint8Array(data.subarray(data.byteLength - PER_STREAM))],
+        length: PER_STREAM,
+      }
     } else {
       if (!tail || tail.start + tail.length !== position) tail = { start: position, chunks: [], length: 0 }
       tail.chunks.push(new Uint8Array(data))

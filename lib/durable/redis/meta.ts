@@ -61,7 +61,12 @@ export function metaFromHash(path: string, hash: MetaHash): StreamMeta {
 }
 
 /** Is a stream with these fields expired at `now`? (Fields as `HMGET ttl at accessed` answers them.) */
-export function expiredAt(ttl: string | null | undefined, at: string | null | undefined, accessed: string | null | undefined, now: number): boolean {
+export function expiredAt(
+  ttl: string | null | undefined,
+  at: string | null | undefined,
+  accessed: string | null | undefined,
+  now: number,
+): boolean {
   const instant = ttl != null ? int(accessed ?? undefined) + int(ttl) * 1000 : at != null ? int(at) : undefined
   return instant !== undefined && instant <= now
 }

@@ -53,7 +53,13 @@ export function appendOutcome(reply: ScriptReply): AppendOutcome | { kind: 'expi
   const kind = String(reply[0])
   switch (kind) {
     case 'ok':
-      return { kind: 'ok', tail: n(1), closed: n(2) === 1, duplicate: n(3) === 1, producer: n(4) < 0 ? undefined : { epoch: n(4), seq: n(5) } }
+      return {
+        kind: 'ok',
+        tail: n(1),
+        closed: n(2) === 1,
+        duplicate: n(3) === 1,
+        producer: n(4) < 0 ? undefined : { epoch: n(4), seq: n(5) },
+      }
     case 'closed':
       return { kind: 'closed', tail: n(1) }
     case 'stale-epoch':

@@ -46,4 +46,3 @@ if not updated then return '' end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return updated
 `
-

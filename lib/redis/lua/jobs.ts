@@ -38,4 +38,3 @@ local ttl = redis.call('PTTL', KEYS[1])
 if ttl > 0 and ttl < tonumber(ARGV[3]) then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return redis.call('LRANGE', KEYS[1], ARGV[1], ARGV[2])
 `
-

@@ -28,4 +28,3 @@ local v = redis.call('GET', KEYS[1])
 if not v or string.sub(v, 1, 1) == '!' then return 0 end
 redis.call('SET', KEYS[1], '!' .. v, 'KEEPTTL')
 return redis.call(PUBLISH, ARGV[1], ARGV[2])`
-

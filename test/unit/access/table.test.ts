@@ -12,7 +12,13 @@ function routeFiles(dir = path.join(root, 'app')): Array<{ file: string; route: 
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) return routeFiles(full)
     if (entry.name !== 'route.ts') return []
-    const route = '/' + path.relative(path.join(root, 'app'), dir).split(path.sep).filter((s) => !/^\(.*\)$/.test(s)).join('/')
+    const route =
+      '/' +
+      path
+        .relative(path.join(root, 'app'), dir)
+        .split(path.sep)
+        .filter((s) => !/^\(.*\)$/.test(s))
+        .join('/')
     return [{ file: path.relative(root, full), route }]
   })
 }
@@ -27,7 +33,9 @@ function exportedMethods(source: string): string[] {
 
 describe('the access table', () => {
   const files = routeFiles()
-  const served = files.flatMap(({ file, route }) => exportedMethods(readFileSync(path.join(root, file), 'utf8')).map((method) => ({ file, key: `${method} ${route}` })))
+  const served = files.flatMap(({ file, route }) =>
+    exportedMethods(readFileSync(path.join(root, file), 'utf8')).map((method) => ({ file, key: `${method} ${route}` })),
+  )
 
   it('finds the route files (the test looks where the routes are)', () => {
     expect(files.length).toBeGreaterThan(20)
@@ -37,7 +45,9 @@ describe('the access table', () => {
 
   it('every Pages API route runs under a row, through nodeRoute()', () => {
     const pagesApi = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)]))
+      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+        entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+      )
     for (const file of pagesApi(path.join(root, 'pages', 'api'))) {
       const source = readFileSync(file, 'utf8')
       const key = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]

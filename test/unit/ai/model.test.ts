@@ -15,12 +15,20 @@ describe('model selection', () => {
 
   it('uses OpenAI Responses with a key, and chat completions for a compatible server', () => {
     const openai = parseConfig({ OPENAI_API_KEY: 'sk-test' })
-    expect(describeModel(openai)).toEqual({ provider: 'openai', modelId: 'gpt-5-mini', api: 'responses', baseUrl: undefined, label: 'gpt-5-mini via OpenAI' })
+    expect(describeModel(openai)).toEqual({
+      provider: 'openai',
+      modelId: 'gpt-5-mini',
+      api: 'responses',
+      baseUrl: undefined,
+      label: 'gpt-5-mini via OpenAI',
+    })
     expect(createChatModel(openai)).toMatchObject({ provider: 'openai.responses', modelId: 'gpt-5-mini' })
     const ollama = parseConfig({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', SLUICE_MODEL: 'llama3.2' })
     expect(describeModel(ollama)).toMatchObject({ api: 'chat', label: 'llama3.2 via 127.0.0.1:11434' })
     expect(createChatModel(ollama)).toMatchObject({ provider: 'openai.chat', modelId: 'llama3.2' })
-    expect(describeModel(parseConfig({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://h/v1', SLUICE_OPENAI_API: 'responses' })).api).toBe('responses')
+    expect(describeModel(parseConfig({ OPENAI_API_KEY: 'x', OPENAI_BASE_URL: 'http://h/v1', SLUICE_OPENAI_API: 'responses' })).api).toBe(
+      'responses',
+    )
   })
 
   it('names the variable when the configuration is wrong', () => {

@@ -68,7 +68,9 @@ describe('offline model: tools', () => {
       { tool: 'currentTime', input: { timeZone: 'America/New_York' } },
     ])
     expect(detectIntents('what is 6 times 7')).toMatchObject([{ tool: 'calculate', input: { expression: '6  *  7' } }])
-    expect(detectIntents('search for "durable streams" in my chats')).toMatchObject([{ tool: 'searchData', input: { query: 'durable streams' } }])
+    expect(detectIntents('search for "durable streams" in my chats')).toMatchObject([
+      { tool: 'searchData', input: { query: 'durable streams' } },
+    ])
     expect(detectIntents('Tell me about 2024')).toEqual([])
   })
 
@@ -102,7 +104,10 @@ describe('offline model: tools', () => {
 describe('offline model: abort and failures', () => {
   it('stops producing as soon as the abort signal fires', async () => {
     const abort = new AbortController()
-    const { stream } = await model().doStream({ prompt: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }], abortSignal: abort.signal })
+    const { stream } = await model().doStream({
+      prompt: [{ role: 'user', content: [{ type: 'text', text: 'hello' }] }],
+      abortSignal: abort.signal,
+    })
     const reader = stream.getReader()
     let read = 0
     for (;;) {

@@ -37,7 +37,13 @@ describe('nextMessages', () => {
 
 describe('model errors', () => {
   const apiError = (statusCode: number) =>
-    new APICallError({ message: 'x', url: 'http://m', requestBodyValues: {}, statusCode, responseBody: '{"error":{"message":"from provider"}}' })
+    new APICallError({
+      message: 'x',
+      url: 'http://m',
+      requestBodyValues: {},
+      statusCode,
+      responseBody: '{"error":{"message":"from provider"}}',
+    })
   it.each([
     [401, 'unauthorized:model', 401],
     [429, 'rate_limited:model', 429],
@@ -50,7 +56,9 @@ describe('model errors', () => {
     expect(error.details).toEqual({ status, provider: 'from provider' })
   })
   it('looks through retries to the last error, and names broken streams', () => {
-    expect(modelError(new RetryError({ message: 'r', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(429)] })).code).toBe('rate_limited:model')
+    expect(modelError(new RetryError({ message: 'r', reason: 'maxRetriesExceeded', errors: [apiError(500), apiError(429)] })).code).toBe(
+      'rate_limited:model',
+    )
     expect(modelError(new TypeError('terminated')).code).toBe('unavailable:model_stream')
     // The SDK reports a stream that failed after a 200 as an APICallError with that status.
     expect(modelError(apiError(200)).code).toBe('unavailable:model_stream')
@@ -83,8 +91,15 @@ describe('finalizeUIStream', () => {
   })
   it('marks aborts and error chunks in the metadata first', async () => {
     const chunks: Chunk[] = [{ type: 'error', errorText: modelErrorText(new TypeError('x')) }, { type: 'abort' }]
-    const out = await collect(finalizeUIStream(new ReadableStream({ start: (c) => (chunks.forEach((x) => c.enqueue(x)), c.close()) }), modelErrorText))
-    expect(out.map((c) => (c.type === 'message-metadata' ? Object.keys(c.messageMetadata!)[0] : c.type))).toEqual(['error', 'error', 'stopped', 'abort'])
+    const out = await collect(
+      finalizeUIStream(new ReadableStream({ start: (c) => (chunks.forEach((x) => c.enqueue(x)), c.close()) }), modelErrorText),
+    )
+    expect(out.map((c) => (c.type === 'message-metadata' ? Object.keys(c.messageMetadata!)[0] : c.type))).toEqual([
+      'error',
+      'error',
+      'stopped',
+      'abort',
+    ])
   })
 })
 
@@ -101,7 +116,13 @@ describe('settle', () => {
     }
     expect(settle(message).parts).toEqual([
       { type: 'reasoning', text: 'r', state: 'done' },
-      { type: 'tool-calculate', toolCallId: 'c', state: 'output-error', input: { expression: '1+' }, errorText: 'Ended before the tool finished' },
+      {
+        type: 'tool-calculate',
+        toolCallId: 'c',
+        state: 'output-error',
+        input: { expression: '1+' },
+        errorText: 'Ended before the tool finished',
+      },
       { type: 'text', text: 't', state: 'done' },
     ])
   })
@@ -155,7 +176,10 @@ describe('parseFrames', () => {
   it('reads complete SSE frames of UI chunks, skipping [DONE] and an unfinished frame', async () => {
     const { parseFrames } = await import('@/lib/chat/answer-so-far')
     const { sseFrame, SSE_DONE } = await import('@/lib/chat/recorder')
-    const chunks = [{ type: 'start', messageId: 'm' }, { type: 'text-delta', id: 't', delta: 'a\n\nb' }]
+    const chunks = [
+      { type: 'start', messageId: 'm' },
+      { type: 'text-delta', id: 't', delta: 'a\n\nb' },
+    ]
     const text = chunks.map(sseFrame).join('') + SSE_DONE + 'data: {"type":"text-del'
     expect(parseFrames(text)).toEqual(chunks)
   })

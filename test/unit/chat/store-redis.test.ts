@@ -16,7 +16,6 @@ const redis = withTestRedis()
 const prefix = redis.prefix
 const source = (context: RedisContext) => async () => context
 
-
 /** One app instance's connections, under `keyPrefix`. */
 const connection = (keyPrefix = prefix()) => redis.context({ prefix: keyPrefix })
 
@@ -86,7 +85,9 @@ describe('RedisChatStore across instances', () => {
     await using pair = await twoInstances()
     await pair.a.save('c1', { messages: [user('u1', 'race')] })
     await pair.a.setActiveStream('c1', 'old')
-    const attempts = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? pair.a : pair.b).setActiveStream('c1', `new-${i}`, { expected: 'old' }))
+    const attempts = Array.from({ length: 20 }, (_, i) =>
+      (i % 2 === 0 ? pair.a : pair.b).setActiveStream('c1', `new-${i}`, { expected: 'old' }),
+    )
     const results = await Promise.all(attempts)
     expect(results.filter(Boolean)).toHaveLength(1)
     const winner = results.indexOf(true)
@@ -133,7 +134,9 @@ describe('RedisChatStore across instances', () => {
     const filler = Array.from({ length: SEARCH_MAX_CHATS }, (_, i) => ({ score: -2 - i, value: `f${i}` }))
     await pair.client.zAdd(index, filler)
     await pair.client.zAdd(index, { score: 0, value: 'oldest' })
-    await Promise.all(filler.map((f) => pair.client.hSet(`${pair.prefix}chat:{${f.value}}:meta`, { title: 't', updatedAt: String(-f.score) })))
+    await Promise.all(
+      filler.map((f) => pair.client.hSet(`${pair.prefix}chat:{${f.value}}:meta`, { title: 't', updatedAt: String(-f.score) })),
+    )
     expect(await pair.a.search('needle')).toEqual([])
     await pair.a.save('oldest', { messages: [user('u1', 'needle')] })
     expect((await pair.a.search('needle')).map((h) => h.chatId)).toEqual(['oldest'])

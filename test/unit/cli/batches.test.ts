@@ -7,7 +7,7 @@ import { ByteReader, batches } from '@/cli/batches.mjs'
 
 /** `input` cut at random points, yielded as fast as they are asked for. */
 async function* randomPieces(input: Buffer) {
-  for (let at = 0; at < input.length; ) {
+  for (let at = 0; at < input.length;) {
     const size = 1 + Math.floor(Math.random() * 3000)
     yield input.subarray(at, at + size)
     at += size

@@ -7,7 +7,7 @@ const PIECES = ['a', 'Zoë', '🚀', '"', ',', '\n', '\r', ' ', '€', 'x"y', ''
 /** Pseudo-random records (fixed seed) mixing every case the formatter distinguishes. */
 function records(count: number): CsvValue[][] {
   let state = 7
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   return Array.from({ length: count }, () =>
     Array.from({ length: 1 + Math.floor(random() * 6) }, (): CsvValue => {
       const kind = Math.floor(random() * 6)

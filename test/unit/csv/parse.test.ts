@@ -5,10 +5,10 @@ import { CsvParser, parseCsv, type CsvRecord } from '@/lib/csv/parse'
 /** Feeds `text` to a fresh parser cut at pseudo-random points (a fixed seed per run). */
 function parseSplit(text: string, seed: number): CsvRecord[] {
   let state = seed
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   const parser = new CsvParser()
   const out: CsvRecord[] = []
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const size = 1 + Math.floor(random() * 7)
     out.push(...parser.push(text.slice(i, i + size)))
     i += size
@@ -21,7 +21,8 @@ function parseWhole(text: string): CsvRecord[] {
   return [...parser.push(text), ...parser.end()]
 }
 
-const SAMPLE = '\uFEFFname,email,amount\r\n"Lovelace, Ada",ada@example.com,12.50\r\n"Say ""hi""",b@example.com,1\r\n"two\r\nlines",c@example.com,2\r\n\r\nZoë 🚀,d@example.com,3'
+const SAMPLE =
+  '\uFEFFname,email,amount\r\n"Lovelace, Ada",ada@example.com,12.50\r\n"Say ""hi""",b@example.com,1\r\n"two\r\nlines",c@example.com,2\r\n\r\nZoë 🚀,d@example.com,3'
 const EXPECTED: CsvRecord[] = [
   { line: 1, fields: ['name', 'email', 'amount'] },
   { line: 2, fields: ['Lovelace, Ada', 'ada@example.com', '12.50'] },
@@ -58,7 +59,9 @@ describe('CsvParser', () => {
   })
 
   it('flags an unterminated quoted field at the end', () => {
-    expect(parseWhole('a,"open\nstill open')).toEqual([{ line: 1, fields: ['a', 'open\nstill open'], error: 'a quoted field is not closed' }])
+    expect(parseWhole('a,"open\nstill open')).toEqual([
+      { line: 1, fields: ['a', 'open\nstill open'], error: 'a quoted field is not closed' },
+    ])
   })
 
   it('fails with too_large:csv_record instead of buffering a runaway record', () => {

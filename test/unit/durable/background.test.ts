@@ -44,7 +44,14 @@ describe('the background-writer service', () => {
   })
 
   it('refuses one more than the cap with 429 and Retry-After, before preparing or creating anything; a finished writer frees its slot', async () => {
-    const spec = { slot: 'demo' as const, visitor: 'v-cap', name: 'test:cap', namespace: 'bg', stream: () => ({ contentType: 'text/plain' }), produce: async () => {} }
+    const spec = {
+      slot: 'demo' as const,
+      visitor: 'v-cap',
+      name: 'test:cap',
+      namespace: 'bg',
+      stream: () => ({ contentType: 'text/plain' }),
+      produce: async () => {},
+    }
     const first = await startBackgroundWrite(spec)
     const second = await startBackgroundWrite(spec) // SLUICE_RUNNING_PER_VISITOR defaults to 2
     const prepare = vi.fn(async () => ({ value: undefined, dispose: () => {} }))
@@ -79,7 +86,14 @@ describe('the background-writer service', () => {
     expect(disposed).toEqual(['prepared'])
     expect(activitySnapshot().activeByKind['test:fail']).toBeUndefined()
     // Its slot is free again: two more start.
-    const spec = { slot: 'demo' as const, visitor: 'v-fail', name: 'test:fail', namespace: 'bg', stream: () => ({ contentType: 'text/plain' }), produce: async () => {} }
+    const spec = {
+      slot: 'demo' as const,
+      visitor: 'v-fail',
+      name: 'test:fail',
+      namespace: 'bg',
+      stream: () => ({ contentType: 'text/plain' }),
+      produce: async () => {},
+    }
     const again = await Promise.all([startBackgroundWrite(spec), startBackgroundWrite(spec)])
     await Promise.all(again.map((s) => s.run()))
   })

@@ -57,7 +57,9 @@ describe('embedded store on disk', () => {
     const m = await meta(second, 'a/b')
     expect(m).toMatchObject({ tail: 6, closed: true, closedBy: { id: 'p', epoch: 0, seq: 1 } })
     expect(await readAll(second, m)).toBe('onetwo')
-    expect(await second.append('a/b', { data: text('two'), producer: { id: 'p', epoch: 0, seq: 1 }, close: true })).toMatchObject({ duplicate: true })
+    expect(await second.append('a/b', { data: text('two'), producer: { id: 'p', epoch: 0, seq: 1 }, close: true })).toMatchObject({
+      duplicate: true,
+    })
     await second.dispose()
   })
 

@@ -64,14 +64,20 @@ describe('liveList', () => {
     const announcements = new ChangeNotifier()
     await streams.create('live-b')
     const controller = new AbortController()
-    const pages = liveList<ListPage>({ read: () => streams.list({ namespace: 'live-b' }), listen: async () => announcements.subscribe('live-b') }, { signal: controller.signal, lifetimeMs: 300 })
+    const pages = liveList<ListPage>(
+      { read: () => streams.list({ namespace: 'live-b' }), listen: async () => announcements.subscribe('live-b') },
+      { signal: controller.signal, lifetimeMs: 300 },
+    )
     const seen: ListPage[] = []
     for await (const page of pages) seen.push(page)
     expect(seen).toHaveLength(1)
     expect(announcements.subscribers()).toBe(0)
 
     const aborted = new AbortController()
-    const more = liveList<ListPage>({ read: () => streams.list({ namespace: 'live-b' }), listen: async () => announcements.subscribe('live-b') }, { signal: aborted.signal, lifetimeMs: 60_000 })
+    const more = liveList<ListPage>(
+      { read: () => streams.list({ namespace: 'live-b' }), listen: async () => announcements.subscribe('live-b') },
+      { signal: aborted.signal, lifetimeMs: 60_000 },
+    )
     const iterator = more[Symbol.asyncIterator]()
     await iterator.next()
     const ended = iterator.next()

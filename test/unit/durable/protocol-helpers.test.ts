@@ -8,7 +8,7 @@ const bytes = (s: string) => new TextEncoder().encode(s)
 
 /** Splits `data` at random points, like a file or a network would. */
 async function* randomChunks(data: Uint8Array): AsyncGenerator<Uint8Array> {
-  for (let at = 0; at < data.byteLength; ) {
+  for (let at = 0; at < data.byteLength;) {
     const size = 1 + Math.floor(Math.random() * 7)
     yield data.subarray(at, at + size)
     at += size
@@ -89,7 +89,10 @@ describe('headers', () => {
   test('TTL or Expires-At, not both; RFC 3339 only', () => {
     const now = Date.UTC(2029, 11, 1)
     expect(requestedExpiry(new Headers({ 'Stream-TTL': '60' }), now)).toEqual({ kind: 'ttl', seconds: 60 })
-    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }), now)).toEqual({ kind: 'at', at: Date.UTC(2029, 11, 31, 23) })
+    expect(requestedExpiry(new Headers({ 'Stream-Expires-At': '2030-01-01T00:00:00+01:00' }), now)).toEqual({
+      kind: 'at',
+      at: Date.UTC(2029, 11, 31, 23),
+    })
     expect(requestedExpiry(new Headers(), now)).toBeUndefined()
     expect(() => requestedExpiry(new Headers({ 'Stream-TTL': '60', 'Stream-Expires-At': '2030-01-01T00:00:00Z' }), now)).toThrow(/not both/)
     expect(() => requestedExpiry(new Headers({ 'Stream-Expires-At': 'tomorrow' }), now)).toThrow(/RFC 3339/)
@@ -112,19 +115,31 @@ describe('headers', () => {
   })
 
   test('protocol header values: at most 256 characters (2048 for Stream-Forked-From), never a comma', () => {
-    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(256), 'Stream-Forked-From': `/v1/stream/${'a'.repeat(2000)}` }))).not.toThrow()
-    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(257) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
-    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Forked-From': 'a'.repeat(2049) }))).toThrow(expect.objectContaining({ code: 'bad_request:header_length' }))
+    expect(() =>
+      checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(256), 'Stream-Forked-From': `/v1/stream/${'a'.repeat(2000)}` })),
+    ).not.toThrow()
+    expect(() => checkProtocolHeaders(new Headers({ 'Producer-Id': 'p'.repeat(257) }))).toThrow(
+      expect.objectContaining({ code: 'bad_request:header_length' }),
+    )
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Forked-From': 'a'.repeat(2049) }))).toThrow(
+      expect.objectContaining({ code: 'bad_request:header_length' }),
+    )
     const repeated = new Headers()
     repeated.append('Producer-Id', 'a')
     repeated.append('Producer-Id', 'b') // what Node.js makes of the header sent twice: "a, b"
     expect(() => checkProtocolHeaders(repeated)).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
-    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Seq': 'x,y' }))).toThrow(expect.objectContaining({ code: 'bad_request:header_repeated' }))
+    expect(() => checkProtocolHeaders(new Headers({ 'Stream-Seq': 'x,y' }))).toThrow(
+      expect.objectContaining({ code: 'bad_request:header_repeated' }),
+    )
     expect(() => checkProtocolHeaders(new Headers({ 'Content-Type': 'text/plain; a=b, c=d', 'If-None-Match': '"a", "b"' }))).not.toThrow()
   })
 
   test('producer headers come all together; Stream-Closed only when exactly true', () => {
-    expect(producerClaim(new Headers({ 'Producer-Id': 'p', 'Producer-Epoch': '1', 'Producer-Seq': '2' }))).toEqual({ id: 'p', epoch: 1, seq: 2 })
+    expect(producerClaim(new Headers({ 'Producer-Id': 'p', 'Producer-Epoch': '1', 'Producer-Seq': '2' }))).toEqual({
+      id: 'p',
+      epoch: 1,
+      seq: 2,
+    })
     expect(producerClaim(new Headers())).toBeUndefined()
     expect(() => producerClaim(new Headers({ 'Producer-Id': 'p', 'Producer-Epoch': '1' }))).toThrow(/go together/)
     expect(() => producerClaim(new Headers({ 'Producer-Id': '', 'Producer-Epoch': '1', 'Producer-Seq': '0' }))).toThrow(/empty/)

@@ -50,7 +50,8 @@ function pick<T>(next: () => number, items: readonly T[]): T {
 
 function randomAppend(next: () => number, step: number): AppendInput {
   const input: AppendInput = { data: new TextEncoder().encode(`[${step}]`) }
-  if (next() < 0.7) input.producer = { id: pick(next, ['p', 'q']), epoch: pick(next, [0, 0, 0, 1, 2]), seq: pick(next, [0, 1, 1, 2, 2, 3, 5]) }
+  if (next() < 0.7)
+    input.producer = { id: pick(next, ['p', 'q']), epoch: pick(next, [0, 0, 0, 1, 2]), seq: pick(next, [0, 1, 1, 2, 2, 3, 5]) }
   if (next() < 0.3) input.streamSeq = pick(next, ['1', '2', '10', '9', 'b', 'a'])
   if (next() < 0.04) input.close = true
   if (input.close && next() < 0.5) input.data = new Uint8Array(0)

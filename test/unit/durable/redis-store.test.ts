@@ -75,7 +75,9 @@ describe('redis store across instances', () => {
     await pair.a.create('x/race', plain)
     const part = (who: string, i: number) => `<${who}${String(i).padStart(3, '0')}>`
     await Promise.all(
-      Array.from({ length: 200 }, (_, i) => (i % 2 === 0 ? pair.a : pair.b).append('x/race', { data: text(part(i % 2 === 0 ? 'a' : 'b', i)) })),
+      Array.from({ length: 200 }, (_, i) =>
+        (i % 2 === 0 ? pair.a : pair.b).append('x/race', { data: text(part(i % 2 === 0 ? 'a' : 'b', i)) }),
+      ),
     )
     const seenByA = (await readAll(pair.a, await live(pair.a, 'x/race'))).toString()
     const seenByB = (await readAll(pair.b, await live(pair.b, 'x/race'))).toString()
@@ -89,7 +91,10 @@ describe('redis store across instances', () => {
     await pair.a.create('x/fence', plain)
     expect((await pair.a.append('x/fence', { data: text('a'), producer: { id: 'p', epoch: 0, seq: 0 } })).kind).toBe('ok')
     expect((await pair.b.append('x/fence', { data: text('b'), producer: { id: 'p', epoch: 1, seq: 0 } })).kind).toBe('ok')
-    expect(await pair.a.append('x/fence', { data: text('c'), producer: { id: 'p', epoch: 0, seq: 1 } })).toEqual({ kind: 'stale-epoch', epoch: 1 })
+    expect(await pair.a.append('x/fence', { data: text('c'), producer: { id: 'p', epoch: 0, seq: 1 } })).toEqual({
+      kind: 'stale-epoch',
+      epoch: 1,
+    })
   })
 })
 
@@ -118,13 +123,22 @@ describe('redis store storage', () => {
     const data = Buffer.alloc(size)
     for (let i = 0; i < size; i++) data[i] = (i * 31 + (i >> 8)) % 251
     await store.create('seg/big', plain)
-    for (const [from, to] of [[0, 100], [100, SEGMENT_BYTES - 3], [SEGMENT_BYTES - 3, SEGMENT_BYTES + 700_000], [SEGMENT_BYTES + 700_000, size]] as const) {
+    for (const [from, to] of [
+      [0, 100],
+      [100, SEGMENT_BYTES - 3],
+      [SEGMENT_BYTES - 3, SEGMENT_BYTES + 700_000],
+      [SEGMENT_BYTES + 700_000, size],
+    ] as const) {
       expect((await store.append('seg/big', { data: data.subarray(from, to) })).kind).toBe('ok')
     }
     const meta = await live(store, 'seg/big')
     expect(meta.tail).toBe(size)
     expect((await readAll(store, meta)).equals(data)).toBe(true)
-    for (const [from, to] of [[SEGMENT_BYTES - 10, SEGMENT_BYTES + 10], [5, 6], [2 * SEGMENT_BYTES, size]] as const) {
+    for (const [from, to] of [
+      [SEGMENT_BYTES - 10, SEGMENT_BYTES + 10],
+      [5, 6],
+      [2 * SEGMENT_BYTES, size],
+    ] as const) {
       expect((await readAll(store, meta, from, to)).equals(data.subarray(from, to))).toBe(true)
     }
   })

@@ -32,7 +32,9 @@ describe('TTL rules of document 002', () => {
   })
 
   test.each([1, 59, 7_776_001, 90.5, -60, Number.NaN])('refuses %s with a clear error', (ttl) => {
-    expect(() => expiryForTtl(ttl, now)).toThrow(/ttl must be omitted \(30 days\), null or 0 \(never expires\), or whole seconds from 60 to 7776000/)
+    expect(() => expiryForTtl(ttl, now)).toThrow(
+      /ttl must be omitted \(30 days\), null or 0 \(never expires\), or whole seconds from 60 to 7776000/,
+    )
   })
 })
 
@@ -195,7 +197,10 @@ describe('streams.follow (the one server-side follower)', () => {
 
     const asked: number[] = []
     const gone: string[] = []
-    for await (const chunk of streams.follow(stream.id, { signal: new AbortController().signal, keepWaiting: async () => (asked.push(1), false) })) {
+    for await (const chunk of streams.follow(stream.id, {
+      signal: new AbortController().signal,
+      keepWaiting: async () => (asked.push(1), false),
+    })) {
       gone.push(new TextDecoder().decode(chunk))
     }
     expect(gone).toEqual(['open'])

@@ -58,7 +58,14 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const again = await store.create(p, { contentType: 'application/json', expiry: { kind: 'none' }, initial: text('ignored') })
         expect(again.kind).toBe('exists')
         const meta = await live(store, p)
-        expect(meta).toMatchObject({ path: p, namespace: p.split('/')[0], contentType: 'text/plain', tail: 2, closed: false, metadata: { user: 'u1' } })
+        expect(meta).toMatchObject({
+          path: p,
+          namespace: p.split('/')[0],
+          contentType: 'text/plain',
+          tail: 2,
+          closed: false,
+          metadata: { user: 'u1' },
+        })
         expect(await readAll(store, meta)).toBe('hi')
       })
 
@@ -142,8 +149,16 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         const p = path('close-producer')
         await store.create(p, plain)
         const claim = { id: 'p', epoch: 0, seq: 0 }
-        expect(await store.append(p, { data: text('end'), close: true, producer: claim })).toMatchObject({ kind: 'ok', duplicate: false, closed: true })
-        expect(await store.append(p, { data: text('other'), close: true, producer: claim })).toMatchObject({ kind: 'ok', duplicate: true, closed: true })
+        expect(await store.append(p, { data: text('end'), close: true, producer: claim })).toMatchObject({
+          kind: 'ok',
+          duplicate: false,
+          closed: true,
+        })
+        expect(await store.append(p, { data: text('other'), close: true, producer: claim })).toMatchObject({
+          kind: 'ok',
+          duplicate: true,
+          closed: true,
+        })
         expect(await store.append(p, { data: text('x'), close: true, producer: { ...claim, seq: 1 } })).toEqual({ kind: 'closed', tail: 3 })
         const meta = await live(store, p)
         expect(meta.closedBy).toEqual(claim)
@@ -155,7 +170,8 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       test('accepts in order, recognises retries, fences stale epochs, refuses gaps', async () => {
         const p = path('producer')
         await store.create(p, plain)
-        const send = (epoch: number, seq: number, data = `${epoch}.${seq};`) => store.append(p, { data: text(data), producer: { id: 'w', epoch, seq } })
+        const send = (epoch: number, seq: number, data = `${epoch}.${seq};`) =>
+          store.append(p, { data: text(data), producer: { id: 'w', epoch, seq } })
         expect(await send(0, 0)).toMatchObject({ kind: 'ok', duplicate: false, producer: { epoch: 0, seq: 0 } })
         expect(await send(0, 1)).toMatchObject({ kind: 'ok', duplicate: false, producer: { epoch: 0, seq: 1 } })
         expect(await send(0, 0)).toMatchObject({ kind: 'ok', duplicate: true, producer: { epoch: 0, seq: 1 } })
@@ -169,7 +185,11 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
       test('a new producer must start at sequence 0; producers are independent', async () => {
         const p = path('producers')
         await store.create(p, plain)
-        expect(await store.append(p, { data: text('a'), producer: { id: 'a', epoch: 0, seq: 1 } })).toEqual({ kind: 'seq-gap', expected: 0, received: 1 })
+        expect(await store.append(p, { data: text('a'), producer: { id: 'a', epoch: 0, seq: 1 } })).toEqual({
+          kind: 'seq-gap',
+          expected: 0,
+          received: 1,
+        })
         expect((await store.append(p, { data: text('a'), producer: { id: 'a', epoch: 0, seq: 0 } })).kind).toBe('ok')
         expect((await store.append(p, { data: text('b'), producer: { id: 'b', epoch: 0, seq: 0 } })).kind).toBe('ok')
       })
@@ -179,7 +199,13 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         await store.create(p, plain)
         expect((await store.append(p, { data: text('1'), streamSeq: '09' })).kind).toBe('ok')
         expect((await store.append(p, { data: text('2'), streamSeq: '10' })).kind).toBe('ok')
-        expect(await store.append(p, { data: text('3'), streamSeq: '2' })).toEqual({ kind: 'ok', tail: 3, closed: false, duplicate: false, producer: undefined })
+        expect(await store.append(p, { data: text('3'), streamSeq: '2' })).toEqual({
+          kind: 'ok',
+          tail: 3,
+          closed: false,
+          duplicate: false,
+          producer: undefined,
+        })
         expect(await store.append(p, { data: text('4'), streamSeq: '10' })).toEqual({ kind: 'stream-seq-regression', last: '2' })
         const claim = { id: 'q', epoch: 0, seq: 0 }
         expect((await store.append(p, { data: text('5'), streamSeq: '3', producer: claim })).kind).toBe('ok')

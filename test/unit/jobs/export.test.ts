@@ -29,7 +29,15 @@ function parseAll(csv: string): string[][] {
   return [...parser.push(csv), ...parser.end()].map((record) => record.fields)
 }
 
-const ROW_4 = ['4', 'Barbara Hamilton', 'barbara.hamilton.4@example.com', 'Kyoto', '31676', '2024-01-01T00:04:00.000Z', 'paid in two\ninstalments']
+const ROW_4 = [
+  '4',
+  'Barbara Hamilton',
+  'barbara.hamilton.4@example.com',
+  'Kyoto',
+  '31676',
+  '2024-01-01T00:04:00.000Z',
+  'paid in two\ninstalments',
+]
 
 describe('export', () => {
   it('seeds the table with deterministic rows', async () => {
@@ -82,7 +90,8 @@ describe('export', () => {
     db.exec(EXPORT_TABLE_SQL)
     const insert = db.prepare('INSERT INTO export_rows VALUES (?, ?, ?, ?, ?, ?, ?)')
     const huge = 'ü€🚀,"'.repeat(20_000) // ~200 KB of UTF-8, quotes and commas to escape
-    for (let id = 1; id <= 3_000; id++) insert.run(id, 'Zoë', `z${id}@example.com`, 'Zürich', id, '2024-01-01T00:00:00.000Z', id === 1_500 ? huge : '')
+    for (let id = 1; id <= 3_000; id++)
+      insert.run(id, 'Zoë', `z${id}@example.com`, 'Zürich', id, '2024-01-01T00:00:00.000Z', id === 1_500 ? huge : '')
     const chunks = [...exportChunks(db, 'csv')]
     expect(Math.max(...chunks.map((c) => c.byteLength))).toBeGreaterThan(64 * 1024) // the huge row, alone
     expect(chunks.filter((c) => c.byteLength > 64 * 1024)).toHaveLength(1)

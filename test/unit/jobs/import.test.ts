@@ -53,7 +53,8 @@ describe('import job', () => {
   })
 
   it('imports an uploaded CSV: columns in any order, quoted fields, a BOM, CRLF, exact line numbers', async () => {
-    const csv = '\uFEFFemail,amount,name\r\nada@example.com,12.5,"Lovelace, Ada"\r\nnot-an-email,1,Bob\r\n"x@example.com",2,"two\r\nlines"\r\n,3,\r\n'
+    const csv =
+      '\uFEFFemail,amount,name\r\nada@example.com,12.5,"Lovelace, Ada"\r\nnot-an-email,1,Bob\r\n"x@example.com",2,"two\r\nlines"\r\n,3,\r\n'
     const frames = await collectFrames(importJob, { source: 'upload' }, { request: upload(csv) })
     const summary = final(frames)
     expect(summary).toMatchObject({ processed: 4, inserted: 2, rejected: 2, bytes: Buffer.byteLength(csv) })
@@ -103,14 +104,24 @@ describe('import job', () => {
   it('refuses an upload without a CSV body before the first frame', async () => {
     const POST = withAccess(streamHandlers(importJob, { logger: silentLogger }).POST)
     const json = await POST(
-      new Request('http://test.local/api/jobs/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"source":"upload"}' }),
+      new Request('http://test.local/api/jobs/import', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"source":"upload"}',
+      }),
     )
     expect(json.status).toBe(400)
     expect(await json.json()).toMatchObject({ error: { code: 'bad_request:upload' } })
     const empty = await POST(new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST' }))
     expect(empty.status).toBe(400)
     // Over HTTP a request without a body still has an (empty) body stream.
-    const emptyStream = await POST(new Request('http://test.local/api/jobs/import?source=upload', { method: 'POST', body: new ReadableStream({ start: (c) => c.close() }), duplex: 'half' } as RequestInit))
+    const emptyStream = await POST(
+      new Request('http://test.local/api/jobs/import?source=upload', {
+        method: 'POST',
+        body: new ReadableStream({ start: (c) => c.close() }),
+        duplex: 'half',
+      } as RequestInit),
+    )
     expect(emptyStream.status).toBe(400)
     expect(await emptyStream.json()).toMatchObject({ error: { code: 'bad_request:upload' } })
   })
@@ -120,7 +131,9 @@ describe('import job', () => {
     const csv = 'name,email,amount\nAda,ada@example.com,1.00\nGrace,grace@example.com,2.00\n'
     const parts = [csv.slice(0, 3), csv.slice(3)].map((p) => new TextEncoder().encode(p))
     const body = new ReadableStream<Uint8Array>({ start: (c) => (parts.forEach((p) => c.enqueue(p)), c.close()) })
-    const res = await POST(new Request('http://test.local/api/jobs/import?source=upload&batchSize=10', { method: 'POST', body, duplex: 'half' } as RequestInit))
+    const res = await POST(
+      new Request('http://test.local/api/jobs/import?source=upload&batchSize=10', { method: 'POST', body, duplex: 'half' } as RequestInit),
+    )
     expect(res.status).toBe(200)
     const text = await res.text()
     expect(text).toContain('event: complete')

@@ -61,7 +61,11 @@ describe('redis jobs store', () => {
       const id = randomUUID()
       await store.createImportJob(id, 'generated')
       await store.commitImportBatch(id, [{ line: 2, name: 'Ada', email: 'ada@example.com', amountCents: 1 }], {
-        processed: 1, inserted: 1, rejected: 0, batches: 1, lastLine: 2,
+        processed: 1,
+        inserted: 1,
+        rejected: 0,
+        batches: 1,
+        lastLine: 2,
       })
       await store.seedExportRows(10)
       const keys = (await stores.clients[0]!.keys(`${stores.prefix}*`)).sort()

@@ -17,7 +17,15 @@ export interface OpenedJobsStore {
  */
 export const CSV_2500_SHA256 = '3db1d6dac8c9d097d6a0f0ae7e31dfa5ad64fdc262cc40ddd3217bf886cf275b'
 
-const ROW_4 = ['4', 'Barbara Hamilton', 'barbara.hamilton.4@example.com', 'Kyoto', '31676', '2024-01-01T00:04:00.000Z', 'paid in two\ninstalments']
+const ROW_4 = [
+  '4',
+  'Barbara Hamilton',
+  'barbara.hamilton.4@example.com',
+  'Kyoto',
+  '31676',
+  '2024-01-01T00:04:00.000Z',
+  'paid in two\ninstalments',
+]
 
 /** All of a snapshot's bytes, and closes it. */
 export async function exportBytes(snapshot: ExportSnapshot, format: ExportFormat): Promise<Buffer> {
@@ -38,7 +46,12 @@ function parseCsv(bytes: Buffer): string[][] {
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex')
 
 function importRows(from: number, count: number): ImportRow[] {
-  return Array.from({ length: count }, (_, i) => ({ line: from + i, name: `Person ${from + i}`, email: `p${from + i}@example.com`, amountCents: (from + i) * 10 }))
+  return Array.from({ length: count }, (_, i) => ({
+    line: from + i,
+    name: `Person ${from + i}`,
+    email: `p${from + i}@example.com`,
+    amountCents: (from + i) * 10,
+  }))
 }
 
 /** The behaviour every {@link JobsStore} must have, run by each implementation's test file. */

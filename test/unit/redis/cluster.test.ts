@@ -157,15 +157,17 @@ describe('on a Redis Cluster', () => {
     await victim.kill()
     const promoted = await cluster.failedOver(victim, channel)
     // The promoted replica has no replica of its own: appends reach it, but cannot be confirmed.
-    await expect.poll(async () => (await a.append(path, { data: text('unconfirmed;') }).catch((error: AppError) => error.code)), { timeout: 20_000 }).toBe(
-      'unavailable:replicas',
-    )
+    await expect
+      .poll(async () => await a.append(path, { data: text('unconfirmed;') }).catch((error: AppError) => error.code), { timeout: 20_000 })
+      .toBe('unavailable:replicas')
     // The old master comes back, as the new master's replica: appends are confirmed again.
     await victim.restart()
     await cluster.settled()
-    await expect.poll(async () => (await a.append(path, { data: text('after;') }).catch((error: AppError) => error.code)), { timeout: 20_000 }).toMatchObject({
-      kind: 'ok',
-    })
+    await expect
+      .poll(async () => await a.append(path, { data: text('after;') }).catch((error: AppError) => error.code), { timeout: 20_000 })
+      .toMatchObject({
+        kind: 'ok',
+      })
     // B's subscription moved to the promoted master by itself (node-redis dropped the dead node from
     // the topology it read while appends answered 503, and subscribed again on the slot's master).
     await expect.poll(() => subscribersOn(promoted.address, channel), { timeout: 15_000 }).toEqual({ sharded: 1, plain: 0 })

@@ -21,9 +21,27 @@ describe('CsvRows', () => {
     const csv = new CsvRows()
     const text = csv.format(
       [
-        row([['name', 'Lovelace, Ada'], ['quote', 'she said "hi"'], ['n', n('1.10')], ['ok', true], ['x', null]]),
-        row([['name', 'two\r\nlines'], ['quote', 'lf\nonly'], ['n', n('12345678901234567890')], ['ok', false], ['x', 'cr\ronly']]),
-        row([['name', '  spaced  '], ['quote', 'Zoë 🚀 日本'], ['n', n('-1.5e3')], ['ok', true], ['x', '']]),
+        row([
+          ['name', 'Lovelace, Ada'],
+          ['quote', 'she said "hi"'],
+          ['n', n('1.10')],
+          ['ok', true],
+          ['x', null],
+        ]),
+        row([
+          ['name', 'two\r\nlines'],
+          ['quote', 'lf\nonly'],
+          ['n', n('12345678901234567890')],
+          ['ok', false],
+          ['x', 'cr\ronly'],
+        ]),
+        row([
+          ['name', '  spaced  '],
+          ['quote', 'Zoë 🚀 日本'],
+          ['n', n('-1.5e3')],
+          ['ok', true],
+          ['x', ''],
+        ]),
       ],
       1,
     )
@@ -38,7 +56,17 @@ describe('CsvRows', () => {
 
   it('quotes a header that needs it, writes the header once, and keys missing from a row as empty cells', () => {
     const csv = new CsvRows()
-    expect(csv.format([row([['a,b', 'v'], ['say "x"', 'v']])], 1)).toBe('"a,b","say ""x"""\r\nv,v\r\n')
+    expect(
+      csv.format(
+        [
+          row([
+            ['a,b', 'v'],
+            ['say "x"', 'v'],
+          ]),
+        ],
+        1,
+      ),
+    ).toBe('"a,b","say ""x"""\r\nv,v\r\n')
     expect(csv.format([row([['say "x"', 'only the second']])], 2)).toBe(',only the second\r\n')
     expect(csv.format([], 3)).toBe('')
   })
@@ -46,14 +74,36 @@ describe('CsvRows', () => {
   it('with the columns named: their order, other keys left out, a header even with no rows', () => {
     const csv = new CsvRows(['b', 'a', 'missing'])
     expect(csv.format([], 1)).toBe('b,a,missing\r\n')
-    expect(csv.format([row([['a', 'A'], ['b', 'B'], ['other', 'left out']])], 1)).toBe('B,A,\r\n')
+    expect(
+      csv.format(
+        [
+          row([
+            ['a', 'A'],
+            ['b', 'B'],
+            ['other', 'left out'],
+          ]),
+        ],
+        1,
+      ),
+    ).toBe('B,A,\r\n')
     expect(csv.format([row([])], 2)).toBe(',,\r\n')
   })
 
   it('refuses a later row with a key the header lacks (nothing dropped silently), naming the row', () => {
     const csv = new CsvRows()
     csv.format([row([['a', 'x']])], 1)
-    const error = refusal(() => csv.format([row([['a', 'y']]), row([['a', 'z'], ['b', 'new']])], 2))
+    const error = refusal(() =>
+      csv.format(
+        [
+          row([['a', 'y']]),
+          row([
+            ['a', 'z'],
+            ['b', 'new'],
+          ]),
+        ],
+        2,
+      ),
+    )
     expect(error.code).toBe('bad_request:rows')
     expect(error.message).toMatch(/^Row 3 has the key "b"/)
   })

@@ -18,7 +18,7 @@ function parseSplit(text: string, format: RowsFormat, seed: number, maxPiece = 7
   const next = random(seed)
   const parser = new RowParser({ format, ...options })
   const rows: Row[] = []
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const size = 1 + Math.floor(next() * maxPiece)
     rows.push(...parser.push(text.slice(i, i + size)))
     i += size
@@ -80,13 +80,38 @@ describe('RowParser, JSON arrays', () => {
 
   it('agrees with JSON.parse on random rows of awkward strings and numbers', () => {
     const next = random(42)
-    const alphabet = ['a', 'Z', ' ', ',', '"', '\\', '/', '\n', '\r', '\t', '\u0001', '\u001f', 'é', '€', '𝄞', '🚀', '\u2028', '{', '[', ':']
+    const alphabet = [
+      'a',
+      'Z',
+      ' ',
+      ',',
+      '"',
+      '\\',
+      '/',
+      '\n',
+      '\r',
+      '\t',
+      '\u0001',
+      '\u001f',
+      'é',
+      '€',
+      '𝄞',
+      '🚀',
+      '\u2028',
+      '{',
+      '[',
+      ':',
+    ]
     const pick = <T>(xs: readonly T[]) => xs[Math.floor(next() * xs.length)]!
     const str = () => Array.from({ length: Math.floor(next() * 12) }, () => pick(alphabet)).join('')
-    const value = () => pick([() => str(), () => Math.round((next() - 0.5) * 1e6) / 100, () => next() * 1e-7, () => next() < 0.5, () => null])()
-    const rows = Array.from({ length: 300 }, () => Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => [`${str()}${i}`, value()])))
+    const value = () =>
+      pick([() => str(), () => Math.round((next() - 0.5) * 1e6) / 100, () => next() * 1e-7, () => next() < 0.5, () => null])()
+    const rows = Array.from({ length: 300 }, () =>
+      Object.fromEntries(Array.from({ length: 1 + Math.floor(next() * 5) }, (_, i) => [`${str()}${i}`, value()])),
+    )
     const text = JSON.stringify(rows)
-    const asParsed = (parsed: Row[]) => parsed.map((row) => Object.fromEntries([...row].map(([k, v]) => [k, v instanceof JsonNumber ? Number(v.text) : v])))
+    const asParsed = (parsed: Row[]) =>
+      parsed.map((row) => Object.fromEntries([...row].map(([k, v]) => [k, v instanceof JsonNumber ? Number(v.text) : v])))
     expect(asParsed(parseWhole(text, 'json'))).toEqual(JSON.parse(text))
     for (let seed = 1; seed <= 20; seed++) expect(asParsed(parseSplit(text, 'json', seed, 40))).toEqual(JSON.parse(text))
   })
@@ -138,7 +163,9 @@ describe('RowParser refusals', () => {
       error = e
     }
     expect(isAppError(error) && error.code).toBe('bad_request:rows')
-    expect((error as Error).message).toBe(`Row 3 (line 3): the value of "tags" is an array: a row's values must be strings, numbers, booleans or null`)
+    expect((error as Error).message).toBe(
+      `Row 3 (line 3): the value of "tags" is an array: a row's values must be strings, numbers, booleans or null`,
+    )
     expect(refusal('{"a":{"b":1}}', 'ndjson').message).toMatch(/^Row 1 \(line 1\): the value of "a" is an object/)
     expect(refusal('{"a":1}\n{"a":2}\n{"a":[1]}', 'ndjson').message).toMatch(/^Row 3 \(line 3\)/)
   })
@@ -146,7 +173,10 @@ describe('RowParser refusals', () => {
   it('refuses what is not an array of objects with bad_request:rows', () => {
     for (const text of ['{"a":1}', '"rows"', '42', 'null', '', '   ']) expect(refusal(text, 'json').code, text).toBe('bad_request:rows')
     for (const text of ['[1]', '["a"]', '[[{"a":1}]]', '[{"a":1},null]', '[{"a":1},true]']) {
-      expect(refusal(text, 'json'), text).toMatchObject({ code: 'bad_request:rows', message: expect.stringContaining('must be a JSON object') })
+      expect(refusal(text, 'json'), text).toMatchObject({
+        code: 'bad_request:rows',
+        message: expect.stringContaining('must be a JSON object'),
+      })
     }
     for (const text of ['[1]', '"a"', '{"a":1}\n2']) expect(refusal(text, 'ndjson').code, text).toBe('bad_request:rows')
   })

@@ -16,7 +16,11 @@ function body(bytes: Uint8Array, cuts: number[]): ReadableStream<Uint8Array> {
   })
 }
 
-async function readAll(stream: ReadableStream<Uint8Array> | null, format: RowsFormat, maxBytes = 1 << 20): Promise<Array<Record<string, unknown>>> {
+async function readAll(
+  stream: ReadableStream<Uint8Array> | null,
+  format: RowsFormat,
+  maxBytes = 1 << 20,
+): Promise<Array<Record<string, unknown>>> {
   const rows = new BodyRows(stream, { format, maxBytes })
   const out: Row[] = []
   while (!rows.done) out.push(...(await rows.next()))
@@ -33,7 +37,11 @@ async function refusal(run: Promise<unknown>): Promise<string> {
   return 'accepted'
 }
 
-const ROWS = [{ name: 'Zoë 🚀', city: '東京', note: 'say "hi", then\nleave' }, { name: '€uro', city: 'Zürich', note: '' }, { name: '𝄞', city: 'Ελλάδα', note: 'x' }]
+const ROWS = [
+  { name: 'Zoë 🚀', city: '東京', note: 'say "hi", then\nleave' },
+  { name: '€uro', city: 'Zürich', note: '' },
+  { name: '𝄞', city: 'Ελλάδα', note: 'x' },
+]
 
 describe('BodyRows', () => {
   it('puts back together characters cut between network chunks at any byte', async () => {
@@ -71,8 +79,12 @@ describe('BodyRows', () => {
     const size = new TextEncoder().encode(text).length
     expect(await readAll(new Response(text).body, 'json', size)).toEqual(ROWS)
     expect(await refusal(readAll(new Response(text).body, 'json', size - 1))).toBe('too_large:body')
-    expect(await refusal(readAll(new Response(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])).body, 'ndjson'))).toBe('bad_request:encoding')
-    expect(await refusal(readAll(new Response(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe2, 0x82])).body, 'ndjson'))).toBe('bad_request:encoding')
+    expect(
+      await refusal(readAll(new Response(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xff, 0x22, 0x7d])).body, 'ndjson')),
+    ).toBe('bad_request:encoding')
+    expect(await refusal(readAll(new Response(new Uint8Array([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xe2, 0x82])).body, 'ndjson'))).toBe(
+      'bad_request:encoding',
+    )
     const cut = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(new TextEncoder().encode('{"a":1}\n'))

@@ -58,7 +58,8 @@ describe('npm run new:stream', () => {
         'lib/access/table.ts': 'export const accessTable = {\n  // new:stream adds rows above this line\n}\n',
         'docs/security.md': '| route | who |\n|---|---|\n<!-- new:stream adds rows above this line -->\n',
         'lib/typed/index.ts': "export { a } from './a'\n// new:stream adds exports above this line\n",
-        'lib/typed/catalogue.ts': 'import a from "a"\n// new:stream adds imports above this line\nexport const typedEndpoints = [\n  // new:stream adds endpoints above this line\n]\n',
+        'lib/typed/catalogue.ts':
+          'import a from "a"\n// new:stream adds imports above this line\nexport const typedEndpoints = [\n  // new:stream adds endpoints above this line\n]\n',
       }
       for (const [file, text] of Object.entries(markers)) {
         await mkdir(path.dirname(path.join(reg, file)), { recursive: true })
@@ -75,7 +76,9 @@ describe('npm run new:stream', () => {
       expect(door.split("export { orderFeedStream } from './order-feed'\n// new:stream adds exports")).toHaveLength(2)
       const catalogue = await readFile(path.join(reg, 'lib/typed/catalogue.ts'), 'utf8')
       expect(catalogue.split("import { orderFeedStream } from '@/lib/typed/order-feed'\n// new:stream adds imports")).toHaveLength(2)
-      expect(catalogue).toMatch(/\{\n {4}definition: orderFeedStream,\n {4}path: '\/api\/typed\/order-feed',\n {4}methods: \['GET', 'POST', 'DELETE'\],\n/)
+      expect(catalogue).toMatch(
+        /\{\n {4}definition: orderFeedStream,\n {4}path: '\/api\/typed\/order-feed',\n {4}methods: \['GET', 'POST', 'DELETE'\],\n/,
+      )
       expect(catalogue.split('definition: orderFeedStream')).toHaveLength(2)
     } finally {
       await rm(reg, { recursive: true, force: true })

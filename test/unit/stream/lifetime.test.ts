@@ -30,7 +30,13 @@ describe('sseStream with a lifetime', () => {
         finished = true
       }
     }
-    const got = await events(sseStream(source, { heartbeatMs: 0, done: false, lifetime: { capMs: 120, end: () => ({ event: 'reconnect', id: last, data: { last } }) } }))
+    const got = await events(
+      sseStream(source, {
+        heartbeatMs: 0,
+        done: false,
+        lifetime: { capMs: 120, end: () => ({ event: 'reconnect', id: last, data: { last } }) },
+      }),
+    )
     const ticks = got.filter((e) => e.event === 'tick')
     const end = got.at(-1)!
     expect(ticks.length).toBeGreaterThan(0)
@@ -48,14 +54,18 @@ describe('sseStream with a lifetime', () => {
       await sleep(10_000)
       yield { data: 'never' }
     }
-    const text = await new Response(sseStream(quiet, { heartbeatMs: 30, lifetime: { capMs: 100, end: () => ({ event: 'reconnect', data: {} }) } })).text()
+    const text = await new Response(
+      sseStream(quiet, { heartbeatMs: 30, lifetime: { capMs: 100, end: () => ({ event: 'reconnect', data: {} }) } }),
+    ).text()
     expect(text).toContain(': heartbeat')
     expect(text.endsWith('event: reconnect\ndata: {}\n\n')).toBe(true)
     expect(text).not.toContain('never')
   })
 
   it('sends `done`, not the end, when the source finishes first', async () => {
-    const got = await events(sseStream([{ data: 'a' }], { heartbeatMs: 0, lifetime: { capMs: 5_000, end: () => ({ event: 'reconnect', data: {} }) } }))
+    const got = await events(
+      sseStream([{ data: 'a' }], { heartbeatMs: 0, lifetime: { capMs: 5_000, end: () => ({ event: 'reconnect', data: {} }) } }),
+    )
     expect(got.map((e) => e.event)).toEqual(['message', 'done'])
   })
 })
@@ -73,13 +83,25 @@ describe('withHeartbeats with a lifetime', () => {
         controller.close()
       },
     })
-    const text = await new Response(withHeartbeats(source, { heartbeatMs: 0, lifetime: { capMs: 50, end: () => 'data: {"type":"end"}\n\n' } })).text()
+    const text = await new Response(
+      withHeartbeats(source, { heartbeatMs: 0, lifetime: { capMs: 50, end: () => 'data: {"type":"end"}\n\n' } }),
+    ).text()
     expect(text).toBe('data: {"n":1}\n\ndata: {"n":2}\n\ndata: {"type":"end"}\n\n')
   })
 })
 
 describe('ProgressCell versions', () => {
-  const initial: UploadProgress = { id: 'u', name: 'f', size: 10, offset: 0, state: 'created', attemptOffset: 0, attempts: 0, createdAt: 0, updatedAt: 0 }
+  const initial: UploadProgress = {
+    id: 'u',
+    name: 'f',
+    size: 10,
+    offset: 0,
+    state: 'created',
+    attemptOffset: 0,
+    attempts: 0,
+    createdAt: 0,
+    updatedAt: 0,
+  }
 
   it('continues after the version a reconnecting reader already has, never repeating it', async () => {
     const cell = new ProgressCell(initial)

@@ -42,7 +42,10 @@ describe('QuietWatch (shared heartbeat and lifetime timers)', () => {
     watch.activity()
     listen()
     await vi.advanceTimersByTimeAsync(90)
-    expect(seen).toEqual([[160, 'quiet'], [250, 'deadline']])
+    expect(seen).toEqual([
+      [160, 'quiet'],
+      [250, 'deadline'],
+    ])
     listen()
     controller.abort()
     await vi.advanceTimersByTimeAsync(0)

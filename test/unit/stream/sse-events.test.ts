@@ -28,7 +28,21 @@ describe('SSE event names (document 004: onmessage gets only unnamed events)', (
   const names = sentEventNames()
 
   it('finds the names the server sends (the test looks where they are)', () => {
-    expect(names).toEqual(expect.arrayContaining(['metrics', 'data', 'control', 'streams', 'progress', 'done', 'error', 'start', 'chunk', 'complete', 'cancel']))
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'metrics',
+        'data',
+        'control',
+        'streams',
+        'progress',
+        'done',
+        'error',
+        'start',
+        'chunk',
+        'complete',
+        'cancel',
+      ]),
+    )
   })
 
   it('lists every one in docs/architecture.md', () => {

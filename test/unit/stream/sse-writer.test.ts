@@ -43,7 +43,15 @@ describe('formatSse', () => {
 
 describe('sseStream', () => {
   it('opens with retry and a comment, then events, then a final done event', async () => {
-    const out = await text(sseStream([{ id: 1, data: 'a' }, { id: 2, data: 'b' }], { heartbeatMs: 0, retry: 500 }))
+    const out = await text(
+      sseStream(
+        [
+          { id: 1, data: 'a' },
+          { id: 2, data: 'b' },
+        ],
+        { heartbeatMs: 0, retry: 500 },
+      ),
+    )
     expect(out).toBe('retry: 500\n\n: open\n\nid: 1\ndata: a\n\nid: 2\ndata: b\n\nevent: done\ndata: {}\n\n')
   })
 

@@ -30,7 +30,7 @@ const WIRE = [
 function randomlySplit(text: string, seed: number): ReadableStream<Uint8Array> {
   const bytes = new TextEncoder().encode(text)
   let state = seed
-  const random = () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31)
+  const random = () => (state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
   let offset = 0
   return new ReadableStream({
     pull(controller) {
@@ -103,7 +103,9 @@ describe('openStream', () => {
   })
 
   it('throws a StreamRequestError with the zod issues for a 400 answer', async () => {
-    const body = { error: { code: 'bad_request:body', message: 'Invalid body: rows: Too big', details: [{ path: 'rows', message: 'Too big' }] } }
+    const body = {
+      error: { code: 'bad_request:body', message: 'Invalid body: rows: Too big', details: [{ path: 'rows', message: 'Too big' }] },
+    }
     const { fetch } = fakeFetch(() => Response.json(body, { status: 400 }))
     const error = await collect(openStream<Progress>('/api/demo', { rows: 1e9 }, { fetch })).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(StreamRequestError)

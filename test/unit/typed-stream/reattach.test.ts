@@ -17,7 +17,10 @@ const written = new Map<string, number>()
 
 const ticks = defineStream({
   name: 'lifetime-ticks',
-  input: z.object({ count: z.coerce.number<number>().int().min(1).max(1_000), everyMs: z.coerce.number<number>().int().min(1).default(25) }),
+  input: z.object({
+    count: z.coerce.number<number>().int().min(1).max(1_000),
+    everyMs: z.coerce.number<number>().int().min(1).default(25),
+  }),
   chunk: z.object({ n: z.number() }),
   final: z.object({ total: z.number() }),
   handler: async ({ count, everyMs }, writer, { signal, streamId }) => {
@@ -38,7 +41,8 @@ async function events(response: Response): Promise<SseEvent[]> {
   return out
 }
 
-const post = (body: unknown) => new Request(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+const post = (body: unknown) =>
+  new Request(base, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 const resume = (lastEventId: string) => new Request(base, { method: 'POST', headers: { 'last-event-id': lastEventId } })
 
 describe('a typed stream across its lifetime', () => {
@@ -91,7 +95,11 @@ describe('a typed stream across its lifetime', () => {
 
   it('does not end a response whose request carries an upload: the handler reads that body, which ends with the response', async () => {
     const POST = withAccess(handlers.POST, testAccess())
-    const list = await events(await POST(new Request(`${base}?count=40&everyMs=20`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' })))
+    const list = await events(
+      await POST(
+        new Request(`${base}?count=40&everyMs=20`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'a,b\n1,2\n' }),
+      ),
+    )
     expect(list.map((e) => e.event)).not.toContain('reconnect')
     expect(list.at(-1)!.event).toBe('complete')
   })

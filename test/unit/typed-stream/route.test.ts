@@ -84,7 +84,9 @@ describe('streamRoute', () => {
   })
 
   it('takes the input from the query string and leaves an upload body to the handler', async () => {
-    const response = await POST(new Request(`${base}?count=1`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a,b\n1,2\n' }))
+    const response = await POST(
+      new Request(`${base}?count=1`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'a,b\n1,2\n' }),
+    )
     const list = await events(response)
     expect(JSON.parse(list.at(-1)!.data)).toEqual({ total: 1, body: 'a,b\n1,2\n' })
   })

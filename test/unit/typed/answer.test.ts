@@ -66,7 +66,11 @@ describe('answer stream', () => {
       },
     })
     const definition = defineAnswerStream(() => ({ model, info: { label: 'mock' } }))
-    const run = startStream(definition, definition.input.parse({ prompt: 'slow' }), { request: new Request('http://localhost/'), logger: silentLogger, validate: true })
+    const run = startStream(definition, definition.input.parse({ prompt: 'slow' }), {
+      request: new Request('http://localhost/'),
+      logger: silentLogger,
+      validate: true,
+    })
     const frames: StreamFrame<unknown, unknown>[] = []
     for await (const frame of run.frames) {
       frames.push(frame)
@@ -76,6 +80,9 @@ describe('answer stream', () => {
       }
     }
     expect(call?.abortSignal?.aborted).toBe(true)
-    expect(frames.at(-1)).toMatchObject({ type: 'cancel', data: { reason: 'requested', final: { text: 'Partial', finishReason: 'cancelled', usage: {} } } })
+    expect(frames.at(-1)).toMatchObject({
+      type: 'cancel',
+      data: { reason: 'requested', final: { text: 'Partial', finishReason: 'cancelled', usage: {} } },
+    })
   })
 })

@@ -7,7 +7,9 @@ import { catalogue, typedEndpoints } from '@/lib/typed/catalogue'
 const root = path.resolve(import.meta.dirname, '../../..')
 
 /** Every `route.ts` that serves a typed stream: its path (from where the file is), its definition's symbol, its `path` option and methods. */
-function streamRoutes(dir = path.join(root, 'app')): Array<{ file: string; route: string; symbol: string; path: string; methods: string[] }> {
+function streamRoutes(
+  dir = path.join(root, 'app'),
+): Array<{ file: string; route: string; symbol: string; path: string; methods: string[] }> {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const full = path.join(dir, entry.name)
     if (entry.isDirectory()) return streamRoutes(full)
@@ -70,7 +72,9 @@ describe('the typed endpoints catalogue', () => {
       },
     })
     const importer = catalogue().find((e) => e.name === 'import')!
-    expect(importer.schemas.input).toMatchObject({ properties: { source: { type: 'string', enum: ['generated', 'upload'], default: 'generated' } } })
+    expect(importer.schemas.input).toMatchObject({
+      properties: { source: { type: 'string', enum: ['generated', 'upload'], default: 'generated' } },
+    })
     expect(importer.upload?.accept).toContain('text/csv')
   })
 
@@ -84,9 +88,14 @@ describe('the typed endpoints catalogue', () => {
       additionalProperties: false,
     })
     const answer = catalogue().find((e) => e.name === 'answer')!
-    expect(answer.schemas.chunk).toMatchObject({ properties: { kind: { enum: ['text', 'reasoning'] }, delta: { type: 'string' } }, required: ['kind', 'delta'] })
+    expect(answer.schemas.chunk).toMatchObject({
+      properties: { kind: { enum: ['text', 'reasoning'] }, delta: { type: 'string' } },
+      required: ['kind', 'delta'],
+    })
     expect(answer.schemas.final).toMatchObject({ required: ['text', 'finishReason', 'usage', 'model'] })
-    expect((answer.schemas.final.properties as { finishReason: { enum: string[] } }).finishReason.enum).toEqual(expect.arrayContaining(['stop', 'length', 'cancelled']))
+    expect((answer.schemas.final.properties as { finishReason: { enum: string[] } }).finishReason.enum).toEqual(
+      expect.arrayContaining(['stop', 'length', 'cancelled']),
+    )
   })
 
   it('GET /api/typed answers the catalogue as JSON', async () => {
@@ -94,7 +103,11 @@ describe('the typed endpoints catalogue', () => {
     expect(response.status).toBe(200)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
     const body = (await response.json()) as { endpoints: Array<{ name: string; path: string; methods: string[]; schemas: object }> }
-    expect(body.endpoints.map((e) => `${e.name} ${e.path}`)).toEqual(['import /api/jobs/import', 'answer /api/typed/answer', 'countdown /api/typed/countdown'])
+    expect(body.endpoints.map((e) => `${e.name} ${e.path}`)).toEqual([
+      'import /api/jobs/import',
+      'answer /api/typed/answer',
+      'countdown /api/typed/countdown',
+    ])
     expect(body).toEqual(JSON.parse(JSON.stringify({ endpoints: catalogue() })))
   })
 })

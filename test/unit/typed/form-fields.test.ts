@@ -43,7 +43,13 @@ describe('a form from an input schema', () => {
   it('makes the input: empty optional fields left out, a required string sent empty, numbers as numbers', () => {
     const values = { ...initialValues(fields), ratio: '0.5', tags: '["a"]' }
     expect(toInput(fields, values)).toEqual({ prompt: '', mode: 'fast', count: 5, ratio: 0.5, loud: true, tags: ['a'] })
-    expect(toInput(fields, { ...values, count: '', loud: false })).toEqual({ prompt: '', mode: 'fast', ratio: 0.5, loud: false, tags: ['a'] })
+    expect(toInput(fields, { ...values, count: '', loud: false })).toEqual({
+      prompt: '',
+      mode: 'fast',
+      ratio: 0.5,
+      loud: false,
+      tags: ['a'],
+    })
     // Not a number: sent as typed, for the server's schema to refuse.
     expect(toInput(fields, { ...values, count: 'ten' })).toMatchObject({ count: 'ten' })
   })

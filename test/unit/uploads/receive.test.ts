@@ -84,7 +84,9 @@ describe('receiveUpload', () => {
     expect(offsetsAtPull).toHaveLength(chunks.length)
     offsetsAtPull.forEach((offset, n) => expect((n + 1) * 4096 - offset).toBeLessThanOrEqual(READ_AHEAD_BYTES))
     expect(await readFile(path.join(dir, 'ordered.bin'))).toEqual(data)
-    expect(await listUploads()).toContainEqual(expect.objectContaining({ name: 'ordered.bin', size: data.byteLength, sha256: sha256(data) }))
+    expect(await listUploads()).toContainEqual(
+      expect.objectContaining({ name: 'ordered.bin', size: data.byteLength, sha256: sha256(data) }),
+    )
   })
 
   it('refuses a declared size over the limit before creating anything (413)', async () => {
@@ -159,7 +161,12 @@ describe('receiveUpload', () => {
       length: 8192,
     })
     await waitFor('the first 4096 bytes received', () => first.session.progress.value.offset >= 4096, 10_000, 1)
-    const second = await receiveUpload({ name: 'takeover.bin', id: first.session.id, offset: 4096, body: pulledBody([data.subarray(4096)]) })
+    const second = await receiveUpload({
+      name: 'takeover.bin',
+      id: first.session.id,
+      offset: 4096,
+      body: pulledBody([data.subarray(4096)]),
+    })
     expect(await first.done).toMatchObject({ state: 'failed', error: { code: 'conflict:upload' } })
     expect(await second.done).toMatchObject({ state: 'complete', sha256: sha256(data) })
     hang.resolve()
@@ -183,7 +190,9 @@ describe('receiveUpload', () => {
   it('refuses to continue an upload under another name', async () => {
     const first = await receiveUpload({ name: 'one.bin', body: pulledBody([randomBytes(10)]), length: 20 })
     await first.done
-    expect(await codeOf(receiveUpload({ name: 'two.bin', id: first.session.id, offset: 10, body: pulledBody([]) }))).toBe('409 conflict:upload_name')
+    expect(await codeOf(receiveUpload({ name: 'two.bin', id: first.session.id, offset: 10, body: pulledBody([]) }))).toBe(
+      '409 conflict:upload_name',
+    )
   })
 })
 

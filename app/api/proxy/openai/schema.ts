@@ -6,6 +6,9 @@ import { z } from 'zod'
  */
 export const chatCompletionsRequest = z.looseObject({
   model: z.string().min(1).max(200),
-  messages: z.array(z.looseObject({ role: z.string() })).min(1).max(500),
+  messages: z
+    .array(z.looseObject({ role: z.string() }))
+    .min(1)
+    .max(500),
   stream: z.boolean().optional(),
 })

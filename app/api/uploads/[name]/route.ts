@@ -21,7 +21,9 @@ export const PUT = route<Context>('PUT /api/uploads/[name]', (request, context, 
 export const GET = route<Context>('GET /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
 
 /** The download's headers only. */
-export const HEAD = route<Context>('HEAD /api/uploads/[name]', async (request, { params }) => downloadResponse((await params).name, request))
+export const HEAD = route<Context>('HEAD /api/uploads/[name]', async (request, { params }) =>
+  downloadResponse((await params).name, request),
+)
 
 /** Deletes `<name>`. */
 export const DELETE = route<Context>('DELETE /api/uploads/[name]', async (_request, { params }, access) => {
