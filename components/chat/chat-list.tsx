@@ -12,10 +12,30 @@ export const CHATS_CHANGED = 'sluice:chats-changed'
 
 const when = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
 
-/** One past chat: its title (truncated), when it last changed, and Delete with a confirmation. */
-function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: boolean; onDeleted: () => void }) {
+/** One past chat: its title (truncated), when it last changed, Rename, and Delete with a confirmation. */
+function ChatItem({
+  chat,
+  current,
+  onDeleted,
+  onRenamed,
+}: {
+  chat: ChatSummary
+  current: boolean
+  onDeleted: () => void
+  onRenamed: (chat: ChatSummary) => void
+}) {
   const [confirming, setConfirming] = useState(false)
+  const [renaming, setRenaming] = useState(false)
   const [error, setError] = useState<string>()
+  async function rename(title: string) {
+    setError(undefined)
+    try {
+      onRenamed(await apiJson<ChatSummary>(`/api/chats/${encodeURIComponent(chat.id)}`, { method: 'PATCH', json: { title } }))
+      setRenaming(false)
+    } catch (e) {
+      setError(toApiError(e).message)
+    }
+  }
   async function remove() {
     setError(undefined)
     try {
@@ -45,7 +65,18 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
             {when.format(chat.updatedAt)}
           </time>
         </Link>
-        {!confirming && (
+        {!confirming && !renaming && (
+          <button
+            type="button"
+            data-testid="chat-rename"
+            aria-label={`Rename the chat “${chat.title}”`}
+            onClick={() => setRenaming(true)}
+            className="shrink-0 rounded px-1.5 py-1 text-zinc-600 hover:bg-zinc-100 hover:text-zinc-900 dark:text-zinc-400 dark:hover:bg-zinc-800 dark:hover:text-zinc-100"
+          >
+            ✎
+          </button>
+        )}
+        {!confirming && !renaming && (
           <button
             type="button"
             data-testid="chat-delete"
@@ -57,6 +88,35 @@ function ChatItem({ chat, current, onDeleted }: { chat: ChatSummary; current: bo
           </button>
         )}
       </div>
+      {renaming && (
+        <form
+          className="flex items-center gap-1 px-2 pb-1 text-xs"
+          onSubmit={(e) => {
+            e.preventDefault()
+            void rename(String(new FormData(e.currentTarget).get('title') ?? ''))
+          }}
+        >
+          <label className="sr-only" htmlFor={`title-${chat.id}`}>
+            New title
+          </label>
+          <input
+            id={`title-${chat.id}`}
+            name="title"
+            defaultValue={chat.title}
+            maxLength={100}
+            required
+            autoFocus
+            data-testid="chat-rename-input"
+            className="min-w-0 flex-1 rounded border border-zinc-400 bg-white px-1 py-0.5 dark:border-zinc-600 dark:bg-zinc-900"
+          />
+          <Button size="sm" type="submit" data-testid="chat-rename-save">
+            Save
+          </Button>
+          <Button size="sm" onClick={() => setRenaming(false)}>
+            Cancel
+          </Button>
+        </form>
+      )}
       {confirming && (
         <div className="flex items-center gap-2 px-2 pb-1 text-xs" role="group" aria-label="Confirm delete">
           <span>Delete this chat?</span>
@@ -109,6 +169,7 @@ export function ChatList({ chats: initial, current }: { chats: ChatSummary[]; cu
             key={c.id}
             chat={c}
             current={c.id === current}
+            onRenamed={(renamed) => setChats((list) => list.map((x) => (x.id === renamed.id ? renamed : x)))}
             onDeleted={() => {
               setChats((list) => list.filter((x) => x.id !== c.id))
               if (c.id === current || window.location.pathname === `/chat/${c.id}`) router.push('/chat')
