@@ -29,8 +29,24 @@ function shiki(): Promise<HighlighterCore> {
   return highlighter
 }
 
-/** The file's source, highlighted as HTML (Shiki escapes the code), for light and dark at once. */
-async function highlighted(file: string): Promise<{ html: string; lines: number; cut: boolean }> {
+type Highlighted = { html: string; lines: number; cut: boolean }
+const highlightedFiles = new Map<string, Promise<Highlighted>>()
+
+/**
+ * The file's source, highlighted as HTML (Shiki escapes the code), for light and dark at once.
+ * Once per file per process: the dynamic pages (chat, proxy) render the panel on every request.
+ */
+function highlighted(file: string): Promise<Highlighted> {
+  let done = highlightedFiles.get(file)
+  if (!done) {
+    done = highlight(file)
+    done.catch(() => highlightedFiles.delete(file)) // a failed read is tried again next time
+    highlightedFiles.set(file, done)
+  }
+  return done
+}
+
+async function highlight(file: string): Promise<Highlighted> {
   const source = await readFile(path.join(/*turbopackIgnore: true*/ process.cwd(), file), 'utf8')
   const all = source.replace(/\s+$/, '').split('\n')
   const code = all.slice(0, MAX_LINES).join('\n')
