@@ -14,6 +14,28 @@ const nextConfig: NextConfig = {
     '/*': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
     '/chat/**': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
   },
+  // Old names of pages and routes, kept working after the naming pass (one word per concept:
+  // "durable" for stored streams, "words", "pipeline" and "uploads" as their pages say). Pages
+  // redirect (308, the query kept); API routes are rewritten, so curl scripts, bodies and streams
+  // work unchanged (beforeFiles: ahead of the API's catch-all 404).
+  async redirects() {
+    return [
+      { source: '/streams', destination: '/durable', permanent: true },
+      { source: '/upload', destination: '/uploads', permanent: true },
+    ]
+  },
+  async rewrites() {
+    return {
+      beforeFiles: [
+        { source: '/api/stream/words', destination: '/api/words' },
+        { source: '/api/transform', destination: '/api/pipeline' },
+        { source: '/api/streams', destination: '/api/durable' },
+        { source: '/api/streams/:path*', destination: '/api/durable/:path*' },
+      ],
+      afterFiles: [],
+      fallback: [],
+    }
+  },
   // Security headers (lib/security-headers.ts). Set here, not in a proxy/middleware, which would
   // make Next.js buffer request bodies (uploads and the pipeline stream them). For a path both
   // sources match, the later entry wins: API responses get the API's policy.

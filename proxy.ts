@@ -3,7 +3,7 @@ import { baseHeaders, STREAM_ROUTE } from '@/lib/durable/client'
 import { malformedPathError } from '@/lib/params'
 
 /**
- * Paths with malformed percent-encoding (`/api/streams/%ff`, `/v1/stream/%e2%82`) get the app's
+ * Paths with malformed percent-encoding (`/api/durable/%ff`, `/v1/stream/%e2%82`) get the app's
  * 400 `bad_request:path`. Next.js decodes dynamic segments while routing, before any route or
  * page runs, and answers such a path with a plain-text 500 of its own; a proxy runs before that
  * (`docs/durable-streams.md`, "Malformed paths").

@@ -30,9 +30,9 @@ if (!(SCALE > 0 && SCALE <= 1)) throw new Error(`BENCH_SCALE must be in (0, 1], 
 const scaled = (n) => Math.max(1, Math.round(n * SCALE))
 const WARMUP_REQUESTS = scaled(50)
 const TTFB_REQUESTS = scaled(300)
-const TTFB_PATH = '/api/stream/words?count=3&delay=0'
+const TTFB_PATH = '/api/words?count=3&delay=0'
 const CHUNK_STREAMS = scaled(10)
-const CHUNK_PATH = '/api/stream/words?count=100&delay=10&stamp=1'
+const CHUNK_PATH = '/api/words?count=100&delay=10&stamp=1'
 const FEED_CLIENTS = scaled(Number(process.env.BENCH_FEED_CLIENTS ?? 1_000))
 const HOLD_MS = scaled(30_000)
 

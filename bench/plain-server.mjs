@@ -21,7 +21,7 @@ const { parseWith } = await import('@/lib/http')
 const { TEXT_STREAM_HEADERS } = await import('@/lib/stream/iterable')
 const { SSE_HEADERS, formatSse } = await import('@/lib/stream/sse')
 const { words } = await import('@/lib/words')
-const { wordsQuery } = await import('@/app/api/stream/words/schema')
+const { wordsQuery } = await import('@/app/api/words/schema')
 const { feedQuery, lastEventId } = await import('@/app/api/feed/schema')
 
 /** Writes a chunk, waiting while the socket's buffer is full; false once the client has gone. */
@@ -77,7 +77,7 @@ function feedRoute(req, res, url, signal) {
 
 /** @type {Map<string, (req: http.IncomingMessage, res: http.ServerResponse, url: URL, signal: AbortSignal) => unknown>} */
 const routes = new Map([
-  ['/api/stream/words', wordsRoute],
+  ['/api/words', wordsRoute],
   ['/api/feed', feedRoute],
   ['/api/health', (req, res) => sendJson(res, 200, { ok: true, pid: process.pid, ...activitySnapshot() })],
 ])

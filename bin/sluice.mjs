@@ -3,7 +3,7 @@
 //
 //   npm run sluice -- streams <command> [options]      npx sluice streams <command> [options]
 //
-// A client of the Durable Streams protocol (/v1/stream/*) and of /api/streams, on the official
+// A client of the Durable Streams protocol (/v1/stream/*) and of /api/durable, on the official
 // @durable-streams/client. Commands: cli/commands.mjs; the shared client: cli/streams-client.mjs.
 import { parseArgs } from 'node:util'
 import { commands } from '../cli/commands.mjs'

@@ -104,7 +104,7 @@ one message per line). Ctrl-C stops after the bytes being printed.
   ls: {
     args: [],
     summary: 'list streams (yours; with the operator token, all)',
-    help: `Lists streams, newest first (GET /api/streams). The server lists the caller's own streams: a
+    help: `Lists streams, newest first (GET /api/durable). The server lists the caller's own streams: a
 script has no visitor identity and owns none, so use the operator token (SLUICE_OPERATOR_TOKEN)
 to list every stream.
   --namespace <ns>         only this namespace (the id's first segment)

@@ -124,7 +124,7 @@ export async function deleteStream(conn, id) {
 }
 
 /**
- * `GET /api/streams`: the caller's own streams — a script with the streams token owns none (it
+ * `GET /api/durable`: the caller's own streams — a script with the streams token owns none (it
  * has no visitor cookie); with the operator token, every stream.
  *
  * @param {ReturnType<typeof connect>} conn
@@ -136,7 +136,7 @@ export async function listStreams(conn, { namespace, limit, offset } = {}) {
   if (namespace) query.set('namespace', namespace)
   if (limit !== undefined) query.set('limit', String(limit))
   if (offset !== undefined) query.set('offset', String(offset))
-  const response = await conn.fetchRetrying(`${conn.baseUrl}/api/streams?${query}`, { headers: conn.headers })
+  const response = await conn.fetchRetrying(`${conn.baseUrl}/api/durable?${query}`, { headers: conn.headers })
   return response.json()
 }
 

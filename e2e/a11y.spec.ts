@@ -19,50 +19,58 @@ async function settle(page: Page) {
   await page.waitForTimeout(700)
 }
 
-for (const screen of screens) {
-  for (const scheme of schemes) {
-    test(`no accessibility violations on any page (${screen.name}, ${scheme})`, async ({ page }) => {
-      test.setTimeout(120_000)
-      await page.setViewportSize({ width: screen.width, height: screen.height })
-      await page.emulateMedia({ colorScheme: scheme })
-      const found: string[] = []
-      for (const path of pages) {
-        await page.goto(path)
-        await settle(page)
-        const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
-        for (const v of violations) {
-          found.push(
-            `${path} — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
-              .slice(0, 3)
-              .map((n) => n.target.join(' '))
-              .join('\n    ')}`,
-          )
-        }
-      }
-      expect(found, found.join('\n')).toEqual([])
-    })
-  }
+async function violationsOf(page: Page, path: string, label: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+  return violations.map(
+    (v) =>
+      `${path} (${label}) — ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes
+        .slice(0, 3)
+        .map((n) => n.target.join(' '))
+        .join('\n    ')}`,
+  )
 }
 
-test('no page scrolls sideways on a 390 px phone', async ({ page }) => {
-  await page.setViewportSize({ width: 390, height: 844 })
-  const wide: string[] = []
-  for (const path of pages) {
-    await page.goto(path)
-    await settle(page)
-    const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
-      const root = document.documentElement
-      const over = [...document.querySelectorAll('body *')]
-        .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
-        .filter((el) => !el.closest('[data-allow-overflow]'))
-        .slice(0, 3)
-        .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].slice(0, 3).join('.')}`)
-      return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: over }
-    })
-    if (scrollWidth > clientWidth) wide.push(`${path}: ${scrollWidth} px of content on ${clientWidth} px (${culprits.join(', ')})`)
-  }
-  expect(wide, wide.join('\n')).toEqual([])
-})
+/** What is wider than the screen, if anything (elements inside `[data-allow-overflow]` scroll on purpose). */
+async function sidewaysOf(page: Page, path: string): Promise<string[]> {
+  const { scrollWidth, clientWidth, culprits } = await page.evaluate(() => {
+    const root = document.documentElement
+    const over = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > root.clientWidth + 1)
+      .filter((el) => !el.closest('[data-allow-overflow]'))
+      .slice(0, 3)
+      .map((el) => `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].slice(0, 3).join('.')}`)
+    return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, culprits: over }
+  })
+  return scrollWidth > clientWidth ? [`${path}: ${scrollWidth} px of content on ${clientWidth} px (${culprits.join(', ')})`] : []
+}
+
+// One load per page and screen: both colour schemes are checked on it (the styles follow
+// prefers-color-scheme, which emulateMedia switches in place), and on the phone, the width too.
+for (const screen of screens) {
+  const title =
+    screen.name === 'phone'
+      ? 'no accessibility violations on any page, light and dark, and no page scrolls sideways (phone, 390 px)'
+      : `no accessibility violations on any page, light and dark (${screen.name})`
+  test(title, async ({ page }) => {
+    test.setTimeout(360_000)
+    await page.setViewportSize({ width: screen.width, height: screen.height })
+    const found: string[] = []
+    const wide: string[] = []
+    for (const path of pages) {
+      await page.emulateMedia({ colorScheme: schemes[0] })
+      await page.goto(path)
+      await settle(page)
+      for (const scheme of schemes) {
+        await page.emulateMedia({ colorScheme: scheme })
+        expect(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches)).toBe(scheme === 'dark')
+        found.push(...(await violationsOf(page, path, scheme)))
+      }
+      if (screen.name === 'phone') wide.push(...(await sidewaysOf(page, path)))
+    }
+    expect(found, found.join('\n')).toEqual([])
+    expect(wide, wide.join('\n')).toEqual([])
+  })
+}
 
 test('the "How it works" panels, opened, show the code and stay accessible and phone-wide (light and dark)', async ({ page }) => {
   test.setTimeout(120_000)
@@ -73,7 +81,7 @@ test('the "How it works" panels, opened, show the code and stay accessible and p
     const files = page.getByTestId('code-file')
     await expect(files).toHaveCount(demos.find((d) => d.href === '/pipeline')!.code.length)
     for (const summary of await files.locator('summary').all()) await summary.click()
-    await expect(files.first().locator('pre.shiki')).toContainText("route('POST /api/transform'")
+    await expect(files.first().locator('pre.shiki')).toContainText("route('POST /api/pipeline'")
     const { violations } = await new AxeBuilder({ page })
       .include('[data-testid="code-file"]')
       .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])

@@ -10,7 +10,7 @@ test('the home page lists every demo and each link opens its page', async ({ pag
   for (const href of hrefs) {
     const res = await page.goto(href)
     expect(res?.status(), href).toBe(200)
-    // A page may show several (one per action, e.g. /streams' create form): the first one is the demo's.
+    // A page may show several (one per action, e.g. /durable' create form): the first one is the demo's.
     await expect(page.getByTestId('curl-command').first(), `${href} shows a curl command`).toBeVisible()
   }
 })

@@ -46,7 +46,7 @@ test('the stream viewer shows every line once across lifetime ends while a produ
   const id = `lifetime/e2e-${Date.now()}`
   const stream = `${server.baseUrl}/v1/stream/${id}`
   expect((await fetch(stream, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })).status).toBe(201)
-  await page.goto(`${server.baseUrl}/streams?id=${encodeURIComponent(id)}`)
+  await page.goto(`${server.baseUrl}/durable?id=${encodeURIComponent(id)}`)
   await expect(page.getByTestId('viewer-state')).toHaveText('live')
   let n = 0
   const until = Date.now() + 5_000 // over three lifetimes

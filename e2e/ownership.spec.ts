@@ -20,7 +20,7 @@ test('a second visitor sees none of the first one’s data and gets shared links
     const name = `mine-${Date.now()}.txt`
     const file = testInfo.outputPath(name)
     await writeFile(file, 'only for the first visitor\n')
-    await a.goto('/upload')
+    await a.goto('/uploads')
     await a.getByTestId('upload-input').setInputFiles(file)
     await expect(a.locator(`[data-testid="stored-upload"][data-name="${name}"]`)).toBeVisible()
     // …and an import.
@@ -35,7 +35,7 @@ test('a second visitor sees none of the first one’s data and gets shared links
     await b.goto('/chat')
     await expect(b.getByTestId('chat')).toBeVisible()
     await expect(b.locator(`[data-testid="chat-list-item"][href="/chat/${chatId}"]`)).toHaveCount(0)
-    await b.goto('/upload')
+    await b.goto('/uploads')
     await expect(b.getByTestId('upload-input')).toBeAttached()
     await expect(b.locator(`[data-testid="stored-upload"][data-name="${name}"]`)).toHaveCount(0)
 
@@ -54,7 +54,7 @@ test('a second visitor sees none of the first one’s data and gets shared links
     await a.goto(`/chat/${chatId}`)
     await expect(a.getByTestId('chat-input')).toBeVisible()
     await expect(a.locator(`[data-testid="chat-list-item"][href="/chat/${chatId}"]`)).toHaveCount(1)
-    await a.goto('/upload')
+    await a.goto('/uploads')
     await expect(a.locator(`[data-testid="stored-upload"][data-name="${name}"]`)).toBeVisible()
   } finally {
     await first.close()

@@ -52,13 +52,13 @@ async function append(server: TestServer, id: string, from: number, to: number):
   }
 }
 
-test('the /streams page on B shows a stream written through A live, and a reload onto A resumes it', async ({ page }) => {
+test('the /durable page on B shows a stream written through A live, and a reload onto A resumes it', async ({ page }) => {
   const id = `scale/e2e-${Date.now()}`
   expect((await fetch(`${a.baseUrl}/v1/stream/${id}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })).status).toBe(201)
   await append(a, id, 1, 3)
 
   balancer.use(B)
-  await page.goto(`${balancer.url}/streams?id=${encodeURIComponent(id)}`)
+  await page.goto(`${balancer.url}/durable?id=${encodeURIComponent(id)}`)
   const content = page.getByTestId('viewer-content')
   await expect(content).toContainText('line 3')
   await expect(page.getByTestId('viewer-state')).toHaveText('live')

@@ -45,11 +45,11 @@ test('Stop cancels the read and the server-side generator stops', async ({ page,
 
 test('the inputs take their bounds from the server’s schema, and a refusal is shown by its field in words', async ({ page }) => {
   await page.goto('/words')
-  // The server's query schema says count ≥ 1 and delay ≥ 0 (app/api/stream/words/schema.ts).
+  // The server's query schema says count ≥ 1 and delay ≥ 0 (app/api/words/schema.ts).
   await expect(page.getByTestId('words-count')).toHaveAttribute('min', '1')
   await expect(page.getByTestId('words-delay')).toHaveAttribute('min', '0')
   await page.getByTestId('words-count').fill('0')
-  const answer = page.waitForResponse((r) => r.url().includes('/api/stream/words'))
+  const answer = page.waitForResponse((r) => r.url().includes('/api/words'))
   await page.getByTestId('words-start').click()
   expect((await answer).status()).toBe(400)
   await expect(page.getByTestId('words-count-error')).toHaveText('Must be at least 1.')

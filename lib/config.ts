@@ -188,7 +188,7 @@ const variables = {
       doc({
         group: 'Durable streams',
         description:
-          'Bearer token required for protocol writes (`/v1/stream/*`, `POST`/`DELETE /api/streams`) to streams no visitor owns. Unset: those writes are open to anyone (a warning is logged at start).',
+          'Bearer token required for protocol writes (`/v1/stream/*`, `POST`/`DELETE /api/durable`) to streams no visitor owns. Unset: those writes are open to anyone (a warning is logged at start).',
         doc: 'docs/durable-streams.md',
       }),
     ),

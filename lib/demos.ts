@@ -19,7 +19,7 @@ export const demos: readonly Demo[] = [
     topic: 'Streaming patterns: a ReadableStream from an async iterator',
     doc: 'docs/architecture.md',
     code: [
-      { path: 'app/api/stream/words/route.ts', role: 'the route handler' },
+      { path: 'app/api/words/route.ts', role: 'the route handler' },
       { path: 'lib/words.ts', role: 'the async generator' },
       { path: 'lib/stream/iterable.ts', role: 'iterable → pull-based ReadableStream' },
       { path: 'components/words/words-demo.tsx', role: 'the reader in the page' },
@@ -45,14 +45,14 @@ export const demos: readonly Demo[] = [
     topic: 'Piping a request body through TransformStreams',
     doc: 'docs/architecture.md',
     code: [
-      { path: 'app/api/transform/route.ts', role: 'the route handler' },
+      { path: 'app/api/pipeline/route.ts', role: 'the route handler' },
       { path: 'lib/pipeline.ts', role: 'the chain of TransformStreams' },
       { path: 'lib/stream/spool.ts', role: 'spooling what the client is not reading yet' },
       { path: 'components/pipeline/pipeline-demo.tsx', role: 'the request and reader in the page' },
     ],
   },
   {
-    href: '/streams',
+    href: '/durable',
     title: 'Durable streams',
     summary:
       'Streams stored by the server behind a URL (Durable Streams protocol): refresh-safe, resumable from an offset, shareable; background exports with after().',
@@ -62,11 +62,11 @@ export const demos: readonly Demo[] = [
       { path: 'app/v1/stream/[...path]/route.ts', role: 'the Durable Streams protocol route' },
       { path: 'lib/durable/protocol.ts', role: 'the methods of the protocol' },
       { path: 'lib/durable/service.ts', role: 'the streams service the app writes with' },
-      { path: 'components/streams/use-durable-stream.ts', role: 'the tail in the page, resumed from its offset' },
+      { path: 'components/durable/use-durable-stream.ts', role: 'the tail in the page, resumed from its offset' },
     ],
   },
   {
-    href: '/upload',
+    href: '/uploads',
     title: 'Uploads',
     summary: 'Files streamed to disk with backpressure and SHA-256, progress streamed back while uploading, resumable.',
     topic: 'Streaming uploads with live progress',
@@ -75,7 +75,7 @@ export const demos: readonly Demo[] = [
       { path: 'app/api/uploads/[name]/put.ts', role: 'the upload PUT' },
       { path: 'lib/uploads/receive.ts', role: 'receiving a body into a session' },
       { path: 'lib/uploads/write-loop.ts', role: 'the write loop: read-ahead, hash, disk' },
-      { path: 'components/upload/use-uploads.ts', role: 'uploads and resumes in the page' },
+      { path: 'components/uploads/use-uploads.ts', role: 'uploads and resumes in the page' },
     ],
   },
   {
@@ -101,8 +101,8 @@ export const demos: readonly Demo[] = [
     doc: 'docs/typed-streams.md',
     code: [
       { path: 'app/api/typed/countdown/route.ts', role: 'the route of one typed endpoint' },
-      { path: 'lib/typed/countdown.ts', role: 'its definition: input, chunks, final' },
-      { path: 'lib/typed/catalogue.ts', role: 'the catalogue of typed endpoints' },
+      { path: 'lib/typed/endpoints/countdown.ts', role: 'its definition: input, chunks, final' },
+      { path: 'app/api/typed/catalogue.ts', role: 'the catalogue of typed endpoints' },
       { path: 'components/typed/use-typed-stream.ts', role: 'the typed reader in the page' },
     ],
   },

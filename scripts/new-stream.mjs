@@ -4,15 +4,15 @@
 //   npm run new:stream <name> [-- --root <dir>] [-- --force]
 //
 // <name> is kebab-case (e.g. `price-ticks`). Files, relative to the project root (or --root), where
-// the app's typed endpoints live (`/api/typed/`, not `/api/streams/`: that path belongs to the
+// the app's typed endpoints live (`/api/typed/`, not `/api/durable/`: that path belongs to the
 // durable streams):
-//   lib/typed/<name>.ts                 the definition (schemas + handler): a working countdown to edit
+//   lib/typed/endpoints/<name>.ts       the definition (schemas + handler): a working countdown to edit
 //   app/api/typed/<name>/route.ts       the one-line route: POST/GET open it, DELETE cancels it
 //   test/unit/typed/<name>.test.ts      a unit test running it without a server
 // and, in the files the root has, its registration: its rows in the access table
 // (lib/access/table.ts) and in docs/security.md — anyone may open it, its caller alone may cancel
 // it; edit the rows if the stream needs more — and its endpoint in the catalogue
-// (lib/typed/catalogue.ts: GET /api/typed and the /typed page list it). `countdown` in the
+// (app/api/typed/catalogue.ts: GET /api/typed and the /typed page list it). `countdown` in the
 // repository is this script's output, committed as its example.
 // Existing files are never overwritten unless --force is given.
 import { existsSync } from 'node:fs'
@@ -47,9 +47,9 @@ const symbol = `${camel}Stream`
 const root = path.resolve(values.root ?? path.join(import.meta.dirname, '..'))
 
 const files = {
-  [`lib/typed/${name}.ts`]: `import { z } from 'zod'
+  [`lib/typed/endpoints/${name}.ts`]: `import { z } from 'zod'
 import { sleep } from '@/lib/async'
-import { defineStream } from '@/lib/typed-stream'
+import { defineStream } from '@/lib/typed/define'
 
 /**
  * The \`${name}\` stream: counts down from \`from\` to 1, one chunk per number, pausing \`delayMs\`
@@ -80,8 +80,7 @@ export const ${symbol} = defineStream({
   },
 })
 `,
-  [`app/api/typed/${name}/route.ts`]: `import { ${symbol} } from '@/lib/typed'
-import { streamRoute } from '@/lib/typed-stream'
+  [`app/api/typed/${name}/route.ts`]: `import { ${symbol}, streamRoute } from '@/lib/typed'
 
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
@@ -90,8 +89,8 @@ export const maxDuration = 300
 export const { GET, POST, DELETE } = streamRoute(${symbol}, { path: '/api/typed/${name}' })
 `,
   [`test/unit/typed/${name}.test.ts`]: `import { describe, expect, it } from 'vitest'
-import { ${symbol} } from '@/lib/typed/${name}'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import { ${symbol} } from '@/lib/typed'
+import { collectFrames } from '@/lib/typed/testing'
 
 describe('${name} stream', () => {
   it('sends start, one chunk per number down to 1, and complete', async () => {
@@ -135,13 +134,13 @@ await insertAbove('docs/security.md', '<!-- new:stream adds rows above this line
   `| \`POST ${key}\` | any visitor (gets an identity) |  | yes | opens the ${name} typed stream (JSON input) |`,
   `| \`DELETE ${key}\` | owner | typed-stream (\`?stream=\`) | yes | cancels the caller’s ${name} stream |`,
 ])
-await insertAbove('lib/typed/index.ts', '// new:stream adds exports above this line', `from './${name}'`, [
-  `export { ${symbol} } from './${name}'`,
+await insertAbove('lib/typed/index.ts', '// new:stream adds exports above this line', `from './endpoints/${name}'`, [
+  `export { ${symbol} } from './endpoints/${name}'`,
 ])
-await insertAbove('lib/typed/catalogue.ts', '// new:stream adds imports above this line', `from '@/lib/typed/${name}'`, [
-  `import { ${symbol} } from '@/lib/typed/${name}'`,
+await insertAbove('app/api/typed/catalogue.ts', '// new:stream adds imports above this line', `import { ${symbol} }`, [
+  `import { ${symbol} } from '@/lib/typed'`,
 ])
-await insertAbove('lib/typed/catalogue.ts', '  // new:stream adds endpoints above this line', `definition: ${symbol},`, [
+await insertAbove('app/api/typed/catalogue.ts', '  // new:stream adds endpoints above this line', `definition: ${symbol},`, [
   '  {',
   `    definition: ${symbol},`,
   `    path: '${key}',`,

@@ -2,7 +2,7 @@ import type { Metadata } from 'next'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { DemoHeader } from '@/components/ui/demo-header'
 import { EndpointCard } from '@/components/typed/endpoint-card'
-import { catalogue } from '@/lib/typed'
+import { catalogue } from '@/app/api/typed/catalogue'
 import { HowItWorks } from '@/components/ui/how-it-works'
 
 export const metadata: Metadata = { title: 'Typed streams' }
@@ -13,7 +13,7 @@ export default function TypedPage() {
     <div className="space-y-6">
       <DemoHeader href="/typed">
         <p>
-          Every <code>defineStream</code> endpoint of the app, from its registry (<code>lib/typed/catalogue.ts</code>). Each has a zod
+          Every <code>defineStream</code> endpoint of the app, from its registry (<code>app/api/typed/catalogue.ts</code>). Each has a zod
           schema for its input, its chunks and its final value, shown here as JSON Schema; the form under it is generated from the input
           schema. A run is validated before anything streams (a 400 naming the field otherwise), then sends <code>start</code>,{' '}
           <code>chunk</code>s and exactly one of <code>complete</code>, <code>error</code> or <code>cancel</code>; the frames appear below

@@ -9,7 +9,7 @@ import { errorHeadline } from '@/components/api/error-words'
  *
  * ```ts
  * const { rows } = await apiJson<{ rows: number }>('/api/jobs/export/table')
- * try { await apiFetch('/api/streams', { method: 'POST', json: body }) }
+ * try { await apiFetch('/api/durable', { method: 'POST', json: body }) }
  * catch (error) { const e = toApiError(error); e.field('namespace') }
  * ```
  */

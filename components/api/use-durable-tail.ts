@@ -10,7 +10,7 @@ import { ApiError, NETWORK_MESSAGE, toApiError } from '@/components/api/fetch'
  * (the server's lifetime, a network drop: backoff, then the next offset), and decodes JSON and
  * base64 the protocol's way. Every batch it hands over ends at an offset the server named, with its
  * text, so a caller that saves the two together can resume after a reload with no gap and no
- * duplicate. Used by the `/streams` viewer and by the jobs page's background export.
+ * duplicate. Used by the `/durable` viewer and by the jobs page's background export.
  */
 
 export type TailPhase = 'connecting' | 'live' | 'closed' | 'gone' | 'error'

@@ -39,7 +39,7 @@ function generateText(mb: number): Blob {
 const SLOW_MOTION_BYTES_PER_SECOND = 16 * 1024
 
 /**
- * Sends a text body to `/api/transform` and reads the NDJSON result as it streams back; the
+ * Sends a text body to `/api/pipeline` and reads the NDJSON result as it streams back; the
  * inspector counts one entry per record. `limits`: the filter's bound from the route's own schema.
  */
 export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits> }) {
@@ -68,7 +68,7 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
     // Slow motion: the server sends the records at 16 KiB/s, so they trickle in and Stop can be watched.
     if (slow) params.set('rate', String(SLOW_MOTION_BYTES_PER_SECOND))
     const failure = await request.run(
-      `/api/transform?${params}`,
+      `/api/pipeline?${params}`,
       { method: 'POST', body, headers: { 'Content-Type': 'text/plain; charset=utf-8' } },
       async (res, { signal, mark }) => {
         let carried: { code: string; message: string } | undefined

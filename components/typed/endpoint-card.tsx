@@ -14,8 +14,8 @@ import { SchemaFields } from '@/components/typed/schema-form'
 import { SchemaView } from '@/components/typed/schema-view'
 import { useHydrated } from '@/components/ui/use-hydrated'
 import { useTypedStream } from '@/components/typed/use-typed-stream'
-import type { CatalogueEntry } from '@/lib/typed'
-import type { AnyStreamDefinition } from '@/lib/typed-stream/client'
+import type { CatalogueEntry } from '@/app/api/typed/catalogue'
+import type { AnyStreamDefinition } from '@/lib/typed/client'
 
 /** The chunks listed at most (all are counted). */
 const SHOWN_CHUNKS = 30

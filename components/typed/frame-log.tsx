@@ -1,4 +1,4 @@
-import type { FrameType } from '@/lib/typed-stream/client'
+import type { FrameType } from '@/lib/typed/client'
 
 const colours: Record<FrameType, string> = {
   start: 'bg-zinc-200 text-zinc-800 dark:bg-zinc-700 dark:text-zinc-100',

@@ -1,5 +1,5 @@
 import { fieldSummary, formFields, WHOLE_INPUT } from '@/components/typed/form-fields'
-import type { JsonSchema } from '@/lib/typed-stream/client'
+import type { JsonSchema } from '@/lib/typed/client'
 
 /**
  * One of an endpoint's schemas, collapsed: its fields in words (name, type, constraints), and the

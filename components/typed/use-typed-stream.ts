@@ -13,7 +13,7 @@ import {
   type FrameType,
   type InputOf,
   type TypedStream,
-} from '@/lib/typed-stream/client'
+} from '@/lib/typed/client'
 
 export type TypedStreamStatus = 'idle' | 'streaming' | 'complete' | 'error' | 'cancelled'
 

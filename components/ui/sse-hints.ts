@@ -1,5 +1,5 @@
 import type { SseHint } from '@/components/ui/curl-command'
-import { FRAME_TYPES } from '@/lib/typed-stream/client'
+import { FRAME_TYPES } from '@/lib/typed/client'
 
 /**
  * Every SSE endpoint of the app and the event names it sends, for the pages' "…and in a
@@ -27,7 +27,7 @@ export const SSE_HINTS = {
     note: 'reconnect from the last control event’s offset yourself: these ids are not used',
   }),
   streamList: {
-    url: '{origin}/api/streams?live=sse',
+    url: '{origin}/api/durable?live=sse',
     events: [{ name: 'streams', what: 'your streams, JSON {total, limit, offset, streams}, at once and after every change' }, ERROR],
   },
   uploadProgress: {

@@ -20,7 +20,7 @@ interface Arrival {
 }
 
 /**
- * Reads `/api/stream/words` with a fetch reader; Stop cancels the read, and the server's generator
+ * Reads `/api/words` with a fetch reader; Stop cancels the read, and the server's generator
  * stops. `limits`: the bounds of `count` and `delay` from the route's own query schema.
  */
 export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldLimits> }) {
@@ -37,7 +37,7 @@ export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldL
     setError(undefined)
     const t0 = performance.now()
     const query = new URLSearchParams({ count, delay })
-    const failure = await request.run(`/api/stream/words?${query}`, {}, async (res, { signal }) => {
+    const failure = await request.run(`/api/words?${query}`, {}, async (res, { signal }) => {
       for await (const text of readText(res, { signal })) {
         setArrivals((a) => [...a, { text, atMs: performance.now() - t0 }])
       }

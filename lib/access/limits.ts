@@ -7,7 +7,7 @@ import { singleton } from '@/lib/singleton'
  * exports and demo producers, calls through the model proxy. Each kind has at most
  * `SLUICE_RUNNING_PER_INSTANCE` running on this instance and `SLUICE_RUNNING_PER_VISITOR` per
  * visitor; one more is a 429 with `Retry-After`, before anything is created. Live stream lists
- * (`GET /api/streams?live=sse`, an open connection each, no work) have caps of their own:
+ * (`GET /api/durable?live=sse`, an open connection each, no work) have caps of their own:
  * {@link LIVE_LIST_LIMITS}.
  */
 export type RunningKind = 'chat' | 'typed' | 'export' | 'demo' | 'proxy' | 'live-list'

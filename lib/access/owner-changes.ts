@@ -5,7 +5,7 @@ import { singleton } from '@/lib/singleton'
 
 /**
  * "What this visitor owns has changed": the guard announces it whenever a stream is claimed or
- * released (`lib/access/guard.ts`), and a live list (`GET /api/streams?live=sse`) waits for it to
+ * released (`lib/access/guard.ts`), and a live list (`GET /api/durable?live=sse`) waits for it to
  * hear about streams its visitor creates or deletes anywhere — on this instance or, with Redis,
  * on any other. Changes *inside* a stream (appends, close) are the stream store's own wake-ups;
  * this covers only the set of ids a visitor owns.

@@ -60,8 +60,8 @@ export const accessTable = {
   'OPTIONS /api/[...path]': notFound,
 
   'GET /api/health': { who: 'anyone', says: 'liveness and this instance’s counters' },
-  'GET /api/stream/words': { who: 'anyone', says: 'a stateless token stream' },
-  'POST /api/transform': { who: 'anyone', says: 'a stateless pipeline: the body streams back transformed, nothing is stored' },
+  'GET /api/words': { who: 'anyone', says: 'a stateless token stream' },
+  'POST /api/pipeline': { who: 'anyone', says: 'a stateless pipeline: the body streams back transformed, nothing is stored' },
   'GET /api/feed': {
     who: 'visitor',
     says: 'this instance’s live metrics (no visitor data); the identity lets the caller drop its own connections',
@@ -81,33 +81,33 @@ export const accessTable = {
   'PATCH /api/chats/[id]': { who: 'owner', resource: chatParam, sameSite: true, says: 'renames the chat' },
   'DELETE /api/chats/[id]': { who: 'owner', resource: chatParam, sameSite: true, says: 'deletes the chat and its answer streams' },
 
-  'GET /api/streams': {
+  'GET /api/durable': {
     who: 'visitor',
     says: 'the caller’s own durable streams (the operator’s: all, the audit namespace included); `?live=sse` keeps sending the list as it changes (4 at once per visitor)',
   },
-  'POST /api/streams': {
+  'POST /api/durable': {
     who: 'writer',
     sameSite: true,
     says: 'creates a stream for an external writer; a caller with an identity owns it',
   },
-  'GET /api/streams/[...id]': {
+  'GET /api/durable/[...id]': {
     who: 'link',
     resource: streamParam('id'),
     identifies: true,
     says: 'a stream’s metadata, for whoever holds its id (audit: operator), and whether the caller owns it',
   },
-  'DELETE /api/streams/[...id]': {
+  'DELETE /api/durable/[...id]': {
     who: 'writer',
     resource: streamParam('id'),
     sameSite: true,
     says: 'deletes a stream: its owner, or a writer if nobody owns it',
   },
-  'POST /api/streams/demo/export': {
+  'POST /api/durable/demo/export': {
     who: 'visitor',
     sameSite: true,
     says: 'starts a CSV export into a new stream the caller owns; capped',
   },
-  'POST /api/streams/demo/logs': {
+  'POST /api/durable/demo/logs': {
     who: 'visitor',
     sameSite: true,
     says: 'starts a log producer into a new stream the caller owns; capped',

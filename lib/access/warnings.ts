@@ -9,7 +9,7 @@ export function warnAboutOpenAccess(): void {
   const c = config()
   if (c.SLUICE_STREAMS_TOKEN === undefined) {
     console.warn(
-      '[sluice] SLUICE_STREAMS_TOKEN is not set: anyone who can reach this server can create, append to and delete durable streams that no visitor owns (over /v1/stream and /api/streams). Set it to require "Authorization: Bearer <token>" on those writes.',
+      '[sluice] SLUICE_STREAMS_TOKEN is not set: anyone who can reach this server can create, append to and delete durable streams that no visitor owns (over /v1/stream and /api/durable). Set it to require "Authorization: Bearer <token>" on those writes.',
     )
   }
   if (c.SLUICE_OPERATOR_TOKEN === undefined) {

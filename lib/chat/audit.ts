@@ -4,7 +4,7 @@ import { messageText } from '@/lib/chat/store'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import type { FilteredSentence } from '@/lib/chat/moderation'
 
-/** The namespace audit streams are created in (visible on `/streams`). */
+/** The namespace audit streams are created in (visible on `/durable`). */
 export const AUDIT_NAMESPACE = 'audit'
 
 /**

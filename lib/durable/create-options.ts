@@ -3,9 +3,9 @@ import { DAY_SECONDS, MAX_TTL_SECONDS, MIN_TTL_SECONDS } from '@/lib/durable/exp
 import { mediaType } from '@/lib/durable/protocol-headers'
 
 /**
- * The create options of document 002's application API (`streams.create()`, `POST /api/streams`)
+ * The create options of document 002's application API (`streams.create()`, `POST /api/durable`)
  * as zod schemas and limits, with no server-only import: the server checks requests with them and
- * the `/streams` page derives its form's limits and first checks from the very same values.
+ * the `/durable` page derives its form's limits and first checks from the very same values.
  * Rules that depend on the clock or on each other (TTL bounds, `expiresAt`, not both) are
  * `expiryFor()` in `service-options.ts`, which answers with their own error codes.
  */
@@ -54,7 +54,7 @@ export const ttlSchema = z.union([z.number(), z.null()]).optional()
 /** An RFC 3339 instant (e.g. `2026-12-24T18:00:00Z`); when the stream expires instead of a TTL. */
 export const expiresAtSchema = z.iso.datetime({ offset: true, error: 'expiresAt is an RFC 3339 instant, e.g. 2026-12-24T18:00:00Z' })
 
-/** Options of `streams.create()` and `POST /api/streams`. */
+/** Options of `streams.create()` and `POST /api/durable`. */
 export const createOptionsSchema = z.object({
   name: nameSchema.optional(),
   contentType: contentTypeSchema.optional(),
@@ -66,5 +66,5 @@ export const createOptionsSchema = z.object({
 
 export type CreateOptionsInput = z.infer<typeof createOptionsSchema>
 
-/** `POST /api/streams`: a namespace plus the options of `streams.create()`. */
+/** `POST /api/durable`: a namespace plus the options of `streams.create()`. */
 export const createBodySchema = createOptionsSchema.extend({ namespace: namespaceSchema })

@@ -3,7 +3,7 @@ import { startBackgroundWrite } from '@/lib/durable/background'
 import type { CreateStreamOptions, StreamWriter } from '@/lib/durable/service'
 
 /**
- * The two demo producers of the /streams page, both written in the background after the
+ * The two demo producers of the /durable page, both written in the background after the
  * response (Next.js `after()`, document 002's `waitUntil`): a large CSV export, compressed at
  * rest once closed, and a log that gains a line every `intervalMs`.
  */

@@ -1,6 +1,6 @@
 /**
  * How long streams may live, for both ways of creating one: document 002's application API
- * (`streams.create`, `POST /api/streams`) and the protocol's `PUT` (`Stream-TTL`,
+ * (`streams.create`, `POST /api/durable`) and the protocol's `PUT` (`Stream-TTL`,
  * `Stream-Expires-At`). Every expiry stays a few orders of magnitude inside what a `Date` can
  * hold, so no stored stream can make listing or metadata fail.
  */

@@ -15,7 +15,7 @@ import { parseWith } from '@/lib/http'
 /**
  * The rules of the application API (document 002): names, metadata, TTL. Shared by
  * `service.ts` and the JSON endpoints, so both refuse the same things with the same errors. The
- * schemas themselves are in `create-options.ts`, which the `/streams` page imports too.
+ * schemas themselves are in `create-options.ts`, which the `/durable` page imports too.
  */
 
 export {

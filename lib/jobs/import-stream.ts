@@ -7,7 +7,7 @@ import { readHeader, validateRecord, type ImportRow, type Rejection } from '@/li
 import { generatedCsv, requireUploadBody, uploadBody, uploadText } from '@/lib/jobs/import-source'
 import { jobsStore } from '@/lib/jobs/instance'
 import type { ImportCounts } from '@/lib/jobs/store'
-import { defineStream } from '@/lib/typed-stream'
+import { defineStream } from '@/lib/typed'
 
 const count = z.number().int().nonnegative()
 /** At most this many rejections are listed per progress chunk (all are counted). */

@@ -58,7 +58,7 @@ beforeAll(async () => {
   })
   expect(put.status).toBe(201)
   // A stream from the pages (a log producer), long enough to still be open.
-  const logs = await alice.fetch(url('/api/streams/demo/logs'), {
+  const logs = await alice.fetch(url('/api/durable/demo/logs'), {
     method: 'POST',
     headers: json,
     body: JSON.stringify({ lines: 3, intervalMs: 50 }),
@@ -95,17 +95,17 @@ describe('each visitor owns their data', () => {
     const alicesUploads = (await (await alice.fetch(url('/api/uploads'))).json()) as { uploads: Array<{ name: string }> }
     expect(alicesUploads.uploads.map((u) => u.name)).toContain(owned.upload)
 
-    const bobsStreams = (await (await bob.fetch(url('/api/streams'))).json()) as { streams: Array<{ id: string }> }
+    const bobsStreams = (await (await bob.fetch(url('/api/durable'))).json()) as { streams: Array<{ id: string }> }
     expect(bobsStreams.streams.map((s) => s.id)).not.toContain(owned.stream)
-    const alicesStreams = (await (await alice.fetch(url('/api/streams'))).json()) as { streams: Array<{ id: string }> }
+    const alicesStreams = (await (await alice.fetch(url('/api/durable'))).json()) as { streams: Array<{ id: string }> }
     expect(alicesStreams.streams.map((s) => s.id)).toEqual(expect.arrayContaining([owned.stream, owned.generation]))
   })
 
   it('audit records are the operator’s alone, in lists, over the protocol, and as a fork source', async () => {
-    const hidden = (await (await alice.fetch(url(`/api/streams?namespace=audit&meta.chatId=${owned.chat}`))).json()) as { total: number }
+    const hidden = (await (await alice.fetch(url(`/api/durable?namespace=audit&meta.chatId=${owned.chat}`))).json()) as { total: number }
     expect(hidden.total).toBe(0)
     const listed = (await (
-      await anonymousFetch(url(`/api/streams?namespace=audit&meta.chatId=${owned.chat}`), { headers: bearer(OPERATOR) })
+      await anonymousFetch(url(`/api/durable?namespace=audit&meta.chatId=${owned.chat}`), { headers: bearer(OPERATOR) })
     ).json()) as {
       streams: Array<{ id: string }>
     }
@@ -113,7 +113,7 @@ describe('each visitor owns their data', () => {
     const audit = listed.streams[0]!.id
     const read = await alice.fetch(url(`/v1/stream/${audit}?offset=-1`))
     expect([read.status, await code(read)]).toEqual([401, 'unauthorized:token'])
-    const meta = await alice.fetch(url(`/api/streams/${audit}`))
+    const meta = await alice.fetch(url(`/api/durable/${audit}`))
     expect([meta.status, await code(meta)]).toEqual([401, 'unauthorized:token'])
     const records = await anonymousFetch(url(`/v1/stream/${audit}?offset=-1`), { headers: bearer(OPERATOR) })
     expect(records.status).toBe(200)
@@ -236,10 +236,10 @@ describe('each visitor owns their data', () => {
     })
     expect(export_.status).toBe(202)
     const { id } = (await export_.json()) as { id: string }
-    expect((await anonymousFetch(url(`/api/streams/${id}`), { method: 'DELETE', headers: bearer(STREAMS) })).status).toBe(403)
-    expect((await bob.fetch(url(`/api/streams/${owned.stream}`), { method: 'DELETE' })).status).toBe(403)
+    expect((await anonymousFetch(url(`/api/durable/${id}`), { method: 'DELETE', headers: bearer(STREAMS) })).status).toBe(403)
+    expect((await bob.fetch(url(`/api/durable/${owned.stream}`), { method: 'DELETE' })).status).toBe(403)
     // A stream nobody owns (made with the streams token, no cookie) is the writers': the token is needed.
-    const free = await anonymousFetch(url('/api/streams'), {
+    const free = await anonymousFetch(url('/api/durable'), {
       method: 'POST',
       headers: { ...json, ...bearer(STREAMS) },
       body: JSON.stringify({ namespace: 'free' }),
@@ -249,12 +249,12 @@ describe('each visitor owns their data', () => {
     expect((await anonymousFetch(url(`/v1/stream/${freeId}`), { method: 'DELETE' })).status).toBe(401)
     expect((await anonymousFetch(url(`/v1/stream/${freeId}`), { method: 'DELETE', headers: bearer(STREAMS) })).status).toBe(204)
     // The operator manages anything.
-    expect((await anonymousFetch(url(`/api/streams/${id}`), { method: 'DELETE', headers: bearer(OPERATOR) })).status).toBe(204)
+    expect((await anonymousFetch(url(`/api/durable/${id}`), { method: 'DELETE', headers: bearer(OPERATOR) })).status).toBe(204)
   })
 
   it('running work is capped per visitor, with Retry-After, and another visitor is not held back', async () => {
     const start = (who: typeof alice) =>
-      who.fetch(url('/api/streams/demo/logs'), { method: 'POST', headers: json, body: JSON.stringify({ lines: 20, intervalMs: 100 }) })
+      who.fetch(url('/api/durable/demo/logs'), { method: 'POST', headers: json, body: JSON.stringify({ lines: 20, intervalMs: 100 }) })
     const carol = newVisitor()
     expect((await start(carol)).status).toBe(202)
     expect((await start(carol)).status).toBe(202)

@@ -64,7 +64,7 @@ describe('chats through SIGKILL', () => {
       }
       const list = (await (await after.get('/api/chats?limit=1000')).json()) as { chats: { id: string }[] }
       expect(list.chats.map((c) => c.id)).toEqual(expect.arrayContaining(acknowledged))
-      const generations = (await (await after.get('/api/streams?namespace=chat&limit=1000')).json()) as {
+      const generations = (await (await after.get('/api/durable?namespace=chat&limit=1000')).json()) as {
         streams: { metadata: { chatId: string } }[]
       }
       const chats = new Set(list.chats.map((c) => c.id))
@@ -112,7 +112,7 @@ describe('a chat that cannot be stored', () => {
       const known = new Set(chats.chats.map((c) => c.id))
       // As the operator: an orphan stream would belong to nobody, and a visitor lists only its own.
       const generations = (await (
-        await fetch(`${own.baseUrl}/api/streams?namespace=chat&limit=1000`, { headers: { authorization: `Bearer ${OPERATOR}` } })
+        await fetch(`${own.baseUrl}/api/durable?namespace=chat&limit=1000`, { headers: { authorization: `Bearer ${OPERATOR}` } })
       ).json()) as { streams: { metadata: { chatId: string } }[] }
       expect(generations.streams.length).toBeGreaterThan(0) // the first chat's answer: the list does show streams
       expect(

@@ -5,7 +5,7 @@ import { startServer, type TestServer } from '../support/server'
 import { waitFor, within } from '../support/wait'
 
 /**
- * The application side of durable streams over HTTP: the JSON API (`/api/streams`), bearer-token
+ * The application side of durable streams over HTTP: the JSON API (`/api/durable`), bearer-token
  * protection of writes, gzip at rest served to clients that do and do not accept it, the
  * background demo producers (`after()`), and refusal of bad input.
  */
@@ -62,17 +62,17 @@ describe('writes need the bearer token when SLUICE_STREAMS_TOKEN is set', () => 
   })
 
   test('the JSON API refuses to create or delete without it', async () => {
-    expect((await postJson('/api/streams', { namespace: 'auth' }, {})).status).toBe(401)
-    const created = await (await postJson('/api/streams', { namespace: 'auth' })).json()
-    expect((await api(`/api/streams/${created.id}`, { method: 'DELETE' })).status).toBe(401)
-    expect((await api(`/api/streams/${created.id}`, { method: 'DELETE', headers: auth })).status).toBe(204)
+    expect((await postJson('/api/durable', { namespace: 'auth' }, {})).status).toBe(401)
+    const created = await (await postJson('/api/durable', { namespace: 'auth' })).json()
+    expect((await api(`/api/durable/${created.id}`, { method: 'DELETE' })).status).toBe(401)
+    expect((await api(`/api/durable/${created.id}`, { method: 'DELETE', headers: auth })).status).toBe(204)
   })
 })
 
 describe('JSON API', () => {
   test('create with options, append over the protocol, read metadata, list with filters and pages', async () => {
     const tag = `t${Date.now()}`
-    const response = await postJson('/api/streams', { namespace: 'reports', contentType: 'text/csv', metadata: { tag, n: '1' }, ttl: 3600 })
+    const response = await postJson('/api/durable', { namespace: 'reports', contentType: 'text/csv', metadata: { tag, n: '1' }, ttl: 3600 })
     expect(response.status).toBe(201)
     const created = await response.json()
     expect(created).toMatchObject({ namespace: 'reports', contentType: 'text/csv', closed: false, sizeBytes: 0, metadata: { tag, n: '1' } })
@@ -85,18 +85,18 @@ describe('JSON API', () => {
       body: 'a,b\n',
     })
     expect(append.status).toBe(204)
-    expect(await (await api(`/api/streams/${created.id}`)).json()).toMatchObject({ sizeBytes: 4, closed: true })
+    expect(await (await api(`/api/durable/${created.id}`)).json()).toMatchObject({ sizeBytes: 4, closed: true })
 
-    await postJson('/api/streams', { namespace: 'reports', metadata: { tag, n: '2' } })
-    await postJson('/api/streams', { namespace: 'reports', metadata: { tag, n: '3' } })
+    await postJson('/api/durable', { namespace: 'reports', metadata: { tag, n: '2' } })
+    await postJson('/api/durable', { namespace: 'reports', metadata: { tag, n: '3' } })
     // Made with the streams token and no visitor cookie: nobody owns them, the operator lists them.
-    expect((await (await api(`/api/streams?namespace=reports&meta.tag=${tag}`)).json()).total).toBe(0)
-    const list = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2`, { headers: operator })).json()
+    expect((await (await api(`/api/durable?namespace=reports&meta.tag=${tag}`)).json()).total).toBe(0)
+    const list = await (await api(`/api/durable?namespace=reports&meta.tag=${tag}&limit=2`, { headers: operator })).json()
     expect(list).toMatchObject({ total: 3, limit: 2, offset: 0 })
     expect(list.streams.map((s: { metadata: { n: string } }) => s.metadata.n)).toEqual(['3', '2'])
-    const page = await (await api(`/api/streams?namespace=reports&meta.tag=${tag}&limit=2&offset=2`, { headers: operator })).json()
+    const page = await (await api(`/api/durable?namespace=reports&meta.tag=${tag}&limit=2&offset=2`, { headers: operator })).json()
     expect(page.streams.map((s: { id: string }) => s.id)).toEqual([created.id])
-    const one = await (await api(`/api/streams?meta.tag=${tag}&meta.n=2`, { headers: operator })).json()
+    const one = await (await api(`/api/durable?meta.tag=${tag}&meta.n=2`, { headers: operator })).json()
     expect(one.total).toBe(1)
   })
 
@@ -108,13 +108,13 @@ describe('JSON API', () => {
       [{ namespace: 'reports', contentType: 'nonsense', metadata: { tag } }, 400, 'bad_request:body'],
     ]
     for (const [body, status, code] of cases) {
-      const response = await postJson('/api/streams', body)
+      const response = await postJson('/api/durable', body)
       expect(response.status).toBe(status)
       expect((await response.json()).error.code).toBe(code)
     }
-    expect((await api('/api/streams?limit=1001')).status).toBe(400)
-    expect((await api('/api/streams/reports/does-not-exist')).status).toBe(404)
-    expect((await (await api(`/api/streams?meta.tag=${tag}`)).json()).total).toBe(0)
+    expect((await api('/api/durable?limit=1001')).status).toBe(400)
+    expect((await api('/api/durable/reports/does-not-exist')).status).toBe(404)
+    expect((await (await api(`/api/durable?meta.tag=${tag}`)).json()).total).toBe(0)
   })
 
   test('an append over the size limit is refused with 413 and changes nothing', async () => {
@@ -133,11 +133,11 @@ describe('JSON API', () => {
 
 describe('gzip at rest', () => {
   test('read back decompressed by every client; ?download=gzip hands out the stored gzip file', async () => {
-    const created = await (await postJson('/api/streams', { namespace: 'gz', contentType: 'text/csv', compress: true })).json()
+    const created = await (await postJson('/api/durable', { namespace: 'gz', contentType: 'text/csv', compress: true })).json()
     const rows = 'id,name,email\n'.repeat(4_000)
     await fetch(created.url, { method: 'POST', headers: { 'Content-Type': 'text/csv', 'Stream-Closed': 'true', ...auth }, body: rows })
     // Compression runs in the background after the close.
-    await vi.waitFor(async () => expect((await (await api(`/api/streams/${created.id}`)).json()).compressedAtRest).toBe(true), {
+    await vi.waitFor(async () => expect((await (await api(`/api/durable/${created.id}`)).json()).compressedAtRest).toBe(true), {
       timeout: 15_000,
     })
 
@@ -162,7 +162,7 @@ describe('gzip at rest', () => {
   })
 
   test('?download=gzip of a stream not stored compressed is a 409', async () => {
-    const created = await (await postJson('/api/streams', { namespace: 'gz', contentType: 'text/plain' })).json()
+    const created = await (await postJson('/api/durable', { namespace: 'gz', contentType: 'text/plain' })).json()
     const response = await fetch(`${created.url}?download=gzip`)
     expect(response.status).toBe(409)
     expect((await response.json()).error.code).toBe('conflict:encoding')
@@ -171,7 +171,7 @@ describe('gzip at rest', () => {
 
 describe('background demo producers (after())', () => {
   test('the log producer answers at once and keeps writing after the response', async () => {
-    const started = await postJson('/api/streams/demo/logs', { lines: 5, intervalMs: 100 }, {})
+    const started = await postJson('/api/durable/demo/logs', { lines: 5, intervalMs: 100 }, {})
     expect(started.status).toBe(202)
     const { url } = await started.json()
     const head = await fetch(url, { method: 'HEAD' })
@@ -196,8 +196,8 @@ describe('background demo producers (after())', () => {
   })
 
   test('the CSV export writes every row, then is compressed at rest', async () => {
-    const { id, url } = await (await postJson('/api/streams/demo/export', { rows: 5_000 }, {})).json()
-    await vi.waitFor(async () => expect((await (await api(`/api/streams/${id}`)).json()).compressedAtRest).toBe(true), { timeout: 15_000 })
+    const { id, url } = await (await postJson('/api/durable/demo/export', { rows: 5_000 }, {})).json()
+    await vi.waitFor(async () => expect((await (await api(`/api/durable/${id}`)).json()).compressedAtRest).toBe(true), { timeout: 15_000 })
     const csv = await (await fetch(url)).text()
     const lines = csv.trimEnd().split('\n')
     expect(lines[0]).toBe('id,name,email,created')

@@ -27,7 +27,7 @@ describe('errors', () => {
   })
 
   it('wrong-typed query parameters answer 400 naming the problem', async () => {
-    const res = await fetch(url('/api/stream/words?count=lots'))
+    const res = await fetch(url('/api/words?count=lots'))
     expect(res.status).toBe(400)
     const body = (await res.json()) as { error: { code: string; message: string } }
     expect(body.error.code).toBe('bad_request:query')
@@ -35,12 +35,12 @@ describe('errors', () => {
   })
 
   it('unknown query parameters are refused, not ignored', async () => {
-    const res = await fetch(url('/api/stream/words?cuont=3'))
+    const res = await fetch(url('/api/words?cuont=3'))
     expect(res.status).toBe(400)
   })
 
   it('a body over the limit answers 413 before anything is streamed', async () => {
-    const res = await fetch(url('/api/transform'), {
+    const res = await fetch(url('/api/pipeline'), {
       method: 'POST',
       body: 'x'.repeat(1024 * 1024 + 1),
       headers: { 'content-type': 'text/plain' },
@@ -50,7 +50,7 @@ describe('errors', () => {
   })
 
   it('a non-text body answers 415', async () => {
-    const res = await fetch(url('/api/transform'), { method: 'POST', body: 'x', headers: { 'content-type': 'image/png' } })
+    const res = await fetch(url('/api/pipeline'), { method: 'POST', body: 'x', headers: { 'content-type': 'image/png' } })
     expect(res.status).toBe(415)
   })
 
@@ -63,7 +63,7 @@ describe('errors', () => {
 describe('words stream', () => {
   it('delivers tokens as they are produced, not at the end', async () => {
     const t0 = performance.now()
-    const res = await fetch(url('/api/stream/words?count=5&delay=200'))
+    const res = await fetch(url('/api/words?count=5&delay=200'))
     expect(res.headers.get('content-type')).toBe('text/plain; charset=utf-8')
     const arrivals: number[] = []
     for await (const token of readText(res)) if (token) arrivals.push(performance.now() - t0)
@@ -75,7 +75,7 @@ describe('words stream', () => {
   it('a client that leaves stops the generator: the server counter drops back', async () => {
     const before = await activeWords()
     const controller = new AbortController()
-    const res = await fetch(url('/api/stream/words?count=1000&delay=100'), { signal: controller.signal })
+    const res = await fetch(url('/api/words?count=1000&delay=100'), { signal: controller.signal })
     const reader = readText(res, { signal: controller.signal })
     await reader.next()
     expect(await activeWords()).toBe(before + 1)
@@ -136,39 +136,43 @@ describe('live feed', () => {
 })
 
 describe('pipeline', () => {
-  it('streams the first records back while the client still has body left to send', async () => {
-    let sent = 0
-    const total = 200
-    const firstRecord = deferred()
-    let sentWhenFirstArrived = -1
-    const { status, lines, finished } = await duplexRequest(url('/api/transform'), {
-      method: 'POST',
-      headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
-      async next() {
-        if (sent === total) return null
-        // After a few chunks, hold the body until the first record has come back.
-        if (sent === 5) await firstRecord.promise
-        sent++
-        return Buffer.from(`line ${sent} ${'word '.repeat(10)}\n`)
-      },
-    })
-    expect(status).toBe(200)
-    const records: { type: string }[] = []
-    for await (const line of lines) {
-      if (records.length === 0) {
-        sentWhenFirstArrived = sent
-        firstRecord.resolve()
+  // `/api/transform` is the route's old name, rewritten to `/api/pipeline` (next.config.ts): it must stream as well.
+  it.each(['/api/pipeline', '/api/transform'])(
+    '%s streams the first records back while the client still has body left to send',
+    async (path) => {
+      let sent = 0
+      const total = 200
+      const firstRecord = deferred()
+      let sentWhenFirstArrived = -1
+      const { status, lines, finished } = await duplexRequest(url(path), {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain', 'transfer-encoding': 'chunked' },
+        async next() {
+          if (sent === total) return null
+          // After a few chunks, hold the body until the first record has come back.
+          if (sent === 5) await firstRecord.promise
+          sent++
+          return Buffer.from(`line ${sent} ${'word '.repeat(10)}\n`)
+        },
+      })
+      expect(status).toBe(200)
+      const records: { type: string }[] = []
+      for await (const line of lines) {
+        if (records.length === 0) {
+          sentWhenFirstArrived = sent
+          firstRecord.resolve()
+        }
+        records.push(JSON.parse(line) as { type: string })
       }
-      records.push(JSON.parse(line) as { type: string })
-    }
-    await finished
-    expect(sentWhenFirstArrived).toBeLessThan(total)
-    expect(records.filter((r) => r.type === 'line')).toHaveLength(total)
-    expect(records.at(-1)).toMatchObject({ type: 'summary', linesIn: total, linesOut: total })
-  })
+      await finished
+      expect(sentWhenFirstArrived).toBeLessThan(total)
+      expect(records.filter((r) => r.type === 'line')).toHaveLength(total)
+      expect(records.at(-1)).toMatchObject({ type: 'summary', linesIn: total, linesOut: total })
+    },
+  )
 
   it('a chunked body that passes the limit ends with an error record (curl, streaming stdin)', async () => {
-    const curl = spawn('curl', ['-sSN', '-X', 'POST', '-T', '-', '-H', 'content-type: text/plain', url('/api/transform?filter=zzz')])
+    const curl = spawn('curl', ['-sSN', '-X', 'POST', '-T', '-', '-H', 'content-type: text/plain', url('/api/pipeline?filter=zzz')])
     let out = ''
     curl.stdout!.on('data', (d: Buffer) => (out += d.toString()))
     const exited = new Promise((resolve) => curl.once('exit', (code, signal) => resolve(code ?? signal)))
@@ -178,5 +182,30 @@ describe('pipeline', () => {
     expect(await exited).toBe(0)
     const last = out.trim().split('\n').at(-1)!
     expect(JSON.parse(last)).toMatchObject({ type: 'error', error: { code: 'too_large:body' } })
+  })
+})
+
+describe('old names keep working (next.config.ts)', () => {
+  it('the old API paths are rewritten to the renamed routes', async () => {
+    const words = await fetch(url('/api/stream/words?count=3&delay=0'))
+    expect(words.status).toBe(200)
+    expect((await words.text()).trim().split(/\s+/)).toHaveLength(3)
+    const list = await fetch(url('/api/streams'))
+    expect(list.status).toBe(200)
+    expect(await list.json()).toHaveProperty('streams')
+    const missing = await fetch(url('/api/streams/no-such-stream/really'))
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ error: { code: expect.stringMatching(/^not_found/) } })
+  })
+
+  it('the old page paths redirect (308) to the new ones, the query kept', async () => {
+    const streams = await fetch(url('/streams?id=demo%2Fx'), { redirect: 'manual' })
+    expect(streams.status).toBe(308)
+    expect(
+      new URL(streams.headers.get('location')!, server.baseUrl).pathname + new URL(streams.headers.get('location')!, server.baseUrl).search,
+    ).toBe('/durable?id=demo%2Fx')
+    const upload = await fetch(url('/upload'), { redirect: 'manual' })
+    expect(upload.status).toBe(308)
+    expect(new URL(upload.headers.get('location')!, server.baseUrl).pathname).toBe('/uploads')
   })
 })

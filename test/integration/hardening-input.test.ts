@@ -57,10 +57,10 @@ function rawRequest(url: string, method: string, headers: OutgoingHttpHeaders, b
 
 /** The listing and metadata endpoints still answer (a stored bad expiry used to break them for everyone). */
 async function apiStillAnswers(): Promise<void> {
-  const list = await fetch(`${server.baseUrl}/api/streams?limit=1000`, { headers: operator })
+  const list = await fetch(`${server.baseUrl}/api/durable?limit=1000`, { headers: operator })
   expect(list.status).toBe(200)
   const { streams } = (await list.json()) as { streams: { id: string }[] }
-  for (const { id } of streams) expect((await fetch(`${server.baseUrl}/api/streams/${id}`, { headers: operator })).status).toBe(200)
+  for (const { id } of streams) expect((await fetch(`${server.baseUrl}/api/durable/${id}`, { headers: operator })).status).toBe(200)
 }
 
 describe('Stream-TTL and Stream-Expires-At are bounded (1 s to 90 days; in the future, at most 90 days ahead)', () => {
@@ -122,7 +122,7 @@ describe('JSON nesting is bounded (128 levels)', () => {
   })
 
   test('the JSON API (parseJsonBody) refuses it before parsing', async () => {
-    const response = await postJson(`${server.baseUrl}/api/streams`, deepObject)
+    const response = await postJson(`${server.baseUrl}/api/durable`, deepObject)
     expect(await refusal(response)).toEqual({ status: 400, code: 'bad_request:json_depth' })
   })
 })
@@ -205,7 +205,7 @@ describe('malformed percent-encoding in a path is a 400 bad_request:path (reques
     '/v1/stream/a/%e2%82',
     '/chat/%ff',
     '/api/chats/%ff',
-    '/api/streams/%ff',
+    '/api/durable/%ff',
     '/api/chat/%ff/stream',
   ])('GET %s', async (path) => {
     expect(await refusal(await fetch(`${server.baseUrl}${path}`))).toEqual({ status: 400, code: 'bad_request:path' })
@@ -237,11 +237,11 @@ describe('X-Forwarded-Host and X-Forwarded-Proto are not believed unless configu
   })
 
   test('the url of the JSON API is too', async () => {
-    const created = await postJson(`${server.baseUrl}/api/streams`, JSON.stringify({ namespace: 'hardening' }), forged)
+    const created = await postJson(`${server.baseUrl}/api/durable`, JSON.stringify({ namespace: 'hardening' }), forged)
     expect(created.status).toBe(201)
     const { id, url } = (await created.json()) as { id: string; url: string }
     expect(url).toBe(`${server.baseUrl}/v1/stream/${id}`)
-    const info = (await (await fetch(`${server.baseUrl}/api/streams/${id}`, { headers: forged })).json()) as { url: string }
+    const info = (await (await fetch(`${server.baseUrl}/api/durable/${id}`, { headers: forged })).json()) as { url: string }
     expect(info.url).toBe(url)
   })
 })

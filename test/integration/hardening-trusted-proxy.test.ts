@@ -22,7 +22,7 @@ test('Location and the JSON API url use X-Forwarded-Host and -Proto', async () =
   expect(created.status).toBe(201)
   expect(created.headers.get('location')).toBe(`https://app.example.com${path}`)
 
-  const api = await fetch(`${server.baseUrl}/api/streams`, {
+  const api = await fetch(`${server.baseUrl}/api/durable`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...forwarded },
     body: JSON.stringify({ namespace: 'trusted' }),

@@ -118,7 +118,7 @@ async function readStream(streamUrl: string, enough: (text: string) => boolean =
 const records = (text: string) => text.split('\r\n').length - 1 // CRLF only ends records here: the embedded break is a bare LF
 
 async function myStreams(via: typeof fetch = fetch) {
-  const response = await via(url('/api/streams?namespace=export'))
+  const response = await via(url('/api/durable?namespace=export'))
   expect(response.status).toBe(200)
   return (
     (await response.json()) as { streams: Array<{ id: string; closed: boolean; contentType: string; metadata: Record<string, string> }> }
@@ -127,7 +127,7 @@ async function myStreams(via: typeof fetch = fetch) {
 
 /** Every stream of the `export` namespace on the server, as the operator sees them. */
 async function allExports(): Promise<string[]> {
-  const response = await fetch(url('/api/streams?namespace=export&limit=1000'), { headers: { authorization: `Bearer ${OPERATOR}` } })
+  const response = await fetch(url('/api/durable?namespace=export&limit=1000'), { headers: { authorization: `Bearer ${OPERATOR}` } })
   expect(response.status).toBe(200)
   return ((await response.json()) as { streams: Array<{ id: string }> }).streams.map((s) => s.id)
 }
@@ -266,7 +266,7 @@ describe('POST /api/jobs/export/rows', () => {
     await waitFor('the export stopped', async () => (await activeExports()) === 0, 5_000, 50)
   })
 
-  it('belongs to the caller: listed in their GET /api/streams; another visitor can read it by URL, not list, append to or delete it', async () => {
+  it('belongs to the caller: listed in their GET /api/durable; another visitor can read it by URL, not list, append to or delete it', async () => {
     const response = await postRows('{"a":"mine"}\n', NDJSON)
     const next = responseLines(response)
     const { id, url: streamUrl } = (await next()) as { id: string; url: string }
@@ -278,12 +278,12 @@ describe('POST /api/jobs/export/rows', () => {
     expect((await myStreams(other.fetch)).map((s) => s.id)).not.toContain(id)
     expect(other.cookie(server.baseUrl)).toBeDefined() // a visitor with an identity of its own
     expect(await (await other.fetch(streamUrl)).text()).toBe('a\r\nmine\r\n')
-    const deleted = await other.fetch(url(`/api/streams/${id}`), { method: 'DELETE' })
+    const deleted = await other.fetch(url(`/api/durable/${id}`), { method: 'DELETE' })
     expect(deleted.status).toBe(403)
     expect(((await deleted.json()) as { error: { code: string } }).error.code).toBe('forbidden:owner')
     expect((await other.fetch(streamUrl, { method: 'DELETE' })).status).toBe(403)
     expect((await fetch(streamUrl)).status).toBe(200)
-    expect((await fetch(url(`/api/streams/${id}`), { method: 'DELETE' })).status).toBe(204) // its owner may
+    expect((await fetch(url(`/api/durable/${id}`), { method: 'DELETE' })).status).toBe(204) // its owner may
   })
 
   it('refuses cross-site browser requests, and a third running export of one visitor (429, Retry-After)', async () => {

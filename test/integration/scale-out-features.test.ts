@@ -184,9 +184,9 @@ describe('typed-stream jobs across instances', () => {
 describe('the live stream list across instances', () => {
   test('a list open on A is pushed the streams its visitor makes, writes, closes and deletes through B', async () => {
     // One visitor on both instances: the test's cookie jar is per host, as a browser's is behind a balancer.
-    expect((await fetch(`${a.baseUrl}/api/streams`)).status).toBe(200)
+    expect((await fetch(`${a.baseUrl}/api/durable`)).status).toBe(200)
     const controller = new AbortController()
-    const res = await fetch(`${a.baseUrl}/api/streams?live=sse&namespace=across`, { signal: controller.signal })
+    const res = await fetch(`${a.baseUrl}/api/durable?live=sse&namespace=across`, { signal: controller.signal })
     expect(res.status).toBe(200)
     const events = readSse(res, { signal: controller.signal })[Symbol.asyncIterator]()
     type Page = { total: number; streams: Array<{ id: string; sizeBytes: number; closed: boolean }> }
@@ -204,7 +204,7 @@ describe('the live stream list across instances', () => {
       expect((await until(() => true)).total).toBe(0)
       const post = (url: string, init: RequestInit) => fetch(url, { method: 'POST', ...init })
       // Made through B: B's guard announces it on the owner's channel, A's list hears it.
-      const created = await post(`${b.baseUrl}/api/streams`, {
+      const created = await post(`${b.baseUrl}/api/durable`, {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ namespace: 'across', contentType: 'text/plain' }),
       })
@@ -217,7 +217,7 @@ describe('the live stream list across instances', () => {
       await until((page) => page.streams.some((s) => s.id === id && s.sizeBytes === 6))
       expect((await post(url, { headers: { 'Stream-Closed': 'true' } })).status).toBe(204)
       await until((page) => page.streams.some((s) => s.id === id && s.closed))
-      expect((await fetch(`${b.baseUrl}/api/streams/${id}`, { method: 'DELETE' })).status).toBe(204)
+      expect((await fetch(`${b.baseUrl}/api/durable/${id}`, { method: 'DELETE' })).status).toBe(204)
       expect(await until((page) => page.total === 0)).toMatchObject({ streams: [] })
     } finally {
       controller.abort()

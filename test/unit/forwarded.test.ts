@@ -3,7 +3,7 @@ import { parseConfig } from '@/lib/config'
 import { requestOrigin } from '@/lib/forwarded'
 
 /** A request as Next.js hands it to a route: its URL is on the address `next start` listens on. */
-const request = (headers: Record<string, string>, url = 'http://127.0.0.1:3000/api/streams') => new Request(url, { headers })
+const request = (headers: Record<string, string>, url = 'http://127.0.0.1:3000/api/durable') => new Request(url, { headers })
 
 /** Whether the configuration built from `env` believes forwarding headers. */
 const trusts = (env: Record<string, string>) => parseConfig(env as NodeJS.ProcessEnv).trustProxy

@@ -43,7 +43,7 @@ const undecodable = (pathname: string) =>
 const hex = (byte: number) => `%${byte.toString(16).padStart(2, '0')}`
 
 describe('malformed percent-encoding in paths', () => {
-  test.each(['/api/streams/%ff', '/v1/stream/a/%e2%82', '/chat/%zz', '/api/uploads/x%', '/api/chats/%C0%AF', '/v1/stream/%ed%a0%80'])(
+  test.each(['/api/durable/%ff', '/v1/stream/a/%e2%82', '/chat/%zz', '/api/uploads/x%', '/api/chats/%C0%AF', '/v1/stream/%ed%a0%80'])(
     '%s is refused',
     (path) => {
       expect(malformedSegment(path)).toBeDefined()
@@ -58,7 +58,7 @@ describe('malformed percent-encoding in paths', () => {
 
   test.each([
     '/',
-    '/api/streams',
+    '/api/durable',
     '/v1/stream/a%20b/%C3%A9',
     '/api/uploads/%F0%9F%98%80.bin',
     '/v1/stream/%2F%2541',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { GET } from '@/app/api/stream/words/route'
-import { wordsQuery } from '@/app/api/stream/words/schema'
+import { GET } from '@/app/api/words/route'
+import { wordsQuery } from '@/app/api/words/schema'
 import { words } from '@/lib/words'
 
 async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
@@ -50,8 +50,8 @@ describe('wordsQuery', () => {
   })
 })
 
-describe('GET /api/stream/words', () => {
-  const get = (query: string) => GET(new Request(`http://localhost/api/stream/words?${query}`), undefined)
+describe('GET /api/words', () => {
+  const get = (query: string) => GET(new Request(`http://localhost/api/words?${query}`), undefined)
 
   it('stamps each token when asked with stamp=1', async () => {
     const res = await get('count=3&delay=0&stamp=1')

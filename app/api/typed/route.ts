@@ -1,8 +1,8 @@
 import { json, route } from '@/lib/http'
-import { catalogue } from '@/lib/typed'
+import { catalogue } from '@/app/api/typed/catalogue'
 
 /**
  * `GET /api/typed` — the catalogue of typed stream endpoints: for each, its name, path, methods,
- * description and its input, chunk and final schemas as JSON Schema (`lib/typed/catalogue.ts`).
+ * description and its input, chunk and final schemas as JSON Schema (`app/api/typed/catalogue.ts`).
  */
 export const GET = route('GET /api/typed', () => json({ endpoints: catalogue() }))

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { afterEach, beforeEach, describe, expect, test } from 'vitest'
 import { z } from 'zod'
-import { wordsQuery } from '@/app/api/stream/words/schema'
+import { wordsQuery } from '@/app/api/words/schema'
 import { issueInWords } from '@/components/api/error-words'
 import { apiFetch, ApiError, apiJson, NETWORK_MESSAGE, toApiError } from '@/components/api/fetch'
 import { fieldLimits } from '@/components/api/schema-limits'
@@ -37,7 +37,7 @@ function refusal(schema: z.ZodType, value: unknown): Response {
 describe('apiFetch', () => {
   test('a refusal becomes an ApiError with the server’s code, message, status and field issues', async () => {
     answer = () => refusal(wordsQuery, { count: '0' })
-    const error = await apiFetch(`${base}/api/stream/words?count=0`).catch((e: unknown) => e)
+    const error = await apiFetch(`${base}/api/words?count=0`).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ApiError)
     const e = error as ApiError
     expect(e.status).toBe(400)

@@ -119,7 +119,7 @@ describe('streams (application API)', () => {
   })
 })
 
-describe('a chosen name and an expiry date (the /streams form sends both)', () => {
+describe('a chosen name and an expiry date (the /durable form sends both)', () => {
   test('name: the id is <namespace>/<name>; a name already taken is a 409 and changes nothing', async () => {
     const name = `n${Date.now()}`
     const stream = await streams.create('named', { name, contentType: 'text/plain', metadata: { k: 'first' } })

@@ -5,12 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { importJob } from '@/lib/jobs/import-stream'
 import { jobsStore } from '@/lib/jobs/instance'
-import type { StreamFrame } from '@/lib/typed-stream/frames'
-import { silentLogger } from '@/lib/typed-stream/logger'
-import { streamHandlers } from '@/lib/typed-stream/route'
+import type { StreamFrame } from '@/lib/typed/frames'
+import { silentLogger } from '@/lib/typed/logger'
+import { streamHandlers } from '@/lib/typed/route'
 import { withAccess } from '../../support/access'
-import { startStream } from '@/lib/typed-stream/run'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import { startStream } from '@/lib/typed/run'
+import { collectFrames } from '@/lib/typed/testing'
 
 type Frame = StreamFrame<z.output<typeof importJob.chunk>, z.output<typeof importJob.final>>
 

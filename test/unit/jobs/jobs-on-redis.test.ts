@@ -9,7 +9,7 @@ import { jobsStore } from '@/lib/jobs/instance'
 import { RedisJobsStore } from '@/lib/jobs/redis-store'
 import type { RedisContext } from '@/lib/redis/connection'
 import { sharedRedis } from '@/lib/redis/instance'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import { collectFrames } from '@/lib/typed/testing'
 import { withTestRedis } from '../../support/with-redis'
 
 /**

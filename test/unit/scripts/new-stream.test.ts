@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { AnyStreamDefinition } from '@/lib/typed-stream/define'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import type { AnyStreamDefinition } from '@/lib/typed/define'
+import { collectFrames } from '@/lib/typed/testing'
 
 const repo = path.resolve(import.meta.dirname, '../../..')
 const script = path.join(repo, 'scripts/new-stream.mjs')
@@ -28,17 +28,21 @@ describe('npm run new:stream', () => {
     const result = generate('price-ticks', '--root', root)
     expect(result.stderr).toBe('')
     expect(result.status).toBe(0)
-    for (const file of ['lib/typed/price-ticks.ts', 'app/api/typed/price-ticks/route.ts', 'test/unit/typed/price-ticks.test.ts']) {
+    for (const file of [
+      'lib/typed/endpoints/price-ticks.ts',
+      'app/api/typed/price-ticks/route.ts',
+      'test/unit/typed/price-ticks.test.ts',
+    ]) {
       expect(existsSync(path.join(root, file)), file).toBe(true)
       expect(result.stdout).toContain(`created ${file}`)
     }
     const route = await readFile(path.join(root, 'app/api/typed/price-ticks/route.ts'), 'utf8')
-    expect(route).toContain("import { priceTicksStream } from '@/lib/typed'")
+    expect(route).toContain("import { priceTicksStream, streamRoute } from '@/lib/typed'")
     expect(route).toContain("export const { GET, POST, DELETE } = streamRoute(priceTicksStream, { path: '/api/typed/price-ticks' })")
   })
 
   it('generates a definition that runs and keeps the frame invariants', async () => {
-    const mod = (await import(path.join(root, 'lib/typed/price-ticks.ts'))) as { priceTicksStream: AnyStreamDefinition }
+    const mod = (await import(path.join(root, 'lib/typed/endpoints/price-ticks.ts'))) as { priceTicksStream: AnyStreamDefinition }
     const definition = mod.priceTicksStream
     expect(definition.name).toBe('price-ticks')
     const frames = await collectFrames(definition, { from: 3, delayMs: 0 })
@@ -58,7 +62,7 @@ describe('npm run new:stream', () => {
         'lib/access/table.ts': 'export const accessTable = {\n  // new:stream adds rows above this line\n}\n',
         'docs/security.md': '| route | who |\n|---|---|\n<!-- new:stream adds rows above this line -->\n',
         'lib/typed/index.ts': "export { a } from './a'\n// new:stream adds exports above this line\n",
-        'lib/typed/catalogue.ts':
+        'app/api/typed/catalogue.ts':
           'import a from "a"\n// new:stream adds imports above this line\nexport const typedEndpoints = [\n  // new:stream adds endpoints above this line\n]\n',
       }
       for (const [file, text] of Object.entries(markers)) {
@@ -73,9 +77,9 @@ describe('npm run new:stream', () => {
       for (const method of ['GET', 'POST', 'DELETE']) expect(doc.split(`| \`${method} /api/typed/order-feed\` |`)).toHaveLength(2)
       expect(doc.trimEnd().endsWith('<!-- new:stream adds rows above this line -->')).toBe(true)
       const door = await readFile(path.join(reg, 'lib/typed/index.ts'), 'utf8')
-      expect(door.split("export { orderFeedStream } from './order-feed'\n// new:stream adds exports")).toHaveLength(2)
-      const catalogue = await readFile(path.join(reg, 'lib/typed/catalogue.ts'), 'utf8')
-      expect(catalogue.split("import { orderFeedStream } from '@/lib/typed/order-feed'\n// new:stream adds imports")).toHaveLength(2)
+      expect(door.split("export { orderFeedStream } from './endpoints/order-feed'\n// new:stream adds exports")).toHaveLength(2)
+      const catalogue = await readFile(path.join(reg, 'app/api/typed/catalogue.ts'), 'utf8')
+      expect(catalogue.split("import { orderFeedStream } from '@/lib/typed'\n// new:stream adds imports")).toHaveLength(2)
       expect(catalogue).toMatch(
         /\{\n {4}definition: orderFeedStream,\n {4}path: '\/api\/typed\/order-feed',\n {4}methods: \['GET', 'POST', 'DELETE'\],\n/,
       )

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { SSE_HINTS } from '@/components/ui/sse-hints'
-import { FRAME_TYPES } from '@/lib/typed-stream/frames'
+import { FRAME_TYPES } from '@/lib/typed/frames'
 
 const root = path.resolve(import.meta.dirname, '../../..')
 

@@ -2,11 +2,11 @@ import type { LanguageModelV4CallOptions, LanguageModelV4StreamPart } from '@ai-
 import { MockLanguageModelV4 } from 'ai/test'
 import { describe, expect, it } from 'vitest'
 import { OfflineLanguageModel } from '@/lib/ai/offline/model'
-import { answerStream, defineAnswerStream } from '@/lib/typed/answer'
-import type { StreamFrame } from '@/lib/typed-stream/frames'
-import { silentLogger } from '@/lib/typed-stream/logger'
-import { startStream } from '@/lib/typed-stream/run'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import { answerStream, defineAnswerStream } from '@/lib/typed/endpoints/answer'
+import type { StreamFrame } from '@/lib/typed/frames'
+import { silentLogger } from '@/lib/typed/logger'
+import { startStream } from '@/lib/typed/run'
+import { collectFrames } from '@/lib/typed/testing'
 
 const offline = defineAnswerStream(() => ({ model: new OfflineLanguageModel({ tokenMs: 0 }), info: { label: 'offline, no delay' } }))
 

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { GET } from '@/app/api/typed/route'
-import { catalogue, typedEndpoints } from '@/lib/typed/catalogue'
+import { catalogue, typedEndpoints } from '@/app/api/typed/catalogue'
 
 const root = path.resolve(import.meta.dirname, '../../..')
 

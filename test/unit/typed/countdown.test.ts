@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { countdownStream } from '@/lib/typed/countdown'
-import { collectFrames } from '@/lib/typed-stream/testing'
+import { countdownStream } from '@/lib/typed/endpoints/countdown'
+import { collectFrames } from '@/lib/typed/testing'
 
 describe('countdown stream', () => {
   it('sends start, one chunk per number down to 1, and complete', async () => {

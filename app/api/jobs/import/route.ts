@@ -1,5 +1,5 @@
 import { importJob } from '@/lib/jobs'
-import { streamRoute } from '@/lib/typed-stream'
+import { streamRoute } from '@/lib/typed'
 
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300

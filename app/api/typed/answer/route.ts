@@ -1,5 +1,4 @@
-import { answerStream } from '@/lib/typed'
-import { streamRoute } from '@/lib/typed-stream'
+import { answerStream, streamRoute } from '@/lib/typed'
 
 /** Seconds this route may run on Vercel (a long answer streams for a while). */
 export const maxDuration = 300

@@ -1,5 +1,4 @@
-import { countdownStream } from '@/lib/typed'
-import { streamRoute } from '@/lib/typed-stream'
+import { countdownStream, streamRoute } from '@/lib/typed'
 
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
