@@ -109,7 +109,7 @@ const variables = {
       doc({
         group: 'Typed streams and jobs',
         description:
-          'When set (≥ 8 characters), imports require `Authorization: Bearer <token>` (401 without, 403 when wrong). Unset: any visitor may import (each owns its own).',
+          'When set (≥ 8 characters), imports require `Authorization: Bearer <token>` (401 `unauthorized:token` when it is missing or wrong, as every token). Unset: any visitor may import (each owns its own).',
         doc: 'docs/typed-streams.md',
       }),
     ),
