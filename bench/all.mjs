@@ -241,7 +241,11 @@ await step('csv', async () => {
   // (README, dependency notes): the library is taken when this ratio is below 1.3×.
   for (const [label, ours, library] of [
     ['CSV import parse, hand-written vs csv-parse', r.results.import['hand-written'], r.results.import['csv-parse (stream)']],
-    ['CSV export format, hand-written vs csv-stringify', r.results.export['hand-written'], r.results.export['csv-stringify (sync, per batch)']],
+    [
+      'CSV export format, hand-written vs csv-stringify',
+      r.results.export['hand-written'],
+      r.results.export['csv-stringify (sync, per batch)'],
+    ],
   ]) {
     row(
       `${label} (rows/s, median)`,
