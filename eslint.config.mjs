@@ -31,7 +31,7 @@ const boundaries = [
     files: [`lib/${feature}/**/*.{ts,tsx}`],
     rules: { 'no-restricted-imports': ['error', { patterns: [reachIn(feature), climbing] }] },
   })),
-  // The shared modules of lib/ (lib/http.ts, lib/config.ts, …), the routes, pages, components and the root files.
+  // The shared modules of lib/ (lib/http.ts, lib/config/, …), the routes, pages, components and the root files.
   {
     files: [
       'lib/*.ts',

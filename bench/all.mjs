@@ -7,7 +7,7 @@
 //
 //   npm run build && npm run bench        (about 40 minutes on 2 cores)
 //
-// BENCH_ONLY=uploads,durable,foundation,chat,export picks scripts; BENCH_SMALL=1 runs each at a tiny
+// BENCH_ONLY=uploads,durable,foundation,chat,export,csv picks scripts; BENCH_SMALL=1 runs each at a tiny
 // size (the smoke test runs them one by one instead, test/integration/bench-smoke.test.ts). The Bun
 // baseline of the upload benchmark needs `npx -y bun@…` to download Bun: when that fails the
 // benchmark runs without it and says so.
@@ -18,7 +18,7 @@ import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
 const small = process.env.BENCH_SMALL === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'uploads,durable,foundation,chat,export').split(','))
+const only = new Set((process.env.BENCH_ONLY ?? 'uploads,durable,foundation,chat,export,csv').split(','))
 const results = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-all-'))
 const node = process.execPath
 const load = () =>
@@ -232,6 +232,30 @@ await step('export', async () => {
     '≥ 0.80×',
     at,
   )
+})
+
+await step('csv', async () => {
+  const at = await run('csv', ['--disable-warning=ExperimentalWarning', 'bench/csv.mjs'], small ? { ROWS: '2000', RUNS: '1' } : {})
+  const r = await latest('csv')
+  // Here "Sluice" is the hand-written code and the baseline the library it would be replaced by
+  // (README, dependency notes): the library is taken when this ratio is below 1.3×.
+  for (const [label, ours, library] of [
+    ['CSV import parse, hand-written vs csv-parse', r.results.import['hand-written'], r.results.import['csv-parse (stream)']],
+    [
+      'CSV export format, hand-written vs csv-stringify',
+      r.results.export['hand-written'],
+      r.results.export['csv-stringify (sync, per batch)'],
+    ],
+  ]) {
+    row(
+      `${label} (rows/s, median)`,
+      f(ours.rowsPerSecond),
+      `library ${f(library.rowsPerSecond)}`,
+      x(ours.rowsPerSecond, library.rowsPerSecond),
+      '≥ 1.30× to keep ours',
+      at,
+    )
+  }
 })
 
 const header = ['path', 'Sluice', 'baseline (same run)', 'ratio', 'target', 'load average (1/5/15 min)']

@@ -18,11 +18,10 @@ import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { createParser } from 'eventsource-parser'
 import { createClient } from 'redis'
 import { startRedis, startRedisCluster } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
-import { rssMb } from './durable-client.mjs'
+import { liveSseReader, rssMb } from './durable-client.mjs'
 import { percentile } from './measure.mjs'
 
 const env = process.env
@@ -74,37 +73,14 @@ async function redisCounters(nodes) {
 }
 
 /** A live SSE reader: records, per append id, when it arrived (and how many times). */
-async function reader(url, deliveries) {
-  const controller = new AbortController()
-  const res = await fetch(`${url}?offset=now&live=sse`, { signal: controller.signal })
-  if (res.status !== 200) throw new Error(`reader answered ${res.status}`)
-  let connected
-  const ready = new Promise((resolve) => (connected = resolve))
-  const parser = createParser({
-    onEvent(event) {
-      if (event.event === 'control') connected()
-      if (event.event !== 'data') return
-      const now = performance.now()
-      for (const match of event.data.matchAll(/i=(\d+);/g)) {
-        const seen = deliveries.get(match[1]) ?? []
-        seen.push(now)
-        deliveries.set(match[1], seen)
-      }
-    },
-  })
-  const reading = (async () => {
-    const decoder = new TextDecoder()
-    try {
-      for await (const chunk of /** @type {ReadableStream<Uint8Array>} */ (res.body)) parser.feed(decoder.decode(chunk, { stream: true }))
-    } catch {
-      // aborted at the end
+function reader(url, deliveries) {
+  return liveSseReader(url, (data, at) => {
+    for (const match of data.matchAll(/i=(\d+);/g)) {
+      const seen = deliveries.get(match[1]) ?? []
+      seen.push(at)
+      deliveries.set(match[1], seen)
     }
-  })()
-  await ready
-  return async () => {
-    controller.abort()
-    await reading
-  }
+  })
 }
 
 function send(url, agent, body) {

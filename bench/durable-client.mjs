@@ -102,26 +102,22 @@ export async function readAll(url, pid) {
 }
 
 /**
- * A live SSE reader on stream `name` of `readBaseUrl`; a writer appends its send time through
- * `writeBaseUrl` (the same server or another one) `rate` times a second for `seconds`. Two figures
- * per append: from sending it to its delivery (what a user sees), and from the writer's
- * acknowledgement to the delivery (the store, its notification and the reader's side, without the
- * writer's own HTTP request handling). The writer uses raw `node:http` with kept-alive
- * connections, so the client adds as little as possible.
+ * A live SSE reader of a durable stream (`?offset=now&live=sse`): `onData(data, at)` for each
+ * `data` event, with the time it arrived (`performance.now()`). Resolves once the server's first
+ * `control` event says the reader is connected, with a function that stops reading.
+ * @param {string} url
+ * @param {(data: string, at: number) => void} onData
  */
-export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds }) {
-  const name = await createStream(writeBaseUrl, 'text/plain')
+export async function liveSseReader(url, onData) {
   const controller = new AbortController()
-  const res = await fetch(`${streamUrl(readBaseUrl, name)}?offset=now&live=sse`, { signal: controller.signal })
+  const res = await fetch(`${url}?offset=now&live=sse`, { signal: controller.signal })
+  if (res.status !== 200) throw new Error(`the live reader of ${url} answered ${res.status}`)
   let connected
   const ready = new Promise((resolve) => (connected = resolve))
-  const delivered = []
   const parser = createParser({
     onEvent(event) {
       if (event.event === 'control') connected()
-      if (event.event !== 'data') return
-      const now = performance.now()
-      for (const match of event.data.matchAll(/t=([\d.]+);/g)) delivered.push([match[1], now])
+      if (event.event === 'data') onData(event.data, performance.now())
     },
   })
   const reading = (async () => {
@@ -133,6 +129,26 @@ export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds
     }
   })()
   await ready
+  return async () => {
+    controller.abort()
+    await reading
+  }
+}
+
+/**
+ * A live SSE reader on stream `name` of `readBaseUrl`; a writer appends its send time through
+ * `writeBaseUrl` (the same server or another one) `rate` times a second for `seconds`. Two figures
+ * per append: from sending it to its delivery (what a user sees), and from the writer's
+ * acknowledgement to the delivery (the store, its notification and the reader's side, without the
+ * writer's own HTTP request handling). The writer uses raw `node:http` with kept-alive
+ * connections, so the client adds as little as possible.
+ */
+export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds }) {
+  const name = await createStream(writeBaseUrl, 'text/plain')
+  const delivered = []
+  const stop = await liveSseReader(streamUrl(readBaseUrl, name), (data, at) => {
+    for (const match of data.matchAll(/t=([\d.]+);/g)) delivered.push([match[1], at])
+  })
   const total = rate * seconds
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 })
   const url = streamUrl(writeBaseUrl, name)
@@ -150,9 +166,8 @@ export async function deliveryLatency({ writeBaseUrl, readBaseUrl, rate, seconds
   await Promise.all(sends)
   const deadline = performance.now() + 10_000
   while (delivered.length < total && performance.now() < deadline) await sleep(20)
-  controller.abort()
+  await stop()
   agent.destroy()
-  await reading
   const latencies = []
   const afterAck = []
   for (const [sent, at] of delivered) {

@@ -3,7 +3,7 @@ import { configVariables, parseConfig, type VariableDoc } from '@/lib/config'
 
 /**
  * The configuration table (`docs/configuration.md`) and `.env.example`, generated from the
- * schema in `lib/config.ts` — its `.meta()` says what each variable does, the schema its type,
+ * schema in `lib/config/` (one file per group) — its `.meta()` says what each variable does, the schema its type,
  * limits and default. `npm run config:docs` writes both; `test/unit/scripts/config-docs.test.ts` fails
  * when either is out of date.
  */
@@ -34,7 +34,7 @@ function rows(group: Record<string, z.ZodType>): Row[] {
   const defaults = parseConfig({} as NodeJS.ProcessEnv) as unknown as Record<string, unknown>
   return Object.entries(group).map(([name, schema]) => {
     const meta = z.globalRegistry.get(schema) as VariableDoc | undefined
-    if (!meta?.description || !meta.group) throw new Error(`lib/config.ts: ${name} needs .meta({ group, description })`)
+    if (!meta?.description || !meta.group) throw new Error(`lib/config/: ${name} needs .meta({ group, description })`)
     const value = defaults[name]
     const defaultValue = meta.defaultText ?? (value === undefined ? 'unset' : `\`${String(value)}\``)
     return { ...meta, name, accepts: accepts(schema), defaultValue }
@@ -60,9 +60,9 @@ export function configurationMarkdown(): string {
   return [
     '# Configuration',
     '',
-    '<!-- Generated from lib/config.ts by `npm run config:docs`; edit the schema’s .meta(), not this file. -->',
+    '<!-- Generated from lib/config/ by `npm run config:docs`; edit the schema’s .meta(), not this file. -->',
     '',
-    'Every variable is read and validated once in `lib/config.ts`, and checked when the server starts',
+    'Every variable is read and validated once in `lib/config/`, and checked when the server starts',
     '(`instrumentation.ts`): a bad value stops `next start` with exit code 1 and a message naming the',
     'variable, before it serves anything. `.env.example` lists the same variables with their defaults;',
     'copy it to `.env.local` (Next.js reads it) to change one. `PORT` (default 3000) is read by `next start` itself.',
@@ -76,7 +76,7 @@ export function configurationMarkdown(): string {
 
 export function envExample(): string {
   const out = [
-    '# Every Sluice setting, with its default (generated from lib/config.ts by `npm run config:docs`).',
+    '# Every Sluice setting, with its default (generated from lib/config/ by `npm run config:docs`).',
     '# Copy to .env.local and uncomment what you change; docs/configuration.md says what each one does.',
     '',
   ]

@@ -10,7 +10,7 @@
 import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createClient, createCluster } from 'redis'
-import { config } from '../lib/config.ts'
+import { config } from '../lib/config/index.ts'
 import { openJobsDb, seedExportRows } from '../lib/jobs/jobs-database.ts'
 import { SWAP_EXPORT_TABLE } from '../lib/redis/lua/jobs.ts'
 import { seedRedisExportRows } from '../lib/jobs/redis-export-table.ts'

@@ -9,9 +9,9 @@ import { useStreamInspector } from '@/components/inspector/use-stream-inspector'
 import { useDurableExport } from '@/components/jobs/use-durable-export'
 import { useExportReader } from '@/components/jobs/use-export-reader'
 import { Button, LinkButton } from '@/components/ui/button'
-import { Card } from '@/components/ui/card'
+import { Card, CardHeading } from '@/components/ui/card'
 import { ErrorMessage } from '@/components/ui/error-message'
-import { Field, Input, Select } from '@/components/ui/field'
+import { Field, NumberField, Select } from '@/components/ui/field'
 import { formatBytes } from '@/components/ui/format'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { StatusBadge } from '@/components/ui/status-badge'
@@ -66,37 +66,25 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
 
   return (
     <Card className="space-y-4" aria-labelledby="export-title">
-      <div className="flex items-center justify-between gap-2">
-        <h2 id="export-title" className="text-lg font-semibold">
-          Export a table
-        </h2>
-        <StatusBadge status={reader.status} testId="export-status" />
-      </div>
+      <CardHeading id="export-title" status={reader.status} statusTestId="export-status">
+        Export a table
+      </CardHeading>
 
       <form onSubmit={seed} noValidate className="flex flex-wrap items-start gap-3 text-sm">
         <p className="basis-full">
           The table holds <strong data-testid="export-table-rows">{tableRows === undefined ? '…' : tableRows.toLocaleString('en')}</strong>{' '}
           rows. Fill it with generated rows here, or with a million from the command line: <code>npm run seed:export</code>.
         </p>
-        <Field
+        <NumberField
           label="Rows"
+          limits={limits.rows}
+          value={seedRows}
+          onChange={setSeedRows}
           error={seedError?.field('rows') && issueInWords(seedError.field('rows')!)}
           hint={limits.rows.max !== undefined ? `up to ${limits.rows.max.toLocaleString('en')}` : undefined}
-        >
-          {(control) => (
-            <Input
-              {...control}
-              className="block w-32"
-              type="number"
-              inputMode="numeric"
-              min={limits.rows.min}
-              max={limits.rows.max}
-              value={seedRows}
-              onChange={(e) => setSeedRows(e.target.value)}
-              data-testid="export-seed-rows"
-            />
-          )}
-        </Field>
+          testId="export-seed-rows"
+          className="w-32"
+        />
         <Button type="submit" className="mt-4" disabled={seeding || busy} data-testid="export-seed">
           {seeding ? 'Seeding…' : 'Replace the table'}
         </Button>

@@ -7,20 +7,19 @@ import type { FieldLimits } from '@/components/api/schema-limits'
 import { FrameLog } from '@/components/typed/frame-log'
 import { useTypedStream } from '@/components/typed/use-typed-stream'
 import { Button } from '@/components/ui/button'
-import { Card } from '@/components/ui/card'
+import { Card, CardHeading } from '@/components/ui/card'
 import { ErrorMessage } from '@/components/ui/error-message'
-import { Field, Input } from '@/components/ui/field'
+import { NumberField } from '@/components/ui/field'
 import { ProgressBar } from '@/components/ui/progress-bar'
-import { StatusBadge } from '@/components/ui/status-badge'
 import type { importJob } from '@/lib/jobs'
 
-type NumberField = 'rows' | 'invalidEvery' | 'batchSize' | 'delayMs'
+type NumberKey = 'rows' | 'invalidEvery' | 'batchSize' | 'delayMs'
 
 /**
  * Runs the import job and shows its frames as they arrive. `limits`: the bounds of its number
  * inputs, from the job's own input schema; the server's refusal is shown by the field it concerns.
  */
-export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimits> }) {
+export function ImportPanel({ limits }: { limits: Record<NumberKey, FieldLimits> }) {
   const job = useTypedStream<typeof importJob>('/api/jobs/import')
   const [source, setSource] = useState<'generated' | 'upload'>('generated')
   const [file, setFile] = useState<File | null>(null)
@@ -47,40 +46,29 @@ export function ImportPanel({ limits }: { limits: Record<NumberField, FieldLimit
     }
   }
 
-  const set = (key: keyof typeof values) => (event: React.ChangeEvent<HTMLInputElement>) =>
-    setValues((v) => ({ ...v, [key]: event.target.value }))
   const error = job.error && toApiError(job.error)
-  const fieldError = (key: NumberField) => {
+  const fieldError = (key: NumberKey) => {
     const message = error?.field(key)
     return message && issueInWords(message)
   }
   /** A number input bounded by the schema, its error beside it. */
-  const numberField = (key: NumberField, label: string, testId: string) => (
-    <Field label={label} error={fieldError(key)}>
-      {(control) => (
-        <Input
-          {...control}
-          className="block w-28"
-          type="number"
-          inputMode="numeric"
-          min={limits[key].min}
-          max={limits[key].max}
-          value={values[key]}
-          onChange={set(key)}
-          data-testid={testId}
-        />
-      )}
-    </Field>
+  const numberField = (key: NumberKey, label: string, testId: string) => (
+    <NumberField
+      label={label}
+      limits={limits[key]}
+      value={values[key]}
+      onChange={(value) => setValues((v) => ({ ...v, [key]: value }))}
+      error={fieldError(key)}
+      testId={testId}
+      className="w-28"
+    />
   )
 
   return (
     <Card className="space-y-4" aria-labelledby="import-title">
-      <div className="flex items-center justify-between gap-2">
-        <h2 id="import-title" className="text-lg font-semibold">
-          Import a CSV
-        </h2>
-        <StatusBadge status={job.status} testId="import-status" />
-      </div>
+      <CardHeading id="import-title" status={job.status} statusTestId="import-status">
+        Import a CSV
+      </CardHeading>
       <form onSubmit={start} noValidate className="flex flex-wrap items-start gap-3 text-sm">
         <fieldset className="flex basis-full flex-wrap gap-3">
           <legend className="sr-only">Source</legend>

@@ -3,12 +3,11 @@
 import { useMemo, useState } from 'react'
 import { issueInWords } from '@/components/api/error-words'
 import { Button } from '@/components/ui/button'
-import { Card } from '@/components/ui/card'
+import { Card, CardHeading } from '@/components/ui/card'
 import { CurlCommand } from '@/components/ui/curl-command'
 import { FieldError } from '@/components/ui/field'
 import { ErrorMessage } from '@/components/ui/error-message'
 import { FrameLog } from '@/components/typed/frame-log'
-import { StatusBadge } from '@/components/ui/status-badge'
 import { formFields, initialValues, InvalidJsonField, toInput, WHOLE_INPUT, type FormValues } from '@/components/typed/form-fields'
 import { SchemaFields } from '@/components/typed/schema-form'
 import { SchemaView } from '@/components/typed/schema-view'
@@ -98,15 +97,12 @@ export function EndpointCard({ entry }: { entry: CatalogueEntry }) {
 
   return (
     <Card className="space-y-4" aria-labelledby={`${id}-title`} data-testid={id}>
-      <div className="flex flex-wrap items-center justify-between gap-2">
-        <h2 id={`${id}-title`} className="text-lg font-semibold">
-          {entry.name}{' '}
-          <code className="text-sm font-normal text-zinc-600 dark:text-zinc-400">
-            {entry.methods.filter((m) => m !== 'DELETE').join('|')} {entry.path}
-          </code>
-        </h2>
-        <StatusBadge status={stream.status} testId={`${id}-status`} />
-      </div>
+      <CardHeading id={`${id}-title`} status={stream.status} statusTestId={`${id}-status`}>
+        {entry.name}{' '}
+        <code className="text-sm font-normal text-zinc-600 dark:text-zinc-400">
+          {entry.methods.filter((m) => m !== 'DELETE').join('|')} {entry.path}
+        </code>
+      </CardHeading>
       <p className="text-sm text-zinc-700 dark:text-zinc-300">
         {entry.description.split('`').map((part, i) => (i % 2 === 1 ? <code key={i}>{part}</code> : part))}
       </p>

@@ -1,9 +1,8 @@
 'use client'
 
 import { fieldSummary, WHOLE_INPUT, type Field, type FormValues } from '@/components/typed/form-fields'
-import { controlClass, FieldError } from '@/components/ui/field'
-
-const control = `w-full ${controlClass}`
+import type { ChangeEvent } from 'react'
+import { FieldError, Input, Select, TextArea } from '@/components/ui/field'
 
 /**
  * The controls of a form generated from an input schema (`formFields`): a select for an enum, a
@@ -38,20 +37,14 @@ export function SchemaFields({
         const text = typeof value === 'string' ? value : ''
         const label = f.name === WHOLE_INPUT ? 'Input (JSON)' : f.name
         const wide = f.kind === 'json' || (f.kind === 'string' && f.multiline)
+        // What every control of a field carries: its id, its help and error, its test id.
+        const shared = { id, disabled, 'aria-describedby': help, 'aria-invalid': error ? true : undefined, 'data-testid': testId }
+        const onText = (e: ChangeEvent<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>) => onChange(f.name, e.target.value)
         return (
           <div key={f.name} className={`min-w-0 space-y-1 text-sm ${wide ? 'sm:col-span-2' : ''}`}>
             {f.kind === 'boolean' ? (
               <label htmlFor={id} className="flex items-center gap-2 font-medium">
-                <input
-                  id={id}
-                  type="checkbox"
-                  checked={value === true}
-                  onChange={(e) => onChange(f.name, e.target.checked)}
-                  disabled={disabled}
-                  aria-describedby={help}
-                  aria-invalid={error ? true : undefined}
-                  data-testid={testId}
-                />
+                <input {...shared} type="checkbox" checked={value === true} onChange={(e) => onChange(f.name, e.target.checked)} />
                 {label}
               </label>
             ) : (
@@ -61,28 +54,19 @@ export function SchemaFields({
               </label>
             )}
             {f.kind === 'enum' && (
-              <select
-                id={id}
-                className={control}
-                value={text}
-                onChange={(e) => onChange(f.name, e.target.value)}
-                disabled={disabled}
-                aria-describedby={help}
-                aria-invalid={error ? true : undefined}
-                data-testid={testId}
-              >
+              <Select {...shared} className="w-full" value={text} onChange={onText}>
                 {!f.required && f.default === undefined && <option value="">(leave out)</option>}
                 {f.options.map((option) => (
                   <option key={option} value={option}>
                     {option}
                   </option>
                 ))}
-              </select>
+              </Select>
             )}
             {f.kind === 'number' && (
-              <input
-                id={id}
-                className={control}
+              <Input
+                {...shared}
+                className="w-full"
                 type="number"
                 inputMode={f.integer ? 'numeric' : 'decimal'}
                 step={f.integer ? 1 : 'any'}
@@ -90,54 +74,17 @@ export function SchemaFields({
                 max={f.maximum}
                 value={text}
                 placeholder={f.default === undefined ? '' : `default ${f.default}`}
-                onChange={(e) => onChange(f.name, e.target.value)}
-                disabled={disabled}
-                aria-describedby={help}
-                aria-invalid={error ? true : undefined}
-                data-testid={testId}
+                onChange={onText}
               />
             )}
             {f.kind === 'string' &&
               (f.multiline ? (
-                <textarea
-                  id={id}
-                  className={control}
-                  rows={3}
-                  maxLength={f.maxLength}
-                  value={text}
-                  onChange={(e) => onChange(f.name, e.target.value)}
-                  disabled={disabled}
-                  aria-describedby={help}
-                  aria-invalid={error ? true : undefined}
-                  data-testid={testId}
-                />
+                <TextArea {...shared} className="w-full" rows={3} maxLength={f.maxLength} value={text} onChange={onText} />
               ) : (
-                <input
-                  id={id}
-                  className={control}
-                  type="text"
-                  maxLength={f.maxLength}
-                  value={text}
-                  onChange={(e) => onChange(f.name, e.target.value)}
-                  disabled={disabled}
-                  aria-describedby={help}
-                  aria-invalid={error ? true : undefined}
-                  data-testid={testId}
-                />
+                <Input {...shared} className="w-full" type="text" maxLength={f.maxLength} value={text} onChange={onText} />
               ))}
             {f.kind === 'json' && (
-              <textarea
-                id={id}
-                className={`${control} font-mono text-xs`}
-                rows={4}
-                spellCheck={false}
-                value={text}
-                onChange={(e) => onChange(f.name, e.target.value)}
-                disabled={disabled}
-                aria-describedby={help}
-                aria-invalid={error ? true : undefined}
-                data-testid={testId}
-              />
+              <TextArea {...shared} className="w-full font-mono text-xs" rows={4} spellCheck={false} value={text} onChange={onText} />
             )}
             <p id={`${id}-help`} className="text-xs text-zinc-600 dark:text-zinc-400">
               {f.description ? `${f.description} — ` : ''}

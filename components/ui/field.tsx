@@ -52,6 +52,52 @@ export function Field({
   )
 }
 
+/**
+ * A whole-number field bounded as the server's schema bounds it (`limits`: `fieldLimits()` of the
+ * route's schema, so the browser's `min`/`max` cannot drift from the server's): a {@link Field}
+ * around a numeric {@link Input}.
+ */
+export function NumberField({
+  label,
+  limits,
+  value,
+  onChange,
+  hint,
+  error,
+  errorTestId,
+  testId,
+  className = 'w-24',
+}: {
+  label: ReactNode
+  limits: { min?: number; max?: number }
+  value: string
+  onChange: (value: string) => void
+  hint?: ReactNode
+  error?: string | undefined
+  errorTestId?: string
+  testId?: string
+  /** The input's width (Tailwind classes). */
+  className?: string
+}) {
+  return (
+    <Field label={label} hint={hint} error={error} errorTestId={errorTestId}>
+      {(control) => (
+        <Input
+          {...control}
+          className={`block ${className}`}
+          type="number"
+          inputMode="numeric"
+          min={limits.min}
+          max={limits.max}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          data-testid={testId}
+        />
+      )}
+    </Field>
+  )
+}
+
 /** The error under a control (or a group of them): nothing when there is none. */
 export function FieldError({ id, message, testId }: { id?: string; message: string | undefined; testId?: string }) {
   if (!message) return null

@@ -10,7 +10,7 @@ import { useLiveMetrics } from '@/components/feed/use-live-metrics'
 import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
 import { ErrorMessage } from '@/components/ui/error-message'
-import { Field, Input } from '@/components/ui/field'
+import { NumberField } from '@/components/ui/field'
 import { useHydrated } from '@/components/ui/use-hydrated'
 import { readText } from '@/lib/stream/client'
 
@@ -19,14 +19,18 @@ interface Arrival {
   atMs: number
 }
 
+const FIELDS = [
+  { name: 'count', label: 'tokens' },
+  { name: 'delay', label: 'delay (ms)' },
+] as const
+
 /**
  * Reads `/api/words` with a fetch reader; Stop cancels the read, and the server's generator
  * stops. `limits`: the bounds of `count` and `delay` from the route's own query schema.
  */
 export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldLimits> }) {
   const hydrated = useHydrated()
-  const [count, setCount] = useState(String(limits.count.default ?? 40))
-  const [delay, setDelay] = useState(String(limits.delay.default ?? 150))
+  const [values, setValues] = useState({ count: String(limits.count.default ?? 40), delay: String(limits.delay.default ?? 150) })
   const [arrivals, setArrivals] = useState<Arrival[]>([])
   const [error, setError] = useState<ApiError>()
   const request = useInspectedFetch()
@@ -36,7 +40,7 @@ export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldL
     setArrivals([])
     setError(undefined)
     const t0 = performance.now()
-    const query = new URLSearchParams({ count, delay })
+    const query = new URLSearchParams(values)
     const failure = await request.run(`/api/words?${query}`, {}, async (res, { signal }) => {
       for await (const text of readText(res, { signal })) {
         setArrivals((a) => [...a, { text, atMs: performance.now() - t0 }])
@@ -54,34 +58,18 @@ export function WordsDemo({ limits }: { limits: Record<'count' | 'delay', FieldL
   return (
     <div className="space-y-4">
       <fieldset disabled={!hydrated} className="m-0 flex min-w-0 flex-wrap items-start gap-3 border-0 p-0">
-        <Field label="tokens" error={fieldError('count')} errorTestId="words-count-error">
-          {(control) => (
-            <Input
-              {...control}
-              type="number"
-              min={limits.count.min}
-              max={limits.count.max}
-              value={count}
-              onChange={(e) => setCount(e.target.value)}
-              className="block w-24"
-              data-testid="words-count"
-            />
-          )}
-        </Field>
-        <Field label="delay (ms)" error={fieldError('delay')} errorTestId="words-delay-error">
-          {(control) => (
-            <Input
-              {...control}
-              type="number"
-              min={limits.delay.min}
-              max={limits.delay.max}
-              value={delay}
-              onChange={(e) => setDelay(e.target.value)}
-              className="block w-24"
-              data-testid="words-delay"
-            />
-          )}
-        </Field>
+        {FIELDS.map(({ name, label }) => (
+          <NumberField
+            key={name}
+            label={label}
+            limits={limits[name]}
+            value={values[name]}
+            onChange={(value) => setValues((v) => ({ ...v, [name]: value }))}
+            error={fieldError(name)}
+            errorTestId={`words-${name}-error`}
+            testId={`words-${name}`}
+          />
+        ))}
         <div className="flex gap-3 self-end">
           <Button variant="primary" onClick={() => void start()} disabled={request.running} data-testid="words-start">
             Stream

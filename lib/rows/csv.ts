@@ -1,6 +1,6 @@
 import { csvLine, type CsvValue } from '@/lib/csv'
 import { AppError } from '@/lib/errors'
-import type { Row, RowValue } from '@/lib/rows/parse'
+import type { Row, RowValue } from '@/lib/rows/row'
 
 function cell(value: RowValue | undefined): CsvValue {
   if (value === undefined || value === null || typeof value === 'string' || typeof value === 'boolean') return value

@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '@/lib/errors'
-import { RowParser, type Row, type RowParserOptions } from '@/lib/rows/parse'
+import { RowParser } from '@/lib/rows/parse'
+import type { Row, RowParserOptions } from '@/lib/rows/row'
 
 export interface BodyRowsOptions extends RowParserOptions {
   /** A body longer than this fails with `too_large:body` as soon as it gets there. */

@@ -122,6 +122,17 @@ describe('benchmarks at a tiny size', () => {
   )
 
   it(
+    'bench:csv (ROWS=2000, RUNS=1)',
+    async () => {
+      const out = expectSuccess(await bench('bench:csv', { ROWS: '2000', RUNS: '1' }))
+      expect(out).toContain('same records and bytes from every contestant')
+      expect(out).toMatch(/^ +csv-parse \(stream\) +[\d,]+ ms/m)
+      expect(out).toMatch(/^ +csv-stringify \(sync, per batch\) +[\d,]+ ms/m)
+    },
+    TIMEOUT,
+  )
+
+  it(
     'bench:uploads (1 MiB, one run, without the Bun baseline: it needs a download)',
     async () => {
       const out = expectSuccess(await bench('bench:uploads', {}, ['--size-mib=1', '--runs=1', '--no-bun']))
@@ -132,12 +143,13 @@ describe('benchmarks at a tiny size', () => {
   )
 
   it(
-    'bench (the one table), tiny, two of its benchmarks',
+    'bench (the one table), tiny, three of its benchmarks',
     async () => {
-      const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export' }))
+      const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export,csv' }))
       expect(out).toMatch(/^\| path +\| Sluice +\| baseline \(same run\) +\| ratio +\| target +\| load average/m)
       expect(out).toMatch(/^\| upload 1 GiB, App Router route \(MB\/s, median\) +\| \d+/m)
       expect(out).toMatch(/^\| CSV export, 20000 rows \(rows\/s, median\) +\| \d+/m)
+      expect(out).toMatch(/^\| CSV import parse, hand-written vs csv-parse \(rows\/s, median\) +\| \d+/m)
       expect(out).not.toContain('FAILED')
     },
     TIMEOUT,

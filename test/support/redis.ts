@@ -67,6 +67,28 @@ interface Running {
   exited: Promise<void>
 }
 
+/**
+ * The arguments of every redis-server started here (`extra` last, so it may override them): bound
+ * to 127.0.0.1, its own directory, an append-only file synced on every write (the persistence
+ * Sluice documents), no RDB snapshots, its log on standard output, in the foreground.
+ */
+function serverArgs(port: number, dir: string, extra: readonly string[] = []): string[] {
+  return [
+    ...['--bind', '127.0.0.1', '--port', String(port), '--dir', dir],
+    ...['--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--logfile', '', '--daemonize', 'no'],
+    ...extra,
+  ]
+}
+
+/** Sends `signal` to a server that is still running and waits for it to exit (SIGKILL after 5 s). */
+async function stopServer({ child, exited }: Running, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return
+  child.kill(signal)
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+  await exited
+  clearTimeout(timer)
+}
+
 async function launch(args: string[], port: number, log: (text: string) => void): Promise<Running> {
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] })
   child.stdout!.on('data', (d) => log(String(d)))
@@ -99,25 +121,7 @@ async function launch(args: string[], port: number, log: (text: string) => void)
 export async function startRedis(options: { extraArgs?: string[]; port?: number } = {}): Promise<TestRedis> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-redis-'))
   const port = options.port ?? (await freePort())
-  const args = [
-    '--bind',
-    '127.0.0.1',
-    '--port',
-    String(port),
-    '--dir',
-    dir,
-    '--appendonly',
-    'yes',
-    '--appendfsync',
-    'always',
-    '--save',
-    '',
-    '--logfile',
-    '',
-    '--daemonize',
-    'no',
-    ...(options.extraArgs ?? []),
-  ]
+  const args = serverArgs(port, dir, options.extraArgs)
   let output = ''
   const log = (text: string) => (output += text)
   const start = async () => {
@@ -129,14 +133,7 @@ export async function startRedis(options: { extraArgs?: string[]; port?: number 
   }
   let running = await start()
 
-  const halt = async (signal: NodeJS.Signals) => {
-    const { child, exited } = running
-    if (child.exitCode !== null || child.signalCode !== null) return
-    child.kill(signal)
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-    await exited
-    clearTimeout(timer)
-  }
+  const halt = (signal: NodeJS.Signals) => stopServer(running, signal)
 
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -228,13 +225,7 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
   const stopAll = async () => {
     await Promise.all(
       nodes.map(async (node) => {
-        const { child, exited } = node.running
-        if (child.exitCode === null && child.signalCode === null) {
-          child.kill('SIGTERM')
-          const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
-          await exited
-          clearTimeout(timer)
-        }
+        await stopServer(node.running, 'SIGTERM')
         await rm(node.dir, { recursive: true, force: true })
       }),
     )
@@ -244,30 +235,14 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
       Array.from({ length: 6 }, async (_, i) => {
         const dir = await mkdtemp(path.join(os.tmpdir(), `sluice-redis-cluster-${i}-`))
         const port = await freeClusterPort(taken)
-        const args = [
-          '--bind',
-          '127.0.0.1',
-          '--port',
-          String(port),
-          '--dir',
-          dir,
+        const args = serverArgs(port, dir, [
           '--cluster-enabled',
           'yes',
           '--cluster-config-file',
           'nodes.conf',
           '--cluster-node-timeout',
           String(nodeTimeoutMs),
-          '--appendonly',
-          'yes',
-          '--appendfsync',
-          'always',
-          '--save',
-          '',
-          '--logfile',
-          '',
-          '--daemonize',
-          'no',
-        ]
+        ])
         logs[i] = ''
         const running = await launch(args, port, (text) => (logs[i] += text))
         const node = {
@@ -281,8 +256,7 @@ export async function startRedisCluster(options: { nodeTimeoutMs?: number } = {}
           },
           async kill() {
             node.dead = true
-            node.running.child.kill('SIGKILL')
-            await node.running.exited
+            await stopServer(node.running, 'SIGKILL')
           },
           async restart() {
             if (!node.dead) throw new Error(`${node.address} is running`)

@@ -1,17 +1,16 @@
 import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { planAppend } from '@/lib/durable/append-rules'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
 import { isExpired, openCatalogue, rowToMeta, transaction, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles } from '@/lib/durable/embedded/files'
 import { GroupCommit } from '@/lib/durable/embedded/group-commit'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
+import { commitAppend, commitCreate } from '@/lib/durable/embedded/writes'
 import { ChangeNotifier } from '@/lib/notifier'
 import type { SpaceForDeletes } from '@/lib/disk-reserve'
 import { isDiskFull } from '@/lib/errors'
 import {
-  namespaceOf,
   type AppendInput,
   type AppendOutcome,
   type CreateOutcome,
@@ -20,7 +19,6 @@ import {
   type ListQuery,
   type ListResult,
   type Lookup,
-  type ProducerClaim,
   type StreamMeta,
   type StreamStore,
   type WaitOutcome,
@@ -48,7 +46,7 @@ export interface EmbeddedStoreOptions {
  * An append is one synchronous step — check the rules, write the bytes at the committed tail,
  * commit the new tail with the producer state in one SQLite transaction — so appends to a stream
  * are serialised without locks, producer state and data commit together, and a crash at any
- * point leaves either the whole append or none of it. Only then are readers woken.
+ * point leaves either the whole append or none of it (`writes.ts`). Only then are readers woken.
  */
 export class EmbeddedStore implements StreamStore {
   private readonly catalogue: Catalogue
@@ -188,34 +186,7 @@ export class EmbeddedStore implements StreamStore {
       this.files.createSync(incarnation)
     }
 
-    const outcome = transaction(this.catalogue.db, (): CreateOutcome | undefined => {
-      const raced = this.catalogue.get(streamPath)
-      if (raced) return raced.deleted === 1 ? { kind: 'gone' } : { kind: 'exists', meta: rowToMeta(raced) }
-      if (spec.fork) {
-        const source = this.catalogue.get(spec.fork.source)
-        if (!source || source.incarnation !== sourceIncarnation) return { kind: 'source-missing' }
-        if (source.deleted === 1) return { kind: 'source-gone' }
-      }
-      let tail = spec.fork?.position ?? 0
-      if (spec.initial && spec.initial.byteLength > 0) {
-        this.files.writeSync(incarnation, tail, spec.initial, tail)
-        tail += spec.initial.byteLength
-      }
-      this.catalogue.insert({
-        path: streamPath,
-        incarnation,
-        contentType: spec.contentType,
-        namespace: namespaceOf(streamPath),
-        metadata: spec.metadata ?? {},
-        now: this.now(),
-        tail,
-        closed: spec.closed === true,
-        expiry: spec.expiry,
-        compress: spec.compress === true,
-        fork: spec.fork,
-      })
-      return undefined
-    })
+    const outcome = commitCreate(this.catalogue, this.files, { streamPath, incarnation, spec, sourceIncarnation, now: this.now() })
     if (outcome) {
       await this.files.remove(incarnation)
       return outcome
@@ -230,34 +201,7 @@ export class EmbeddedStore implements StreamStore {
     const found = this.liveRow(streamPath)
     if (!('row' in found)) return { kind: found.state }
     const now = this.now()
-    const result = transaction(this.catalogue.db, (): { outcome: AppendOutcome; written?: StreamRow } => {
-      const row = this.catalogue.get(streamPath)
-      if (!row || (input.incarnation !== undefined && row.incarnation !== input.incarnation)) return { outcome: { kind: 'missing' } }
-      if (row.deleted === 1) return { outcome: { kind: 'gone' } }
-      const claim = input.producer
-      const producer = claim && this.catalogue.producer(streamPath, claim.id)
-      const closedBy = row.closed_by === null ? undefined : (JSON.parse(row.closed_by) as ProducerClaim)
-      const plan = planAppend(
-        { tail: row.tail, closed: row.closed === 1, closedBy, lastStreamSeq: row.last_stream_seq ?? undefined },
-        producer,
-        input,
-      )
-      if (plan.kind === 'answer') return { outcome: plan.outcome }
-
-      if (input.data.byteLength > 0) this.files.writeSync(row.incarnation, row.tail, input.data, row.tail)
-      const tail = row.tail + input.data.byteLength
-      this.catalogue.recordAppend(streamPath, {
-        tail,
-        closed: plan.close,
-        closedBy: plan.close ? claim : undefined,
-        streamSeq: plan.streamSeq,
-        now,
-      })
-      if (claim && plan.producer) this.catalogue.saveProducer(streamPath, claim.id, plan.producer, now)
-      const accepted = plan.producer && { epoch: plan.producer.epoch, seq: plan.producer.lastSeq }
-      return { outcome: { kind: 'ok', tail, closed: plan.close, duplicate: false, producer: accepted }, written: row }
-    })
-    const { outcome, written } = result
+    const { outcome, written } = commitAppend(this.catalogue, this.files, streamPath, input, now)
     if (written && outcome.kind === 'ok') this.recent.add(written.incarnation, written.tail, input.data)
     // Acknowledge (and wake live readers) only once the append is on disk. Answers that wrote
     // nothing wait too: a duplicate's original, or the append a refusal is based on, may still be

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '@/lib/errors'
 import { CsvRows } from '@/lib/rows/csv'
-import { JsonNumber, type Row, type RowValue } from '@/lib/rows/parse'
+import { JsonNumber, type Row, type RowValue } from '@/lib/rows/row'
 
 const row = (entries: Array<[string, RowValue]>): Row => new Map(entries)
 const n = (text: string) => new JsonNumber(text)

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '@/lib/errors'
-import { JsonNumber, RowParser, type Row, type RowParserOptions, type RowsFormat } from '@/lib/rows/parse'
+import { RowParser } from '@/lib/rows/parse'
+import { JsonNumber, type Row, type RowParserOptions, type RowsFormat } from '@/lib/rows/row'
 
 /** A seeded pseudo-random generator (the same cuts on every run). */
 function random(seed: number): () => number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { isAppError } from '@/lib/errors'
-import { JsonNumber, type Row, type RowsFormat } from '@/lib/rows/parse'
+import { JsonNumber, type Row, type RowsFormat } from '@/lib/rows/row'
 import { BodyRows } from '@/lib/rows/read'
 
 /** A body that delivers `bytes` in the given pieces, as a network would. */

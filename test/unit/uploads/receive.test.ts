@@ -17,7 +17,7 @@ const MAX = 1024 * 1024
 let dir: string
 
 beforeAll(async () => {
-  // Read once by lib/config.ts on first use, which is after this.
+  // Read once by lib/config/ on first use, which is after this.
   dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-uploads-unit-'))
   process.env.SLUICE_UPLOAD_DIR = dir
   process.env.SLUICE_UPLOAD_MAX_BYTES = String(MAX)
