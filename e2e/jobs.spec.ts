@@ -155,7 +155,7 @@ test.describe('export', () => {
     await expect
       .poll(() => progressValue(page, 'export-progress'), { timeout: 10_000, message: 'more rows keep arriving' })
       .toBeGreaterThan(first)
-    // At 64 KiB/s the table (several MB) takes minutes: still running, far from its end.
+    // At 64 KB/s (1 KB = 1024 bytes) the table (several MB) takes minutes: still running, far from its end.
     expect(await progressValue(page, 'export-progress')).toBeLessThan(EXPORT_ROWS / 2)
     expect(await running(request, 'export')).toBe(1)
     await page.getByTestId('export-cancel').click()
