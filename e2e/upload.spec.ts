@@ -96,6 +96,7 @@ test('in slow motion the upload is watched part-way, Cancel leaves nothing on th
   await expect.poll(rate, { message: 'the page has measured a rate' }).toBeGreaterThan(0)
   expect(await rate()).toBeLessThan(2 * 256 * 1024)
   expect(await percent(row)).toBeLessThan(75)
+  await expect(row.getByTestId('upload-dismiss')).toHaveCount(0) // a running upload is cancelled, not dismissed
 
   await row.getByTestId('upload-cancel').click()
   await expect(row).toHaveAttribute('data-status', 'cancelled')
