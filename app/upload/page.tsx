@@ -26,7 +26,13 @@ export default function UploadPage() {
           that: it pulls less, so the browser (or <code>curl</code>) is held back by TCP and nothing piles up in the server&apos;s memory.
         </p>
       </DemoHeader>
-      <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" sse={SSE_HINTS.uploadProgress} />
+      <CurlCommand
+        command={[
+          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'",
+          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin?rate=262144'   # slow motion: read at 256 KB/s",
+        ].join('\n')}
+        sse={SSE_HINTS.uploadProgress}
+      />
       <UploadDemo />
       <HowItWorks href="/upload" />
     </div>
