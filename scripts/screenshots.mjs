@@ -39,7 +39,9 @@ try {
   // The uploads page with one small upload, finished.
   await page.goto('/upload')
   await page.locator('input[type="file"]').setInputFiles({ name: 'hello.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\n') })
-  await page.locator('[data-testid="upload-item"][data-status="complete"]').waitFor({ timeout: 30_000 })
+  const done = page.locator('[data-testid="upload-item"][data-status="complete"]')
+  await done.waitFor({ timeout: 30_000 })
+  await done.scrollIntoViewIfNeeded()
   await page.waitForTimeout(500)
   await page.screenshot({ path: path.join(dir, `upload-${suffix}.png`) })
   console.log(`wrote ${dir}/chat-${suffix}.png and ${dir}/upload-${suffix}.png from ${origin}`)

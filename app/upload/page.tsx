@@ -29,7 +29,7 @@ export default function UploadPage() {
       <CurlCommand
         command={[
           "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'",
-          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin?rate=262144'   # slow motion: read at 256 KB/s",
+          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin?rate=262144'",
         ].join('\n')}
         sse={SSE_HINTS.uploadProgress}
       />
