@@ -27,6 +27,8 @@ test.describe('import job', () => {
     expect(first).toBeGreaterThan(0)
     expect(first).toBeLessThan(2000)
     expect(await running(request, 'stream:import')).toBe(1) // the handler is still producing
+    // The list of stored imports has it too, running, with what it has committed so far.
+    await expect(page.locator('[data-testid="import-entry"][data-status="running"]')).toHaveCount(1)
 
     await expect(page.getByTestId('import-result')).toHaveAttribute('data-outcome', 'complete', { timeout: 30_000 })
     await expect(page.getByTestId('import-status')).toHaveText('complete')
@@ -37,6 +39,13 @@ test.describe('import job', () => {
     await expect(page.getByTestId('import-frames').locator('li').first()).toHaveText('start #0')
     await expect(page.getByTestId('import-frames').locator('li').last()).toHaveText('complete #21')
     await expect.poll(() => running(request, 'stream:import')).toBe(0)
+
+    // The result survives a reload: read back from the server's jobs store, in words.
+    const jobId = (await page.getByTestId('import-job-id').textContent())!.trim()
+    await page.reload()
+    const stored = page.locator(`[data-testid="import-entry"][data-job-id="${jobId}"]`)
+    await expect(stored).toHaveAttribute('data-status', 'complete')
+    await expect(stored.getByTestId('import-entry-counts')).toContainText('1,920 rows accepted · 80 rejected · 2,000 read')
   })
 
   test('cancel mid-way ends with the cancel frame, stops the handler and keeps what was committed', async ({ page, request }) => {
@@ -155,7 +164,7 @@ test.describe('export', () => {
     await expect
       .poll(() => progressValue(page, 'export-progress'), { timeout: 10_000, message: 'more rows keep arriving' })
       .toBeGreaterThan(first)
-    // At 64 KiB/s the table (several MB) takes minutes: still running, far from its end.
+    // At 64 KB/s (1 KB = 1024 bytes) the table (several MB) takes minutes: still running, far from its end.
     expect(await progressValue(page, 'export-progress')).toBeLessThan(EXPORT_ROWS / 2)
     expect(await running(request, 'export')).toBe(1)
     await page.getByTestId('export-cancel').click()

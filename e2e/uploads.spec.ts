@@ -17,8 +17,8 @@ interface Progress {
 }
 
 /** A file of random bytes on disk (so the browser sees a real name and modification time), and its SHA-256. */
-async function makeFile(testInfo: TestInfo, name: string): Promise<{ file: string; sha256: string }> {
-  const data = randomBytes(SIZE)
+async function makeFile(testInfo: TestInfo, name: string, size = SIZE): Promise<{ file: string; sha256: string }> {
+  const data = randomBytes(size)
   const file = testInfo.outputPath(name)
   await writeFile(file, data)
   return { file, sha256: createHash('sha256').update(data).digest('hex') }
@@ -33,14 +33,14 @@ async function percent(row: Locator): Promise<number> {
 }
 
 /** Waits until the bar is part-way, then checks the server is indeed still receiving: the bar is live, not replayed. */
-async function seeMidway(page: Page, row: Locator, above = 0): Promise<{ id: string; value: number }> {
+async function seeMidway(page: Page, row: Locator, above = 0, size = SIZE): Promise<{ id: string; value: number }> {
   await expect.poll(() => percent(row), { timeout: 30_000 }).toBeGreaterThan(above)
   const value = await percent(row)
   const id = (await row.getAttribute('data-upload-id'))!
   const server = (await (await page.request.get(`/api/uploads/sessions/${id}`)).json()) as Progress
   expect(value).toBeLessThan(100)
   expect(server.state).toBe('receiving')
-  expect(server.offset).toBeLessThan(SIZE)
+  expect(server.offset).toBeLessThan(size)
   return { id, value }
 }
 
@@ -54,10 +54,12 @@ test('a 50 MB upload shows server-side progress, is listed, and downloads byte-i
   // A later reading, still below 100 %: the bar moves through intermediate values.
   await expect.poll(() => percent(row)).toBeGreaterThan(first.value)
   expect(await percent(row)).toBeLessThan(100)
-  await expect(row.getByTestId('upload-rate')).toHaveText(/\/s$/)
+  await expect(row.getByTestId('upload-rate')).toHaveText(/\/s · \d+ s left$/)
 
   await expect(row).toHaveAttribute('data-status', 'complete', { timeout: 60_000 })
   expect(await percent(row)).toBe(100)
+  await expect(row.getByTestId('upload-rate')).toHaveText('finished') // in words, no placeholder dashes
+  await expect(row).not.toContainText('—')
   await expect(row.getByTestId('upload-sha256')).toHaveText(`sha256 ${sha256}`)
 
   const stored = page.locator('[data-testid="stored-upload"][data-name="fifty.bin"]')
@@ -77,12 +79,24 @@ test('a 50 MB upload shows server-side progress, is listed, and downloads byte-i
   await expect(stored).toHaveCount(0)
 })
 
-test('cancel stops the upload and the server keeps nothing', async ({ page }, testInfo) => {
-  const { file } = await makeFile(testInfo, 'cancel-me.bin')
+test('in slow motion the upload is watched part-way, Cancel leaves nothing on the server, and the card can be dismissed', async ({
+  page,
+}, testInfo) => {
+  // 4 MB at the page's slow motion (256 KB/s, read by the server: ?rate=262144) lasts about 16 s.
+  const size = 4 * 1024 * 1024
+  const { file } = await makeFile(testInfo, 'cancel-me.bin', size)
   await page.goto('/uploads')
+  await page.getByTestId('upload-slow').check()
   await page.getByTestId('upload-input').setInputFiles(file)
   const row = item(page, 'cancel-me.bin')
-  const { id } = await seeMidway(page, row)
+  const { id } = await seeMidway(page, row, 0, size)
+  // The server's pace shows in the rate the page measures from the server's own progress: slow
+  // motion, not the 20 MB/s this server writes at otherwise. Still part-way, well before the end.
+  const rate = async () => Number((await row.getByTestId('upload-rate').getAttribute('data-value')) || 0)
+  await expect.poll(rate, { message: 'the page has measured a rate' }).toBeGreaterThan(0)
+  expect(await rate()).toBeLessThan(2 * 256 * 1024)
+  expect(await percent(row)).toBeLessThan(75)
+  await expect(row.getByTestId('upload-dismiss')).toHaveCount(0) // a running upload is cancelled, not dismissed
 
   await row.getByTestId('upload-cancel').click()
   await expect(row).toHaveAttribute('data-status', 'cancelled')
@@ -96,6 +110,13 @@ test('cancel stops the upload and the server keeps nothing', async ({ page }, te
   const listed = (await (await page.request.get('/api/uploads')).json()) as { uploads: { name: string }[] }
   expect(listed.uploads.map((u) => u.name)).not.toContain('cancel-me.bin')
   await expect(page.locator('[data-testid="stored-upload"][data-name="cancel-me.bin"]')).toHaveCount(0)
+
+  // An ended card says so in words and can be dismissed from the keyboard; a running one has no Dismiss.
+  await expect(row.getByTestId('upload-rate')).toHaveText('cancelled: the server removed its bytes')
+  await expect(row).not.toContainText('—')
+  await row.getByRole('button', { name: 'Dismiss cancel-me.bin' }).focus()
+  await page.keyboard.press('Enter')
+  await expect(row).toHaveCount(0)
 })
 
 test('a reload mid-upload resumes from the server offset when the same file is picked again', async ({ page }, testInfo) => {

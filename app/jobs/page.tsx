@@ -40,6 +40,7 @@ export default function JobsPage() {
           "curl -N -X POST '{origin}/api/jobs/import?rows=5000&delayMs=100'",
           "curl -N -X POST '{origin}/api/jobs/import?source=upload' -H 'content-type: text/csv' --data-binary @people.csv",
           "curl -X DELETE '{origin}/api/jobs/import?stream=<streamId of the start frame>'",
+          "curl -b ~/.sluice -c ~/.sluice '{origin}/api/jobs/import?limit=5'",
           "curl -OJ '{origin}/api/jobs/export?format=csv&gzip=1'",
           "curl -X POST '{origin}/api/jobs/export/durable' -H 'content-type: application/json' -d '{\"format\":\"ndjson\"}'",
         ].join('\n')}

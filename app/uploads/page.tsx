@@ -21,8 +21,18 @@ export default function UploadPage() {
           channel (Server-Sent Events), driven by the bytes written to disk. An interrupted upload continues from the offset the server
           holds: after a dropped connection on its own, after a reload when you pick the same file again.
         </p>
+        <p>
+          Slow motion (<code>?rate=&lt;bytes per second&gt;</code> on the <code>PUT</code>) has the server read the body no faster than
+          that: it pulls less, so the browser (or <code>curl</code>) is held back by TCP and nothing piles up in the server&apos;s memory.
+        </p>
       </DemoHeader>
-      <CurlCommand command="curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'" sse={SSE_HINTS.uploadProgress} />
+      <CurlCommand
+        command={[
+          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin'",
+          "curl -b ~/.sluice -c ~/.sluice -T big.bin -N '{origin}/api/uploads/big.bin?rate=262144'",
+        ].join('\n')}
+        sse={SSE_HINTS.uploadProgress}
+      />
       <UploadDemo />
       <HowItWorks href="/uploads" />
     </div>

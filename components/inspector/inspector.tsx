@@ -2,6 +2,7 @@
 
 import { Card } from '@/components/ui/card'
 import { formatBytes, formatMs, formatRate } from '@/components/ui/format'
+import { timeTicks } from '@/components/inspector/time-axis'
 import type { InspectorState } from '@/components/inspector/use-stream-inspector'
 
 const phaseStyle: Record<InspectorState['phase'], string> = {
@@ -24,10 +25,11 @@ function Figure({ label, value, testId, raw }: { label: string; value: string; t
   )
 }
 
-/** Time to first byte, chunks, bytes, rate, and a timeline of chunk arrivals for one stream. */
+/** Time to first byte, chunks, bytes, rate, and a timeline of chunk arrivals (time axis in ms or s) for one stream. */
 export function Inspector({ state }: { state: InspectorState }) {
   const span = Math.max(state.elapsedMs, 1)
   const biggest = Math.max(1, ...state.timeline.map((c) => c.bytes))
+  const ticks = state.elapsedMs > 0 ? timeTicks(span) : []
   return (
     <Card aria-label="Stream inspector">
       <div className="mb-3 flex items-center justify-between">
@@ -48,7 +50,7 @@ export function Inspector({ state }: { state: InspectorState }) {
         viewBox="0 0 1000 48"
         preserveAspectRatio="none"
         role="img"
-        aria-label={`Timeline of ${state.chunks} chunk arrivals over ${formatMs(state.elapsedMs)}`}
+        aria-label={`Timeline of ${state.chunks} chunk arrivals over ${formatMs(state.elapsedMs)}; a bar's height is the chunk's size (the tallest: ${formatBytes(biggest)})`}
         data-testid="inspector-timeline"
       >
         <line x1="0" y1="47" x2="1000" y2="47" className="stroke-zinc-300 dark:stroke-zinc-700" strokeWidth="1" />
@@ -57,7 +59,43 @@ export function Inspector({ state }: { state: InspectorState }) {
           const h = 8 + (c.bytes / biggest) * 38
           return <line key={i} x1={x} x2={x} y1={47} y2={47 - h} stroke="currentColor" strokeWidth="2" />
         })}
+        {ticks.map((t) => (
+          <line
+            key={`tick-${t}`}
+            x1={(t / span) * 998 + 1}
+            x2={(t / span) * 998 + 1}
+            y1={44}
+            y2={48}
+            className="stroke-zinc-400"
+            strokeWidth="1"
+          />
+        ))}
       </svg>
+      {/* The axis labels in HTML: the stretched SVG would distort text. */}
+      <div
+        className="relative mt-1 h-4 font-mono text-[10px] tabular-nums text-zinc-600 dark:text-zinc-400"
+        data-testid="inspector-axis"
+        aria-hidden
+      >
+        {ticks.map((t, i) => (
+          <span
+            key={t}
+            className="absolute top-0 whitespace-nowrap"
+            style={
+              i === 0
+                ? { left: 0 }
+                : t / span > 0.9
+                  ? { right: `${100 - (t / span) * 100}%` }
+                  : { left: `${(t / span) * 100}%`, transform: 'translateX(-50%)' }
+            }
+          >
+            {formatMs(t)}
+          </span>
+        ))}
+      </div>
+      <p className="mt-1 text-xs text-zinc-600 dark:text-zinc-400">
+        time since the request (one bar per chunk{state.chunks > 0 ? `; the tallest: ${formatBytes(biggest)}` : ''})
+      </p>
       {state.error && (
         <p className="mt-2 text-sm text-red-700 dark:text-red-300" role="alert" data-testid="inspector-error">
           {state.error}

@@ -16,6 +16,9 @@ import { formatBytes } from '@/components/ui/format'
 import { ProgressBar } from '@/components/ui/progress-bar'
 import { StatusBadge } from '@/components/ui/status-badge'
 
+/** `?rate=` when slow motion is on (64 KB a second, in the app's units: 1 KB = 1024 bytes). */
+const SLOW_MOTION_BYTES_PER_SECOND = 64 * 1024
+
 /**
  * The export table: seed it, download it, or stream it into the page with pause and cancel.
  * `limits`: the bounds of the table size, from the route's own schema.
@@ -60,8 +63,8 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
     }
   }
 
-  // Slow motion: the server sends 64 KiB/s, so pause, resume and cancel can be watched.
-  const url = `/api/jobs/export?format=${format}${gzip ? '&gzip=1' : ''}${slow ? '&rate=65536' : ''}`
+  // Slow motion: the server sends 64 KB/s, so pause, resume and cancel can be watched.
+  const url = `/api/jobs/export?format=${format}${gzip ? '&gzip=1' : ''}${slow ? `&rate=${SLOW_MOTION_BYTES_PER_SECOND}` : ''}`
   const busy = reader.status === 'streaming' || reader.status === 'paused'
 
   return (
@@ -111,8 +114,8 @@ export function ExportPanel({ limits }: { limits: Record<'rows', FieldLimits> })
           <input type="checkbox" checked={gzip} onChange={(e) => setGzip(e.target.checked)} data-testid="export-gzip" /> gzip
         </label>
         <label className="flex items-center gap-1">
-          <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="export-slow" /> slow motion (64
-          KiB/s)
+          <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="export-slow" /> slow motion (
+          {formatBytes(SLOW_MOTION_BYTES_PER_SECOND)}/s)
         </label>
         <LinkButton href={url} download data-testid="export-download">
           Download

@@ -1,9 +1,11 @@
 'use client'
 
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import { toApiError } from '@/components/api/fetch'
 import { issueInWords } from '@/components/api/error-words'
 import type { FieldLimits } from '@/components/api/schema-limits'
+import { RecentImports } from '@/components/jobs/recent-imports'
+import { useRecentImports } from '@/components/jobs/use-recent-imports'
 import { FrameLog } from '@/components/typed/frame-log'
 import { useTypedStream } from '@/components/typed/use-typed-stream'
 import { Button } from '@/components/ui/button'
@@ -25,6 +27,13 @@ export function ImportPanel({ limits }: { limits: Record<NumberKey, FieldLimits>
   const [file, setFile] = useState<File | null>(null)
   const [values, setValues] = useState({ rows: '2000', invalidEvery: '25', batchSize: '100', delayMs: '200' })
   const [total, setTotal] = useState<{ rows?: number; bytes?: number }>({})
+  const recent = useRecentImports()
+  const { refresh } = recent
+  // The list follows this page's import: listed once its first batch is committed, its outcome once it has ended.
+  const phase = job.status === 'streaming' ? (job.chunks.length > 0 ? 'committing' : 'starting') : job.status
+  useEffect(() => {
+    if (phase !== 'idle' && phase !== 'starting') void refresh()
+  }, [phase, refresh])
 
   const last = job.chunks.at(-1)
   const rejections = job.chunks.flatMap((chunk) => chunk.rejections).slice(-12)
@@ -177,6 +186,8 @@ export function ImportPanel({ limits }: { limits: Record<NumberKey, FieldLimits>
           </ul>
         </div>
       )}
+
+      <RecentImports list={recent.list} error={recent.error} onRetry={() => void refresh()} />
     </Card>
   )
 }

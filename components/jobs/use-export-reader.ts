@@ -14,7 +14,7 @@ export interface ExportReadState {
   rows: number
   /** From the `X-Total-Rows` header. */
   total: number | undefined
-  /** Bytes received (compressed bytes for a .gz download), counted as the inspector counts them. */
+  /** Bytes received (compressed bytes for a .gz download), counted on the inspector's own event. */
   bytes: number
   /** Pieces of the body as the network delivered them (the inspector's count). */
   chunks: number
@@ -33,16 +33,6 @@ const initial: ExportReadState = {
   preview: '',
   ms: undefined,
   error: undefined,
-}
-
-/** Counts the chunks and bytes passing through, as the network delivers them (what the inspector counts too). */
-function byteCounter(onChunk: (bytes: number) => void): TransformStream<Uint8Array, Uint8Array> {
-  return new TransformStream({
-    transform(chunk, controller) {
-      onChunk(chunk.byteLength)
-      controller.enqueue(chunk)
-    },
-  })
 }
 
 /** Counts rows in text arriving in pieces (CSV records after the header, or NDJSON lines). */
@@ -80,18 +70,25 @@ export function useExportReader(observer?: StreamObserver) {
       const started = performance.now()
       setState({ ...initial, status: 'streaming' })
       try {
-        const response = await inspectedFetch(observer)(url, { signal: controller.signal })
+        let bytes = 0
+        let chunks = 0
+        // The page's chunks and bytes are the inspector's, counted on the same event: they agree, paused or not.
+        const counting: StreamObserver = {
+          begin: () => observer?.begin(),
+          reset: () => observer?.reset(),
+          end: (phase, error) => observer?.end(phase, error),
+          chunk: (n) => {
+            bytes += n
+            chunks++
+            observer?.chunk(n)
+            setState((s) => ({ ...s, bytes, chunks }))
+          },
+        }
+        const response = await inspectedFetch(counting)(url, { signal: controller.signal })
         if (!response.ok) throw await readApiError(response)
         if (!response.body) throw new ApiError('unavailable:export', 'The export answered without a body.')
         const total = Number(response.headers.get('x-total-rows') ?? NaN)
-        let bytes = 0
-        let chunks = 0
-        let counted = response.body.pipeThrough(
-          byteCounter((n) => {
-            bytes += n
-            chunks++
-          }),
-        )
+        let counted: ReadableStream<Uint8Array> = response.body
         if (options.gzip)
           counted = counted.pipeThrough(new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>)
         const reader = counted.pipeThrough(new TextDecoderStream() as unknown as TransformStream<Uint8Array, string>).getReader()
@@ -104,7 +101,7 @@ export function useExportReader(observer?: StreamObserver) {
           if (done) break
           rows += countRows(value)
           if (!preview) preview = value.split('\n').slice(0, 6).join('\n') // the first lines of the first chunk
-          const snapshot = { rows, bytes, chunks, preview }
+          const snapshot = { rows, preview }
           setState((s) => ({ ...s, ...snapshot }))
           if (paused.current) {
             setState((s) => ({ ...s, status: 'paused' }))

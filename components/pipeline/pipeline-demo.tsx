@@ -9,6 +9,7 @@ import { useInspectedFetch } from '@/components/inspector/use-inspected-fetch'
 import { Button } from '@/components/ui/button'
 import { Card } from '@/components/ui/card'
 import { EmptyState } from '@/components/ui/empty-state'
+import { FileDrop } from '@/components/ui/file-drop'
 import { ErrorMessage } from '@/components/ui/error-message'
 import { controlClass, FieldError, TextArea } from '@/components/ui/field'
 import { formatBytes } from '@/components/ui/format'
@@ -65,7 +66,7 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
     setError(undefined)
     const body = file ?? new Blob([text], { type: 'text/plain' })
     const params = new URLSearchParams({ filter, upper: upper ? '1' : '0' })
-    // Slow motion: the server sends the records at 16 KiB/s, so they trickle in and Stop can be watched.
+    // Slow motion: the server sends the records at 16 KB/s, so they trickle in and Stop can be watched.
     if (slow) params.set('rate', String(SLOW_MOTION_BYTES_PER_SECOND))
     const failure = await request.run(
       `/api/pipeline?${params}`,
@@ -109,20 +110,16 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
           />
         </label>
         <div className="space-y-2 text-sm">
-          <label className="block">
-            <span className="block text-xs font-medium text-zinc-700 dark:text-zinc-300">or a text file</span>
-            <input
-              type="file"
-              accept="text/*,.txt,.csv,.log,.ndjson"
-              data-testid="pipeline-file"
-              className="max-w-full text-sm"
-              onChange={(e) => {
-                const f = e.target.files?.[0]
-                setFile(f ?? null)
-                setFileLabel(f ? `${f.name} (${formatBytes(f.size)})` : '')
-              }}
-            />
-          </label>
+          <FileDrop
+            label="A text file to transform"
+            accept="text/*,.txt,.csv,.log,.ndjson"
+            testId="pipeline-dropzone"
+            inputTestId="pipeline-file"
+            onFiles={([f]) => {
+              setFile(f ?? null)
+              setFileLabel(f ? `${f.name} (${formatBytes(f.size)})` : '')
+            }}
+          />
           <Button
             size="sm"
             data-testid="pipeline-generate"
@@ -155,7 +152,7 @@ export function PipelineDemo({ limits }: { limits: Record<'filter', FieldLimits>
             </label>
             <label className="flex items-center gap-1">
               <input type="checkbox" checked={slow} onChange={(e) => setSlow(e.target.checked)} data-testid="pipeline-slow" /> slow motion
-              (records sent at 16 KiB/s)
+              (records sent at {formatBytes(SLOW_MOTION_BYTES_PER_SECOND)}/s)
             </label>
           </div>
           <FieldError message={filterError && issueInWords(filterError)} />

@@ -3,7 +3,7 @@
 import { Button } from '@/components/ui/button'
 import { ErrorMessage } from '@/components/ui/error-message'
 import { formatBytes } from '@/components/ui/format'
-import type { ItemStatus, UploadItem } from '@/components/uploads/use-uploads'
+import { DISMISSABLE, type ItemStatus, type UploadItem } from '@/components/uploads/use-uploads'
 
 const statusStyle: Record<ItemStatus, string> = {
   queued: 'bg-zinc-200 text-zinc-700 dark:bg-zinc-800 dark:text-zinc-300',
@@ -15,14 +15,36 @@ const statusStyle: Record<ItemStatus, string> = {
   failed: 'bg-red-100 text-red-800 dark:bg-red-900/50 dark:text-red-200',
 }
 
-function timeLeft(item: UploadItem): string {
-  if (!item.rate || item.rate <= 0 || item.status !== 'uploading') return '—'
-  const seconds = Math.ceil((item.size - item.offset) / item.rate)
+function timeLeft(item: UploadItem, rate: number): string {
+  const seconds = Math.ceil((item.size - item.offset) / rate)
   return seconds < 60 ? `${seconds} s left` : `${Math.floor(seconds / 60)} min ${seconds % 60} s left`
 }
 
-/** One file: status, a progress bar fed by the server's bytes on disk, rate, time left, cancel. */
-export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: () => void }) {
+/** What the speed and the time left are, in words: never a placeholder dash. */
+function pace(item: UploadItem): string {
+  switch (item.status) {
+    case 'queued':
+      return 'waiting for a free slot (two run at once)'
+    case 'uploading':
+      return item.rate && item.rate > 0 ? `${formatBytes(item.rate)}/s · ${timeLeft(item, item.rate)}` : 'measuring the speed…'
+    case 'retrying':
+      return 'reconnecting…'
+    case 'interrupted':
+      return 'stopped by a page reload'
+    case 'complete':
+      return 'finished'
+    case 'cancelled':
+      return 'cancelled: the server removed its bytes'
+    case 'failed':
+      return 'failed'
+  }
+}
+
+/**
+ * One file: status, a progress bar fed by the server's bytes on disk, rate and time left in words;
+ * Cancel while it runs, Dismiss once it has ended.
+ */
+export function UploadItemRow({ item, onCancel, onDismiss }: { item: UploadItem; onCancel: () => void; onDismiss: () => void }) {
   const percent = item.size > 0 ? Math.min(100, (item.offset / item.size) * 100) : item.status === 'complete' ? 100 : 0
   const active = item.status === 'queued' || item.status === 'uploading' || item.status === 'retrying' || item.status === 'interrupted'
   return (
@@ -40,8 +62,13 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
             {item.status}
           </span>
           {active && (
-            <Button size="sm" onClick={onCancel} data-testid="upload-cancel">
-              cancel
+            <Button size="sm" onClick={onCancel} aria-label={`Cancel uploading ${item.name}`} data-testid="upload-cancel">
+              Cancel
+            </Button>
+          )}
+          {DISMISSABLE.has(item.status) && (
+            <Button size="sm" onClick={onDismiss} aria-label={`Dismiss ${item.name}`} data-testid="upload-dismiss">
+              Dismiss
             </Button>
           )}
         </div>
@@ -63,8 +90,9 @@ export function UploadItemRow({ item, onCancel }: { item: UploadItem; onCancel: 
         <span>
           {formatBytes(item.offset)} of {formatBytes(item.size)}
         </span>
-        <span data-testid="upload-rate">{item.rate ? `${formatBytes(item.rate)}/s` : '—'}</span>
-        <span data-testid="upload-eta">{timeLeft(item)}</span>
+        <span data-testid="upload-rate" data-value={item.rate ?? ''}>
+          {pace(item)}
+        </span>
         {item.resumedFrom !== undefined && (
           <span data-testid="upload-resumed" data-value={item.resumedFrom}>
             resumed at {formatBytes(item.resumedFrom)}

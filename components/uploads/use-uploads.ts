@@ -42,18 +42,24 @@ const RATE_WINDOW_MS = 3_000
 
 let nextKey = 0
 
+/** The states an upload has ended in: its card can be dismissed. */
+export const DISMISSABLE: ReadonlySet<ItemStatus> = new Set(['complete', 'failed', 'cancelled'])
+
 /**
  * Uploads chosen files two at a time, following each on the server's progress channel, and lists
  * uploads a previous page load left unfinished so that picking the same file again resumes it.
  */
-export function useUploads(options: { onComplete?: (progress: UploadProgress) => void } = {}) {
+export function useUploads(options: { onComplete?: (progress: UploadProgress) => void; rate?: number } = {}) {
   const [items, setItems] = useState<UploadItem[]>([])
   const files = useRef(new Map<string, File>())
   const controllers = useRef(new Map<string, AbortController>())
   const samples = useRef(new Map<string, { at: number; offset: number }[]>())
   const onComplete = useRef(options.onComplete)
+  // Slow motion applies to the uploads started after it was switched (each request carries its `?rate=`).
+  const rate = useRef(options.rate)
   useEffect(() => {
     onComplete.current = options.onComplete
+    rate.current = options.rate
   })
 
   const patch = useCallback((key: string, change: Partial<UploadItem>) => {
@@ -96,6 +102,7 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
           signal: controller.signal,
           onProgress: (progress) => progressed(key, progress),
           onRetry: () => patch(key, { status: 'retrying' }),
+          rate: rate.current,
         })
         patch(key, { status: 'complete', offset: done.offset, sha256: done.sha256, rate: undefined })
         onComplete.current?.(done)
@@ -182,5 +189,11 @@ export function useUploads(options: { onComplete?: (progress: UploadProgress) =>
     [items, patch],
   )
 
-  return { items, add, cancel }
+  /** Takes a finished, cancelled or failed upload off the page (a running one is cancelled instead). */
+  const dismiss = useCallback((key: string) => {
+    setItems((list) => list.filter((i) => i.key !== key || !DISMISSABLE.has(i.status)))
+    samples.current.delete(key)
+  }, [])
+
+  return { items, add, cancel, dismiss }
 }

@@ -149,6 +149,10 @@ export const accessTable = {
   'DELETE /api/uploads/sessions/[id]': { who: 'owner', resource: uploadSession, sameSite: true, says: 'cancels the caller’s upload' },
   'GET /api/uploads/sessions/[id]/events': { who: 'owner', resource: uploadSession, says: 'progress events of the caller’s upload' },
 
+  'GET /api/jobs/import': {
+    who: 'visitor',
+    says: 'the caller’s own imports, newest first, with their committed counts (the operator’s: all)',
+  },
   'POST /api/jobs/import': {
     who: 'visitor',
     sameSite: true,

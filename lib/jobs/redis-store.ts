@@ -3,8 +3,8 @@ import { chunksOfBatches } from '@/lib/jobs/export-chunks'
 import type { ImportRow } from '@/lib/jobs/import-rows'
 import type { ExportRow } from '@/lib/jobs/jobs-database'
 import { EXPORT_BATCH_ROWS, exportKeys, parseGeneration, REPLACED_GRACE_MS, seedRedisExportRows } from '@/lib/jobs/redis-export-table'
-import { importKeys } from '@/lib/jobs/redis-keys'
-import type { ExportSnapshot, ImportCounts, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
+import { importIndexKey, importKeys } from '@/lib/jobs/redis-keys'
+import type { ExportSnapshot, ImportCounts, ImportJob, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
 import { guarded, type RedisContext, type RedisSource } from '@/lib/redis'
 
 /**
@@ -92,6 +92,8 @@ export class RedisJobsStore implements JobsStore {
         startedAt: new Date().toISOString(),
       }
       await client.hSet(importKeys(prefix, id).job, job)
+      // Another slot than the job's hash: a job whose indexing failed is still readable by id.
+      await client.zAdd(importIndexKey(prefix), { score: Date.now(), value: id })
     })
   }
 
@@ -124,20 +126,41 @@ export class RedisJobsStore implements JobsStore {
         Record<string, string>,
         number,
       ]
-      if (job.status === undefined) return undefined
-      return {
-        id,
-        source: job.source ?? '',
-        status: job.status as ImportStatus,
-        processed: Number(job.processed),
-        inserted: Number(job.inserted),
-        rejected: Number(job.rejected),
-        batches: Number(job.batches),
-        lastLine: Number(job.lastLine),
-        startedAt: job.startedAt ?? '',
-        endedAt: job.endedAt ?? null,
-        storedRows,
-      }
+      return job.status === undefined ? undefined : { ...importJob(id, job), storedRows }
     })
+  }
+
+  /** A visitor's: each of `ids` read (the ids of one visitor, at most a page of the owner index). All: from the index. */
+  listImportJobs(options: { ids?: readonly string[]; limit: number; offset: number }): Promise<{ total: number; jobs: ImportJob[] }> {
+    return this.#run(async (client, prefix) => {
+      const read = async (ids: readonly string[]) =>
+        (await Promise.all(ids.map(async (id) => [id, await client.hGetAll(importKeys(prefix, id).job)] as const)))
+          .filter(([, job]) => job.status !== undefined)
+          .map(([id, job]) => importJob(id, job))
+      const { ids, limit, offset } = options
+      if (ids) {
+        const jobs = (await read(ids)).sort((a, b) => b.startedAt.localeCompare(a.startedAt) || b.id.localeCompare(a.id))
+        return { total: jobs.length, jobs: jobs.slice(offset, offset + limit) }
+      }
+      const index = importIndexKey(prefix)
+      const [total, page] = await Promise.all([client.zCard(index), client.zRange(index, offset, offset + limit - 1, { REV: true })])
+      return { total, jobs: await read(page) }
+    })
+  }
+}
+
+/** A job's hash as the store hands it out. */
+function importJob(id: string, job: Record<string, string>): ImportJob {
+  return {
+    id,
+    source: job.source ?? '',
+    status: job.status as ImportStatus,
+    processed: Number(job.processed),
+    inserted: Number(job.inserted),
+    rejected: Number(job.rejected),
+    batches: Number(job.batches),
+    lastLine: Number(job.lastLine),
+    startedAt: job.startedAt ?? '',
+    endedAt: job.endedAt ?? null,
   }
 }

@@ -2,10 +2,26 @@ import { DatabaseSync } from 'node:sqlite'
 import { chunksOfRows } from '@/lib/jobs/export-chunks'
 import type { ImportRow } from '@/lib/jobs/import-rows'
 import { EXPORT_COLUMNS, jobsDbPath, openJobsDb, seedExportRows, type ExportRow } from '@/lib/jobs/jobs-database'
-import type { ExportFormat, ExportSnapshot, ImportCounts, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
+import type { ExportFormat, ExportSnapshot, ImportCounts, ImportJob, ImportStatus, JobsStore, StoredImportJob } from '@/lib/jobs/store'
 
 const SELECT_EXPORT = `SELECT ${EXPORT_COLUMNS.join(', ')} FROM export_rows ORDER BY id LIMIT ?`
 const BATCH_ROWS = 1_000
+
+/** A row of `import_jobs` as the store hands it out. */
+function importJob(job: Omit<JobRow, 'stored_rows'>): ImportJob {
+  return {
+    id: job.id,
+    source: job.source,
+    status: job.status,
+    processed: job.processed,
+    inserted: job.inserted,
+    rejected: job.rejected,
+    batches: job.batches,
+    lastLine: job.last_line,
+    startedAt: job.started_at,
+    endedAt: job.ended_at,
+  }
+}
 
 /**
  * The export as ~64 KiB chunks, read row by row from a `node:sqlite` cursor (`stmt.iterate()`,
@@ -128,24 +144,22 @@ export class SqliteJobsStore implements JobsStore {
     this.db.prepare('UPDATE import_jobs SET status = ?, ended_at = ? WHERE id = ?').run(status, new Date().toISOString(), id)
   }
 
+  async listImportJobs(options: { ids?: readonly string[]; limit: number; offset: number }): Promise<{ total: number; jobs: ImportJob[] }> {
+    const where = options.ids ? 'WHERE id IN (SELECT value FROM json_each(?))' : ''
+    const filter = options.ids ? [JSON.stringify(options.ids)] : []
+    const { total } = this.db.prepare(`SELECT count(*) AS total FROM import_jobs ${where}`).get(...filter) as { total: number }
+    const rows = this.db
+      .prepare(`SELECT * FROM import_jobs ${where} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`)
+      .all(...filter, options.limit, options.offset) as unknown as Omit<JobRow, 'stored_rows'>[]
+    return { total, jobs: rows.map(importJob) }
+  }
+
   async getImportJob(id: string): Promise<StoredImportJob | undefined> {
     const job = this.db
       .prepare('SELECT *, (SELECT count(*) FROM imported_rows WHERE job_id = import_jobs.id) AS stored_rows FROM import_jobs WHERE id = ?')
       .get(id) as JobRow | undefined
     if (!job) return undefined
-    return {
-      id: job.id,
-      source: job.source,
-      status: job.status,
-      processed: job.processed,
-      inserted: job.inserted,
-      rejected: job.rejected,
-      batches: job.batches,
-      lastLine: job.last_line,
-      startedAt: job.started_at,
-      endedAt: job.ended_at,
-      storedRows: job.stored_rows,
-    }
+    return { ...importJob(job), storedRows: job.stored_rows }
   }
 
   /** Closes the writing connection (tests; the app keeps it for the process's life). */

@@ -74,4 +74,9 @@ export interface JobsStore {
   finishImportJob(id: string, status: Exclude<ImportStatus, 'running'>): Promise<void>
   /** The job as stored, or undefined if there is none with this id. */
   getImportJob(id: string): Promise<StoredImportJob | undefined>
+  /**
+   * Import jobs, most recently started first, a page of them and how many there are: those among
+   * `ids` (a visitor's own; ids of no import are skipped), or every one when `ids` is undefined.
+   */
+  listImportJobs(options: { ids?: readonly string[]; limit: number; offset: number }): Promise<{ total: number; jobs: ImportJob[] }>
 }

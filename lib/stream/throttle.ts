@@ -6,7 +6,8 @@ const SLICES_PER_SECOND = 10
 
 /**
  * `?rate=<bytes per second>`: slow motion, asked for per request (1 KiB/s to 1 GiB/s; absent:
- * full speed). The pages use it so that backpressure, pause and cancel can be watched.
+ * full speed) — on the pipeline and the export (what the server sends) and the upload `PUT` (how
+ * fast the server reads the body). The pages use it so that backpressure, pause and cancel can be watched.
  */
 export const slowMotionRate = z.coerce
   .number<number>()

@@ -112,6 +112,8 @@ export interface UploadOptions {
   onProgress: (progress: UploadProgress) => void
   /** Called when a request broke off and the upload will go on from the server's offset. */
   onRetry?: (attempt: number, error: unknown) => void
+  /** Slow motion: the server reads the body at most this many bytes per second (`?rate=`). */
+  rate?: number
 }
 
 /** Opens the server's progress channel for upload `id`; returns the function that closes it. */
@@ -134,6 +136,7 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<Up
   const created = await resumeOrCreate(file, signal)
   onProgress(created)
   const stopFollowing = followProgress(created.id, onProgress)
+  const url = `/api/uploads/${encodeURIComponent(file.name)}${options.rate ? `?rate=${options.rate}` : ''}`
   const headers = (offset: number) => ({ 'Upload-Id': created.id, 'Upload-Offset': String(offset), Accept: 'application/json' })
   let offset = created.offset
   let failures = 0
@@ -142,7 +145,7 @@ export async function uploadFile(file: File, options: UploadOptions): Promise<Up
     for (;;) {
       let res: Response
       try {
-        res = await fetch(`/api/uploads/${encodeURIComponent(file.name)}`, {
+        res = await fetch(url, {
           method: 'PUT',
           body: file.slice(offset),
           headers: headers(offset),

@@ -99,6 +99,16 @@ describe('each visitor owns their data', () => {
     expect(bobsStreams.streams.map((s) => s.id)).not.toContain(owned.stream)
     const alicesStreams = (await (await alice.fetch(url('/api/durable'))).json()) as { streams: Array<{ id: string }> }
     expect(alicesStreams.streams.map((s) => s.id)).toEqual(expect.arrayContaining([owned.stream, owned.generation]))
+
+    type Imports = { total: number; jobs: Array<{ id: string; status: string }> }
+    const bobsImports = (await (await bob.fetch(url('/api/jobs/import'))).json()) as Imports
+    expect(bobsImports.jobs.map((j) => j.id)).not.toContain(owned.importId)
+    const alicesImports = (await (await alice.fetch(url('/api/jobs/import'))).json()) as Imports
+    expect(alicesImports.jobs.map((j) => j.id)).toContain(owned.importId)
+    const allImports = (await (await anonymousFetch(url('/api/jobs/import'), { headers: bearer(OPERATOR) })).json()) as Imports
+    expect(allImports.jobs.map((j) => j.id)).toContain(owned.importId)
+    const strict = await alice.fetch(url('/api/jobs/import?limit=5&evil=1'))
+    expect([strict.status, await code(strict)]).toEqual([400, 'bad_request:query'])
   })
 
   it('audit records are the operator’s alone, in lists, over the protocol, and as a fork source', async () => {

@@ -184,4 +184,15 @@ describe('interrupted uploads', () => {
     const again = await fetch(url('/api/uploads/cancelled.bin'), { method: 'PUT', headers: { 'Upload-Id': id }, body: 'x' })
     expect(again.status).toBe(410)
   })
+
+  it('slow motion (?rate=) is bounded by the one slow-motion atom, and the PUT takes no other query parameter', async () => {
+    for (const query of ['rate=10', 'rate=abc', `rate=${2 * 1024 ** 3}`, 'other=1']) {
+      const res = await fetch(url(`/api/uploads/slow.bin?${query}`), { method: 'PUT', body: 'x' })
+      expect(res.status, query).toBe(400)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request:query')
+    }
+    const paced = await fetch(url('/api/uploads/slow.bin?rate=1024'), { method: 'PUT', headers: { accept: 'application/json' }, body: 'x' })
+    expect(paced.status).toBe(201)
+    expect(await paced.json()).toMatchObject({ state: 'complete', offset: 1 })
+  })
 })

@@ -73,4 +73,37 @@ describe('inspectedFetch', () => {
     await expect(inspectedFetch(failed.observer, fails)('http://x/')).rejects.toThrow('Failed to fetch')
     expect(failed.events).toEqual(['begin', 'end error TypeError: Failed to fetch'])
   })
+
+  test('a refusal names its status and the app\'s error code; a body that breaks off midway is an error, not "done"', async () => {
+    const limited = recorder()
+    const shaped = JSON.stringify({ error: { code: 'rate_limited:model', message: 'Too many answers at once' } })
+    const res = await inspectedFetch(limited.observer, answering(429, [shaped]))('http://x/')
+    expect(limited.events).toEqual(['begin', 'end error HTTP 429 rate_limited:model: Too many answers at once'])
+    expect(await res.json()).toEqual(JSON.parse(shaped)) // the caller still reads the refusal
+
+    const broken = recorder()
+    const breaking: typeof fetch = async () => {
+      let sent = false
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent) controller.error(new TypeError('network error'))
+          else controller.enqueue(new TextEncoder().encode('abc'))
+          sent = true
+        },
+      })
+      return new Response(body, { status: 200 })
+    }
+    const streamed = await inspectedFetch(broken.observer, breaking)('http://x/')
+    await expect(streamed.text()).rejects.toThrow('network error')
+    expect(broken.events).toEqual(['begin', 'chunk 3', 'end error the body broke off: TypeError: network error'])
+  })
+
+  test('the end is told once: an abort after the body ended leaves it "done"', async () => {
+    const { events, observer } = recorder()
+    const controller = new AbortController()
+    const res = await inspectedFetch(observer, answering(200, ['a']))('http://x/', { signal: controller.signal })
+    expect(await res.text()).toBe('a')
+    controller.abort()
+    expect(events).toEqual(['begin', 'chunk 1', 'end done'])
+  })
 })

@@ -54,7 +54,7 @@ describe('redis jobs store', () => {
     }
   })
 
-  it('keeps each import job under its own hash tag, and the export table under {export}', async () => {
+  it('keeps each import job under its own hash tag, the list of every import in one key, and the export table under {export}', async () => {
     const stores = await openRedisStores()
     try {
       const store = await stores.open()
@@ -72,6 +72,7 @@ describe('redis jobs store', () => {
       expect(keys).toEqual([
         `${stores.prefix}jobs:import:{${id}}:job`,
         `${stores.prefix}jobs:import:{${id}}:rows`,
+        `${stores.prefix}jobs:imports`,
         `${stores.prefix}jobs:{export}:current`,
         expect.stringMatching(new RegExp(`^${stores.prefix}jobs:\\{export\\}:rows:`)),
       ])

@@ -165,6 +165,32 @@ export function jobsStoreContract(name: string, open: () => Promise<OpenedJobsSt
       expect(Date.parse(ended!.endedAt!)).toBeGreaterThanOrEqual(Date.parse(ended!.startedAt))
     })
 
+    it('lists import jobs newest first — all of them, or those among given ids — a page at a time, with their counts', async () => {
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) {
+        ids.push(randomUUID())
+        await store.createImportJob(ids[i]!, 'generated')
+        await new Promise((resolve) => setTimeout(resolve, 5)) // distinct start times
+      }
+      await store.commitImportBatch(ids[0]!, importRows(2, 2), { processed: 3, inserted: 2, rejected: 1, batches: 1, lastLine: 4 })
+      await store.finishImportJob(ids[0]!, 'complete')
+      const [first, second, third] = ids as [string, string, string]
+
+      const all = await store.listImportJobs({ limit: 10, offset: 0 })
+      expect(all.total).toBe(3)
+      expect(all.jobs.map((j) => j.id)).toEqual([third, second, first])
+      expect(all.jobs[2]).toMatchObject({ status: 'complete', processed: 3, inserted: 2, rejected: 1, endedAt: expect.any(String) })
+      expect(all.jobs[0]).toMatchObject({ status: 'running', endedAt: null })
+      expect((await store.listImportJobs({ limit: 1, offset: 1 })).jobs.map((j) => j.id)).toEqual([second])
+
+      // Among given ids (a visitor's own): others are left out, and ids of no import are skipped.
+      const mine = await store.listImportJobs({ ids: [first, randomUUID(), third], limit: 10, offset: 0 })
+      expect(mine).toMatchObject({ total: 2 })
+      expect(mine.jobs.map((j) => j.id)).toEqual([third, first])
+      expect((await store.listImportJobs({ ids: [first, third], limit: 1, offset: 1 })).jobs.map((j) => j.id)).toEqual([first])
+      expect(await store.listImportJobs({ ids: [], limit: 10, offset: 0 })).toEqual({ total: 0, jobs: [] })
+    })
+
     it('has no job for an unknown id, and ending one does not make one', async () => {
       const id = randomUUID()
       expect(await store.getImportJob(id)).toBeUndefined()

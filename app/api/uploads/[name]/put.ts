@@ -1,11 +1,14 @@
-import { parseWith, type Access } from '@/lib/http'
+import { parseQuery, parseWith, type Access } from '@/lib/http'
+import { throttled } from '@/lib/stream'
 import { receiveUpload, uploadResponse } from '@/lib/uploads'
-import { readUploadHeaders, uploadHeaders } from './schema'
+import { readUploadHeaders, uploadHeaders, uploadQuery } from './schema'
 
 /**
  * The upload `PUT`, whichever transport brought it: the App Router route handler (`route.ts`, the
  * body as a Web stream) and the Pages API route (`pages/api/node/uploads/[name].ts`, the raw Node
- * request) both call this with the body as an async iterable of bytes.
+ * request) both call this with the body as an async iterable of bytes. Slow motion (`?rate=`)
+ * reads that body no faster than the rate: the server pulls less, so TCP backpressure slows the
+ * sender and nothing piles up in memory.
  */
 export async function putUpload(
   request: Request,
@@ -15,6 +18,7 @@ export async function putUpload(
 ): Promise<Response> {
   const { name } = await params
   const headers = parseWith(uploadHeaders, readUploadHeaders(request), 'headers')
+  const { rate } = parseQuery(request, uploadQuery)
   if (headers['upload-id'] !== undefined) await access.require('upload-session', headers['upload-id'])
   const reception = await receiveUpload({
     name,
@@ -22,7 +26,7 @@ export async function putUpload(
     offset: headers['upload-offset'],
     length: headers['upload-length'],
     contentLength: headers['content-length'],
-    body,
+    body: rate && body ? throttled(body, rate, request.signal) : body,
     signal: request.signal,
   })
   if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { slowMotionRate } from '@/lib/stream'
 
 const count = z
   .string()
@@ -23,3 +24,6 @@ export function readUploadHeaders(request: Request): Record<string, string> {
   }
   return out
 }
+
+/** The query of an upload `PUT`: only slow motion, the body read at most this many bytes per second. */
+export const uploadQuery = z.strictObject({ rate: slowMotionRate })
