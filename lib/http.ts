@@ -3,7 +3,7 @@ import type { z } from 'zod'
 import { countRequest } from '@/lib/activity'
 import { type Access, accessTable, guard, type RouteKey } from '@/lib/access'
 import { AppError, toAppError } from '@/lib/errors'
-import { assertJsonDepth } from '@/lib/json-depth'
+import { parseJsonText } from '@/lib/json-depth'
 
 export type { Access, RouteKey } from '@/lib/access'
 
@@ -147,14 +147,7 @@ export async function parseJsonBody<S extends z.ZodType>(request: Request, schem
   const length = Number(request.headers.get('content-length') ?? NaN)
   if (length > maxBytes) throw new AppError('too_large:body', `The body is over the limit of ${maxBytes} bytes`)
   const text = await readBodyText(request, maxBytes)
-  assertJsonDepth(text)
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new AppError('bad_request:json', 'The body is not valid JSON')
-  }
-  return parseWith(schema, value, 'body')
+  return parseWith(schema, parseJsonText(text), 'body')
 }
 
 async function readBodyText(request: Request, maxBytes: number): Promise<string> {

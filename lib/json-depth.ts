@@ -50,3 +50,17 @@ export function assertJsonDepth(text: string, max = MAX_JSON_DEPTH): void {
     })
   }
 }
+
+/**
+ * `text` parsed as JSON: `400 bad_request:json_depth` when nested deeper than `MAX_JSON_DEPTH`
+ * (checked first, so a deep body never reaches the recursive parser), `400 bad_request:json`
+ * when it is not JSON. The one way request bodies are parsed (JSON API bodies, durable JSON streams).
+ */
+export function parseJsonText(text: string): unknown {
+  assertJsonDepth(text)
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    throw new AppError('bad_request:json', 'The body is not valid JSON')
+  }
+}

@@ -1,5 +1,5 @@
 import { AppError } from '@/lib/errors'
-import { assertJsonDepth } from '@/lib/json-depth'
+import { parseJsonText } from '@/lib/json-depth'
 
 /**
  * JSON mode (PROTOCOL.md §9.1) on top of a byte store. Each message is stored as one line of
@@ -26,13 +26,7 @@ export function encodeJsonBody(body: Uint8Array, options: { allowEmpty: boolean 
   } catch {
     throw new AppError('bad_request:json', 'The body is not valid JSON')
   }
-  assertJsonDepth(text)
-  let value: unknown
-  try {
-    value = JSON.parse(text)
-  } catch {
-    throw new AppError('bad_request:json', 'The body is not valid JSON')
-  }
+  const value = parseJsonText(text)
   const messages = Array.isArray(value) ? value : [value]
   if (messages.length === 0 && !options.allowEmpty) {
     throw new AppError('bad_request:json', 'An empty JSON array appends nothing: send at least one message')

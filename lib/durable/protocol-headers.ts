@@ -23,10 +23,8 @@ export const H = {
   receivedSeq: 'Producer-Received-Seq',
 } as const
 
-const REQUEST_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-None-Match',
+/** The protocol's request headers that carry values (what {@link checkProtocolHeaders} looks at). */
+const VALUE_HEADERS = [
   H.ttl,
   H.expiresAt,
   H.seq,
@@ -38,6 +36,8 @@ const REQUEST_HEADERS = [
   H.producerEpoch,
   H.producerSeq,
 ]
+
+const REQUEST_HEADERS = ['Authorization', 'Content-Type', 'If-None-Match', ...VALUE_HEADERS]
 
 const EXPOSED_HEADERS = [
   'ETag',
@@ -85,20 +85,6 @@ export function preflightHeaders(requested: string | null): Headers {
 export const MAX_HEADER_LENGTH = 256
 /** Longest `Stream-Forked-From`: a stream path (at most 512 characters) after percent-encoding. */
 export const MAX_PATH_HEADER_LENGTH = 2048
-
-/** The protocol's request headers that carry values (what {@link checkProtocolHeaders} looks at). */
-const VALUE_HEADERS = [
-  H.ttl,
-  H.expiresAt,
-  H.seq,
-  H.closed,
-  H.forkedFrom,
-  H.forkOffset,
-  H.forkSubOffset,
-  H.producerId,
-  H.producerEpoch,
-  H.producerSeq,
-]
 
 /**
  * Refuses protocol request headers that are too long (`bad_request:header_length`) or were sent
