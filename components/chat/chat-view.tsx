@@ -54,10 +54,10 @@ export function ChatView({
   const follow = useFollowScroll(chat.messages)
 
   // An answer that ended in an error arrives in a 200 response: the inspector would say "done"
-  // (or "streaming", when the chat stops reading after the error). Say what happened instead,
-  // with the code for developers.
+  // (or "streaming", or "stopped" when the chat cancels its read after the error). Say what
+  // happened instead, with the code for developers. (A Stop by the reader sets no failure.)
   const failure = lastError ?? requestError
-  const ended = inspected.phase === 'done' || inspected.phase === 'streaming'
+  const ended = inspected.phase === 'done' || inspected.phase === 'streaming' || inspected.phase === 'stopped'
   useEffect(() => {
     if (failure && !chat.busy && ended) end('error', `${failure.code}: ${failure.message}`)
   }, [failure, chat.busy, ended, end])
