@@ -7,8 +7,9 @@ import { importListQuery } from './schema'
 export const maxDuration = 300
 
 /**
- * POST runs an import as a typed stream (SSE frames); DELETE ?stream=<id> cancels it. No GET: an
- * `EventSource` reconnects by itself, and an import must not run twice because a connection dropped.
+ * POST runs an import as a typed stream (SSE frames); DELETE ?stream=<id> cancels it. No import
+ * is started by a GET (below, GET only lists): an `EventSource` reconnects by itself, and an
+ * import must not run twice because a connection dropped.
  */
 export const { POST, DELETE } = streamRoute(importJob, { path: '/api/jobs/import' })
 
