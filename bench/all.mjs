@@ -214,6 +214,15 @@ await step('chat', async () => {
     '< 5 ms',
     at,
   )
+  const entry = r.stages.marks.find((m) => m.name === 'entry')
+  row(
+    'chat: send → model call starts, p50 (ms)',
+    f(r.stages.split.beforeModel.p50, 2),
+    `of which send → route handler (Next.js) ${f(entry?.at, 2)}`,
+    '',
+    '',
+    at,
+  )
 })
 
 await step('export', async () => {

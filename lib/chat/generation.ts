@@ -7,6 +7,7 @@ import { moderateText, modelJudge, ruleJudge, type FilteredSentence } from '@/li
 import { recordGeneration } from '@/lib/chat/recorder'
 import { searchStoredData } from '@/lib/chat/search'
 import { chatStore } from '@/lib/chat/instance'
+import { type ChatTiming, timedModel } from '@/lib/chat/timing'
 import { finalizeUIStream } from '@/lib/chat/ui-stream'
 import { config } from '@/lib/config'
 import { streams, type StreamWriter } from '@/lib/durable'
@@ -37,22 +38,31 @@ export interface Generation {
 }
 
 /**
- * Starts answering a chat: commits the chat with the user's message, then runs the model with the tools,
+ * Starts answering a chat: starts the model with the tools and, while it works on its first token,
+ * commits the chat with the user's message and creates the answer's durable stream; runs the model
  * step by step, independently of the request that asked (a reload or a closed tab does not
  * stop it; {@link stopSignals}, keyed by the chat id, does, from any instance). Every chunk is written to a durable stream as it is
  * produced; when the answer ends — finished, stopped or failed — the conversation is stored
  * with the answer as far as it got, and an audit record is written.
  */
-export async function startGeneration(chatId: string, request: ChatTurnRequest & { moderation?: boolean }): Promise<Generation> {
+export async function startGeneration(
+  chatId: string,
+  request: ChatTurnRequest & { moderation?: boolean },
+  timing?: ChatTiming,
+): Promise<Generation> {
   const store = chatStore()
   const chat = await store.get(chatId)
   const messages = nextMessages((chat?.messages ?? []) as ChatMessage[], request)
   const moderation = request.moderation ?? chat?.moderation ?? false
+  timing?.mark('load')
   // Registering is the "one answer at a time" check: atomic, and it gives Stop its handle.
   const stop = await stopSignals().register(generationKey(chatId))
   if (!stop) throw new AppError('conflict:generation', 'This chat is still answering: stop it or wait for it to finish')
+  timing?.mark('register')
 
-  const { model, info } = chatModel()
+  const chosen = chatModel()
+  const info = chosen.info
+  const model = timing ? timedModel(chosen.model, timing) : chosen.model
   const startedAt = Date.now()
   const c = config()
   const filtered: FilteredSentence[] = []
@@ -60,28 +70,39 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   let durable: StreamWriter
   let result: ReturnType<typeof streamText<ChatTools>>
   try {
-    // The chat and the user's message are committed before anything of the answer exists: a
-    // generation stream (or an acknowledged answer) never outlives its chat, even after a crash.
-    await store.save(chatId, { messages, moderation })
-    // The model call starts here; creating the durable stream happens while it works on its
-    // first token, so it adds nothing to the time to first token.
+    // The model call starts first: a model takes a while to its first token (4 × its pace offline,
+    // hundreds of ms for a hosted one), and everything below happens in that time instead of
+    // before it. The request has been checked (ownership, one answer at a time) already; nothing of
+    // the answer can reach anyone before this function returns, which is after the set-up below.
     result = streamText({
       model,
       instructions: INSTRUCTIONS,
-      messages: await convertToModelMessages(messages),
+      messages: await timed(convertToModelMessages(messages), timing, 'convert'),
       tools: chatTools({ search: (query, { signal }) => searchStoredData(query, { signal, excludeChatId: chatId }) }),
       stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
       maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
       abortSignal: stop.signal,
       experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
     })
+    timing?.mark('stream-text')
+    // The AI SDK prepares the call (prompt, tools) in microtasks: let it reach the model before
+    // the set-up's synchronous work (SQLite, files) takes the thread.
+    await new Promise((resolve) => setImmediate(resolve))
+    timing?.mark('yield')
+    // The chat and the user's message are committed before anything of the answer exists: a
+    // generation stream (or an acknowledged answer) never outlives its chat, even after a crash.
+    await store.save(chatId, { messages, moderation })
+    timing?.mark('save')
     durable = await streams.create(GENERATION_NAMESPACE, {
       contentType: 'text/event-stream',
       metadata: { chatId, model: info.label },
       ttl: GENERATION_TTL_SECONDS,
     })
+    timing?.mark('durable')
     await store.setActiveStream(chatId, durable.id)
+    timing?.mark('active')
   } catch (error) {
+    // Aborts the model call if it started, and frees the chat for its next message.
     await stopSignals()
       .stop(generationKey(chatId), 'The generation could not be set up')
       .catch(() => false)
@@ -128,4 +149,10 @@ export async function startGeneration(chatId: string, request: ChatTurnRequest &
   })
 
   return { id, chatId, chunks: forCaller, done }
+}
+
+async function timed<T>(work: Promise<T>, timing: ChatTiming | undefined, stage: string): Promise<T> {
+  const value = await work
+  timing?.mark(stage)
+  return value
 }

@@ -10,3 +10,4 @@ export { FILTERED, parseErrorText, RECONNECT_PART, type ChatMessage, type ChatMe
 export { answerSoFar } from './answer-so-far'
 export { finalizeUIStream, reconnectPart } from './ui-stream'
 export { searchStoredData } from './search'
+export { beginChatTiming, chatTimingOf, isTokenChunk, markFirst, type ChatTiming } from './timing'

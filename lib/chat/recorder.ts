@@ -1,4 +1,4 @@
-import { isToolUIPart, readUIMessageStream, type UIMessageChunk } from 'ai'
+import { consumeStream, createUIMessageStream, isToolUIPart, type UIMessageChunk } from 'ai'
 import { auditRecord, writeAudit } from '@/lib/chat/audit'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
 import type { FilteredSentence } from '@/lib/chat/moderation'
@@ -27,10 +27,12 @@ export function settle(message: ChatMessage): ChatMessage {
 }
 
 /**
- * Appends text to a durable stream with group commit: the first write goes out at once, and
- * whatever arrives while an append is in flight is joined into the next one. A fast model
- * (hundreds of tokens a second) then costs a few appends, not one per token, and a follower
- * still sees every byte in order.
+ * Appends text to a durable stream with group commit: what is written in one turn of the event
+ * loop goes out as one append at the end of that turn (`setImmediate`), and whatever arrives while
+ * an append is in flight is joined into the next one. A fast model (hundreds of tokens a second)
+ * then costs a few appends, not one per token, and a follower still sees every byte in order.
+ * Waiting for the end of the turn lets the asking client's copy of a chunk — written to its
+ * socket in the same turn — leave before the append's synchronous work (SQLite, file) runs.
  */
 export function coalescingWriter(writer: Pick<StreamWriter, 'write'>) {
   let pending = ''
@@ -38,6 +40,7 @@ export function coalescingWriter(writer: Pick<StreamWriter, 'write'>) {
   let failure: unknown
   const flush = async () => {
     try {
+      await new Promise((resolve) => setImmediate(resolve))
       while (pending && failure === undefined) {
         const data = pending
         pending = ''
@@ -96,7 +99,13 @@ export async function recordGeneration(chunks: ReadableStream<UIMessageChunk<Cha
         },
       }),
     )
-    for await (const message of readUIMessageStream<ChatMessage>({ stream: written })) answer = message
+    // The answer as the client builds it, kept once at the end (`readUIMessageStream` would
+    // copy the whole message at every chunk: quadratic in the answer's length).
+    const rebuilt = createUIMessageStream<ChatMessage>({
+      execute: ({ writer }) => writer.merge(written),
+      onFinish: ({ responseMessage }) => void (answer = responseMessage),
+    })
+    await consumeStream({ stream: rebuilt })
     await out.drain()
   } catch (error) {
     console.error('[sluice] chat generation could not be recorded', error)

@@ -16,4 +16,15 @@ export const testOnlyVariables = {
         doc: 'docs/uploads.md',
       }),
     ),
+  SLUICE_CHAT_TIMING: z
+    .enum(['0', '1'], { message: 'must be 1 or 0' })
+    .default('0')
+    .meta(
+      doc({
+        group: 'Test-only',
+        description:
+          '`1`: each `POST /api/chat` prints one `[sluice] chat-timing` line with the moments (epoch ms) it passed each stage on the way to its first token, for `npm run bench:chat`’s breakdown. Off, it costs one comparison per request.',
+        doc: 'docs/chat.md',
+      }),
+    ),
 }

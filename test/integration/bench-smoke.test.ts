@@ -160,6 +160,8 @@ describe('benchmarks at a tiny size', () => {
     async () => {
       const out = expectSuccess(await bench('bench:chat', { BENCH_N: '3' }))
       expect(out).toContain('TTFT added by Sluice')
+      // Every timed request's stages were printed by the server (SLUICE_CHAT_TIMING=1) and joined.
+      expect(out).toMatch(/Stages of POST \/api\/chat \(server with SLUICE_CHAT_TIMING=1, 3 requests, 3 with marks\)/)
       expect(out).toContain('Resume after reload')
     },
     TIMEOUT,

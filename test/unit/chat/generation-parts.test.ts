@@ -129,7 +129,7 @@ describe('settle', () => {
 })
 
 describe('coalescingWriter', () => {
-  it('writes the first piece at once and joins what arrives meanwhile, in order', async () => {
+  it('appends what one turn wrote at the end of that turn and joins what arrives meanwhile, in order', async () => {
     const { coalescingWriter } = await import('@/lib/chat/recorder')
     const { deferred } = await import('@/lib/async')
     const appends: string[] = []
@@ -142,19 +142,25 @@ describe('coalescingWriter', () => {
         await gate.promise
       },
     })
+    const turn = () => new Promise((r) => setImmediate(r))
     writer.write('a')
     writer.write('b')
+    expect(appends).toEqual([]) // not during the turn that wrote them
+    await turn()
+    expect(appends).toEqual(['ab'])
     writer.write('c')
-    expect(appends).toEqual(['a'])
+    await turn()
+    writer.write('d')
+    expect(appends).toEqual(['ab']) // c and d wait for the append in flight
     gates[0]!.resolve()
     await new Promise((r) => setTimeout(r, 0))
-    expect(appends).toEqual(['a', 'bc'])
-    writer.write('d')
+    expect(appends).toEqual(['ab', 'cd'])
+    writer.write('e')
     gates[1]!.resolve()
     await new Promise((r) => setTimeout(r, 0))
     gates[2]!.resolve()
     await writer.drain()
-    expect(appends).toEqual(['a', 'bc', 'd'])
+    expect(appends).toEqual(['ab', 'cd', 'e'])
   })
 
   it('reports the first failed append on drain and stops appending', async () => {
