@@ -42,6 +42,16 @@ export async function attachInspector(pid, port) {
       await call('HeapProfiler.collectGarbage')
       return (await call('Runtime.getHeapUsage')).usedSize
     },
+    /** Starts the CPU profiler, sampling every `intervalUs` microseconds. */
+    async startProfile(intervalUs = 100) {
+      await call('Profiler.enable')
+      await call('Profiler.setSamplingInterval', { interval: intervalUs })
+      await call('Profiler.start')
+    },
+    /** Stops the CPU profiler; resolves with the profile (the `.cpuprofile` format). */
+    async stopProfile() {
+      return (await call('Profiler.stop')).profile
+    },
     close: () => ws.close(),
   }
 }
