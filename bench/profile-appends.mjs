@@ -3,7 +3,7 @@
 // prints the top self-time items, each with its owner (Next.js, React, Sluice, Node, GC…), and
 // the CPU time per append from /proc/<pid>/stat over the same appends.
 //
-//   npm run build && node bench/profile-appends.mjs      (SLUICE_STREAMS_DURABILITY=fsync to profile fsync)
+//   npm run build && npx node bench/profile-appends.mjs    (Node 24 via npx; SLUICE_STREAMS_DURABILITY=fsync to profile fsync)
 //
 // BENCH_APPEND_PATH=/api/node/v1/stream/ profiles the Pages API route instead of the App Router's
 // /v1/stream/. The profile is written to bench/results/ (open it in Chrome DevTools).
