@@ -6,6 +6,7 @@
  */
 import http from 'node:http'
 import { performance } from 'node:perf_hooks'
+import { DurableStream, IdempotentProducer } from '@durable-streams/client'
 import { createParser } from 'eventsource-parser'
 import { percentile, rssBytes, send } from './measure.mjs'
 
@@ -17,6 +18,8 @@ const env = process.env
 export const SEQUENTIAL = Number(env.BENCH_SEQUENTIAL ?? 2_000)
 export const CONCURRENT = Number(env.BENCH_CONCURRENT ?? 8_000)
 export const WRITERS = 16
+/** 100-byte items through the official `IdempotentProducer`. */
+export const PRODUCER_ITEMS = Number(env.BENCH_PRODUCER_ITEMS ?? 50_000)
 /** The catch-up stream, and the large stream whose reading is watched for memory growth. */
 export const CATCHUP_MB = Number(env.BENCH_CATCHUP_MB ?? 100)
 export const BIG_MB = Number(env.BENCH_BIG_MB ?? 1_024)
@@ -61,17 +64,50 @@ export async function append(url, body, contentType = 'text/plain') {
   }
 }
 
-/** Appends/s of `total` 100-byte appends by `writers` concurrent writers, spread over `baseUrls` (one stream). */
-export async function appendsPerSecond(baseUrls, total, writers) {
+/**
+ * Appends/s of `total` 100-byte appends by `writers` concurrent writers, spread over `baseUrls` (one
+ * stream). `appendPath` is where the appends go (default the protocol's `/v1/stream/`; the Pages API
+ * route of the same append is `/api/node/v1/stream/`).
+ */
+export async function appendsPerSecond(baseUrls, total, writers, appendPath = '/v1/stream/') {
   const name = await createStream(baseUrls[0], 'text/plain')
   const start = performance.now()
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      const url = streamUrl(baseUrls[w % baseUrls.length], name)
+      const url = `${baseUrls[w % baseUrls.length]}${appendPath}${name}`
       for (let i = 0; i < total / writers; i++) await append(url, MESSAGE)
     }),
   )
   return total / ((performance.now() - start) / 1000)
+}
+
+/**
+ * Appends/s of `total` 100-byte items through the protocol's official client, `IdempotentProducer`
+ * (its defaults: batched, pipelined, exactly once), from the first append to the end of `flush()`;
+ * then checks the stream holds every byte.
+ */
+export async function producerAppendsPerSecond(baseUrl, total) {
+  const url = streamUrl(baseUrl, await createStream(baseUrl, 'text/plain'))
+  const errors = []
+  const producer = new IdempotentProducer(new DurableStream({ url, contentType: 'text/plain' }), `bench-${Date.now()}`, {
+    onError: (error) => errors.push(error),
+  })
+  const start = performance.now()
+  for (let i = 0; i < total; i++) producer.append(MESSAGE)
+  await producer.flush()
+  const seconds = (performance.now() - start) / 1000
+  await producer.close()
+  if (errors.length > 0) throw new Error(`IdempotentProducer: ${errors.length} errors, the first: ${errors[0]}`)
+  let bytes = 0
+  for (let offset = '-1'; ;) {
+    const res = await fetch(`${url}?offset=${offset}`)
+    for await (const chunk of /** @type {ReadableStream<Uint8Array>} */ (res.body)) bytes += chunk.byteLength
+    offset = /** @type {string} */ (res.headers.get('Stream-Next-Offset'))
+    if (res.headers.get('Stream-Up-To-Date') === 'true') break
+  }
+  if (bytes !== total * MESSAGE.length)
+    throw new Error(`IdempotentProducer: the stream holds ${bytes} bytes, not ${total * MESSAGE.length}`)
+  return total / seconds
 }
 
 /** Appends `megabytes` of patterned binary data in `chunkBytes` appends. */

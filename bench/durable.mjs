@@ -21,6 +21,7 @@ import {
   CATCHUP_MB,
   CONCURRENT,
   LATENCY_SECONDS,
+  PRODUCER_ITEMS,
   RATE,
   SEQUENTIAL,
   WRITERS,
@@ -31,14 +32,21 @@ import {
   MB,
   rssMb,
   networkErrors,
+  producerAppendsPerSecond,
   readAll,
   streamUrl,
 } from './durable-client.mjs'
 
 const env = process.env
-const TARGETS = (env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`).split(',')
+const TARGETS = (env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync,sluice-pages${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`).split(
+  ',',
+)
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
-const PARTS = new Set((env.BENCH_PARTS ?? 'appends,catchup,latency,memory').split(','))
+const PARTS = new Set((env.BENCH_PARTS ?? 'appends,producer,catchup,latency,memory').split(','))
+/** Targets that differ from another only in how writes are handled: reads are not measured twice. */
+const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-pages')
+/** Where a target's appends go: `sluice-pages` appends through the Pages API route of the same build. */
+const appendPath = (name) => (name.endsWith('-pages') ? '/api/node/v1/stream/' : '/v1/stream/')
 
 async function startTarget(name) {
   if (name.startsWith('sluice') || name.startsWith('base')) {
@@ -77,11 +85,12 @@ async function startTarget(name) {
 /** @type {Array<{ name: string, server: Awaited<ReturnType<typeof startTarget>>, result: Record<string, any>, reads: Array<{ mbPerSecond: number }>, streams: Record<string, string> }>} */
 const targets = []
 for (const name of TARGETS) targets.push({ name, server: await startTarget(name), result: { target: name }, reads: [], streams: {} })
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)} ${label}`)
 
 async function each(label, work, { writesOnly = true } = {}) {
   for (const t of targets) {
-    if (!writesOnly && t.name.endsWith('-fsync')) continue // the durability mode only changes writes
+    if (!writesOnly && writesOnlyTarget(t.name)) continue // the durability mode and the Pages route only change writes
     phase(`${label}: ${t.name}`)
     try {
       await work(t)
@@ -97,18 +106,17 @@ async function each(label, work, { writesOnly = true } = {}) {
 try {
   if (PARTS.has('appends')) {
     // Rounds interleave the targets (every target once per round); each figure is the median.
-    const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
     const rounds = { seq: new Map(), seqCpu: new Map(), conc: new Map(), concCpu: new Map() }
     const push = (map, t, value) => map.set(t, [...(map.get(t) ?? []), value])
     for (let round = 0; round < ROUNDS; round++) {
       await each('appends-1', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1))
+        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1, appendPath(t.name)))
         push(rounds.seqCpu, t, ((await cpuMs(t.server.pid)) - cpu) / SEQUENTIAL)
       })
       await each('appends-16', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS))
+        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS, appendPath(t.name)))
         push(rounds.concCpu, t, ((await cpuMs(t.server.pid)) - cpu) / CONCURRENT)
       })
     }
@@ -118,6 +126,19 @@ try {
       t.result.appendsPerSecond16Writers = median(rounds.conc.get(t))
       t.result.cpuMsPerAppend16Writers = median(rounds.concCpu.get(t))
       t.result.appendRounds = { sequential: rounds.seq.get(t), concurrent: rounds.conc.get(t) }
+    }
+  }
+  if (PARTS.has('producer')) {
+    // The official client's IdempotentProducer (batched, pipelined), interleaved rounds, medians.
+    const runs = new Map()
+    for (let round = 0; round < ROUNDS; round++)
+      await each('producer', async (t) => {
+        if (t.name.endsWith('-pages')) return // the producer writes to the public URL
+        runs.set(t, [...(runs.get(t) ?? []), await producerAppendsPerSecond(t.server.baseUrl, PRODUCER_ITEMS)])
+      })
+    for (const [t, values] of runs) {
+      t.result.producerAppendsPerSecond = median(values)
+      t.result.producerRounds = values
     }
   }
   if (PARTS.has('catchup')) {
@@ -183,13 +204,13 @@ console.log(
     )}; node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model}), ${CATCHUP_MB} MB catch-up, ${BIG_MB} MB large read`,
 )
 console.log(
-  `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | catch-up MB/s | SSE latency p50 / p99 from the send (ms), lost | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
+  `| target | appends/s (1 writer) | appends/s (16 writers) | CPU ms per append (1 / 16 writers) | IdempotentProducer appends/s (${PRODUCER_ITEMS} × 100 B) | catch-up MB/s | SSE latency p50 / p99 from the send (ms), lost | RSS idle → peak reading ${CATCHUP_MB} MB | RSS before → peak reading ${BIG_MB} MB |`,
 )
-console.log('|---|---|---|---|---|---|---|---|')
+console.log('|---|---|---|---|---|---|---|---|---|')
 for (const r of results) {
   const m = r.memory
   console.log(
-    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.cpuMsPerAppendSequential, 2)} / ${fmt(r.cpuMsPerAppend16Writers, 2)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}, lost ${r.latency.sent - r.latency.delivered} of ${r.latency.sent}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
+    `| ${r.target} | ${fmt(r.appendsPerSecondSequential)} | ${fmt(r.appendsPerSecond16Writers)} | ${fmt(r.cpuMsPerAppendSequential, 2)} / ${fmt(r.cpuMsPerAppend16Writers, 2)} | ${fmt(r.producerAppendsPerSecond)} | ${fmt(r.catchUpMbPerSecond)} | ${r.latency ? `${fmt(r.latency.p50, 1)} / ${fmt(r.latency.p99, 1)}, lost ${r.latency.sent - r.latency.delivered} of ${r.latency.sent}` : '—'} | ${m ? `${fmt(m.idleRssMb)} → ${fmt(m.peakRssMbReading100)} MB` : '—'} | ${m ? `${fmt(m.idleRssMbBefore1GB)} → ${fmt(m.peakRssMbReading1GB)} MB` : '—'} |`,
   )
 }
 const resultsDir = env.BENCH_RESULTS_DIR ?? path.join(import.meta.dirname, 'results')

@@ -36,9 +36,9 @@ export function route<Ctx = unknown>(
  * reading it through a Web stream is the copy this transport avoids) and the raw `IncomingMessage`
  * as an async iterable of bytes; its `Response` is written to `res` with backpressure.
  * `method` is the one method the route serves (405 otherwise); `params` are Next's dynamic
- * segments (`req.query`).
+ * segments (`req.query`; a catch-all segment is an array).
  */
-export function nodeRoute<Ctx extends { params: Promise<Record<string, string>> }>(
+export function nodeRoute<Ctx extends { params: Promise<Record<string, string | string[]>> }>(
   key: RouteKey,
   handler: (request: Request, context: Ctx, access: Access, body: AsyncIterable<Uint8Array>) => Response | Promise<Response>,
 ): (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void> {
@@ -54,7 +54,7 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string>> 
       const headers = new Headers()
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
       const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method, headers, signal: abort.signal })
-      const params = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string'))
+      const params = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string | string[]] => e[1] !== undefined))
       const context = { params: Promise.resolve(params) } as Ctx
       const guarded = await guard(key, request, context)
       response = guarded.finish(await handler(request, context, guarded.access, req))

@@ -6,12 +6,17 @@ import { STREAM_ROUTE } from '@/lib/durable/stream-route'
 import { AppError } from '@/lib/errors'
 import { requestOrigin } from '@/lib/forwarded'
 
-/** What every protocol handler needs: the request, the stream path, the store. */
+/**
+ * What every protocol handler needs: the request (method, URL, headers, signal), the stream path,
+ * the store, and the request body as plain bytes — `request.body` behind an App Router route
+ * handler, Node's `IncomingMessage` behind a Pages API route (`null`: none).
+ */
 export interface StreamRequest {
   request: Request
   url: URL
   path: string
   store: StreamStore
+  body: AsyncIterable<Uint8Array> | null
 }
 
 export { STREAM_ROUTE }
@@ -57,27 +62,29 @@ export async function liveStream(store: StreamStore, path: string): Promise<Stre
   return found.meta
 }
 
+const EMPTY = new Uint8Array(0)
+
 /** The request body, refused with 413 beyond `limit` bytes (checked while it streams in). */
-export async function readBody(request: Request, limit: number): Promise<Uint8Array> {
+export async function readBody({ request, body }: StreamRequest, limit: number): Promise<Uint8Array> {
   const declared = Number(request.headers.get('content-length') ?? NaN)
   const tooLarge = () => new AppError('too_large:append', `Appends are limited to ${limit} bytes`)
   if (declared > limit) throw tooLarge()
-  if (!request.body) return new Uint8Array(0)
+  if (!body || declared === 0) return EMPTY
   const chunks: Uint8Array[] = []
   let size = 0
-  for await (const chunk of request.body) {
+  for await (const chunk of body) {
     size += chunk.byteLength
     if (size > limit) throw tooLarge()
     chunks.push(chunk)
   }
   if (chunks.length === 1) return chunks[0]!
-  const body = new Uint8Array(size)
+  const joined = new Uint8Array(size)
   let at = 0
   for (const chunk of chunks) {
-    body.set(chunk, at)
+    joined.set(chunk, at)
     at += chunk.byteLength
   }
-  return body
+  return joined
 }
 
 /**

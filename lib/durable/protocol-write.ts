@@ -22,7 +22,8 @@ function streamHeaders(meta: StreamMeta): Headers {
 }
 
 /** `PUT`: create a stream (optionally closed, with content, or as a fork); idempotent. */
-export async function createStream({ request, path, store }: StreamRequest): Promise<Response> {
+export async function createStream(req: StreamRequest): Promise<Response> {
+  const { request, path, store } = req
   const headers = request.headers
   checkProtocolHeaders(headers)
   const closed = closedFlag(headers)
@@ -30,7 +31,7 @@ export async function createStream({ request, path, store }: StreamRequest): Pro
   const fork = forkRequest(headers)
   const declaredType = headers.get('content-type')
   if (declaredType !== null) mediaType(declaredType)
-  const body = await readBody(request, config().SLUICE_STREAMS_MAX_APPEND_BYTES)
+  const body = await readBody(req, config().SLUICE_STREAMS_MAX_APPEND_BYTES)
 
   const resolved = fork && (await resolveFork(store, fork, declaredType, expiry))
   const contentType = resolved?.contentType ?? declaredType ?? 'application/octet-stream'
@@ -66,13 +67,14 @@ export async function createStream({ request, path, store }: StreamRequest): Pro
 }
 
 /** `POST`: append (JSON bodies become messages), close, or both; producer and sequence checks. */
-export async function appendToStream({ request, path, store }: StreamRequest): Promise<Response> {
+export async function appendToStream(req: StreamRequest): Promise<Response> {
+  const { request, path, store } = req
   const headers = request.headers
   checkProtocolHeaders(headers)
   const close = closedFlag(headers)
   const producer = producerClaim(headers)
   const streamSeq = headers.get(H.seq) ?? undefined
-  const body = await readBody(request, config().SLUICE_STREAMS_MAX_APPEND_BYTES)
+  const body = await readBody(req, config().SLUICE_STREAMS_MAX_APPEND_BYTES)
   const meta = await liveStream(store, path)
 
   let data = body

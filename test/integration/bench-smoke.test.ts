@@ -69,6 +69,7 @@ const TINY_DURABLE = {
   BENCH_LATENCY_SECONDS: '1',
   BENCH_RATE: '20',
   BENCH_ROUNDS: '1',
+  BENCH_PRODUCER_ITEMS: '200',
 }
 
 describe('benchmarks at a tiny size', () => {
@@ -82,10 +83,11 @@ describe('benchmarks at a tiny size', () => {
   )
 
   it(
-    'bench:durable (Sluice and the reference server)',
+    'bench:durable (Sluice, its appends through the Pages API route, and the reference server)',
     async () => {
-      const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference' }))
+      const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference,sluice-pages' }))
       expect(out).toMatch(/^\| sluice \|/m)
+      expect(out).toMatch(/^\| sluice-pages \|/m)
       expect(out).toMatch(/^\| reference \|/m)
       expect((await readdir(resultsDir)).some((f) => f.startsWith('durable-'))).toBe(true)
     },

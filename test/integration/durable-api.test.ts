@@ -61,6 +61,22 @@ describe('writes need the bearer token when SLUICE_STREAMS_TOKEN is set', () => 
     expect((await fetch(url, { method: 'DELETE', headers: auth })).status).toBe(204)
   })
 
+  test('the append through the Pages API route (/api/node/v1/stream/…) runs the same guard and protocol core', async () => {
+    const name = `auth/pages-${Date.now()}`
+    const url = `${server.baseUrl}/v1/stream/${name}`
+    const pages = `${server.baseUrl}/api/node/v1/stream/${name}`
+    expect((await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })).status).toBe(201)
+    const anonymous = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })
+    expect(anonymous.status).toBe(401)
+    expect((await anonymous.json()).error.code).toBe('unauthorized:token')
+    const appended = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'hello' })
+    expect(appended.status).toBe(204)
+    expect(appended.headers.get('stream-next-offset')).toBe((await fetch(url, { method: 'HEAD' })).headers.get('stream-next-offset'))
+    const wrongType = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{}' })
+    expect(wrongType.status).toBe(409)
+    expect(await (await fetch(url)).text()).toBe('hello')
+  })
+
   test('the JSON API refuses to create or delete without it', async () => {
     expect((await postJson('/api/durable', { namespace: 'auth' }, {})).status).toBe(401)
     const created = await (await postJson('/api/durable', { namespace: 'auth' })).json()

@@ -1,6 +1,6 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite'
 import type { ProducerState } from '@/lib/durable/append-rules'
-import { expiryColumns, type StreamRow } from '@/lib/durable/embedded/database'
+import { expiryColumns, transaction, type StreamRow } from '@/lib/durable/embedded/database'
 import type { Expiry, ForkOrigin, ListQuery, ProducerClaim } from '@/lib/durable/store'
 
 /** A new `streams` row. */
@@ -23,8 +23,18 @@ const LIVE = `deleted = 0
   AND (ttl_seconds IS NULL OR accessed_at + ttl_seconds * 1000 > $now)
   AND (expires_at IS NULL OR expires_at > $now)`
 
-/** The catalogue's statements, prepared once, with typed parameters and results. */
+/** How many stream rows the catalogue keeps in memory (the most recently used). */
+const CACHED_ROWS = 10_000
+
+/**
+ * The catalogue's statements, prepared once, with typed parameters and results, and the rows of
+ * streams in use kept in memory: an append would otherwise read its row three times (the
+ * protocol's look-up, the store's, the transaction's). One process owns the catalogue and every
+ * change goes through the methods below, which update or drop the row they change; a transaction
+ * that rolls back drops them all ({@link transaction}). Rows handed out are never modified.
+ */
 export class Catalogue {
+  private readonly rows = new Map<string, StreamRow>()
   private readonly selectStream: StatementSync
   private readonly insertStream: StatementSync
   private readonly updateTail: StatementSync
@@ -61,10 +71,31 @@ export class Catalogue {
   }
 
   get(path: string): StreamRow | undefined {
-    return this.selectStream.get(path) as StreamRow | undefined
+    const cached = this.rows.get(path)
+    if (cached !== undefined) return cached
+    const row = this.selectStream.get(path) as StreamRow | undefined
+    if (row !== undefined) this.cache(row)
+    return row
+  }
+
+  private cache(row: StreamRow): void {
+    this.rows.delete(row.path)
+    this.rows.set(row.path, row)
+    if (this.rows.size > CACHED_ROWS) this.rows.delete(this.rows.keys().next().value!)
+  }
+
+  /** Runs `fn` in one write transaction; if it rolls back, the cached rows (maybe changed inside) go. */
+  transaction<T>(fn: () => T): T {
+    try {
+      return transaction(this.db, fn)
+    } catch (error) {
+      this.rows.clear()
+      throw error
+    }
   }
 
   insert(row: NewStream): void {
+    this.rows.delete(row.path)
     this.insertStream.run({
       path: row.path,
       incarnation: row.incarnation,
@@ -88,18 +119,21 @@ export class Catalogue {
     path: string,
     next: { tail: number; closed: boolean; closedBy: ProducerClaim | undefined; streamSeq: string | undefined; now: number },
   ): void {
-    this.updateTail.run({
-      path,
+    const columns = {
       tail: next.tail,
       closed: next.closed ? 1 : 0,
       closed_by: next.closedBy ? JSON.stringify(next.closedBy) : null,
       last_stream_seq: next.streamSeq ?? null,
-      now: next.now,
-    })
+    }
+    this.updateTail.run({ path, ...columns, now: next.now })
+    const cached = this.rows.get(path)
+    if (cached !== undefined) this.cache({ ...cached, ...columns, stored_bytes: next.tail, accessed_at: next.now })
   }
 
   touch(path: string, now: number): void {
     this.touchStream.run(now, path)
+    const cached = this.rows.get(path)
+    if (cached !== undefined && cached.ttl_seconds !== null && cached.deleted === 0) this.cache({ ...cached, accessed_at: now })
   }
 
   producer(path: string, id: string): ProducerState | undefined {
@@ -121,6 +155,7 @@ export class Catalogue {
    * Returns what happened and the incarnations whose files can now be removed.
    */
   remove(row: StreamRow): { outcome: 'deleted' | 'soft-deleted'; freed: string[]; paths: string[] } {
+    this.rows.delete(row.path)
     this.deleteProducers.run(row.path)
     if (this.forksOf(row.path) > 0) {
       this.softDeleteStream.run(row.path)
@@ -133,6 +168,7 @@ export class Catalogue {
       const parent = this.get(source)
       if (!parent || parent.deleted !== 1 || this.forksOf(source) > 0) break
       this.deleteStream.run(source)
+      this.rows.delete(source)
       freed.push(parent.incarnation)
       paths.push(source)
       source = parent.fork_source
@@ -141,6 +177,7 @@ export class Catalogue {
   }
 
   markCompressed(path: string, incarnation: string, storedBytes: number): boolean {
+    this.rows.delete(path)
     return Number(this.markCompressedStatement.run(storedBytes, path, incarnation).changes) > 0
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
-import { isExpired, openCatalogue, rowToMeta, transaction, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
+import { isExpired, openCatalogue, rowToMeta, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles } from '@/lib/durable/embedded/files'
 import { GroupCommit } from '@/lib/durable/embedded/group-commit'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
@@ -121,7 +121,7 @@ export class EmbeddedStore implements StreamStore {
 
   /** Removes a row (soft or hard) in its own transaction, then its files; wakes its readers. */
   private removeRow(row: StreamRow): 'deleted' | 'soft-deleted' {
-    const { outcome, freed, paths } = transaction(this.catalogue.db, () => this.catalogue.remove(row))
+    const { outcome, freed, paths } = this.catalogue.transaction(() => this.catalogue.remove(row))
     for (const incarnation of freed) {
       this.recent.forget(incarnation)
       // Files go once the catalogue has forgotten them on disk (with `fsync` durability).

@@ -1,6 +1,6 @@
 import { planAppend } from '@/lib/durable/append-rules'
 import type { Catalogue } from '@/lib/durable/embedded/catalogue'
-import { rowToMeta, transaction, type StreamRow } from '@/lib/durable/embedded/database'
+import { rowToMeta, type StreamRow } from '@/lib/durable/embedded/database'
 import type { DataFiles } from '@/lib/durable/embedded/files'
 import {
   namespaceOf,
@@ -40,7 +40,7 @@ export function commitCreate(
     now: number
   },
 ): CreateOutcome | undefined {
-  return transaction(catalogue.db, (): CreateOutcome | undefined => {
+  return catalogue.transaction((): CreateOutcome | undefined => {
     const raced = catalogue.get(streamPath)
     if (raced) return raced.deleted === 1 ? { kind: 'gone' } : { kind: 'exists', meta: rowToMeta(raced) }
     if (spec.fork) {
@@ -78,7 +78,7 @@ export interface CommittedAppend {
 
 /** Checks an append against the stream's rules (`planAppend`) and commits it: bytes, tail, producer state. */
 export function commitAppend(catalogue: Catalogue, files: DataFiles, streamPath: string, input: AppendInput, now: number): CommittedAppend {
-  return transaction(catalogue.db, (): CommittedAppend => {
+  return catalogue.transaction((): CommittedAppend => {
     const row = catalogue.get(streamPath)
     if (!row || (input.incarnation !== undefined && row.incarnation !== input.incarnation)) return { outcome: { kind: 'missing' } }
     if (row.deleted === 1) return { outcome: { kind: 'gone' } }

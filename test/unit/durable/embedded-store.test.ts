@@ -2,7 +2,9 @@ import { appendFileSync, readdirSync, statSync, writeFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, onTestFinished, test } from 'vitest'
+import { Catalogue } from '@/lib/durable/embedded/catalogue'
+import { openCatalogue } from '@/lib/durable/embedded/database'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
 import { describeStoreContract } from './store-contract'
@@ -105,5 +107,25 @@ describe('embedded store on disk', () => {
     const second = await EmbeddedStore.open({ dir })
     expect(await readAll(second, await meta(second, 'gz/a'))).toBe('a,b\n'.repeat(1000))
     await second.dispose()
+  })
+})
+
+describe('the catalogue’s rows in memory', () => {
+  test('a transaction that rolls back leaves no changed row behind in memory', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'sluice-catalogue-'))
+    onTestFinished(() => rm(dir, { recursive: true, force: true }))
+    const catalogue = new Catalogue(openCatalogue(path.join(dir, 'streams.db')))
+    const base = { incarnation: 'i1', contentType: 'text/plain', namespace: 'n', metadata: {}, now: 1, closed: false, compress: false }
+    catalogue.insert({ ...base, path: 'n/a', tail: 5, expiry: { kind: 'none' }, fork: undefined })
+    expect(catalogue.get('n/a')?.tail).toBe(5) // now in memory
+    expect(() =>
+      catalogue.transaction(() => {
+        catalogue.recordAppend('n/a', { tail: 9, closed: true, closedBy: undefined, streamSeq: 'x', now: 2 })
+        expect(catalogue.get('n/a')).toMatchObject({ tail: 9, closed: 1 }) // seen inside the transaction
+        throw new Error('the disk is full')
+      }),
+    ).toThrow('the disk is full')
+    expect(catalogue.get('n/a')).toMatchObject({ tail: 5, closed: 0, last_stream_seq: null })
+    catalogue.db.close()
   })
 })

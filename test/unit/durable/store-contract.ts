@@ -124,6 +124,39 @@ export function describeStoreContract(name: string, factory: StoreFactory): void
         expect((await live(store, p)).tail).toBe(0)
       })
 
+      test('a stream deleted (or expired) and recreated at the same path has the new configuration, tail and rules', async () => {
+        const p = path('reconfigure')
+        await store.create(p, { contentType: 'text/plain', expiry: { kind: 'ttl', seconds: 10 }, initial: text('old') })
+        await store.append(p, { data: text('!'), producer: { id: 'w', epoch: 3, seq: 0 }, streamSeq: 'b' })
+        await store.append(p, { data: text(''), close: true })
+        expect(await live(store, p)).toMatchObject({
+          contentType: 'text/plain',
+          expiry: { kind: 'ttl', seconds: 10 },
+          tail: 4,
+          closed: true,
+        })
+        expect(await store.delete(p)).toBe('deleted')
+
+        await store.create(p, { contentType: 'application/json', expiry: { kind: 'at', at: clock + 60_000 }, metadata: { v: '2' } })
+        const fresh = await live(store, p)
+        expect(fresh).toMatchObject({ contentType: 'application/json', expiry: { kind: 'at', at: clock + 60_000 }, tail: 0, closed: false })
+        expect(fresh.metadata).toEqual({ v: '2' })
+        // The old stream's producer epoch, writer sequence and closure are gone with it.
+        expect(await store.append(p, { data: text('[1]'), producer: { id: 'w', epoch: 0, seq: 0 }, streamSeq: 'a' })).toMatchObject({
+          kind: 'ok',
+          tail: 3,
+        })
+        expect(await live(store, p)).toMatchObject({ tail: 3, expiresAt: clock + 60_000 })
+
+        // Expired, then made again: the expired stream's row is not what a look-up finds.
+        clock += 60_000
+        expect(await store.lookup(p)).toEqual({ state: 'missing' })
+        await store.create(p, { contentType: 'text/csv', expiry: { kind: 'ttl', seconds: 5 } })
+        expect(await live(store, p)).toMatchObject({ contentType: 'text/csv', expiry: { kind: 'ttl', seconds: 5 }, tail: 0 })
+        expect((await store.append(p, { data: text('a,b') })).kind).toBe('ok')
+        expect(await live(store, p)).toMatchObject({ tail: 3, expiresAt: clock + 5_000 })
+      })
+
       test('a recreated stream does not show the deleted one\u2019s data', async () => {
         const p = path('recreate')
         await store.create(p, { ...plain, initial: text('old data') })
