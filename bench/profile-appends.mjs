@@ -44,7 +44,7 @@ try {
   await run(Math.min(APPENDS, 500)) // warm up: compiled code, open files, prepared statements
 
   const inspector = await attachInspector(pid, inspectPort)
-  await inspector.startProfile()
+  await inspector.startProfile(100)
   const cpuBefore = await cpuMs(pid)
   const started = performance.now()
   await run(APPENDS)
