@@ -24,8 +24,10 @@ export async function attachInspector(pid, port) {
   })
   let lastId = 0
   const waiting = new Map()
+  let snapshotChunks = []
   ws.addEventListener('message', (event) => {
     const message = JSON.parse(event.data)
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') return void snapshotChunks.push(message.params.chunk)
     waiting.get(message.id)?.(message)
     waiting.delete(message.id)
   })
@@ -41,6 +43,30 @@ export async function attachInspector(pid, port) {
       await call('HeapProfiler.collectGarbage')
       await call('HeapProfiler.collectGarbage')
       return (await call('Runtime.getHeapUsage')).usedSize
+    },
+    /**
+     * A heap snapshot (it forces a full GC first), summed by what each object is: `<type> <name>`
+     * (a closure by its function's name, an object by its constructor's) → count and self bytes.
+     */
+    async heapSummary() {
+      snapshotChunks = []
+      await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+      const snapshot = JSON.parse(snapshotChunks.join(''))
+      snapshotChunks = []
+      const { node_fields: fields, node_types: types } = snapshot.snapshot.meta
+      const width = fields.length
+      const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f))
+      const summary = new Map()
+      const nodes = snapshot.nodes
+      for (let i = 0; i < nodes.length; i += width) {
+        const type = types[0][nodes[i + typeAt]]
+        // A string's name is its text: strings are summed by type alone.
+        const key = type.includes('string') ? type : `${type} ${snapshot.strings[nodes[i + nameAt]]}`.slice(0, 80)
+        const entry = summary.get(key) ?? summary.set(key, { count: 0, bytes: 0 }).get(key)
+        entry.count++
+        entry.bytes += nodes[i + sizeAt]
+      }
+      return summary
     },
     close: () => ws.close(),
   }
