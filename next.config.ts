@@ -31,14 +31,6 @@ const nextConfig: NextConfig = {
         { source: '/api/transform', destination: '/api/pipeline' },
         { source: '/api/streams', destination: '/api/durable' },
         { source: '/api/streams/:path*', destination: '/api/durable/:path*' },
-        // The live feed is served by a Pages API route, which holds an open reader in less memory
-        // (`npm run bench:live`); `X-Sluice-Transport: app-router` reaches the App Router route
-        // instead (the readable example, measured and tested beside it).
-        {
-          source: '/api/feed',
-          missing: [{ type: 'header', key: 'x-sluice-transport', value: 'app-router' }],
-          destination: '/api/node/feed',
-        },
       ],
       afterFiles: [],
       fallback: [],

@@ -5,7 +5,7 @@
 // reports medians; their own full output goes to stderr as they run, and their JSON results to a
 // temporary directory read at the end.
 //
-//   npm run build && npm run bench        (about 40 minutes on 2 cores)
+//   npm run build && npm run bench        (about an hour on 2 cores)
 //
 // BENCH_ONLY=uploads,durable,foundation,live,chat,export,csv picks scripts; BENCH_SMALL=1 runs each at a tiny
 // size (the smoke test runs them one by one instead, test/integration/bench-smoke.test.ts). The Bun
@@ -211,19 +211,19 @@ await step('live', async () => {
   const m = r.median
   const delivery = (c) => `lost ${c.lost}, dup ${c.duplicates}`
   row(
-    `live readers: feed RSS per reader, ${r.readers} readers, public URL (Pages API) (KB, median)`,
-    f(kb(m['feed-pages'].rssPerReader), 1),
+    `live readers: feed RSS per reader, ${r.readers} readers, App Router (the public URL) (KB, median)`,
+    f(kb(m['feed-app'].rssPerReader), 1),
     `node:http ${f(kb(m['feed-plain'].rssPerReader), 1)}`,
-    x(m['feed-pages'].rssPerReader, m['feed-plain'].rssPerReader),
+    x(m['feed-app'].rssPerReader, m['feed-plain'].rssPerReader),
     '≤ 64 KB',
     at,
   )
   row(
-    `live readers: feed RSS per reader, App Router (KB, median)`,
+    `live readers: feed RSS per reader, App Router vs its Pages API twin (KB, median)`,
     f(kb(m['feed-app'].rssPerReader), 1),
     `Pages API ${f(kb(m['feed-pages'].rssPerReader), 1)}`,
     x(m['feed-app'].rssPerReader, m['feed-pages'].rssPerReader),
-    'Pages kept at ≥ 1.30×',
+    'move to Pages at ≥ 1.30×',
     at,
   )
   row(

@@ -86,20 +86,19 @@ describe('words stream', () => {
 })
 
 /**
- * The feed on both of its transports: the public URL is rewritten to the Pages API route
- * (`pages/api/node/feed.ts`); `X-Sluice-Transport: app-router` reaches the App Router route.
+ * The feed on both of its transports, one handler (`app/api/feed/get.ts`): the App Router route at
+ * the public URL, and its Pages API route twin at `/api/node/feed` (`pages/api/node/feed.ts`).
  */
 describe.each([
-  { transport: 'Pages API route (the public URL)', headers: {} as Record<string, string>, served: 'pages' },
-  { transport: 'App Router route (X-Sluice-Transport: app-router)', headers: { 'x-sluice-transport': 'app-router' }, served: 'app' },
-])('live feed, $transport', ({ headers, served }) => {
-  const feed = (path = '/api/feed', init: RequestInit = {}) =>
-    fetch(url(path), { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) } })
+  { transport: 'App Router route (the public URL)', base: '/api/feed', served: 'app' },
+  { transport: 'Pages API route', base: '/api/node/feed', served: 'pages' },
+])('live feed, $transport', ({ base, served }) => {
+  const feed = (query = '', init: RequestInit = {}) => fetch(url(`${base}${query}`), init)
 
   it('is served by that transport', async () => {
     // Next.js names the route that answered in the Vary header of App Router responses only.
     const controller = new AbortController()
-    const res = await feed('/api/feed', { signal: controller.signal })
+    const res = await feed('', { signal: controller.signal })
     expect(res.status).toBe(200)
     expect(Boolean(res.headers.get('vary')?.includes('rsc'))).toBe(served === 'app')
     controller.abort()
@@ -107,7 +106,7 @@ describe.each([
 
   it('sends SSE with the headers that defeat buffering, and increasing ids', async () => {
     const controller = new AbortController()
-    const res = await feed('/api/feed', { signal: controller.signal })
+    const res = await feed('', { signal: controller.signal })
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform')
     expect(res.headers.get('x-accel-buffering')).toBe('no')
@@ -124,7 +123,7 @@ describe.each([
   })
 
   it('a malformed Last-Event-ID answers 400', async () => {
-    const res = await feed('/api/feed', { headers: { 'last-event-id': 'yesterday' } })
+    const res = await feed('', { headers: { 'last-event-id': 'yesterday' } })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request:Last-Event-ID header')
   })
@@ -133,7 +132,7 @@ describe.each([
     await sleep(500) // let a few samples accumulate
     for (const init of [{ headers: { 'last-event-id': '2' } }, { query: '?lastEventId=2' }]) {
       const controller = new AbortController()
-      const res = await feed(`/api/feed${'query' in init ? init.query : ''}`, {
+      const res = await feed('query' in init ? init.query : '', {
         signal: controller.signal,
         headers: 'headers' in init ? init.headers : {},
       })
@@ -150,8 +149,7 @@ describe.each([
     const times: number[] = []
     let heartbeats = 0
     const t0 = performance.now()
-    const args = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}: ${v}`])
-    const curl = execFile('curl', ['-sN', '--compressed', ...args, url('/api/feed')])
+    const curl = execFile('curl', ['-sN', '--compressed', url(base)])
     const got = deferred()
     curl.stdout!.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) {
@@ -170,7 +168,7 @@ describe.each([
     // The earlier tests' readers have left too (aborted, curl killed): none is counted any more.
     await expect.poll(activeFeeds, { timeout: 5_000 }).toBe(0)
     const controller = new AbortController()
-    const res = await feed('/api/feed', { signal: controller.signal })
+    const res = await feed('', { signal: controller.signal })
     const events = readSse(res, { signal: controller.signal })
     await events.next()
     expect(await activeFeeds()).toBe(1)

@@ -4,10 +4,9 @@ import { reconnectEvent, sseResponse } from '@/lib/stream'
 import { feedQuery, lastEventId } from './schema'
 
 /**
- * `GET /api/feed`, whichever transport brought it: the Pages API route
- * (`pages/api/node/feed.ts`, where the public URL is rewritten: it holds an open reader in less
- * memory) and the App Router route handler (`route.ts`, kept as the readable example and reached
- * with `X-Sluice-Transport: app-router`) both call this.
+ * `GET /api/feed`, whichever transport brought it: the App Router route handler (`route.ts`, the
+ * public URL) and its Pages API route twin (`pages/api/node/feed.ts`, served at `/api/node/feed` to
+ * measure what an open reader costs on each, `npm run bench:live`) both call this.
  *
  * Server-Sent Events of this instance's live metrics, one per interval, each with an increasing
  * `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets every sample

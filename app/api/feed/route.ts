@@ -6,10 +6,9 @@ export const dynamic = 'force-dynamic'
 export const maxDuration = 300
 
 /**
- * `GET /api/feed` on the App Router: Server-Sent Events of this instance's live metrics
- * (`get.ts`). The public URL is served by the Pages API route `pages/api/node/feed.ts`, which
- * holds an open reader in less memory (`npm run bench:live`, "Which Next.js API for which stream"
- * in the README); this route is the readable example, reached with the request header
- * `X-Sluice-Transport: app-router` (`next.config.ts`), and runs the same tests.
+ * `GET /api/feed` — Server-Sent Events of this instance's live metrics (`get.ts`). The same handler
+ * also runs as a Pages API route at `/api/node/feed` (`pages/api/node/feed.ts`), which holds an open
+ * reader in less memory, but not by the 1.3× that would move the public URL there (`npm run
+ * bench:live`; "Which Next.js API for which stream" in the README).
  */
 export const GET = route('GET /api/feed', getFeed)
