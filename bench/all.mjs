@@ -5,9 +5,9 @@
 // reports medians; their own full output goes to stderr as they run, and their JSON results to a
 // temporary directory read at the end.
 //
-//   npm run build && npm run bench        (about 40 minutes on 2 cores)
+//   npm run build && npm run bench        (about an hour on 2 cores)
 //
-// BENCH_ONLY=uploads,durable,foundation,chat,export,csv picks scripts; BENCH_SMALL=1 runs each at a tiny
+// BENCH_ONLY=uploads,durable,foundation,live,chat,export,csv picks scripts; BENCH_SMALL=1 runs each at a tiny
 // size (the smoke test runs them one by one instead, test/integration/bench-smoke.test.ts). The Bun
 // baseline of the upload benchmark needs `npx -y bun@…` to download Bun: when that fails the
 // benchmark runs without it and says so.
@@ -18,7 +18,7 @@ import path from 'node:path'
 
 const root = path.resolve(import.meta.dirname, '..')
 const small = process.env.BENCH_SMALL === '1'
-const only = new Set((process.env.BENCH_ONLY ?? 'uploads,durable,foundation,chat,export,csv').split(','))
+const only = new Set((process.env.BENCH_ONLY ?? 'uploads,durable,foundation,live,chat,export,csv').split(','))
 const results = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-all-'))
 const node = process.execPath
 const load = () =>
@@ -206,7 +206,7 @@ await step('foundation', async () => {
     f(kb(r.feed.next.perClient), 1),
     `node:http ${f(kb(r.feed.plain.perClient), 1)}`,
     x(r.feed.next.perClient, r.feed.plain.perClient),
-    '≤ 64 KB',
+    'see live readers',
     at,
   )
   row(
@@ -231,6 +231,47 @@ await step('foundation', async () => {
     `node:http ${f(r.measures.plain.ttfbP50, 2)}`,
     `+${f(r.measures.next.ttfbP50 - r.measures.plain.ttfbP50, 2)} ms`,
     '≤ +2 ms',
+    at,
+  )
+})
+
+await step('live', async () => {
+  const env = small ? { BENCH_LIVE_READERS: '20', BENCH_LIVE_HOLD_MS: '2000', BENCH_ROUNDS: '1' } : {}
+  const at = await run('live readers', ['bench/live-readers.mjs'], env)
+  const r = await latest('live-readers')
+  const kb = (b) => b / 1024
+  const m = r.median
+  const delivery = (c) => `lost ${c.lost}, dup ${c.duplicates}`
+  row(
+    `live readers: feed RSS per reader, ${r.readers} readers, App Router (the public URL) (KB, median)`,
+    f(kb(m['feed-app'].rssPerReader), 1),
+    `node:http ${f(kb(m['feed-plain'].rssPerReader), 1)}`,
+    x(m['feed-app'].rssPerReader, m['feed-plain'].rssPerReader),
+    '≤ 64 KB',
+    at,
+  )
+  row(
+    `live readers: feed RSS per reader, App Router vs its Pages API twin (KB, median)`,
+    f(kb(m['feed-app'].rssPerReader), 1),
+    `Pages API ${f(kb(m['feed-pages'].rssPerReader), 1)}`,
+    x(m['feed-app'].rssPerReader, m['feed-pages'].rssPerReader),
+    'move to Pages at ≥ 1.30×',
+    at,
+  )
+  row(
+    `live readers: durable live=sse RSS per reader (KB, median)`,
+    f(kb(m.durable.rssPerReader), 1),
+    `feed on node:http ${f(kb(m['feed-plain'].rssPerReader), 1)}`,
+    x(m.durable.rssPerReader, m['feed-plain'].rssPerReader),
+    '≤ 64 KB',
+    at,
+  )
+  row(
+    'live readers: deliveries (feed Pages / App / durable)',
+    `${delivery(m['feed-pages'])}; ${delivery(m['feed-app'])}; ${delivery(m.durable)}`,
+    '',
+    '',
+    'lost 0, dup 0',
     at,
   )
 })

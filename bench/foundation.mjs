@@ -12,15 +12,13 @@
  * Prints a table and the differences against the targets; exits 0 whether they pass or not.
  * Run: `npm run build && npm run bench:foundation` (`BENCH_SCALE=0.01` for a quick run at 1 % of every size).
  */
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { existsSync } from 'node:fs'
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { attachInspector } from './inspector.mjs'
-import { chunkDelays, cpuMs, get, openFeedClients, percentile, rssBytes, sequentialAgent } from './measure.mjs'
+import { chunkDelays, cpuMs, get, openFeedClients, percentile, rssBytes, sequentialAgent, startPlain } from './measure.mjs'
 
 const root = path.resolve(import.meta.dirname, '..')
 
@@ -47,48 +45,6 @@ for (const key of Object.keys(process.env)) if (key.startsWith('SLUICE_')) delet
 
 await import('./ts-hooks.mjs')
 const { freePort, startServer } = await import('@/test/support/server')
-
-/** Starts bench/plain-server.mjs on a free port with its own data directory; resolves when it listens. */
-async function startPlain(inspectPort) {
-  const port = await freePort()
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-'))
-  // The lib/ code it loads has TypeScript parameter properties (lib/access/owners-redis.ts), which
-  // type stripping alone does not accept: transform them.
-  const args = [
-    `--inspect-port=127.0.0.1:${inspectPort}`,
-    '--experimental-transform-types',
-    '--disable-warning=ExperimentalWarning',
-    path.join(import.meta.dirname, 'plain-server.mjs'),
-  ]
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SLUICE_DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  let errors = ''
-  let stopping = false
-  child.stderr.on('data', (data) => (errors += data))
-  child.once('exit', (code, signal) => {
-    if (!stopping) console.error(`plain-server exited (${code ?? signal}):\n${errors}`)
-  })
-  const [line] = await Promise.race([
-    once(child.stdout, 'data'),
-    once(child, 'exit').then(([code]) => Promise.reject(new Error(`plain-server exited with ${code}:\n${errors}`))),
-  ])
-  if (!String(line).startsWith('listening')) throw new Error(`plain-server said: ${line}`)
-  return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    port,
-    async stop() {
-      stopping = true
-      if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        await once(child, 'exit')
-      }
-      await rm(dataDir, { recursive: true, force: true })
-    },
-  }
-}
 
 /** The pid that serves requests (from `/api/health`), whose memory is measured. */
 async function servingPid(server) {

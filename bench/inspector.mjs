@@ -24,8 +24,13 @@ export async function attachInspector(pid, port) {
   })
   let lastId = 0
   const waiting = new Map()
+  let snapshotChunks = []
+  /** Script id → URL, for telling whose code a closure is (filled once `Debugger` is on). */
+  const scripts = new Map()
   ws.addEventListener('message', (event) => {
     const message = JSON.parse(event.data)
+    if (message.method === 'HeapProfiler.addHeapSnapshotChunk') return void snapshotChunks.push(message.params.chunk)
+    if (message.method === 'Debugger.scriptParsed') return void scripts.set(Number(message.params.scriptId), message.params.url)
     waiting.get(message.id)?.(message)
     waiting.delete(message.id)
   })
@@ -52,6 +57,46 @@ export async function attachInspector(pid, port) {
     async stopProfile() {
       return (await call('Profiler.stop')).profile
     },
+    /**
+     * A heap snapshot (it forces a full GC first), summed by what each object is: `<type> <name>`
+     * (a closure by its function's name, an object by its constructor's) → count and self bytes.
+     */
+    async heapSummary() {
+      if (scripts.size === 0) await call('Debugger.enable')
+      snapshotChunks = []
+      await call('HeapProfiler.takeHeapSnapshot', { reportProgress: false })
+      const snapshot = JSON.parse(snapshotChunks.join(''))
+      snapshotChunks = []
+      const { node_fields: fields, node_types: types } = snapshot.snapshot.meta
+      const width = fields.length
+      const [typeAt, nameAt, sizeAt] = ['type', 'name', 'self_size'].map((f) => fields.indexOf(f))
+      // A closure's script: whose code it is (Node's, Next.js's, the app's bundle, a package's).
+      const owners = new Map()
+      const locations = snapshot.locations ?? []
+      const locationWidth = snapshot.snapshot.meta.location_fields?.length ?? 4
+      for (let i = 0; i < locations.length; i += locationWidth) owners.set(locations[i], owner(scripts.get(locations[i + 1])))
+      const summary = new Map()
+      const nodes = snapshot.nodes
+      for (let i = 0; i < nodes.length; i += width) {
+        const type = types[0][nodes[i + typeAt]]
+        // A string's name is its text: strings are summed by type alone.
+        let key = type.includes('string') ? type : `${type} ${snapshot.strings[nodes[i + nameAt]]}`.slice(0, 60)
+        if (type === 'closure') key += ` [${owners.get(i) ?? '?'}]`
+        const entry = summary.get(key) ?? summary.set(key, { count: 0, bytes: 0 }).get(key)
+        entry.count++
+        entry.bytes += nodes[i + sizeAt]
+      }
+      return summary
+    },
     close: () => ws.close(),
   }
+}
+
+/** Who a script belongs to, from its URL. */
+function owner(url = '') {
+  if (url.startsWith('node:') || !url.includes('/')) return 'Node'
+  if (url.includes('/node_modules/next/')) return 'Next.js'
+  if (url.includes('/.next/server/')) return 'app bundle'
+  const pkg = /\/node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1]
+  return pkg ?? url.slice(-40)
 }

@@ -4,9 +4,15 @@
  * raw `node:http`/`node:net` events (no fetch), so the client adds as little as possible, and the
  * same for both servers.
  */
-import { readFile } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import http from 'node:http'
 import net from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+
+const root = path.resolve(import.meta.dirname, '..')
 
 /** The same clock the servers stamp with: epoch ms from this process's monotonic clock. */
 export const now = () => performance.timeOrigin + performance.now()
@@ -139,4 +145,48 @@ export async function openFeedClients(port, n, batch = 50) {
     clients.push(...(await Promise.all(Array.from({ length: size }, () => feedClient(port)))))
   }
   return clients
+}
+
+/** Starts bench/plain-server.mjs on a free port with its own data directory; resolves when it listens. */
+export async function startPlain(inspectPort) {
+  // TypeScript modules: the caller has loaded ts-hooks.mjs.
+  const { freePort } = await import('@/test/support/server')
+  const port = await freePort()
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-'))
+  // The lib/ code it loads has TypeScript parameter properties (lib/access/owners-redis.ts), which
+  // type stripping alone does not accept: transform them.
+  const args = [
+    `--inspect-port=127.0.0.1:${inspectPort}`,
+    '--experimental-transform-types',
+    '--disable-warning=ExperimentalWarning',
+    path.join(import.meta.dirname, 'plain-server.mjs'),
+  ]
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'production', PORT: String(port), SLUICE_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let errors = ''
+  let stopping = false
+  child.stderr.on('data', (data) => (errors += data))
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`plain-server exited (${code ?? signal}):\n${errors}`)
+  })
+  const [line] = await Promise.race([
+    once(child.stdout, 'data'),
+    once(child, 'exit').then(([code]) => Promise.reject(new Error(`plain-server exited with ${code}:\n${errors}`))),
+  ])
+  if (!String(line).startsWith('listening')) throw new Error(`plain-server said: ${line}`)
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    port,
+    async stop() {
+      stopping = true
+      if (child.exitCode === null) {
+        child.kill('SIGTERM')
+        await once(child, 'exit')
+      }
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
 }

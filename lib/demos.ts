@@ -33,6 +33,7 @@ export const demos: readonly Demo[] = [
     doc: 'docs/architecture.md',
     code: [
       { path: 'app/api/feed/route.ts', role: 'the route handler' },
+      { path: 'app/api/feed/get.ts', role: 'the handler, on either transport' },
       { path: 'lib/feed.ts', role: 'the metrics and their replay buffer' },
       { path: 'lib/stream/sse.ts', role: 'SSE framing and heartbeats' },
       { path: 'components/feed/feed-demo.tsx', role: 'the EventSource in the page' },

@@ -61,7 +61,12 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
     } catch (error) {
       response = toAppError(error).toResponse()
     }
-    await writeResponse(response, res)
+    // Return to Next.js once the head is written: awaiting the whole body would keep Next's request
+    // chain (its promises, spans and closures) alive for the life of a long stream. Next.js does not
+    // end `res` when the handler resolves; the body goes on being written here, and `close` still
+    // cancels it.
+    writeHead(response, res)
+    void writeBody(response, res)
   }
 }
 
@@ -77,8 +82,8 @@ function drainedOrClosed(res: ServerResponse): Promise<void> {
   })
 }
 
-/** Writes a Web `Response` to a Node `ServerResponse`, waiting for `drain` when the socket is full. */
-async function writeResponse(response: Response, res: ServerResponse): Promise<void> {
+/** Writes the status and headers of a Web `Response` to a Node `ServerResponse`. */
+function writeHead(response: Response, res: ServerResponse): void {
   const headers: Record<string, string | string[]> = {}
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value
@@ -86,6 +91,13 @@ async function writeResponse(response: Response, res: ServerResponse): Promise<v
   const cookies = response.headers.getSetCookie()
   if (cookies.length > 0) headers['set-cookie'] = cookies
   res.writeHead(response.status, headers)
+}
+
+/**
+ * Writes the body of a Web `Response` to a Node `ServerResponse`, waiting for `drain` when the
+ * socket is full, and ends it; never rejects (a failing body destroys the response).
+ */
+async function writeBody(response: Response, res: ServerResponse): Promise<void> {
   if (!response.body) return void res.end()
   const reader = response.body.getReader()
   const onClose = () => void reader.cancel().catch(() => {})

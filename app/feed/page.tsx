@@ -24,6 +24,11 @@ export default function FeedPage() {
           <code>EventSource</code> listens with <code>addEventListener(&apos;metrics&apos;, …)</code> and{' '}
           <code>addEventListener(&apos;reconnect&apos;, …)</code>; <code>onmessage</code> gets nothing.
         </p>
+        <p>
+          An open reader costs the server memory for as long as it stays. The same handler also runs as a Pages API route at{' '}
+          <code>/api/node/feed</code>, writing to Node&apos;s response: it holds a reader in less memory, but not by enough to move the feed
+          off the App Router (<code>npm run bench:live</code>).
+        </p>
       </DemoHeader>
       <CurlCommand command="curl -N -H 'Last-Event-ID: 0' '{origin}/api/feed'" sse={SSE_HINTS.feed} />
       <FeedDemo />

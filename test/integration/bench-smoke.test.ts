@@ -83,6 +83,18 @@ describe('benchmarks at a tiny size', () => {
   )
 
   it(
+    'bench:live (20 readers per case, held 2 s, one round)',
+    async () => {
+      const out = expectSuccess(await bench('bench:live', { BENCH_LIVE_READERS: '20', BENCH_LIVE_HOLD_MS: '2000', BENCH_ROUNDS: '1' }))
+      for (const label of ['feed, Pages API', 'feed, App Router', 'feed, plain node:http', 'durable live=sse']) {
+        expect(out).toMatch(new RegExp(`^\\| ${label} +\\| -?[\\d.]+ +\\|`, 'm'))
+      }
+      expect(out).toContain('every reader got every event exactly once')
+    },
+    TIMEOUT,
+  )
+
+  it(
     'bench:durable (Sluice, its appends through the Pages API route, and the reference server)',
     async () => {
       const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference,sluice-pages' }))

@@ -8,16 +8,22 @@ import { startServer, type TestServer } from '@/test/support/server'
 let server: TestServer
 
 beforeAll(async () => {
-  server = await startServer({ env: { SLUICE_FEED_INTERVAL_MS: '100', SLUICE_MAX_BODY_BYTES: String(1024 * 1024) } })
+  // Heartbeats every 40 ms when quiet: between two feed samples (100 ms apart).
+  server = await startServer({
+    env: { SLUICE_FEED_INTERVAL_MS: '100', SLUICE_HEARTBEAT_MS: '40', SLUICE_MAX_BODY_BYTES: String(1024 * 1024) },
+  })
 })
 afterAll(() => server?.stop())
 
 const url = (path: string) => `${server.baseUrl}${path}`
 
-async function activeWords(): Promise<number> {
+async function active(kind: string): Promise<number> {
   const health = (await (await fetch(url('/api/health'))).json()) as { activeByKind: Record<string, number> }
-  return health.activeByKind.words ?? 0
+  return health.activeByKind[kind] ?? 0
 }
+const activeWords = () => active('words')
+/** Open feed subscriptions (`lib/feed.ts`), which the samples report as `feedClients`. */
+const activeFeeds = () => active('feed')
 
 describe('errors', () => {
   it('unknown API routes answer 404 in the error shape', async () => {
@@ -53,11 +59,6 @@ describe('errors', () => {
     const res = await fetch(url('/api/pipeline'), { method: 'POST', body: 'x', headers: { 'content-type': 'image/png' } })
     expect(res.status).toBe(415)
   })
-
-  it('a malformed Last-Event-ID answers 400', async () => {
-    const res = await fetch(url('/api/feed'), { headers: { 'last-event-id': 'yesterday' } })
-    expect(res.status).toBe(400)
-  })
 })
 
 describe('words stream', () => {
@@ -84,10 +85,28 @@ describe('words stream', () => {
   })
 })
 
-describe('live feed', () => {
+/**
+ * The feed on both of its transports, one handler (`app/api/feed/get.ts`): the App Router route at
+ * the public URL, and its Pages API route twin at `/api/node/feed` (`pages/api/node/feed.ts`).
+ */
+describe.each([
+  { transport: 'App Router route (the public URL)', base: '/api/feed', served: 'app' },
+  { transport: 'Pages API route', base: '/api/node/feed', served: 'pages' },
+])('live feed, $transport', ({ base, served }) => {
+  const feed = (query = '', init: RequestInit = {}) => fetch(url(`${base}${query}`), init)
+
+  it('is served by that transport', async () => {
+    // Next.js names the route that answered in the Vary header of App Router responses only.
+    const controller = new AbortController()
+    const res = await feed('', { signal: controller.signal })
+    expect(res.status).toBe(200)
+    expect(Boolean(res.headers.get('vary')?.includes('rsc'))).toBe(served === 'app')
+    controller.abort()
+  })
+
   it('sends SSE with the headers that defeat buffering, and increasing ids', async () => {
     const controller = new AbortController()
-    const res = await fetch(url('/api/feed'), { signal: controller.signal })
+    const res = await feed('', { signal: controller.signal })
     expect(res.headers.get('content-type')).toBe('text/event-stream; charset=utf-8')
     expect(res.headers.get('cache-control')).toBe('no-cache, no-transform')
     expect(res.headers.get('x-accel-buffering')).toBe('no')
@@ -95,6 +114,7 @@ describe('live feed', () => {
     const ids: number[] = []
     for await (const e of readSse(res, { signal: controller.signal })) {
       expect(e.event).toBe('metrics')
+      expect((JSON.parse(e.data) as { feedClients: number }).feedClients).toBeGreaterThanOrEqual(1)
       ids.push(Number(e.id))
       if (ids.length === 3) break
     }
@@ -102,11 +122,17 @@ describe('live feed', () => {
     expect(ids[2]).toBe(ids[0]! + 2)
   })
 
+  it('a malformed Last-Event-ID answers 400', async () => {
+    const res = await feed('', { headers: { 'last-event-id': 'yesterday' } })
+    expect(res.status).toBe(400)
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('bad_request:Last-Event-ID header')
+  })
+
   it('replays what a reconnecting client missed, from the header or the query parameter', async () => {
     await sleep(500) // let a few samples accumulate
     for (const init of [{ headers: { 'last-event-id': '2' } }, { query: '?lastEventId=2' }]) {
       const controller = new AbortController()
-      const res = await fetch(url(`/api/feed${'query' in init ? init.query : ''}`), {
+      const res = await feed('query' in init ? init.query : '', {
         signal: controller.signal,
         headers: 'headers' in init ? init.headers : {},
       })
@@ -119,19 +145,35 @@ describe('live feed', () => {
     }
   })
 
-  it('is not held back by compression or buffering: curl -N sees events one interval apart', async () => {
+  it('is not held back by compression or buffering: curl -N sees events one interval apart, heartbeats between them', async () => {
     const times: number[] = []
+    let heartbeats = 0
     const t0 = performance.now()
-    const curl = execFile('curl', ['-sN', '--compressed', url('/api/feed')])
+    const curl = execFile('curl', ['-sN', '--compressed', url(base)])
     const got = deferred()
     curl.stdout!.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n')) if (line.startsWith('id: ')) times.push(performance.now() - t0)
-      if (times.length >= 4) got.resolve()
+      for (const line of d.toString().split('\n')) {
+        if (line.startsWith('id: ')) times.push(performance.now() - t0)
+        if (line === ': heartbeat') heartbeats++
+      }
+      if (times.length >= 4 && heartbeats > 0) got.resolve()
     })
     await got.promise
     curl.kill()
     // Four events spread over ~300 ms (100 ms interval), not delivered in one burst at the end.
     expect(times[3]! - times[0]!).toBeGreaterThan(150)
+  })
+
+  it('a client that leaves ends its subscription: the server counts one reader less', async () => {
+    // The earlier tests' readers have left too (aborted, curl killed): none is counted any more.
+    await expect.poll(activeFeeds, { timeout: 5_000 }).toBe(0)
+    const controller = new AbortController()
+    const res = await feed('', { signal: controller.signal })
+    const events = readSse(res, { signal: controller.signal })
+    await events.next()
+    expect(await activeFeeds()).toBe(1)
+    controller.abort()
+    await expect.poll(activeFeeds, { timeout: 5_000 }).toBe(0)
   })
 })
 

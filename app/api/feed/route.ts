@@ -1,33 +1,14 @@
-import { latestFeedId, subscribeFeed } from '@/lib/feed'
-import { parseQuery, parseWith, route } from '@/lib/http'
-import { reconnectEvent, sseResponse } from '@/lib/stream'
-import { feedQuery, lastEventId } from './schema'
+import { route } from '@/lib/http'
+import { getFeed } from './get'
 
 export const dynamic = 'force-dynamic'
 /** Seconds this route may run on Vercel (it streams for long). */
 export const maxDuration = 300
 
 /**
- * `GET /api/feed` — Server-Sent Events of this instance's live metrics, one per interval, each with
- * an increasing `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets
- * every sample it missed that is still in the replay buffer. At its lifetime (`SLUICE_STREAM_LIFETIME_MS`)
- * the response ends with `event: reconnect` whose `id` is the last sample's: `EventSource`
- * reconnects by itself and sends it back as `Last-Event-ID`.
+ * `GET /api/feed` — Server-Sent Events of this instance's live metrics (`get.ts`). The same handler
+ * also runs as a Pages API route at `/api/node/feed` (`pages/api/node/feed.ts`), which holds an open
+ * reader in less memory, but not by the 1.3× that would move the public URL there (`npm run
+ * bench:live`; "Which Next.js API for which stream" in the README).
  */
-export const GET = route('GET /api/feed', (request, _context, access) => {
-  const query = parseQuery(request, feedQuery)
-  const header = parseWith(lastEventId, request.headers.get('last-event-id') ?? undefined, 'Last-Event-ID header')
-  // Without an id the client wants live samples only: from the latest one, so that the end at the
-  // lifetime can name a position even when nothing was sent yet.
-  let last = [header, query.lastEventId].find((v): v is number => typeof v === 'number') ?? latestFeedId()
-  return sseResponse(
-    async function* (signal) {
-      for await (const sample of subscribeFeed(last, signal, access.visitor)) {
-        last = sample.id
-        yield { event: 'metrics', id: sample.id, data: sample }
-      }
-    },
-    // The feed never ends by itself: no `done` event, so a dropped connection reconnects.
-    { signal: request.signal, retry: 1_000, done: false, lifetime: { end: () => reconnectEvent(last) } },
-  )
-})
+export const GET = route('GET /api/feed', getFeed)
