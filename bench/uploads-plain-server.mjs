@@ -7,10 +7,18 @@
 // BODY=web reads the body the way a Next.js route handler gets it: `new Request(..., { body: req })`
 // (undici turns the IncomingMessage into a web ReadableStream, copying each chunk). That variant
 // separates the cost of the Web body from the cost of Next.js and of Sluice.
+//
+// BALLAST_MIB=<n> first builds and keeps ~n MiB of small objects, a heap the size of a Next.js
+// server's, to show what a large heap does to the garbage collection of the request chunks
+// (docs/uploads.md, "Where the full GCs come from": run it with `node --trace-gc`).
 import { createHash } from 'node:crypto'
 import { mkdir, open, rename } from 'node:fs/promises'
 import http from 'node:http'
 import path from 'node:path'
+
+const ballast = []
+for (let i = 0; i < Number(process.env.BALLAST_MIB ?? 0) * 8192; i++) ballast.push({ i, text: `item ${i}`, pair: [i, i + 1] })
+globalThis.uploadsBenchBallast = ballast
 
 const dir = process.env.UPLOAD_DIR ?? path.resolve('uploads')
 await mkdir(dir, { recursive: true })

@@ -9,9 +9,13 @@
 // Also: the plain server reading its body as a Web Request body (as a route handler gets it), to
 // show where the time goes (docs/uploads.md).
 //
-// Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun] [--baseline=DIR]
+// Usage: npm run build && node bench/uploads.mjs [--size-mib=1024] [--runs=3] [--no-bun] [--baseline=DIR] [--node-flags=FLAGS]
 // --baseline=DIR also runs the production build of another checkout (e.g. a worktree of main) as
 // "Sluice (baseline)", interleaved with the others, for before/after figures in one run.
+// --node-flags=FLAGS (comma-separated) also runs this build with those node/V8 flags as "Sluice +
+// flags", interleaved, its memory measured too: e.g.
+// --node-flags=--external-memory-accounted-in-global-limit (docs/uploads.md, "Where the full GCs
+// come from"; such V8 flags are refused in NODE_OPTIONS, so they go on the command line).
 // Figures, not assertions: it prints a table and writes bench/results/uploads-<time>.json (or into BENCH_RESULTS_DIR).
 import { spawn } from 'node:child_process'
 import { createHash, randomFillSync } from 'node:crypto'
@@ -28,6 +32,9 @@ const SMALL = 10 * MiB
 const RUNS = Number(arg('runs', '3'))
 const WITH_BUN = !process.argv.includes('--no-bun')
 const BASELINE = arg('baseline', undefined)
+const NODE_FLAGS = arg('node-flags', '')
+  .split(',')
+  .filter((f) => f !== '')
 
 const work = await mkdtemp(path.join(os.tmpdir(), 'sluice-bench-uploads-'))
 const children = []
@@ -213,6 +220,22 @@ if (BASELINE) {
     }),
   )
 }
+/** @type {any} */
+let flagged
+if (NODE_FLAGS.length > 0) {
+  flagged = await startServer({
+    label: 'Sluice + flags',
+    cmd: process.execPath,
+    args: (port) => [...NODE_FLAGS, path.join(root, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
+    env: (dir) => ({ NODE_ENV: 'production', SLUICE_DATA_DIR: dir, SLUICE_UPLOAD_MAX_BYTES: String(64 * 1024 ** 3) }),
+    files: (dir) => path.join(dir, 'uploads'),
+    readyPath: '/api/health',
+    uploadPath: '/api/uploads/',
+    hashes: true,
+  })
+  console.log(`Sluice + flags: node ${NODE_FLAGS.join(' ')}`)
+  servers.splice(1, 0, flagged)
+}
 if (WITH_BUN) {
   servers.push(
     await startServer({
@@ -260,7 +283,7 @@ if (SIZE > 256 * MiB) {
   mid.sha256 = await makeFile(mid.file, 256 * MiB)
   sizes.splice(1, 0, ['256 MiB', mid])
 }
-for (const server of [sluice, plain]) {
+for (const server of flagged ? [sluice, flagged, plain] : [sluice, plain]) {
   memory[server.label] = {}
   for (const [label, file] of sizes) {
     await resetPeak(server.pid)
@@ -284,6 +307,12 @@ console.log(
   `Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`,
 )
 if (BASELINE) console.log(`Sluice / Sluice (baseline) (median): ${(median.Sluice / median['Sluice (baseline)']).toFixed(2)}×`)
+if (flagged) {
+  console.log(
+    `Sluice + flags / node:http (median): ${((median['Sluice + flags'] / median['node:http']) * 100).toFixed(0)} %   (node ${NODE_FLAGS.join(' ')})`,
+  )
+  console.log(`Sluice + flags / Sluice (median): ${(median['Sluice + flags'] / median.Sluice).toFixed(2)}×`)
+}
 console.log('\nPeak RSS (MiB) during one upload:')
 for (const [label, peaks] of Object.entries(memory)) {
   const values = Object.values(peaks)
@@ -308,7 +337,18 @@ const report = path.join(resultsDir, `uploads-${new Date().toISOString().replace
 await writeFile(
   report,
   JSON.stringify(
-    { size: SIZE, runs: RUNS, node: process.version, cpus: os.cpus().length, loadavg: os.loadavg(), times, best, median, memory },
+    {
+      size: SIZE,
+      runs: RUNS,
+      nodeFlags: NODE_FLAGS,
+      node: process.version,
+      cpus: os.cpus().length,
+      loadavg: os.loadavg(),
+      times,
+      best,
+      median,
+      memory,
+    },
     null,
     2,
   ),

@@ -23,6 +23,13 @@ export interface ReceiveInput {
    * (`lib/uploads/read-ahead.ts`), a Node handler the `IncomingMessage` itself.
    */
   body: AsyncIterable<Uint8Array> | null
+  /**
+   * The body's chunks belong to this upload alone (a request body read by nothing else): the
+   * memory of each chunk that fills its own `ArrayBuffer` is freed as soon as the chunk is on disk
+   * and hashed (the buffer is detached), instead of at the garbage collector's next full
+   * mark-compact (`docs/uploads.md`, "Where the full GCs come from"). Default false.
+   */
+  releaseChunks?: boolean
   /** Aborts when the client goes away (`request.signal`). */
   signal?: AbortSignal
 }
@@ -117,7 +124,16 @@ export async function receiveUpload(input: ReceiveInput): Promise<Reception> {
     resumable: undefined,
   })
   const chunkListeners = new Set<(offset: number) => void>()
-  const job: WriteJob = { handle, hash, body: input.body, offset, size, signal: controller.signal, chunkListeners }
+  const job: WriteJob = {
+    handle,
+    hash,
+    body: input.body,
+    releaseChunks: input.releaseChunks ?? false,
+    offset,
+    size,
+    signal: controller.signal,
+    chunkListeners,
+  }
   const attempt: Attempt = {
     controller,
     done: writeBody(session, job).finally(() => {

@@ -68,6 +68,24 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('receiveUpload', () => {
+  it('with releaseChunks, frees each written chunk that fills its own buffer (detached) and leaves views into larger buffers alone', async () => {
+    const data = randomBytes(3 * 4096)
+    const shared = new Uint8Array(2 * 4096)
+    shared.set(data.subarray(8192))
+    // Two chunks with a buffer each (as undici and Node's HTTP parser hand them over), one view into a bigger buffer.
+    const chunks = [Uint8Array.from(data.subarray(0, 4096)), Uint8Array.from(data.subarray(4096, 8192)), shared.subarray(0, 4096)]
+    const kept = [Uint8Array.from(data.subarray(0, 4096))]
+    const released = await receiveUpload({ name: 'released.bin', body: pulledBody(chunks), length: data.byteLength, releaseChunks: true })
+    expect(await released.done).toMatchObject({ state: 'complete', offset: data.byteLength, sha256: sha256(data) })
+    expect(await readFile(path.join(dir, 'released.bin'))).toEqual(data)
+    expect(chunks.map((chunk) => chunk.buffer.detached)).toEqual([true, true, false])
+    expect(Array.from(shared.subarray(0, 4096))).toEqual(Array.from(data.subarray(8192)))
+    // Without it (the default), the caller's buffers are left as they were.
+    const plain = await receiveUpload({ name: 'kept.bin', body: pulledBody(kept), length: 4096 })
+    expect(await plain.done).toMatchObject({ state: 'complete', sha256: sha256(data.subarray(0, 4096)) })
+    expect(kept[0]!.buffer.detached).toBe(false)
+  })
+
   it('reads at most READ_AHEAD_BYTES ahead of the disk, and stores the right bytes and SHA-256', async () => {
     const data = randomBytes(10 * 4096)
     const chunks = split(data, 4096)

@@ -27,6 +27,8 @@ export async function putUpload(
     length: headers['upload-length'],
     contentLength: headers['content-length'],
     body: rate && body ? throttled(body, rate, request.signal) : body,
+    // Both transports hand over a request body that nothing else reads.
+    releaseChunks: true,
     signal: request.signal,
   })
   if (headers['upload-id'] === undefined) await access.claim('upload-session', reception.session.id)
