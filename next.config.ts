@@ -31,6 +31,14 @@ const nextConfig: NextConfig = {
         { source: '/api/transform', destination: '/api/pipeline' },
         { source: '/api/streams', destination: '/api/durable' },
         { source: '/api/streams/:path*', destination: '/api/durable/:path*' },
+        // Uploads are served by a Pages API route (raw Node request body: 1.9× the App Router route,
+        // README "Which Next.js API for which stream"); `X-Sluice-Transport: app-router` reaches the
+        // App Router twin, which the same tests and the benchmark run.
+        {
+          source: '/api/uploads/:name',
+          missing: [{ type: 'header', key: 'x-sluice-transport', value: 'app-router' }],
+          destination: '/api/node/uploads/:name',
+        },
       ],
       afterFiles: [],
       fallback: [],

@@ -128,7 +128,22 @@ async function curlUpload(server, { file, sha256 }, name) {
   // of the same name by another visitor (a curl without the jar) is refused with 403. (Cookies are
   // not told apart by port, so two Sluice servers on 127.0.0.1 need a jar each.)
   const jar = path.join(work, `cookies-${(server.jar ?? server.label).replace(/\W+/g, '-')}.txt`)
-  const result = await run('curl', ['-sS', '-N', '-b', jar, '-c', jar, '-T', file, '-o', out, '-w', '%{http_code}', server.url(name)])
+  const result = await run('curl', [
+    '-sS',
+    '-N',
+    ...(server.curlArgs ?? []),
+    '-b',
+    jar,
+    '-c',
+    jar,
+    '-T',
+    file,
+    '-o',
+    out,
+    '-w',
+    '%{http_code}',
+    server.url(name),
+  ])
   const lines = (await readFile(out, 'utf8')).trim().split('\n')
   const last = lines.at(-1) ?? ''
   if (
@@ -193,14 +208,13 @@ const plainWeb = await startServer({
   uploadPath: '/',
   hashes: true,
 })
-// The same Sluice process, through the Pages API route that hands the handler the raw Node request
-// (pages/api/node/uploads/[name].ts): the App Router's Web body against Node's, nothing else different.
-const sluicePages = {
-  ...sluice,
-  label: 'Sluice, Pages API',
-  jar: sluice.label,
-  url: (name) => sluice.url(name).replace('/api/uploads/', '/api/node/uploads/'),
-}
+// "Sluice" is the App Router route (app/api/uploads/[name]/route.ts, reached with X-Sluice-Transport:
+// app-router); "Sluice, Pages API" is the same process through the public URL, which is rewritten to
+// the Pages API route that hands the handler the raw Node request (pages/api/node/uploads/[name].ts):
+// the App Router's Web body against Node's, nothing else different. (A baseline build from before
+// the move serves its public URL with the App Router.)
+sluice.curlArgs = ['-H', 'X-Sluice-Transport: app-router']
+const sluicePages = { ...sluice, label: 'Sluice, Pages API', jar: sluice.label, curlArgs: [] }
 const servers = [sluice, sluicePages, plain, plainWeb]
 if (BASELINE) {
   const baseline = path.resolve(BASELINE)

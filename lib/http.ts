@@ -41,7 +41,7 @@ export function route<Ctx = unknown>(
 export function nodeRoute<Ctx extends { params: Promise<Record<string, string | string[]>> }>(
   key: RouteKey,
   handler: (request: Request, context: Ctx, access: Access, body: AsyncIterable<Uint8Array>) => Response | Promise<Response>,
-): (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void> {
+): NodeHandler {
   if (!(key in accessTable)) throw new Error(`[sluice] no access row for ${key}`)
   const method = key.slice(0, key.indexOf(' '))
   return async (req, res) => {
@@ -68,6 +68,18 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
     writeHead(response, res)
     void writeBody(response, res)
   }
+}
+
+type NodeHandler = (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void>
+
+/**
+ * One Pages API route serving several methods, each its own `nodeRoute()` (its own access row): the
+ * request goes to its method's handler; any other method gets the first handler, which answers the
+ * one 405 error shape.
+ */
+export function nodeRoutes(byMethod: Record<string, NodeHandler>): NodeHandler {
+  const fallback = Object.values(byMethod)[0]!
+  return (req, res) => (byMethod[req.method ?? ''] ?? fallback)(req, res)
 }
 
 function drainedOrClosed(res: ServerResponse): Promise<void> {

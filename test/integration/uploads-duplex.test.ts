@@ -35,16 +35,17 @@ async function progressOf(id: string): Promise<{ state: string; offset: number; 
 }
 
 describe('full duplex: progress streams back while the body is still being sent', () => {
-  // The same handler behind both transports: the App Router route handler (the public URL) and the
-  // Pages API route that reads the raw Node request (pages/api/node/uploads/[name].ts).
-  for (const [transport, prefix] of [
-    ['App Router', '/api/uploads/'],
-    ['Pages API route', '/api/node/uploads/'],
+  // The same handler behind both transports: the Pages API route that reads the raw Node request
+  // (pages/api/node/uploads/[name].ts), which the public URL is rewritten to, and the App Router
+  // route handler (app/api/uploads/[name]/route.ts), reached with X-Sluice-Transport: app-router.
+  for (const [transport, headers] of [
+    ['Pages API route (the public URL)', {}],
+    ['App Router', { 'X-Sluice-Transport': 'app-router' }],
   ] as const) {
     it(`${transport}: node:http client: the first progress line arrives while 7 of 8 MiB are still unsent`, async () => {
-      const name = `node-client-${prefix.length}.bin`
+      const name = `node-client-${Object.keys(headers).length}.bin`
       const file = randomFile(8 * 1024 * 1024)
-      const { request, response } = openPut(`${server.baseUrl}${prefix}${name}`, { 'Content-Length': file.data.byteLength })
+      const { request, response } = openPut(`${server.baseUrl}/api/uploads/${name}`, { ...headers, 'Content-Length': file.data.byteLength })
       const firstPart = 1024 * 1024
       await writeChunks(request, file.data.subarray(0, firstPart))
 
@@ -53,6 +54,8 @@ describe('full duplex: progress streams back while the body is still being sent'
       const res = await response
       expect(res.statusCode).toBe(200)
       expect(res.headers['content-type']).toMatch(/^text\/plain/)
+      // Next.js names the route that answered in the Vary header of App Router responses only.
+      expect(String(res.headers.vary ?? '').includes('rsc')).toBe(transport === 'App Router')
       const lines = lineCollector(res)
       const first = await lines.wait(/^Received \d+ KB$/)
       const id = String(res.headers['upload-id'])
@@ -71,8 +74,8 @@ describe('full duplex: progress streams back while the body is still being sent'
     })
   }
 
-  it('Pages API route: the same access guard and error shape — another visitor cannot continue an upload; other methods get 405', async () => {
-    const first = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+  it('Pages API route (the public URL): the same access guard and error shape — another visitor cannot continue an upload; download and delete; other methods get 405', async () => {
+    const first = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, {
       method: 'PUT',
       body: 'abc',
       headers: { 'Upload-Length': '6' },
@@ -81,7 +84,7 @@ describe('full duplex: progress streams back while the body is still being sent'
     const id = first.headers.get('upload-id')!
     expect(await first.text()).toContain('Upload paused at byte 3')
     // Another visitor (its own cookie jar).
-    const other = await newVisitor().fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+    const other = await newVisitor().fetch(`${server.baseUrl}/api/uploads/guarded.bin`, {
       method: 'PUT',
       body: 'def',
       headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
@@ -89,16 +92,28 @@ describe('full duplex: progress streams back while the body is still being sent'
     expect(other.status).toBe(403)
     expect(await other.json()).toMatchObject({ error: { code: 'forbidden:owner' } })
     // The owner (this file's visitor: the global fetch keeps its cookie) can.
-    const owner = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`, {
+    const owner = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, {
       method: 'PUT',
       body: 'def',
       headers: { 'Upload-Id': id, 'Upload-Offset': '3' },
     })
     expect(owner.status).toBe(200)
     expect(await owner.text()).toMatch(/Upload complete: guarded\.bin, 6 bytes/)
-    const get = await fetch(`${server.baseUrl}/api/node/uploads/guarded.bin`)
-    expect(get.status).toBe(405)
-    expect(await get.json()).toMatchObject({ error: { code: 'method_not_allowed:route' } })
+    expect(owner.headers.get('vary') ?? '').not.toContain('rsc') // the Pages API route answered
+    const get = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, { headers: { Range: 'bytes=1-3' } })
+    expect(get.status).toBe(206)
+    expect(await get.text()).toBe('bcd')
+    const head = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, { method: 'HEAD' })
+    expect(head.status).toBe(200)
+    expect(head.headers.get('content-length')).toBe('6')
+    const post = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, { method: 'POST', body: 'x' })
+    expect(post.status).toBe(405)
+    expect(await post.json()).toMatchObject({ error: { code: 'method_not_allowed:route' } })
+    const strangerDelete = await newVisitor().fetch(`${server.baseUrl}/api/uploads/guarded.bin`, { method: 'DELETE' })
+    expect(strangerDelete.status).toBe(403)
+    const deleted = await fetch(`${server.baseUrl}/api/uploads/guarded.bin`, { method: 'DELETE' })
+    expect(deleted.status).toBe(200)
+    expect(await deleted.json()).toEqual({ deleted: 'guarded.bin' })
   })
 
   it('curl -T - -N: curl prints a progress line while the test still holds most of the file back', async () => {

@@ -43,16 +43,28 @@ describe('the access table', () => {
     expect(served.map((s) => s.key)).toContain('POST /v1/stream/[...path]')
   })
 
-  it('every Pages API route runs under a row, through nodeRoute()', () => {
+  it('every Pages API route runs under a row, through nodeRoute() (one per method under nodeRoutes())', () => {
     const pagesApi = (dir: string): string[] =>
       readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
         entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
       )
     for (const file of pagesApi(path.join(root, 'pages', 'api'))) {
+      const name = path.relative(root, file)
       const source = readFileSync(file, 'utf8')
-      const key = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]
-      expect(key, `${path.relative(root, file)} must export default nodeRoute('<METHOD> <route>', …)`).toBeDefined()
-      expect(key! in accessTable, `${key} (${path.relative(root, file)}) has no access row`).toBe(true)
+      const single = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]
+      const several = /export default nodeRoutes\(\{([^]*?)\}\)/.exec(source)?.[1]
+      const keys =
+        single !== undefined
+          ? [single]
+          : [...(several ?? '').matchAll(/(\w+): nodeRoute[^(]*\('([^']+)'/g)].map((m) => {
+              expect(m[2]!.startsWith(`${m[1]} `), `${name}: ${m[1]} must run under a ${m[1]} row, not ${m[2]}`).toBe(true)
+              return m[2]!
+            })
+      expect(
+        keys.length,
+        `${name} must export default nodeRoute('<METHOD> <route>', …) or nodeRoutes({ METHOD: nodeRoute(…) })`,
+      ).toBeGreaterThan(0)
+      for (const key of keys) expect(key in accessTable, `${key} (${name}) has no access row`).toBe(true)
     }
   })
 
