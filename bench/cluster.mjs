@@ -19,7 +19,7 @@
 // BENCH_BASELINE=<another checkout with a production build> runs the same targets on that build
 // too, interleaved with this one (baseline, this, baseline, …) for BENCH_ROUNDS rounds (default
 // 1), and prints the median of each figure per build. Results also go to bench/results/ as JSON.
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -47,7 +47,10 @@ const load = () =>
     .join(' ')
 
 async function instance(extraEnv, root) {
-  const server = await startServer({ root, env: { SLUICE_STREAMS_SSE_MAX_MS: '600000', ...extraEnv } })
+  const server = await startServer({
+    root,
+    env: { SLUICE_STREAMS_SSE_MAX_MS: '3600000', SLUICE_STREAM_LIFETIME_MS: '3600000', ...extraEnv },
+  })
   const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json()
   return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
 }
@@ -101,10 +104,16 @@ function reader(url, deliveries) {
   })
 }
 
-/** CPU ms used so far by each process: the instances, the Redis nodes, and this client. */
+/** ms the main thread of process `pid` has waited, runnable, for a CPU (`/proc/<pid>/schedstat`). */
+async function runQueueMs(pid) {
+  return Number((await readFile(`/proc/${pid}/schedstat`, 'utf8')).split(' ')[1]) / 1e6
+}
+
+/** CPU ms used so far by each process (the instances, the Redis nodes, this client), and the instances' waits for a CPU. */
 async function cpuNow(servers, nodes) {
   const own = process.cpuUsage()
   return {
+    instancesWaiting: await Promise.all(servers.map((s) => runQueueMs(s.pid))),
     instances: await Promise.all(servers.map((s) => cpuMs(s.pid))),
     redis: await Promise.all(nodes.map((n) => cpuMs(n.pid))),
     client: (own.user + own.system) / 1000,
@@ -161,7 +170,7 @@ async function measure(target, root) {
     const start = performance.now()
     for (let i = 0; i < total; i++) {
       const due = start + (i * 1000) / RATE
-      if (due > performance.now()) await sleep(due - performance.now())
+      if (due > performance.now()) await sleep(Math.max(0, due - performance.now()))
       const s = i % STREAMS
       sentAt[i] = performance.now()
       streamOf[i] = s
@@ -216,6 +225,8 @@ async function measure(target, root) {
         instances: cpuAfter.instances.map((c, i) => busy(cpuBefore.instances[i], c)),
         redis: cpuAfter.redis.map((c, i) => busy(cpuBefore.redis[i], c)),
         client: busy(cpuBefore.client, cpuAfter.client),
+        // Runnable but waiting for a core: a machine too busy for the work, not one process at its limit.
+        instancesWaitingForCpu: cpuAfter.instancesWaiting.map((w, i) => Math.round((w - cpuBefore.instancesWaiting[i]) / 10 / seconds)),
       },
       load: os.loadavg(),
       // Each includes this measurement's own INFO calls (a handful per node).
@@ -256,7 +267,7 @@ const median = (values) => percentile(values, 50)
 const sum = (values) => values.reduce((a, b) => a + b, 0)
 console.log(
   `\nMedians of ${ROUNDS} interleaved round(s); CPU is % of one core from the first send to the last delivery; load average now ${load()}.\n` +
-    '\n| target | build | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) | CPU % instances / Redis nodes / client | load average at end |' +
+    '\n| target | build | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) | CPU % instances (runnable, waiting for a core) / Redis nodes / client | load average at end |' +
     '\n|---|---|---|---|---|---|---|---|---|---|---|',
 )
 for (const target of TARGETS) {
@@ -276,7 +287,7 @@ for (const target of TARGETS) {
         `${each('rssMbPerInstance').join(', ')} | ${median(runs.map((r) => r.redisCommandsPerAppend)).toFixed(1)} | ` +
         `${median(runs.map((r) => r.redisBytesInPerAppend))} / ${median(runs.map((r) => r.redisBytesOutPerAppend))} | ` +
         `${median(runs.map((r) => r.redisConnectionsPerInstance))} | ${median(runs.map((r) => r.redisCpuMicrosecondsPerAppend))} | ` +
-        `${cpu('instances').join(', ')} / ${cpu('redis').join(', ')} / ${median(runs.map((r) => r.cpuPercent.client))} | ` +
+        `${cpu('instances').join(', ')} (waiting ${cpu('instancesWaitingForCpu').join(', ')}) / ${cpu('redis').join(', ')} / ${median(runs.map((r) => r.cpuPercent.client))} | ` +
         `${runs.map((r) => r.load.map((l) => l.toFixed(1)).join(' ')).join('; ')} |`,
     )
   }
