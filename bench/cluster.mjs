@@ -10,10 +10,16 @@
 // reader received every append of its stream exactly once; append-to-delivery p50/p99 from the
 // send; each instance's resident memory at the end; Redis commands per append (INFO commandstats
 // summed over every node, before and after: the appends' scripts and WAITs, the readers' wake-up
-// reads, pub/sub). The issue's full size (4 instances, 10,000 readers, 500 appends/s over 100
-// streams) is BENCH_INSTANCES=4 BENCH_READERS=10000 BENCH_RATE=500 BENCH_STREAMS=100 — more than a
-// 2-core machine shared with other work can drive. Results also go to bench/results/ as JSON.
-import { mkdir, writeFile } from 'node:fs/promises'
+// reads, pub/sub); the CPU each process used while the appends ran (instances, Redis nodes, this
+// client: /proc), to tell what saturated. The issue's full size (4 instances, 10,000 readers, 500
+// appends/s over 100 streams) is BENCH_INSTANCES=4 BENCH_READERS=10000 BENCH_RATE=500
+// BENCH_STREAMS=100. Readers are raw sockets (bench/durable-client.mjs, rawLiveReader), opened
+// BENCH_CONNECT_BATCH (default 200) at a time.
+//
+// BENCH_BASELINE=<another checkout with a production build> runs the same targets on that build
+// too, interleaved with this one (baseline, this, baseline, …) for BENCH_ROUNDS rounds (default
+// 1), and prints the median of each figure per build. Results also go to bench/results/ as JSON.
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -21,8 +27,8 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { createClient } from 'redis'
 import { startRedis, startRedisCluster } from '../test/support/redis.ts'
 import { startServer } from '../test/support/server.ts'
-import { liveSseReader, rssMb } from './durable-client.mjs'
-import { percentile } from './measure.mjs'
+import { rawLiveReader, rssMb } from './durable-client.mjs'
+import { cpuMs, percentile } from './measure.mjs'
 
 const env = process.env
 const TARGETS = (env.BENCH_TARGETS ?? 'server,cluster,cluster-replicas').split(',')
@@ -31,9 +37,20 @@ const READERS = Number(env.BENCH_READERS ?? 400)
 const STREAMS = Number(env.BENCH_STREAMS ?? 40)
 const RATE = Number(env.BENCH_RATE ?? 100)
 const SECONDS = Number(env.BENCH_SECONDS ?? 10)
+const CONNECT_BATCH = Number(env.BENCH_CONNECT_BATCH ?? 200)
+const BASELINE = env.BENCH_BASELINE ? path.resolve(env.BENCH_BASELINE) : undefined
+const ROUNDS = Number(env.BENCH_ROUNDS ?? 1)
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')
 
-async function instance(extraEnv) {
-  const server = await startServer({ env: { SLUICE_STREAMS_SSE_MAX_MS: '600000', ...extraEnv } })
+async function instance(extraEnv, root) {
+  const server = await startServer({
+    root,
+    env: { SLUICE_STREAMS_SSE_MAX_MS: '3600000', SLUICE_STREAM_LIFETIME_MS: '3600000', ...extraEnv },
+  })
   const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json()
   return { baseUrl: server.baseUrl, pid, stop: () => server.stop() }
 }
@@ -42,11 +59,12 @@ async function instance(extraEnv) {
 async function redisFor(target) {
   if (target === 'server') {
     const redis = await startRedis()
-    return { env: { REDIS_URL: redis.url }, nodes: [{ host: '127.0.0.1', port: redis.port }], stop: () => redis.stop() }
+    const nodes = [{ host: '127.0.0.1', port: redis.port, pid: redis.process.pid }]
+    return { env: { REDIS_URL: redis.url }, nodes, stop: () => redis.stop() }
   }
   const cluster = await startRedisCluster()
   const env = { REDIS_CLUSTER_NODES: cluster.setting, ...(target === 'cluster-replicas' ? { SLUICE_REDIS_MIN_REPLICAS: '1' } : {}) }
-  return { env, nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port })), stop: () => cluster.stop() }
+  return { env, nodes: cluster.nodes.map((n) => ({ host: '127.0.0.1', port: n.port, pid: n.process.pid })), stop: () => cluster.stop() }
 }
 
 /**
@@ -55,8 +73,8 @@ async function redisFor(target) {
  */
 async function redisCounters(nodes) {
   const total = { commands: 0, bytesIn: 0, bytesOut: 0, connections: 0, cpuSeconds: 0 }
-  for (const socket of nodes) {
-    const client = await createClient({ socket }).connect()
+  for (const { host, port } of nodes) {
+    const client = await createClient({ socket: { host, port } }).connect()
     try {
       for (const match of (await client.info('commandstats')).matchAll(/calls=(\d+)/g)) total.commands += Number(match[1])
       const stats = await client.info('stats')
@@ -74,13 +92,32 @@ async function redisCounters(nodes) {
 
 /** A live SSE reader: records, per append id, when it arrived (and how many times). */
 function reader(url, deliveries) {
-  return liveSseReader(url, (data, at) => {
-    for (const match of data.matchAll(/i=(\d+);/g)) {
+  let rest = '' // after the last complete `i=…;` marker: the start of one split across reads
+  return rawLiveReader(url, (text, at) => {
+    const all = rest + text
+    for (const match of all.matchAll(/i=(\d+);/g)) {
       const seen = deliveries.get(match[1]) ?? []
       seen.push(at)
       deliveries.set(match[1], seen)
     }
+    rest = all.slice(all.lastIndexOf(';') + 1)
   })
+}
+
+/** ms the main thread of process `pid` has waited, runnable, for a CPU (`/proc/<pid>/schedstat`). */
+async function runQueueMs(pid) {
+  return Number((await readFile(`/proc/${pid}/schedstat`, 'utf8')).split(' ')[1]) / 1e6
+}
+
+/** CPU ms used so far by each process (the instances, the Redis nodes, this client), and the instances' waits for a CPU. */
+async function cpuNow(servers, nodes) {
+  const own = process.cpuUsage()
+  return {
+    instancesWaiting: await Promise.all(servers.map((s) => runQueueMs(s.pid))),
+    instances: await Promise.all(servers.map((s) => cpuMs(s.pid))),
+    redis: await Promise.all(nodes.map((n) => cpuMs(n.pid))),
+    client: (own.user + own.system) / 1000,
+  }
 }
 
 function send(url, agent, body) {
@@ -100,10 +137,10 @@ function send(url, agent, body) {
   )
 }
 
-async function measure(target) {
+async function measure(target, root) {
   const redis = await redisFor(target)
   const idle = await redisCounters(redis.nodes)
-  const servers = await Promise.all(Array.from({ length: INSTANCES }, () => instance(redis.env)))
+  const servers = await Promise.all(Array.from({ length: INSTANCES }, () => instance(redis.env, root)))
   try {
     const names = Array.from({ length: STREAMS }, (_, i) => `bench/cluster-${Date.now()}-${i}`)
     for (const name of names) {
@@ -112,13 +149,19 @@ async function measure(target) {
     }
     // Readers: reader r reads stream r % STREAMS through instance r % INSTANCES.
     const perReader = []
-    const stops = []
-    for (let r = 0; r < READERS; r++) {
-      const deliveries = new Map()
-      perReader.push({ stream: r % STREAMS, deliveries })
-      stops.push(await reader(`${servers[r % INSTANCES].baseUrl}/v1/stream/${names[r % STREAMS]}`, deliveries))
+    const readers = []
+    for (let r = 0; r < READERS; r += CONNECT_BATCH) {
+      const batch = []
+      for (let b = r; b < Math.min(r + CONNECT_BATCH, READERS); b++) {
+        const deliveries = new Map()
+        perReader.push({ stream: b % STREAMS, deliveries })
+        batch.push(reader(`${servers[b % INSTANCES].baseUrl}/v1/stream/${names[b % STREAMS]}`, deliveries))
+      }
+      readers.push(...(await Promise.all(batch)))
     }
+    const memoryBefore = await Promise.all(servers.map((s) => rssMb(s.pid)))
     const before = await redisCounters(redis.nodes)
+    const cpuBefore = await cpuNow(servers, redis.nodes)
     const agents = servers.map(() => new http.Agent({ keepAlive: true, maxSockets: 16 }))
     const sentAt = []
     const streamOf = []
@@ -127,21 +170,27 @@ async function measure(target) {
     const start = performance.now()
     for (let i = 0; i < total; i++) {
       const due = start + (i * 1000) / RATE
-      if (due > performance.now()) await sleep(due - performance.now())
+      if (due > performance.now()) await sleep(Math.max(0, due - performance.now()))
       const s = i % STREAMS
       sentAt[i] = performance.now()
       streamOf[i] = s
       sends.push(send(`${servers[i % INSTANCES].baseUrl}/v1/stream/${names[s]}`, agents[i % INSTANCES], `i=${i};`))
     }
+    const sendSeconds = (performance.now() - start) / 1000
     const failures = (await Promise.allSettled(sends)).filter((r) => r.status === 'rejected').length
     const expected = perReader.reduce((sum, r) => sum + Math.ceil((total - r.stream) / STREAMS), 0)
     const deadline = performance.now() + 15_000
     const received = () => perReader.reduce((sum, r) => sum + r.deliveries.size, 0)
     while (received() < expected && performance.now() < deadline) await sleep(50)
+    const seconds = (performance.now() - start) / 1000
+    const cpuAfter = await cpuNow(servers, redis.nodes)
     const after = await redisCounters(redis.nodes)
     const memory = await Promise.all(servers.map((s) => rssMb(s.pid)))
-    for (const stop of stops) await stop()
+    const endedEarly = readers.filter((r) => r.closed()).length
+    for (const r of readers) r.stop()
     agents.forEach((a) => a.destroy())
+    // Share of one core each process used from the first send until the last delivery (or the deadline).
+    const busy = (a, b) => Math.round((b - a) / 10 / seconds)
 
     let missing = 0
     let duplicates = 0
@@ -168,7 +217,18 @@ async function measure(target) {
       duplicates,
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
+      sendSeconds: Number(sendSeconds.toFixed(1)),
+      readersEndedEarly: endedEarly,
       rssMbPerInstance: memory.map((m) => Math.round(m)),
+      rssMbPerInstanceBeforeAppends: memoryBefore.map((m) => Math.round(m)),
+      cpuPercent: {
+        instances: cpuAfter.instances.map((c, i) => busy(cpuBefore.instances[i], c)),
+        redis: cpuAfter.redis.map((c, i) => busy(cpuBefore.redis[i], c)),
+        client: busy(cpuBefore.client, cpuAfter.client),
+        // Runnable but waiting for a core: a machine too busy for the work, not one process at its limit.
+        instancesWaitingForCpu: cpuAfter.instancesWaiting.map((w, i) => Math.round((w - cpuBefore.instancesWaiting[i]) / 10 / seconds)),
+      },
+      load: os.loadavg(),
       // Each includes this measurement's own INFO calls (a handful per node).
       redisCommandsPerAppend: (after.commands - before.commands) / total,
       redisBytesInPerAppend: Math.round((after.bytesIn - before.bytesIn) / total),
@@ -182,29 +242,59 @@ async function measure(target) {
   }
 }
 
+const builds = BASELINE
+  ? [
+      { name: 'baseline', root: BASELINE },
+      { name: 'this', root: undefined },
+    ]
+  : [{ name: 'this', root: undefined }]
 const results = []
 for (const target of TARGETS) {
-  console.log(`== ${target}: ${INSTANCES} instances, ${READERS} readers on ${STREAMS} streams, ${RATE} appends/s for ${SECONDS} s`)
-  const result = await measure(target)
-  results.push(result)
-  console.log(result)
+  for (let round = 1; round <= ROUNDS; round++) {
+    for (const build of builds) {
+      console.log(
+        `== ${target} (${build.name} build${build.root ? ` in ${build.root}` : ''}, round ${round}/${ROUNDS}): ${INSTANCES} instances, ` +
+          `${READERS} readers on ${STREAMS} streams, ${RATE} appends/s for ${SECONDS} s; load average ${load()}`,
+      )
+      const result = { build: build.name, round, ...(await measure(target, build.root)) }
+      results.push(result)
+      console.log(result)
+    }
+  }
 }
+
+const median = (values) => percentile(values, 50)
+const sum = (values) => values.reduce((a, b) => a + b, 0)
 console.log(
-  '\n| target | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) |\n|---|---|---|---|---|---|---|---|',
+  `\nMedians of ${ROUNDS} interleaved round(s); CPU is % of one core from the first send to the last delivery; load average now ${load()}.\n` +
+    '\n| target | build | exactly once | p50 / p99 from send (ms) | RSS per instance (MB) | Redis commands per append | Redis bytes in / out per append | Redis connections per instance | Redis CPU per append (µs) | CPU % instances (runnable, waiting for a core) / Redis nodes / client | load average at end |' +
+    '\n|---|---|---|---|---|---|---|---|---|---|---|',
 )
-for (const r of results) {
-  const once =
-    r.missing === 0 && r.duplicates === 0 && r.appendFailures === 0
-      ? 'yes'
-      : `no (${r.missing} missing, ${r.duplicates} duplicates, ${r.appendFailures} failed appends)`
-  console.log(
-    `| ${r.target} | ${once} | ${r.p50.toFixed(1)} / ${r.p99.toFixed(1)} | ${r.rssMbPerInstance.join(', ')} | ${r.redisCommandsPerAppend.toFixed(1)} | ` +
-      `${r.redisBytesInPerAppend} / ${r.redisBytesOutPerAppend} | ${r.redisConnectionsPerInstance} | ${r.redisCpuMicrosecondsPerAppend} |`,
-  )
+for (const target of TARGETS) {
+  for (const build of builds) {
+    const runs = results.filter((r) => r.target === target && r.build === build.name)
+    const missing = sum(runs.map((r) => r.missing))
+    const duplicates = sum(runs.map((r) => r.duplicates))
+    const failed = sum(runs.map((r) => r.appendFailures))
+    const once =
+      missing === 0 && duplicates === 0 && failed === 0
+        ? 'yes'
+        : `no (${missing} missing, ${duplicates} duplicates, ${failed} failed appends)`
+    const each = (pick) => runs[0][pick].map((_, i) => Math.round(median(runs.map((r) => r[pick][i]))))
+    const cpu = (pick) => runs[0].cpuPercent[pick].map((_, i) => median(runs.map((r) => r.cpuPercent[pick][i])))
+    console.log(
+      `| ${target} | ${build.name} | ${once} | ${median(runs.map((r) => r.p50)).toFixed(1)} / ${median(runs.map((r) => r.p99)).toFixed(1)} | ` +
+        `${each('rssMbPerInstance').join(', ')} | ${median(runs.map((r) => r.redisCommandsPerAppend)).toFixed(1)} | ` +
+        `${median(runs.map((r) => r.redisBytesInPerAppend))} / ${median(runs.map((r) => r.redisBytesOutPerAppend))} | ` +
+        `${median(runs.map((r) => r.redisConnectionsPerInstance))} | ${median(runs.map((r) => r.redisCpuMicrosecondsPerAppend))} | ` +
+        `${cpu('instances').join(', ')} (waiting ${cpu('instancesWaitingForCpu').join(', ')}) / ${cpu('redis').join(', ')} / ${median(runs.map((r) => r.cpuPercent.client))} | ` +
+        `${runs.map((r) => r.load.map((l) => l.toFixed(1)).join(' ')).join('; ')} |`,
+    )
+  }
 }
 const dir = path.join(import.meta.dirname, 'results')
 await mkdir(dir, { recursive: true })
 await writeFile(
   path.join(dir, `cluster-${Date.now()}.json`),
-  JSON.stringify({ node: process.version, cpus: os.cpus().length, load: os.loadavg(), results }, null, 2),
+  JSON.stringify({ node: process.version, cpus: os.cpus().length, load: os.loadavg(), baseline: BASELINE, results }, null, 2),
 )

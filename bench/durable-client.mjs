@@ -5,6 +5,7 @@
  * servers.
  */
 import http from 'node:http'
+import net from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { DurableStream, IdempotentProducer } from '@durable-streams/client'
 import { createParser } from 'eventsource-parser'
@@ -169,6 +170,81 @@ export async function liveSseReader(url, onData) {
     controller.abort()
     await reading
   }
+}
+
+/**
+ * The same live SSE reader on a raw socket, for benchmarks with thousands of readers: one TCP
+ * connection, the request written by hand, the chunked body decoded by a small state machine, and
+ * no SSE parsing — `onText(text, at)` gets the body's text as it arrives (a marker split across two
+ * reads arrives in two calls: keep a tail). Resolves once the first `control` event arrived, with a
+ * function that closes the connection. `closed()` says whether the server ended it early.
+ * @param {string} url
+ * @param {(text: string, at: number) => void} onText
+ * @returns {Promise<{ stop: () => void, closed: () => boolean }>}
+ */
+export function rawLiveReader(url, onText) {
+  const { hostname, port, pathname } = new URL(url)
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host: hostname, port: Number(port) }, () => {
+      socket.write(`GET ${pathname}?offset=now&live=sse HTTP/1.1\r\nHost: ${hostname}:${port}\r\nAccept: text/event-stream\r\n\r\n`)
+    })
+    socket.setEncoding('latin1') // bytes as they are; the markers are ASCII
+    let head = ''
+    let inBody = false
+    let buffer = '' // undecoded chunked framing
+    let left = 0 // bytes left in the current chunk
+    let ready = false
+    let ended = false
+    const body = (text, at) => {
+      if (!ready && text.includes('event: control')) {
+        ready = true
+        resolve({ stop: () => socket.destroy(), closed: () => ended })
+      }
+      onText(text, at)
+    }
+    socket.on('data', (data) => {
+      const at = performance.now()
+      if (!inBody) {
+        head += data
+        const end = head.indexOf('\r\n\r\n')
+        if (end === -1) return
+        if (!head.startsWith('HTTP/1.1 200')) return reject(new Error(`${url} answered ${head.slice(0, 40)}`))
+        buffer = head.slice(end + 4)
+        inBody = true
+        if (!/^transfer-encoding: *chunked/im.test(head.slice(0, end))) left = Infinity // not chunked: the body as it comes
+      } else buffer += data
+      let out = ''
+      for (;;) {
+        if (left > 0) {
+          const take = Math.min(left, buffer.length)
+          out += buffer.slice(0, take)
+          buffer = buffer.slice(take)
+          left -= take
+          if (left > 0) break
+          continue
+        }
+        const line = buffer.indexOf('\r\n')
+        if (line === -1) break
+        const size = parseInt(buffer.slice(0, line), 16)
+        if (line === 0) {
+          buffer = buffer.slice(2) // the CRLF after a chunk's data
+          continue
+        }
+        buffer = buffer.slice(line + 2)
+        if (size === 0) {
+          ended = true
+          break
+        }
+        left = size
+      }
+      if (out) body(out, at)
+    })
+    socket.on('error', (error) => (ready ? (ended = true) : reject(error)))
+    socket.on('close', () => {
+      ended = true
+      if (!ready) reject(new Error(`${url} closed before its first control event`))
+    })
+  })
 }
 
 /**

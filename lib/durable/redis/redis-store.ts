@@ -6,6 +6,7 @@ import { KeySpace } from '@/lib/durable/redis/keys'
 import { hashFromReply, metaFromHash } from '@/lib/durable/redis/meta'
 import { appendArgs, appendOutcome, createArgs, removal, startsCompression, type Removal } from '@/lib/durable/redis/replies'
 import { Segments } from '@/lib/durable/redis/segments'
+import { SharedReads } from '@/lib/durable/redis/shared-reads'
 import { StreamData } from '@/lib/durable/redis/stream-data'
 import type {
   AppendInput,
@@ -39,7 +40,9 @@ const SWEEP_BATCHES = 20
  * The store for several instances: everything about a stream lives in Redis, so any instance
  * answers any request. Each change is one Lua script (`lua.ts`) on the stream's own hash slot —
  * atomic, so concurrent appends from several instances never tear or reorder — and publishes on
- * the stream's channel, which wakes readers waiting on any instance (`changes.ts`). Bytes are
+ * the stream's channel, which wakes readers waiting on any instance (`changes.ts`); the readers
+ * of a stream woken together on one instance share one metadata read and one byte read
+ * (`shared-reads.ts`). Bytes are
  * stored in segments of about 1 MiB and read in bounded ranges (`segments.ts`). Changes that span streams
  * (forks pinning their source, the listing and expiry indexes) are sequences of per-stream
  * atomic steps, ordered so that a crash between them leaves nothing a reader can see wrong.
@@ -60,6 +63,8 @@ export class RedisStore implements StreamStore {
   private readonly now: () => number
   private readonly background = new Set<Promise<void>>()
   private readonly client: RedisCommands
+  /** Single-flight metadata and byte reads: readers woken together share them. */
+  private readonly shared: SharedReads
 
   constructor(
     private readonly redis: RedisContext,
@@ -67,7 +72,8 @@ export class RedisStore implements StreamStore {
   ) {
     this.client = redis.commands
     this.keys = new KeySpace(redis.prefix)
-    this.data = new StreamData(this.client, new Segments(redis.binary), this.keys, (path) => this.lookup(path))
+    this.shared = new SharedReads(redis.commands, redis.binary)
+    this.data = new StreamData(this.client, new Segments(redis.binary, this.shared), this.keys, (path) => this.lookup(path))
     this.indexes = new StreamIndexes(this.client, this.keys)
     this.notifier = options.notifier ?? new ChangeNotifier()
     this.remote = new RemoteChanges(redis.channels, this.notifier)
@@ -106,7 +112,7 @@ export class RedisStore implements StreamStore {
   async lookup(path: string): Promise<Lookup> {
     const meta = this.keys.stream(path).meta
     for (let attempt = 0; ; attempt++) {
-      const hash = await this.client.hGetAll(meta)
+      const hash = await this.shared.meta(meta)
       if (hash.inc === undefined) return { state: 'missing' }
       if (hash.deleted === '1') return { state: 'gone' }
       const found = metaFromHash(path, hash)
@@ -216,8 +222,9 @@ export class RedisStore implements StreamStore {
     let release: (() => void) | undefined
     try {
       release = await this.remote.acquire(path, keys.channel)
-      const [inc, tail, closed, deleted] = await this.client.hmGet(keys.meta, ['inc', 'tail', 'closed', 'deleted'])
-      if (inc == null || deleted === '1' || closed === '1' || Number(tail) > after) return 'changed'
+      // Read after the subscription is confirmed: a change after this read wakes the waiter.
+      const { inc, tail, closed, deleted } = await this.shared.meta(keys.meta)
+      if (inc === undefined || deleted === '1' || closed === '1' || Number(tail) > after) return 'changed'
       return await local.wait(options)
     } finally {
       local.dispose()

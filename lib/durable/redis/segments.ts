@@ -2,6 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { createGunzip, createGzip } from 'node:zlib'
 import { SEGMENT_BYTES, STAGED_TTL_MS } from '@/lib/durable/redis/keys'
+import type { SharedReads } from '@/lib/durable/redis/shared-reads'
 import type { BinaryCommands } from '@/lib/redis'
 
 /**
@@ -26,7 +27,18 @@ export class MissingBytesError extends Error {
 export type SegmentKey = (k: number) => string
 
 export class Segments {
-  constructor(private readonly binary: BinaryCommands) {}
+  /**
+   * `shared`: where ranged reads go, so that readers of the same range share one `GETRANGE`
+   * (`shared-reads.ts`); default, each read its own.
+   */
+  constructor(
+    private readonly binary: BinaryCommands,
+    private readonly shared?: SharedReads,
+  ) {}
+
+  private getRange(key: string, start: number, end: number): Promise<Buffer | null> {
+    return this.shared ? this.shared.range(key, start, end) : (this.binary.getRange(key, start, end) as Promise<Buffer | null>)
+  }
 
   /**
    * Bytes `[from, to)` in chunks of at most {@link READ_CHUNK}, keeping {@link READ_AHEAD}
@@ -40,7 +52,7 @@ export class Segments {
       const k = Math.floor(position / SEGMENT_BYTES)
       const start = position - k * SEGMENT_BYTES
       const length = Math.min(READ_CHUNK, SEGMENT_BYTES - start, to - position)
-      const reply = this.binary.getRange(key(k), start, start + length - 1)
+      const reply = this.getRange(key(k), start, start + length - 1)
       reply.catch(() => undefined) // observed below, unless the reader leaves first
       requested += length
       return { position, length, reply }

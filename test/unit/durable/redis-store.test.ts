@@ -1,10 +1,12 @@
 import { createClient } from 'redis'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { followStream } from '@/lib/durable/follow'
 import { withUnavailableErrors } from '@/lib/durable/redis/availability'
 import { RedisStore } from '@/lib/durable/redis/redis-store'
 import { KeySpace, SEGMENT_BYTES, segmentKey } from '@/lib/durable/redis/keys'
 import type { StreamMeta, StreamStore } from '@/lib/durable/store'
-import { openRedis, redisSettings } from '@/lib/redis/connection'
+import { ChangeNotifier } from '@/lib/notifier'
+import { openRedis, redisSettings, type RedisContext } from '@/lib/redis/connection'
 import { startRedis } from '../../support/redis'
 import { openTestContext } from '../../support/redis-context'
 import { withTestRedis } from '../../support/with-redis'
@@ -68,6 +70,69 @@ describe('redis store across instances', () => {
     await pair.a.append('x/live', { data: text('hello') })
     expect(await Promise.all(waits)).toEqual(Array(10).fill('changed'))
     expect((await readAll(pair.b, await live(pair.b, 'x/live'))).toString()).toBe('hello')
+  })
+
+  /** Counts the metadata reads (`HGETALL`) and byte reads (`GETRANGE`) an instance sends. */
+  function countReads(context: RedisContext) {
+    const hGetAll = vi.spyOn(context.commands, 'hGetAll')
+    const getRange = vi.spyOn(context.binary, 'getRange')
+    return {
+      get hGetAll() {
+        return hGetAll.mock.calls.length
+      },
+      get getRange() {
+        return getRange.mock.calls.length
+      },
+      reset() {
+        hGetAll.mockClear()
+        getRange.mockClear()
+      },
+    }
+  }
+
+  test('the readers of a stream woken by one append share one metadata read and one byte read per instance', async () => {
+    const shared = prefix()
+    const a = await connect(redis.url, { prefix: shared })
+    const context = await openTestContext({ kind: 'server', url: redis.url }, { prefix: shared })
+    const counts = countReads(context)
+    const notifier = new ChangeNotifier()
+    const b = new RedisStore(context, { notifier })
+    const controller = new AbortController()
+    try {
+      await a.create('x/shared', plain)
+      await a.append('x/shared', { data: text('abc') })
+      const first = await live(b, 'x/shared')
+      // Twelve readers at the tail, and two that catch up first from other offsets (reading for themselves).
+      const froms = [...Array<number>(12).fill(3), 0, 1]
+      const got = froms.map(() => '')
+      const following = froms.map(async (from, i) => {
+        for await (const item of followStream(b, first, from, { signal: controller.signal })) {
+          if (item.kind === 'data') got[i] += Buffer.from(item.bytes).toString()
+        }
+      })
+      const all = (content: string) => got.every((seen, i) => seen === content.slice(froms[i]))
+      await waitFor('the catching-up readers to read their own ranges', () => all('abc'))
+      await waitFor('every reader to wait', () => notifier.subscribers('x/shared') === froms.length)
+      await live(b, 'x/shared') // answered after the readers' checks (one connection, in order)
+      counts.reset()
+
+      await a.append('x/shared', { data: text('defg') })
+      // Exactly these bytes, each once: a reader handed another offset's range, twice, or not at all never matches.
+      await waitFor('every reader to receive the append once', () => all('abcdefg'))
+      await waitFor('every reader to wait again', () => notifier.subscribers('x/shared') === froms.length)
+      await live(b, 'x/shared')
+      expect(counts.getRange).toBe(1)
+      // The woken readers' lookup, their check before waiting again, and the test's own lookup: one each.
+      expect(counts.hGetAll).toBeLessThanOrEqual(3)
+      expect(got.map((seen, i) => seen === 'abcdefg'.slice(froms[i]))).toEqual(froms.map(() => true))
+      controller.abort()
+      await Promise.all(following)
+    } finally {
+      controller.abort()
+      await b.dispose()
+      await context.close()
+      await a.dispose()
+    }
   })
 
   test('concurrent appends from two instances land whole, each once, in one order both see', async () => {
@@ -204,6 +269,8 @@ describe('redis store when Redis is unreachable', () => {
       // Appends made while the subscriber is away are never announced; a woken reader re-checks.
       const waiting = store.waitForChange('drop/s', 0, { timeoutMs: 60_000 })
       await subscribed(own.url, new KeySpace('sluice:').stream('drop/s').channel)
+      // The reader's check before waiting is answered by then (one connection, in order): it waits.
+      await store.lookup('drop/s')
       await own.restart()
       expect(await waiting).toBe('changed')
     } finally {
