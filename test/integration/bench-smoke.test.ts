@@ -161,7 +161,8 @@ describe('benchmarks at a tiny size', () => {
     async () => {
       const out = expectSuccess(await bench('bench', { BENCH_SMALL: '1', BENCH_ONLY: 'uploads,export,csv' }))
       expect(out).toMatch(/^\| path +\| Sluice +\| baseline \(same run\) +\| ratio +\| target +\| load average/m)
-      expect(out).toMatch(/^\| upload 1 GiB, App Router route \(MB\/s, median\) +\| \d+/m)
+      expect(out).toMatch(/^\| upload 1 GiB, public URL = Pages API route \(MB\/s, median\) +\| \d+/m)
+      expect(out).toMatch(/^\| upload 1 GiB, App Router twin \(MB\/s, median\) +\| \d+/m)
       expect(out).toMatch(/^\| CSV export, 20000 rows \(rows\/s, median\) +\| \d+/m)
       expect(out).toMatch(/^\| CSV import parse, hand-written vs csv-parse \(rows\/s, median\) +\| \d+/m)
       expect(out).not.toContain('FAILED')
