@@ -11,8 +11,8 @@ const nextConfig: NextConfig = {
   // The "How it works" panels read the demos' source files on the server (components/ui/how-it-works.tsx):
   // dynamic pages (the chat, the proxy) read them at request time, so deployments must carry them.
   outputFileTracingIncludes: {
-    '/*': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
-    '/chat/**': ['./app/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
+    '/*': ['./app/**/*.ts', './pages/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
+    '/chat/**': ['./app/**/*.ts', './pages/**/*.ts', './lib/**/*.ts', './components/**/*.{ts,tsx}'],
   },
   // Old names of pages and routes, kept working after the naming pass (one word per concept:
   // "durable" for stored streams, "words", "pipeline" and "uploads" as their pages say). Pages

@@ -74,6 +74,7 @@ export const demos: readonly Demo[] = [
     doc: 'docs/uploads.md',
     code: [
       { path: 'app/api/uploads/[name]/put.ts', role: 'the upload PUT' },
+      { path: 'pages/api/node/uploads/[name].ts', role: 'the public URL: a Pages API route over the raw Node request' },
       { path: 'lib/uploads/receive.ts', role: 'receiving a body into a session' },
       { path: 'lib/uploads/write-loop.ts', role: 'the write loop: read-ahead, hash, disk' },
       { path: 'components/uploads/use-uploads.ts', role: 'uploads and resumes in the page' },
