@@ -95,8 +95,8 @@ await step('uploads', async () => {
     'Pages kept at ≥ 1.30×',
     at,
   )
-  const peaks = Object.values(r.memory.Sluice)
-  row('upload peak RSS, largest − 10 MiB (MiB)', f(peaks.at(-1) - peaks[0], 1), '', '', '≤ +32', at)
+  const peaks = Object.values(r.memory['Sluice, Pages API'])
+  row('upload peak RSS, public URL, largest − 10 MiB (MiB)', f(peaks.at(-1) - peaks[0], 1), '', '', '≤ +32', at)
 })
 
 await step('durable', async () => {

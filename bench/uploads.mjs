@@ -283,8 +283,8 @@ for (let i = 0; i < RUNS; i++) {
   console.log(`run ${i + 1}: cp ${mbps(SIZE, cp.ms).toFixed(0)} MB/s, cp + sync ${mbps(SIZE, cpSync.ms).toFixed(0)} MB/s`)
 }
 
-// Memory: peak RSS during one upload of each size, the peak reset just before each (Sluice, and
-// the plain server for comparison).
+// Memory: peak RSS during one upload of each size, the peak reset just before each (Sluice through
+// both routes, and the plain server for comparison).
 const memory = {}
 /** @type {Array<[string, { file: string, sha256?: string }]>} */
 const sizes = [
@@ -297,7 +297,8 @@ if (SIZE > 256 * MiB) {
   mid.sha256 = await makeFile(mid.file, 256 * MiB)
   sizes.splice(1, 0, ['256 MiB', mid])
 }
-for (const server of flagged ? [sluice, flagged, plain] : [sluice, plain]) {
+// The public URL (the Pages API route) first: its figure is the target's.
+for (const server of [sluicePages, sluice, ...(flagged ? [flagged] : []), plain]) {
   memory[server.label] = {}
   for (const [label, file] of sizes) {
     await resetPeak(server.pid)
@@ -314,9 +315,11 @@ console.log(`\n${SIZE / MiB} MiB upload, best and median of ${RUNS} runs (MB = M
 for (const label of Object.keys(times))
   console.log(`  ${label.padEnd(18)} best ${best[label].toFixed(0).padStart(5)} MB/s   median ${median[label].toFixed(0).padStart(5)} MB/s`)
 const ratio = median.Sluice / median['node:http']
-console.log(`\nSluice / node:http (median): ${(ratio * 100).toFixed(0)} %   (target ≥ 90 %)`)
+console.log(`\nSluice / node:http (median): ${(ratio * 100).toFixed(0)} %   (the App Router twin)`)
 console.log(`Sluice / node:http+Web (median): ${((median.Sluice / median['node:http+Web']) * 100).toFixed(0)} %`)
-console.log(`Sluice, Pages API / node:http (median): ${((median['Sluice, Pages API'] / median['node:http']) * 100).toFixed(0)} %`)
+console.log(
+  `Sluice, Pages API / node:http (median): ${((median['Sluice, Pages API'] / median['node:http']) * 100).toFixed(0)} %   (the public URL; target ≥ 90 %)`,
+)
 console.log(
   `Sluice, Pages API / Sluice (App Router) (median): ${(median['Sluice, Pages API'] / median.Sluice).toFixed(2)}×   (the route moves only at ≥ 1.30×)`,
 )
@@ -337,7 +340,7 @@ for (const [label, peaks] of Object.entries(memory)) {
       .join('   ')}   (${SIZE / MiB} MiB − 10 MiB: ${growth >= 0 ? '+' : ''}${growth.toFixed(1)})`,
   )
 }
-console.log('  target: Sluice 1 GiB − 10 MiB ≤ +32 MiB')
+console.log('  target: Sluice, Pages API (the public URL) 1 GiB − 10 MiB ≤ +32 MiB')
 console.log(
   `load average during the run: ${os
     .loadavg()
