@@ -36,9 +36,10 @@ describe('resume from the durable stream', () => {
     expect(replay[0]).toMatchObject({ type: 'start', messageId: (early[0] as { messageId: string }).messageId })
     expect(chunkText(replay).startsWith(chunkText(early))).toBe(true)
     expect(replay.at(-1)).toMatchObject({ type: 'finish', finishReason: 'stop' })
-    // The stored answer is the replayed one.
+    // The stored answer is the replayed one. (It is stored when the generation has ended, which the
+    // stream's end does not wait for: a reader until then is served from the durable stream.)
+    await waitFor('the answer to be stored', async () => (await chat(chatId)).activeStreamId === null)
     const stored = await chat(chatId)
-    expect(stored.activeStreamId).toBeNull()
     expect(stored.messages.map((m) => m.role)).toEqual(['user', 'assistant'])
     // The generation stays readable by id (what a page rendered mid-answer asks for) and over the protocol.
     const again = await readChunks(await fetch(url(`/api/chat/${chatId}/stream?generation=${encodeURIComponent(generation)}`)))
@@ -85,6 +86,7 @@ describe('one answer at a time, stopped on request', () => {
     const third = await askChat(server.baseUrl, chatId, 'hello again')
     expect(third.status).toBe(200)
     await readChunks(third)
+    await waitFor('the second answer to be stored', async () => (await chat(chatId)).activeStreamId === null)
     expect((await chat(chatId)).messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user', 'assistant'])
   })
 })
