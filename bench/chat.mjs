@@ -110,14 +110,20 @@ function timedRequest(c, url, { method = 'GET', headers = {}, body } = {}, first
 }
 
 let chatNo = 0
-/** `POST /api/chat` with a new chat; resolves with the chat id, the send's epoch ms and the ms to the first token. */
-async function askChat(c, base, text) {
+/** A new chat's id and the `POST /api/chat` body that asks `text` in it. */
+function newChat(text) {
   const id = `bench-${process.pid}-${++chatNo}`
   const body = JSON.stringify({
     id,
     trigger: 'submit-message',
     message: { id: `u${chatNo}`, role: 'user', parts: [{ type: 'text', text }] },
   })
+  return { id, body }
+}
+
+/** `POST /api/chat` with a new chat; resolves with the chat id, the send's epoch ms and the ms to the first token. */
+async function askChat(c, base, text) {
+  const { id, body } = newChat(text)
   const r = await timedRequest(c, `${base}/api/chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }, uiToken)
   return { id, ...r }
 }
@@ -413,12 +419,7 @@ function readUntil(c, url, { method = 'GET', headers = {}, body } = {}, pattern,
 
 /** Starts a long answer and returns once 5 of its tokens have arrived; the chat id, for a reload. */
 async function startLongAnswer(c, base, text) {
-  const id = `bench-${process.pid}-${++chatNo}`
-  const body = JSON.stringify({
-    id,
-    trigger: 'submit-message',
-    message: { id: `u${chatNo}`, role: 'user', parts: [{ type: 'text', text }] },
-  })
+  const { id, body } = newChat(text)
   await readUntil(
     c,
     `${base}/api/chat`,
