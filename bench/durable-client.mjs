@@ -48,11 +48,11 @@ export const streamUrl = (baseUrl, name) => `${baseUrl}/v1/stream/${name}`
 /** Network errors (a reset keep-alive connection, say) are retried up to twice and counted here; HTTP errors are not. */
 export const networkErrors = {}
 
-export async function append(url, body, contentType = 'text/plain') {
+export async function append(url, body, contentType = 'text/plain', headers = {}) {
   for (let attempt = 1; ; attempt++) {
     let res
     try {
-      res = await fetch(url, { method: 'POST', headers: { 'Content-Type': contentType }, body })
+      res = await fetch(url, { method: 'POST', headers: { ...headers, 'Content-Type': contentType }, body })
     } catch (error) {
       if (attempt === 3) throw error
       const code = error.cause?.code ?? error.cause?.message ?? String(error)
@@ -67,16 +67,16 @@ export async function append(url, body, contentType = 'text/plain') {
 
 /**
  * Appends/s of `total` 100-byte appends by `writers` concurrent writers, spread over `baseUrls` (one
- * stream). `appendPath` is where the appends go (default the protocol's `/v1/stream/`; the Pages API
- * route of the same append is `/api/node/v1/stream/`).
+ * stream). `headers` go with each append (`X-Sluice-Transport: app-router` reaches Sluice's App
+ * Router twin of the protocol's route instead of the Pages API route at the public URL).
  */
-export async function appendsPerSecond(baseUrls, total, writers, appendPath = '/v1/stream/') {
+export async function appendsPerSecond(baseUrls, total, writers, headers = {}) {
   const name = await createStream(baseUrls[0], 'text/plain')
   const start = performance.now()
   await Promise.all(
     Array.from({ length: writers }, async (_, w) => {
-      const url = `${baseUrls[w % baseUrls.length]}${appendPath}${name}`
-      for (let i = 0; i < total / writers; i++) await append(url, MESSAGE)
+      const url = streamUrl(baseUrls[w % baseUrls.length], name)
+      for (let i = 0; i < total / writers; i++) await append(url, MESSAGE, 'text/plain', headers)
     }),
   )
   return total / ((performance.now() - start) / 1000)

@@ -38,15 +38,19 @@ import {
 } from './durable-client.mjs'
 
 const env = process.env
-const TARGETS = (env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync,sluice-pages${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`).split(
-  ',',
-)
+const TARGETS = (
+  env.BENCH_TARGETS ?? `sluice,reference,sluice-fsync,sluice-app-router${env.BENCH_BASELINE ? ',base,base-fsync' : ''}`
+).split(',')
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,producer,catchup,latency,memory').split(','))
 /** Targets that differ from another only in how writes are handled: reads are not measured twice. */
-const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-pages')
-/** Where a target's appends go: `sluice-pages` appends through the Pages API route of the same build. */
-const appendPath = (name) => (name.endsWith('-pages') ? '/api/node/v1/stream/' : '/v1/stream/')
+const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-app-router')
+/**
+ * The public `/v1/stream/` is served by a Pages API route (`pages/api/node/v1/stream/[...path].ts`);
+ * `sluice-app-router` sends its appends to the App Router twin of the same build, with the header
+ * that selects it (`next.config.ts`).
+ */
+const appendHeaders = (name) => (name.endsWith('-app-router') ? { 'X-Sluice-Transport': 'app-router' } : {})
 
 async function startTarget(name) {
   if (name.startsWith('sluice') || name.startsWith('base')) {
@@ -90,7 +94,7 @@ const phase = (label) => console.error(`${new Date().toISOString().slice(11, 19)
 
 async function each(label, work, { writesOnly = true } = {}) {
   for (const t of targets) {
-    if (!writesOnly && writesOnlyTarget(t.name)) continue // the durability mode and the Pages route only change writes
+    if (!writesOnly && writesOnlyTarget(t.name)) continue // the durability mode and the transport twin only change writes
     phase(`${label}: ${t.name}`)
     try {
       await work(t)
@@ -111,12 +115,12 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       await each('appends-1', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1, appendPath(t.name)))
+        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1, appendHeaders(t.name)))
         push(rounds.seqCpu, t, ((await cpuMs(t.server.pid)) - cpu) / SEQUENTIAL)
       })
       await each('appends-16', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS, appendPath(t.name)))
+        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS, appendHeaders(t.name)))
         push(rounds.concCpu, t, ((await cpuMs(t.server.pid)) - cpu) / CONCURRENT)
       })
     }
@@ -133,7 +137,7 @@ try {
     const runs = new Map()
     for (let round = 0; round < ROUNDS; round++)
       await each('producer', async (t) => {
-        if (t.name.endsWith('-pages')) return // the producer writes to the public URL
+        if (t.name.endsWith('-app-router')) return // the producer writes to the public URL
         runs.set(t, [...(runs.get(t) ?? []), await producerAppendsPerSecond(t.server.baseUrl, PRODUCER_ITEMS)])
       })
     for (const [t, values] of runs) {

@@ -5,8 +5,8 @@
 //
 //   npm run build && npx node bench/profile-appends.mjs    (Node 24 via npx; SLUICE_STREAMS_DURABILITY=fsync to profile fsync)
 //
-// BENCH_APPEND_PATH=/api/node/v1/stream/ profiles the Pages API route instead of the App Router's
-// /v1/stream/. The profile is written to bench/results/ (open it in Chrome DevTools).
+// The public /v1/stream/ is served by a Pages API route; BENCH_TRANSPORT=app-router profiles the App
+// Router twin of the same build instead (the header `X-Sluice-Transport: app-router`). The profile is written to bench/results/ (open it in Chrome DevTools).
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -19,7 +19,7 @@ const env = process.env
 const APPENDS = Number(env.BENCH_APPENDS ?? 4000)
 const WRITERS = Number(env.BENCH_WRITERS ?? 1)
 const TOP = Number(env.BENCH_TOP ?? 30)
-const APPEND_PATH = env.BENCH_APPEND_PATH ?? '/v1/stream/'
+const TRANSPORT = env.BENCH_TRANSPORT === 'app-router' ? { 'X-Sluice-Transport': 'app-router' } : {}
 
 const inspectPort = await freePort()
 const server = await startServer({
@@ -33,12 +33,13 @@ try {
   const name = `profile/s${Date.now()}`
   const created = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
   if (created.status !== 201) throw new Error(`create: HTTP ${created.status}`)
-  const url = `${server.baseUrl}${APPEND_PATH}${name}`
+  const url = `${server.baseUrl}/v1/stream/${name}`
   const agents = Array.from({ length: WRITERS }, () => sequentialAgent())
   const run = (count) =>
     Promise.all(
       agents.map(async (agent) => {
-        for (let i = 0; i < count / WRITERS; i++) await send(url, agent, { headers: { 'Content-Type': 'text/plain' }, body: MESSAGE })
+        for (let i = 0; i < count / WRITERS; i++)
+          await send(url, agent, { headers: { ...TRANSPORT, 'Content-Type': 'text/plain' }, body: MESSAGE })
       }),
     )
   await run(Math.min(APPENDS, 500)) // warm up: compiled code, open files, prepared statements
@@ -59,7 +60,7 @@ try {
   await writeFile(file, JSON.stringify(profile))
 
   console.log(
-    `${APPENDS} appends to ${APPEND_PATH} by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
+    `${APPENDS} appends to /v1/stream/ (${env.BENCH_TRANSPORT === 'app-router' ? 'App Router twin' : 'Pages API route'}) by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
       `${(APPENDS / seconds).toFixed(0)} appends/s, server CPU ${cpu.toFixed(3)} ms per append (profiler on); ` +
       `load average ${os
         .loadavg()

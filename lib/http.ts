@@ -36,11 +36,13 @@ export function route<Ctx = unknown>(
  * reading it through a Web stream is the copy this transport avoids) and the raw `IncomingMessage`
  * as an async iterable of bytes; its `Response` is written to `res` with backpressure.
  * `method` is the one method the route serves (405 otherwise); `params` are Next's dynamic
- * segments (`req.query`; a catch-all segment is an array).
+ * segments (`req.query`; a catch-all segment is an array). `options.finish` sees every response,
+ * the guard's refusals and errors included (the durable protocol adds its CORS headers there).
  */
 export function nodeRoute<Ctx extends { params: Promise<Record<string, string | string[]>> }>(
   key: RouteKey,
   handler: (request: Request, context: Ctx, access: Access, body: AsyncIterable<Uint8Array>) => Response | Promise<Response>,
+  options: { finish?: (response: Response) => Response } = {},
 ): NodeHandler {
   if (!(key in accessTable)) throw new Error(`[sluice] no access row for ${key}`)
   const method = key.slice(0, key.indexOf(' '))
@@ -61,6 +63,7 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
     } catch (error) {
       response = toAppError(error).toResponse()
     }
+    if (options.finish) response = options.finish(response)
     // Return to Next.js once the head is written: awaiting the whole body would keep Next's request
     // chain (its promises, spans and closures) alive for the life of a long stream. Next.js does not
     // end `res` when the handler resolves; the body goes on being written here, and `close` still

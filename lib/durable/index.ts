@@ -3,7 +3,7 @@
  * service over the same store (`streams`: create, write, read, follow, list, delete), the live
  * list of a visitor's streams, and the demo producers. Browser code imports `@/lib/durable/client`.
  */
-export { nodeStreamHandler, preflightRoute, streamRoute, type NodeStreamContext } from './protocol'
+export { nodeStreamHandler, type NodeStreamContext, preflight, preflightRoute, streamResponses, streamRoute } from './protocol'
 export { streamUrl } from './protocol-common'
 export { streams, streamUrlPath, type CreateStreamOptions, type StreamInfo, type StreamWriter } from './service'
 export { metadataSchema, namespaceSchema, pagingSchema } from './service-options'

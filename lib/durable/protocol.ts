@@ -11,8 +11,8 @@ import { type Access, route } from '@/lib/http'
  * The Durable Streams protocol (PROTOCOL.md in durable-streams/durable-streams) at
  * `/v1/stream/<path>`: one handler per method, each a thin layer over the store. Every response,
  * errors included, carries the CORS and security headers. The same core ({@link serve}) sits
- * behind the App Router route handler ({@link streamRoute}) and a Pages API route
- * ({@link nodeStreamHandler}).
+ * behind the App Router route handler ({@link streamRoute}) and the Pages API route that serves
+ * the public URL ({@link nodeStreamHandler}).
  */
 
 type Method = 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE'
@@ -81,10 +81,10 @@ export interface NodeStreamContext {
 }
 
 /**
- * The same protocol method as a handler for `nodeRoute()` in a Pages API route
- * (`pages/api/…/[...path].ts`, `bodyParser: false`): Node's request as the body, the same core.
- * It serves the benchmark's comparison of the two transports (`bench/durable.mjs`, target
- * `sluice-pages`).
+ * The same protocol method as a handler for `nodeRoute()` in the Pages API route that serves the
+ * public `/v1/stream/*` (`pages/api/node/v1/stream/[...path].ts`, `bodyParser: false`): Node's
+ * request as the body, the same core. Give `nodeRoute()` {@link streamResponses} too, so the guard's
+ * refusals carry the CORS headers as every other response does.
  */
 export function nodeStreamHandler(method: Method) {
   return async (request: Request, context: NodeStreamContext, access: Access, body: AsyncIterable<Uint8Array>) => {
@@ -93,8 +93,12 @@ export function nodeStreamHandler(method: Method) {
   }
 }
 
+/** `nodeRoute()`'s options for the protocol's methods: every response gets the base (CORS, security) headers. */
+export const streamResponses = { finish: withBaseHeaders }
+
 /** CORS preflight: any origin may read and (with the token, if one is set) write. */
-export const preflightRoute = route(
-  'OPTIONS /v1/stream/[...path]',
-  (request) => new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) }),
-)
+export function preflight(request: Request): Response {
+  return new Response(null, { status: 204, headers: preflightHeaders(request.headers.get('access-control-request-headers')) })
+}
+
+export const preflightRoute = route('OPTIONS /v1/stream/[...path]', preflight)

@@ -95,11 +95,11 @@ describe('benchmarks at a tiny size', () => {
   )
 
   it(
-    'bench:durable (Sluice, its appends through the Pages API route, and the reference server)',
+    'bench:durable (Sluice at the public URL, its App Router twin, and the reference server)',
     async () => {
-      const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference,sluice-pages' }))
+      const out = expectSuccess(await bench('bench:durable', { ...TINY_DURABLE, BENCH_TARGETS: 'sluice,reference,sluice-app-router' }))
       expect(out).toMatch(/^\| sluice \|/m)
-      expect(out).toMatch(/^\| sluice-pages \|/m)
+      expect(out).toMatch(/^\| sluice-app-router \|/m)
       expect(out).toMatch(/^\| reference \|/m)
       expect((await readdir(resultsDir)).some((f) => f.startsWith('durable-'))).toBe(true)
     },

@@ -44,37 +44,37 @@ function rawGet(url: string, headers: Record<string, string>): Promise<{ headers
 }
 
 describe('writes need the bearer token when SLUICE_STREAMS_TOKEN is set', () => {
-  test('protocol PUT/POST/DELETE are refused without it, accepted with it; reads are open', async () => {
-    const url = `${server.baseUrl}/v1/stream/auth/s-${Date.now()}`
-    const anonymous = await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
+  // The public URL is served by the Pages API route; `X-Sluice-Transport: app-router` reaches the App
+  // Router twin (next.config.ts). The same guard, refusals (with their CORS headers) and protocol core.
+  test.each([
+    ['Pages API route (the public URL)', {}, false],
+    ['App Router twin', { 'X-Sluice-Transport': 'app-router' }, true],
+  ] as const)('%s: protocol PUT/POST/DELETE are refused without it, accepted with it; reads are open', async (_, transport, appRouter) => {
+    const url = `${server.baseUrl}/v1/stream/auth/s-${Date.now()}-${appRouter}`
+    const call = (init: RequestInit = {}) => fetch(url, { ...init, headers: { ...transport, ...(init.headers as Record<string, string>) } })
+    const anonymous = await call({ method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
     expect(anonymous.status).toBe(401)
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/)
+    expect(anonymous.headers.get('access-control-allow-origin')).toBe('*') // a browser client can read the refusal
+    expect(/\brsc\b/.test(anonymous.headers.get('vary') ?? '')).toBe(appRouter) // the transport that answered
     expect((await anonymous.json()).error.code).toBe('unauthorized:token')
-    expect((await fetch(url, { method: 'PUT', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
-    expect((await fetch(url, { method: 'HEAD' })).status).toBe(404) // nothing was created
+    expect((await call({ method: 'PUT', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
+    expect((await call({ method: 'HEAD' })).status).toBe(404) // nothing was created
 
-    expect((await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })).status).toBe(201)
-    expect((await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).status).toBe(401)
-    expect((await fetch(url, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'hello' })).status).toBe(204)
-    expect(await (await fetch(url)).text()).toBe('hello')
-    expect((await fetch(url, { method: 'DELETE' })).status).toBe(401)
-    expect((await fetch(url, { method: 'DELETE', headers: auth })).status).toBe(204)
-  })
-
-  test('the append through the Pages API route (/api/node/v1/stream/…) runs the same guard and protocol core', async () => {
-    const name = `auth/pages-${Date.now()}`
-    const url = `${server.baseUrl}/v1/stream/${name}`
-    const pages = `${server.baseUrl}/api/node/v1/stream/${name}`
-    expect((await fetch(url, { method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })).status).toBe(201)
-    const anonymous = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })
-    expect(anonymous.status).toBe(401)
-    expect((await anonymous.json()).error.code).toBe('unauthorized:token')
-    const appended = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'hello' })
+    expect((await call({ method: 'PUT', headers: { 'Content-Type': 'text/plain', ...auth } })).status).toBe(201)
+    expect((await call({ method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: 'x' })).status).toBe(401)
+    const appended = await call({ method: 'POST', headers: { 'Content-Type': 'text/plain', ...auth }, body: 'hello' })
     expect(appended.status).toBe(204)
-    expect(appended.headers.get('stream-next-offset')).toBe((await fetch(url, { method: 'HEAD' })).headers.get('stream-next-offset'))
-    const wrongType = await fetch(pages, { method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{}' })
+    expect(appended.headers.get('stream-next-offset')).toBe((await call({ method: 'HEAD' })).headers.get('stream-next-offset'))
+    const wrongType = await call({ method: 'POST', headers: { 'Content-Type': 'application/json', ...auth }, body: '{}' })
     expect(wrongType.status).toBe(409)
-    expect(await (await fetch(url)).text()).toBe('hello')
+    expect(await (await call()).text()).toBe('hello')
+    const preflight = await call({ method: 'OPTIONS', headers: { 'Access-Control-Request-Headers': 'authorization' } })
+    expect(preflight.status).toBe(204)
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization')
+    expect((await call({ method: 'PATCH', headers: auth })).status).toBe(405)
+    expect((await call({ method: 'DELETE' })).status).toBe(401)
+    expect((await call({ method: 'DELETE', headers: auth })).status).toBe(204)
   })
 
   test('the JSON API refuses to create or delete without it', async () => {

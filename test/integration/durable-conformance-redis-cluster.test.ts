@@ -7,14 +7,18 @@ import { startServer } from '../support/server'
  * masters, three replicas, started for this file): the same code as on one server, configured
  * with `REDIS_CLUSTER_NODES`. Every test must pass.
  */
-describeConformance('Durable Streams protocol conformance on a Redis Cluster', async (env) => {
-  const cluster = await startRedisCluster()
-  const server = await startServer({ env: { ...env, REDIS_CLUSTER_NODES: cluster.setting } })
-  return {
-    baseUrl: server.baseUrl,
-    async stop() {
-      await server.stop()
-      await cluster.stop()
-    },
-  }
-})
+describeConformance(
+  'Durable Streams protocol conformance on a Redis Cluster',
+  async (env) => {
+    const cluster = await startRedisCluster()
+    const server = await startServer({ env: { ...env, REDIS_CLUSTER_NODES: cluster.setting } })
+    return {
+      baseUrl: server.baseUrl,
+      async stop() {
+        await server.stop()
+        await cluster.stop()
+      },
+    }
+  },
+  'pages',
+)

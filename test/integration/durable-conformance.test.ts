@@ -5,8 +5,12 @@ import path from 'node:path'
 import { describeConformance } from '../support/conformance'
 import { freePort, startServer } from '../support/server'
 
-/** The official conformance suite against the production build on the embedded store. Every test must pass. */
-describeConformance('Durable Streams protocol conformance', (env) => startServer({ env }))
+/**
+ * The official conformance suite against the production build on the embedded store, at the public
+ * URL (the Pages API route). Every test must pass. The App Router twin runs it too
+ * (`durable-conformance-app-router.test.ts`).
+ */
+describeConformance('Durable Streams protocol conformance', (env) => startServer({ env }), 'pages')
 
 /**
  * For comparison only, not part of the gate: the same suite against the protocol's reference server

@@ -1,14 +1,22 @@
-import { nodeStreamHandler, type NodeStreamContext } from '@/lib/durable'
-import { nodeRoute } from '@/lib/http'
+import { nodeStreamHandler, type NodeStreamContext, preflight, streamResponses } from '@/lib/durable'
+import { nodeRoute, nodeRoutes } from '@/lib/http'
 
 /**
- * The protocol's append (`POST /v1/stream/<path>`) as a Pages Router API route: the same core
- * (`lib/durable/protocol.ts`) and the same access row as the App Router route handler, with Node's
- * request as the body instead of a Web stream around it. It exists to measure what the App Router
- * costs an append (`bench/durable.mjs`, target `sluice-pages`; "Which Next.js API for which stream"
- * in the README) and is served at `/api/node/v1/stream/<path>`; the public URL stays on the App
- * Router route.
+ * The Durable Streams protocol at `/v1/stream/<path>` (a rewrite in `next.config.ts` serves the
+ * public URL from here) as a Pages Router API route: the same core (`lib/durable/protocol.ts`) and
+ * the same access rows as the App Router route `app/v1/stream/[...path]/route.ts`, with Node's
+ * request as the body instead of a Web stream around it. Appends ran about 1.5× the App Router
+ * route in the same process with one writer (`npm run bench:durable`; "Which Next.js API for which
+ * stream" in the README). The App Router route stays as the readable twin, reached with
+ * `X-Sluice-Transport: app-router` and run by the same conformance suite.
  */
-export const config = { api: { bodyParser: false } }
+export const config = { api: { bodyParser: false, responseLimit: false }, maxDuration: 300 }
 
-export default nodeRoute<NodeStreamContext>('POST /v1/stream/[...path]', nodeStreamHandler('POST'))
+export default nodeRoutes({
+  GET: nodeRoute<NodeStreamContext>('GET /v1/stream/[...path]', nodeStreamHandler('GET'), streamResponses),
+  HEAD: nodeRoute<NodeStreamContext>('HEAD /v1/stream/[...path]', nodeStreamHandler('HEAD'), streamResponses),
+  PUT: nodeRoute<NodeStreamContext>('PUT /v1/stream/[...path]', nodeStreamHandler('PUT'), streamResponses),
+  POST: nodeRoute<NodeStreamContext>('POST /v1/stream/[...path]', nodeStreamHandler('POST'), streamResponses),
+  DELETE: nodeRoute<NodeStreamContext>('DELETE /v1/stream/[...path]', nodeStreamHandler('DELETE'), streamResponses),
+  OPTIONS: nodeRoute('OPTIONS /v1/stream/[...path]', preflight, streamResponses),
+})
