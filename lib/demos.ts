@@ -60,7 +60,8 @@ export const demos: readonly Demo[] = [
     topic: 'Durable streams: storage behind a URL',
     doc: 'docs/durable-streams.md',
     code: [
-      { path: 'app/v1/stream/[...path]/route.ts', role: 'the Durable Streams protocol route' },
+      { path: 'app/v1/stream/[...path]/route.ts', role: 'the Durable Streams protocol route (App Router)' },
+      { path: 'pages/api/node/v1/stream/[...path].ts', role: 'the public URL: the same methods as a Pages API route' },
       { path: 'lib/durable/protocol.ts', role: 'the methods of the protocol' },
       { path: 'lib/durable/service.ts', role: 'the streams service the app writes with' },
       { path: 'components/durable/use-durable-stream.ts', role: 'the tail in the page, resumed from its offset' },
