@@ -259,13 +259,22 @@ await step('live', async () => {
     at,
   )
   row(
-    `live readers: durable live=sse RSS per reader (KB, median)`,
+    `live readers: durable live=sse RSS per reader, the public URL (Pages API route) (KB, median)`,
     f(kb(m.durable.rssPerReader), 1),
     `feed on node:http ${f(kb(m['feed-plain'].rssPerReader), 1)}`,
     x(m.durable.rssPerReader, m['feed-plain'].rssPerReader),
     '≤ 64 KB',
     at,
   )
+  if (m['durable-app'])
+    row(
+      `live readers: durable live=sse RSS per reader, App Router twin vs the public URL (KB, median)`,
+      f(kb(m['durable-app'].rssPerReader), 1),
+      `Pages API ${f(kb(m.durable.rssPerReader), 1)}`,
+      x(m['durable-app'].rssPerReader, m.durable.rssPerReader),
+      'moved with the appends',
+      at,
+    )
   row(
     'live readers: deliveries (feed Pages / App / durable)',
     `${delivery(m['feed-pages'])}; ${delivery(m['feed-app'])}; ${delivery(m.durable)}`,

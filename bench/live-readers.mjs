@@ -5,8 +5,11 @@
  * - `feed, App Router`: `GET /api/feed`, the public URL (`app/api/feed/route.ts`);
  * - `feed, Pages API`: the same handler as a Pages API route, `GET /api/node/feed` (`pages/api/node/feed.ts`);
  * - `feed, plain node:http`: the same `lib/` code on `node:http` (`bench/plain-server.mjs`), the floor;
- * - `durable live=sse`: `GET /v1/stream/<name>?offset=now&live=sse` on its public URL, while a
- *   writer appends a numbered event every 200 ms.
+ * - `durable live=sse`: `GET /v1/stream/<name>?offset=now&live=sse` on its public URL (the Pages
+ *   API route `pages/api/node/v1/stream/[...path].ts`), while a writer appends a numbered event
+ *   every 200 ms;
+ * - `durable live=sse, App Router twin`: the same through the App Router route (the request carries
+ *   `X-Sluice-Transport: app-router`).
  *
  * Each round runs every case once, one after the other, the order rotated from round to round so
  * that no case always goes first. A case: start the server, warm it up, read its RSS (VmRSS) and
@@ -17,7 +20,7 @@
  * duplicates. Figures are medians over the rounds.
  *
  * Run: `npm run build && npm run bench:live`. Sizes: BENCH_LIVE_READERS (2000), BENCH_LIVE_HOLD_MS
- * (20000), BENCH_ROUNDS (3); BENCH_LIVE_CASES picks cases (feed-pages,feed-app,feed-plain,durable);
+ * (20000), BENCH_ROUNDS (3); BENCH_LIVE_CASES picks cases (feed-pages,feed-app,feed-plain,durable,durable-app);
  * BENCH_LIVE_HEAP=1 adds a heap-snapshot diff per case: what one reader keeps, by kind of object.
  */
 import { existsSync } from 'node:fs'
@@ -43,7 +46,14 @@ const CASES = {
   'feed-pages': { label: 'feed, Pages API', server: 'next', kind: 'feed', path: '/api/node/feed' },
   'feed-app': { label: 'feed, App Router', server: 'next', kind: 'feed', path: '/api/feed' },
   'feed-plain': { label: 'feed, plain node:http', server: 'plain', kind: 'feed', path: '/api/feed' },
-  durable: { label: 'durable live=sse', server: 'next', kind: 'durable', path: '/v1/stream/<name>' },
+  durable: { label: 'durable live=sse, Pages API', server: 'next', kind: 'durable', path: '/v1/stream/<name>' },
+  'durable-app': {
+    label: 'durable live=sse, App Router',
+    server: 'next',
+    kind: 'durable',
+    path: '/v1/stream/<name>',
+    headers: 'X-Sluice-Transport: app-router\r\n',
+  },
 }
 const picked = (process.env.BENCH_LIVE_CASES ?? Object.keys(CASES).join(',')).split(',')
 for (const name of picked) if (!(name in CASES)) throw new Error(`BENCH_LIVE_CASES: no case ${name} (${Object.keys(CASES).join(', ')})`)
@@ -107,9 +117,9 @@ function httpReader(onHead, onBody) {
 /**
  * One reader on a raw socket. Counts the numbered events it gets (`number(event)`: the feed's id,
  * a durable append's number): `got` distinct ones in order, `duplicates`, `gaps` (skipped numbers).
- * Resolves once the stream is open (`ready(text)` says when).
+ * Resolves once the stream is open (`ready(text)` says when). `headers`: extra request header lines.
  */
-function reader(port, requestPath, ready, numbers) {
+function reader(port, requestPath, ready, numbers, headers) {
   return new Promise((resolve, reject) => {
     /** @type {{ socket: net.Socket | undefined, first: number | undefined, last: number | undefined, got: number, duplicates: number, gaps: number, closed: boolean }} */
     const r = { socket: undefined, first: undefined, last: undefined, got: 0, duplicates: 0, gaps: 0, closed: false }
@@ -144,7 +154,7 @@ function reader(port, requestPath, ready, numbers) {
       },
     )
     const socket = net.connect({ host: '127.0.0.1', port }, () => {
-      socket.write(`GET ${requestPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n\r\n`)
+      socket.write(`GET ${requestPath} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: text/event-stream\r\n${headers}\r\n`)
     })
     r.socket = socket
     socket.setEncoding('utf8')
@@ -233,7 +243,7 @@ async function runCase(name) {
       numbers = durableNumbers
       ready = (text) => text.includes('event: control')
     }
-    const open = () => reader(server.port, requestPath, ready, numbers)
+    const open = () => reader(server.port, requestPath, ready, numbers, c.headers ?? '')
     // Warm up: load the route's code (and start the feed's sampler) before the baseline is read.
     for (const r of await openReaders(5, open)) r.socket.destroy()
     await sleep(1_000)
@@ -259,6 +269,8 @@ async function runCase(name) {
     await (appending ?? sleep(HOLD_MS))
     const rssAfter = await rssBytes(pid)
     const heapAfter = await inspector.liveHeapBytes()
+    // The same RSS once that full GC has run: what the readers hold, less the garbage not yet collected.
+    const rssAfterGc = await rssBytes(pid)
     if (summaryBefore) printHeapDiff(c.label, summaryBefore, await inspector.heapSummary())
     // Every reader must have got everything sent until now: the last append, or the newest sample.
     const target = c.kind === 'durable' ? appended : Math.max(...readers.map((r) => r.last ?? 0))
@@ -268,6 +280,7 @@ async function runCase(name) {
     return {
       case: name,
       rssPerReader: (rssAfter - rssBefore) / READERS,
+      rssAfterGcPerReader: (rssAfterGc - rssBefore) / READERS,
       heapPerReader: (heapAfter - heapBefore) / READERS,
       eventsPerReader: percentile(
         readers.map((r) => r.got),
@@ -301,7 +314,7 @@ for (let round = 0; round < ROUNDS; round++) {
     const r = await runCase(name)
     results.push({ round: round + 1, ...r })
     log(
-      `  ${CASES[name].label}: RSS ${kb(r.rssPerReader)} KB/reader, heap ${kb(r.heapPerReader)} KB/reader, ` +
+      `  ${CASES[name].label}: RSS ${kb(r.rssPerReader)} KB/reader (${kb(r.rssAfterGcPerReader)} after a full GC), heap ${kb(r.heapPerReader)} KB/reader, ` +
         `events p50 ${r.eventsPerReader}, lost ${r.lost}, duplicates ${r.duplicates}, closed ${r.closed} (load ${r.load.toFixed(2)})`,
     )
   }
@@ -317,6 +330,7 @@ for (const name of picked) {
     )
   median[name] = {
     rssPerReader: m('rssPerReader'),
+    rssAfterGcPerReader: m('rssAfterGcPerReader'),
     heapPerReader: m('heapPerReader'),
     eventsPerReader: m('eventsPerReader'),
     lost: runs.reduce((s, r) => s + r.lost, 0),
@@ -327,16 +341,34 @@ for (const name of picked) {
 
 console.log(`
 Live readers: ${READERS} raw-socket readers per case held ${HOLD_MS / 1000} s, ${ROUNDS} round(s), order rotated; medians over rounds.
-RSS = VmRSS after the hold minus before the readers; heap = live JS heap after a forced full GC, after minus before;
+RSS = VmRSS after the hold minus before the readers (and again right after the forced full GC); heap = live JS heap after a forced full GC, after minus before;
 KB = 1,024 bytes. lost / duplicates / closed: summed over all rounds and readers. Load average at the end: ${load()}
 ${os.cpus().length} CPUs, Node ${process.version}
 `)
 console.log(
   table([
-    ['case', 'RSS per reader (KB)', 'live heap per reader (KB)', 'events per reader (p50)', 'lost', 'duplicates', 'closed early'],
+    [
+      'case',
+      'RSS per reader (KB)',
+      'RSS after a full GC (KB)',
+      'live heap per reader (KB)',
+      'events per reader (p50)',
+      'lost',
+      'duplicates',
+      'closed early',
+    ],
     ...picked.map((name) => {
       const m = median[name]
-      return [CASES[name].label, kb(m.rssPerReader), kb(m.heapPerReader), m.eventsPerReader, m.lost, m.duplicates, m.closed]
+      return [
+        CASES[name].label,
+        kb(m.rssPerReader),
+        kb(m.rssAfterGcPerReader),
+        kb(m.heapPerReader),
+        m.eventsPerReader,
+        m.lost,
+        m.duplicates,
+        m.closed,
+      ]
     }),
   ]),
 )

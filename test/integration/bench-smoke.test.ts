@@ -86,7 +86,13 @@ describe('benchmarks at a tiny size', () => {
     'bench:live (20 readers per case, held 2 s, one round)',
     async () => {
       const out = expectSuccess(await bench('bench:live', { BENCH_LIVE_READERS: '20', BENCH_LIVE_HOLD_MS: '2000', BENCH_ROUNDS: '1' }))
-      for (const label of ['feed, Pages API', 'feed, App Router', 'feed, plain node:http', 'durable live=sse']) {
+      for (const label of [
+        'feed, Pages API',
+        'feed, App Router',
+        'feed, plain node:http',
+        'durable live=sse, Pages API',
+        'durable live=sse, App Router',
+      ]) {
         expect(out).toMatch(new RegExp(`^\\| ${label} +\\| -?[\\d.]+ +\\|`, 'm'))
       }
       expect(out).toContain('every reader got every event exactly once')
