@@ -52,6 +52,8 @@ describe('resume from the durable stream', () => {
   it('answers 204 when nothing is running, 404 for unknown chats and foreign generations', async () => {
     const chatId = `idle-${Date.now()}`
     await readChunks(await askChat(server.baseUrl, chatId, 'hello'))
+    // Nothing runs once the answer is stored (the response's end does not wait for the store).
+    await waitFor('the answer to be stored', async () => (await chat(chatId)).activeStreamId === null)
     expect((await fetch(url(`/api/chat/${chatId}/stream`))).status).toBe(204)
     expect((await fetch(url('/api/chat/nobody/stream'))).status).toBe(404)
     const other = `other-${Date.now()}`
