@@ -44,13 +44,18 @@ const TARGETS = (
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,producer,catchup,latency,memory').split(','))
 /** Targets that differ from another only in how writes are handled: reads are not measured twice. */
-const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-app-router')
+const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-app-router') || name.endsWith('-direct')
 /**
  * The public `/v1/stream/` is served by a Pages API route (`pages/api/node/v1/stream/[...path].ts`);
  * `sluice-app-router` sends its appends to the App Router twin of the same build, with the header
  * that selects it (`next.config.ts`).
  */
 const appendHeaders = (name) => (name.endsWith('-app-router') ? { 'X-Sluice-Transport': 'app-router' } : {})
+/**
+ * `sluice-direct` (not run by default) sends its appends to the Pages API route's own URL,
+ * `/api/node/v1/stream/<path>`: the same route without the rewrite — what the rewrite costs.
+ */
+const appendBase = (t) => (t.name.endsWith('-direct') ? `${t.server.baseUrl}/api/node` : t.server.baseUrl)
 
 async function startTarget(name) {
   if (name.startsWith('sluice') || name.startsWith('base')) {
@@ -115,12 +120,12 @@ try {
     for (let round = 0; round < ROUNDS; round++) {
       await each('appends-1', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.seq, t, await appendsPerSecond([t.server.baseUrl], SEQUENTIAL, 1, appendHeaders(t.name)))
+        push(rounds.seq, t, await appendsPerSecond([appendBase(t)], SEQUENTIAL, 1, appendHeaders(t.name)))
         push(rounds.seqCpu, t, ((await cpuMs(t.server.pid)) - cpu) / SEQUENTIAL)
       })
       await each('appends-16', async (t) => {
         const cpu = await cpuMs(t.server.pid)
-        push(rounds.conc, t, await appendsPerSecond([t.server.baseUrl], CONCURRENT, WRITERS, appendHeaders(t.name)))
+        push(rounds.conc, t, await appendsPerSecond([appendBase(t)], CONCURRENT, WRITERS, appendHeaders(t.name)))
         push(rounds.concCpu, t, ((await cpuMs(t.server.pid)) - cpu) / CONCURRENT)
       })
     }
@@ -137,7 +142,7 @@ try {
     const runs = new Map()
     for (let round = 0; round < ROUNDS; round++)
       await each('producer', async (t) => {
-        if (t.name.endsWith('-app-router')) return // the producer writes to the public URL
+        if (t.name.endsWith('-app-router') || t.name.endsWith('-direct')) return // the producer writes to the public URL
         runs.set(t, [...(runs.get(t) ?? []), await producerAppendsPerSecond(t.server.baseUrl, PRODUCER_ITEMS)])
       })
     for (const [t, values] of runs) {

@@ -6,7 +6,8 @@
 //   npm run build && npx node bench/profile-appends.mjs    (Node 24 via npx; SLUICE_STREAMS_DURABILITY=fsync to profile fsync)
 //
 // The public /v1/stream/ is served by a Pages API route; BENCH_TRANSPORT=app-router profiles the App
-// Router twin of the same build instead (the header `X-Sluice-Transport: app-router`). The profile is written to bench/results/ (open it in Chrome DevTools).
+// Router twin of the same build instead (the header `X-Sluice-Transport: app-router`), and
+// BENCH_TRANSPORT=direct the Pages API route at its own URL, without the rewrite. The profile is written to bench/results/ (open it in Chrome DevTools).
 import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -20,6 +21,8 @@ const APPENDS = Number(env.BENCH_APPENDS ?? 4000)
 const WRITERS = Number(env.BENCH_WRITERS ?? 1)
 const TOP = Number(env.BENCH_TOP ?? 30)
 const TRANSPORT = env.BENCH_TRANSPORT === 'app-router' ? { 'X-Sluice-Transport': 'app-router' } : {}
+/** BENCH_TRANSPORT=direct: the Pages API route at its own URL, without the rewrite. */
+const PREFIX = env.BENCH_TRANSPORT === 'direct' ? '/api/node' : ''
 
 const inspectPort = await freePort()
 const server = await startServer({
@@ -33,7 +36,7 @@ try {
   const name = `profile/s${Date.now()}`
   const created = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
   if (created.status !== 201) throw new Error(`create: HTTP ${created.status}`)
-  const url = `${server.baseUrl}/v1/stream/${name}`
+  const url = `${server.baseUrl}${PREFIX}/v1/stream/${name}`
   const agents = Array.from({ length: WRITERS }, () => sequentialAgent())
   const run = (count) =>
     Promise.all(
@@ -60,7 +63,7 @@ try {
   await writeFile(file, JSON.stringify(profile))
 
   console.log(
-    `${APPENDS} appends to /v1/stream/ (${env.BENCH_TRANSPORT === 'app-router' ? 'App Router twin' : 'Pages API route'}) by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
+    `${APPENDS} appends to /v1/stream/ (${env.BENCH_TRANSPORT === 'app-router' ? 'App Router twin' : env.BENCH_TRANSPORT === 'direct' ? 'Pages API route at /api/node/v1/stream/, no rewrite' : 'Pages API route'}) by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
       `${(APPENDS / seconds).toFixed(0)} appends/s, server CPU ${cpu.toFixed(3)} ms per append (profiler on); ` +
       `load average ${os
         .loadavg()
