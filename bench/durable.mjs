@@ -15,6 +15,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort, startServer } from '../test/support/server.ts'
+import { APP_ROUTER_TWIN } from '../test/support/transport.ts'
 import { cpuMs } from './measure.mjs'
 import {
   BIG_MB,
@@ -43,18 +44,17 @@ const TARGETS = (
 ).split(',')
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,producer,catchup,latency,memory').split(','))
+/**
+ * The public `/v1/stream/` is served by a Pages API route (`pages/api/node/v1/stream/[...path].ts`).
+ * Two targets send their appends to another transport of the same build: `sluice-app-router` to the
+ * App Router twin, with the header that selects it (`next.config.ts`), and `sluice-direct` (not run
+ * by default) to the Pages API route's own URL, `/api/node/v1/stream/<path>` — the same route
+ * without the rewrite, what the rewrite costs.
+ */
+const transportTarget = (name) => name.endsWith('-app-router') || name.endsWith('-direct')
 /** Targets that differ from another only in how writes are handled: reads are not measured twice. */
-const writesOnlyTarget = (name) => name.endsWith('-fsync') || name.endsWith('-app-router') || name.endsWith('-direct')
-/**
- * The public `/v1/stream/` is served by a Pages API route (`pages/api/node/v1/stream/[...path].ts`);
- * `sluice-app-router` sends its appends to the App Router twin of the same build, with the header
- * that selects it (`next.config.ts`).
- */
-const appendHeaders = (name) => (name.endsWith('-app-router') ? { 'X-Sluice-Transport': 'app-router' } : {})
-/**
- * `sluice-direct` (not run by default) sends its appends to the Pages API route's own URL,
- * `/api/node/v1/stream/<path>`: the same route without the rewrite — what the rewrite costs.
- */
+const writesOnlyTarget = (name) => name.endsWith('-fsync') || transportTarget(name)
+const appendHeaders = (name) => (name.endsWith('-app-router') ? APP_ROUTER_TWIN : {})
 const appendBase = (t) => (t.name.endsWith('-direct') ? `${t.server.baseUrl}/api/node` : t.server.baseUrl)
 
 async function startTarget(name) {
@@ -142,7 +142,7 @@ try {
     const runs = new Map()
     for (let round = 0; round < ROUNDS; round++)
       await each('producer', async (t) => {
-        if (t.name.endsWith('-app-router') || t.name.endsWith('-direct')) return // the producer writes to the public URL
+        if (transportTarget(t.name)) return // the producer writes to the public URL
         runs.set(t, [...(runs.get(t) ?? []), await producerAppendsPerSecond(t.server.baseUrl, PRODUCER_ITEMS)])
       })
     for (const [t, values] of runs) {

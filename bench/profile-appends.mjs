@@ -12,6 +12,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { freePort, startServer } from '../test/support/server.ts'
+import { APP_ROUTER_TWIN } from '../test/support/transport.ts'
 import { MESSAGE } from './durable-client.mjs'
 import { attachInspector } from './inspector.mjs'
 import { cpuMs, sequentialAgent, send } from './measure.mjs'
@@ -20,9 +21,14 @@ const env = process.env
 const APPENDS = Number(env.BENCH_APPENDS ?? 4000)
 const WRITERS = Number(env.BENCH_WRITERS ?? 1)
 const TOP = Number(env.BENCH_TOP ?? 30)
-const TRANSPORT = env.BENCH_TRANSPORT === 'app-router' ? { 'X-Sluice-Transport': 'app-router' } : {}
-/** BENCH_TRANSPORT=direct: the Pages API route at its own URL, without the rewrite. */
-const PREFIX = env.BENCH_TRANSPORT === 'direct' ? '/api/node' : ''
+/** Where the appends go, by BENCH_TRANSPORT: the headers they carry, the prefix of their URL, what that is. */
+const TRANSPORTS = {
+  pages: { headers: {}, prefix: '', label: 'Pages API route' },
+  'app-router': { headers: APP_ROUTER_TWIN, prefix: '', label: 'App Router twin' },
+  direct: { headers: {}, prefix: '/api/node', label: 'Pages API route at /api/node/v1/stream/, no rewrite' },
+}
+const TRANSPORT = TRANSPORTS[env.BENCH_TRANSPORT ?? 'pages']
+if (!TRANSPORT) throw new Error(`BENCH_TRANSPORT: ${env.BENCH_TRANSPORT}? (${Object.keys(TRANSPORTS).join(', ')})`)
 
 const inspectPort = await freePort()
 const server = await startServer({
@@ -36,13 +42,13 @@ try {
   const name = `profile/s${Date.now()}`
   const created = await fetch(`${server.baseUrl}/v1/stream/${name}`, { method: 'PUT', headers: { 'Content-Type': 'text/plain' } })
   if (created.status !== 201) throw new Error(`create: HTTP ${created.status}`)
-  const url = `${server.baseUrl}${PREFIX}/v1/stream/${name}`
+  const url = `${server.baseUrl}${TRANSPORT.prefix}/v1/stream/${name}`
   const agents = Array.from({ length: WRITERS }, () => sequentialAgent())
   const run = (count) =>
     Promise.all(
       agents.map(async (agent) => {
         for (let i = 0; i < count / WRITERS; i++)
-          await send(url, agent, { headers: { ...TRANSPORT, 'Content-Type': 'text/plain' }, body: MESSAGE })
+          await send(url, agent, { headers: { ...TRANSPORT.headers, 'Content-Type': 'text/plain' }, body: MESSAGE })
       }),
     )
   await run(Math.min(APPENDS, 500)) // warm up: compiled code, open files, prepared statements
@@ -63,7 +69,7 @@ try {
   await writeFile(file, JSON.stringify(profile))
 
   console.log(
-    `${APPENDS} appends to /v1/stream/ (${env.BENCH_TRANSPORT === 'app-router' ? 'App Router twin' : env.BENCH_TRANSPORT === 'direct' ? 'Pages API route at /api/node/v1/stream/, no rewrite' : 'Pages API route'}) by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
+    `${APPENDS} appends to /v1/stream/ (${TRANSPORT.label}) by ${WRITERS} writer(s), durability ${env.SLUICE_STREAMS_DURABILITY ?? 'process'}: ` +
       `${(APPENDS / seconds).toFixed(0)} appends/s, server CPU ${cpu.toFixed(3)} ms per append (profiler on); ` +
       `load average ${os
         .loadavg()

@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http'
 import { gunzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
 import { startServer, type TestServer } from '../support/server'
+import { answeredByAppRouter, APP_ROUTER_TWIN } from '../support/transport'
 import { waitFor, within } from '../support/wait'
 
 /**
@@ -48,7 +49,7 @@ describe('writes need the bearer token when SLUICE_STREAMS_TOKEN is set', () => 
   // Router twin (next.config.ts). The same guard, refusals (with their CORS headers) and protocol core.
   test.each([
     ['Pages API route (the public URL)', {}, false],
-    ['App Router twin', { 'X-Sluice-Transport': 'app-router' }, true],
+    ['App Router twin', APP_ROUTER_TWIN, true],
   ] as const)('%s: protocol PUT/POST/DELETE are refused without it, accepted with it; reads are open', async (_, transport, appRouter) => {
     const url = `${server.baseUrl}/v1/stream/auth/s-${Date.now()}-${appRouter}`
     const call = (init: RequestInit = {}) => fetch(url, { ...init, headers: { ...transport, ...(init.headers as Record<string, string>) } })
@@ -56,7 +57,7 @@ describe('writes need the bearer token when SLUICE_STREAMS_TOKEN is set', () => 
     expect(anonymous.status).toBe(401)
     expect(anonymous.headers.get('www-authenticate')).toMatch(/^Bearer/)
     expect(anonymous.headers.get('access-control-allow-origin')).toBe('*') // a browser client can read the refusal
-    expect(/\brsc\b/.test(anonymous.headers.get('vary') ?? '')).toBe(appRouter) // the transport that answered
+    expect(answeredByAppRouter(anonymous.headers.get('vary'))).toBe(appRouter) // the transport that answered
     expect((await anonymous.json()).error.code).toBe('unauthorized:token')
     expect((await call({ method: 'PUT', headers: { Authorization: 'Bearer wrong' } })).status).toBe(401)
     expect((await call({ method: 'HEAD' })).status).toBe(404) // nothing was created

@@ -1,10 +1,8 @@
 import { runConformanceTests } from '@durable-streams/server-conformance-tests'
 import { afterAll, beforeAll, describe, expect } from 'vitest'
+import { answeredByAppRouter, APP_ROUTER_TWIN } from './transport'
 
-/**
- * Sluice serves `/v1/stream/*` from a Pages API route and keeps the App Router route handler as a
- * twin, reached with `X-Sluice-Transport: app-router` (`next.config.ts`).
- */
+/** Sluice serves `/v1/stream/*` from a Pages API route and keeps the App Router route as a twin (`./transport`). */
 type Transport = 'pages' | 'app-router'
 
 /**
@@ -51,7 +49,7 @@ export function describeConformance(
 /**
  * `fetch` for the suite (it and the official client call the global one): requests to `baseUrl`
  * carry the header that picks `transport`, and each response is counted by the transport that
- * answered — App Router responses vary on `rsc`, Pages API responses do not.
+ * answered.
  */
 function throughTransport(
   fetch: typeof globalThis.fetch,
@@ -62,9 +60,9 @@ function throughTransport(
   return async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const request = new Request(input, init)
     if (!request.url.startsWith(baseUrl)) return fetch(request)
-    if (transport === 'app-router') request.headers.set('x-sluice-transport', 'app-router')
+    if (transport === 'app-router') for (const [name, value] of Object.entries(APP_ROUTER_TWIN)) request.headers.set(name, value)
     const response = await fetch(request)
-    if (/\brsc\b/i.test(response.headers.get('vary') ?? '')) answered.appRouter++
+    if (answeredByAppRouter(response.headers.get('vary'))) answered.appRouter++
     else answered.pages++
     return response
   }
