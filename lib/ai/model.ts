@@ -1,5 +1,6 @@
 import { createOpenAI } from '@ai-sdk/openai'
 import type { LanguageModelV4 } from '@ai-sdk/provider'
+import type { TelemetryOptions } from 'ai'
 import { OFFLINE_MODEL_ID, OfflineLanguageModel } from '@/lib/ai/offline/model'
 import { config, type Config } from '@/lib/config'
 import { singleton } from '@/lib/singleton'
@@ -42,4 +43,14 @@ export function createChatModel(c: Config = config()): LanguageModelV4 {
 /** The process-wide chat model and its description. */
 export function chatModel(): { model: LanguageModelV4; info: ChatModelInfo } {
   return singleton('ai.chat-model', () => ({ model: createChatModel(), info: describeModel() }))
+}
+
+/**
+ * What every model call passes as `telemetry` (`SLUICE_AI_TELEMETRY`). The AI SDK's telemetry is
+ * on unless a call opts out, and each call builds its events (and opens a tracing-channel context)
+ * before the model is called even when nothing listens: about 0.1–0.2 ms on the way to the first
+ * token (docs/chat.md). Sluice registers no integration, so it is off unless configured.
+ */
+export function modelTelemetry(): TelemetryOptions {
+  return { isEnabled: config().SLUICE_AI_TELEMETRY === '1' }
 }

@@ -1,5 +1,5 @@
 import { convertToModelMessages, generateId, isStepCount, streamText, toUIMessageStream, type UIMessageChunk } from 'ai'
-import { chatModel, chatTools, type ChatTools, modelErrorText } from '@/lib/ai'
+import { chatModel, chatTools, type ChatTools, modelErrorText, modelTelemetry } from '@/lib/ai'
 import { openStream } from '@/lib/activity'
 import { nextMessages, type ChatTurnRequest } from '@/lib/chat/conversation'
 import type { ChatMessage, ChatMetadata } from '@/lib/chat/messages'
@@ -82,6 +82,7 @@ export async function startGeneration(
       stopWhen: isStepCount(c.SLUICE_CHAT_MAX_STEPS),
       maxRetries: c.SLUICE_MODEL_MAX_RETRIES,
       abortSignal: stop.signal,
+      telemetry: modelTelemetry(),
       experimental_transform: moderation ? moderateText(judge, { signal: stop.signal, onFiltered: (f) => filtered.push(f) }) : undefined,
     })
     timing?.mark('stream-text')

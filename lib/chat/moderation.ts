@@ -1,6 +1,7 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { generateText, Output, type StreamTextTransform, type TextStreamPart, type ToolSet } from 'ai'
 import { z } from 'zod'
+import { modelTelemetry } from '@/lib/ai'
 import { FILTERED } from '@/lib/chat/messages'
 
 /** A judge's verdict on one sentence. */
@@ -73,6 +74,7 @@ export function modelJudge(model: LanguageModelV4): Judge {
         prompt: `Sentence: ${JSON.stringify(sentence)}`,
         abortSignal: signal,
         maxRetries: 1,
+        telemetry: modelTelemetry(),
       })
       return output
     } catch (error) {

@@ -1,7 +1,7 @@
 import type { LanguageModelV4 } from '@ai-sdk/provider'
 import { streamText, type FinishReason } from 'ai'
 import { z } from 'zod'
-import { chatModel, type ChatModelInfo, modelError } from '@/lib/ai'
+import { chatModel, type ChatModelInfo, modelError, modelTelemetry } from '@/lib/ai'
 import { config } from '@/lib/config'
 import { AppError } from '@/lib/errors'
 import { defineStream } from '@/lib/typed/define'
@@ -73,6 +73,7 @@ export function defineAnswerStream(model: () => { model: LanguageModelV4; info: 
           maxOutputTokens: input.maxOutputTokens,
           maxRetries: config().SLUICE_MODEL_MAX_RETRIES,
           abortSignal: signal,
+          telemetry: modelTelemetry(),
           onError: () => {}, // the `error` part below is the one place errors are handled
         })
         for await (const part of result.stream) {

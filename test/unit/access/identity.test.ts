@@ -19,11 +19,23 @@ describe('visitor cookies', () => {
     const id = newVisitorId()
     const value = visitorCookieValue(secret, id)
     const other = newVisitorId()
+    // Checked once first: what a valid value is remembered as must not let anything else through.
+    expect(verifyVisitor(value, secret)).toBe(id)
     expect(verifyVisitor(`${other}${value.slice(id.length)}`, secret)).toBeUndefined()
     expect(verifyVisitor(`${value.slice(0, -1)}${value.endsWith('A') ? 'B' : 'A'}`, secret)).toBeUndefined()
     expect(verifyVisitor(value, randomBytes(32))).toBeUndefined()
     for (const bad of ['', '.', 'x', `${id}.`, `${id}`, '../../etc.passwd']) expect(verifyVisitor(bad, secret)).toBeUndefined()
     expect(readVisitor(new Request('http://x.test/'), secret)).toBeUndefined()
+  })
+
+  it('remembers checked values within a bound, and checks again what it forgot', () => {
+    const values = Array.from({ length: 5000 }, () => {
+      const id = newVisitorId()
+      return [id, visitorCookieValue(secret, id)] as const
+    })
+    for (const [id, value] of values) expect(verifyVisitor(value, secret)).toBe(id)
+    for (const [id, value] of values.slice(0, 10)) expect(verifyVisitor(value, secret)).toBe(id)
+    expect(verifyVisitor(values[0]![1], randomBytes(32))).toBeUndefined()
   })
 
   it('is HttpOnly, SameSite=Lax, site-wide, and Secure only over https', () => {
