@@ -51,6 +51,6 @@ export function chatModel(): { model: LanguageModelV4; info: ChatModelInfo } {
  * before the model is called even when nothing listens: about 0.1–0.2 ms on the way to the first
  * token (docs/chat.md). Sluice registers no integration, so it is off unless configured.
  */
-export function modelTelemetry(): TelemetryOptions {
-  return { isEnabled: config().SLUICE_AI_TELEMETRY === '1' }
+export function modelTelemetry(c: Config = config()): TelemetryOptions {
+  return { isEnabled: c.SLUICE_AI_TELEMETRY === '1' }
 }

@@ -1,5 +1,7 @@
+import { tracingChannel } from 'node:diagnostics_channel'
+import { streamText } from 'ai'
 import { describe, expect, it } from 'vitest'
-import { createChatModel, describeModel } from '@/lib/ai/model'
+import { createChatModel, describeModel, modelTelemetry } from '@/lib/ai/model'
 import { parseConfig as parse } from '@/lib/config'
 
 const parseConfig = (env: Record<string, string>) => parse(env as NodeJS.ProcessEnv)
@@ -35,5 +37,30 @@ describe('model selection', () => {
     expect(() => parseConfig({ OPENAI_BASE_URL: 'not a url' })).toThrow(/OPENAI_BASE_URL: must be a URL/)
     expect(() => parseConfig({ SLUICE_OPENAI_API: 'completions' })).toThrow(/SLUICE_OPENAI_API/)
     expect(() => parseConfig({ SLUICE_OFFLINE_TOKEN_MS: '-1' })).toThrow(/SLUICE_OFFLINE_TOKEN_MS/)
+  })
+})
+
+describe('AI SDK telemetry', () => {
+  /** What the AI SDK publishes on its tracing channel while one offline answer is streamed. */
+  async function published(env: Record<string, string>): Promise<number> {
+    const c = parseConfig({ ...env, SLUICE_OFFLINE_TOKEN_MS: '0' })
+    let events = 0
+    const count = () => void events++
+    const subscribers = { start: count, end: count, asyncStart: count, asyncEnd: count, error: count }
+    const channel = tracingChannel('ai:telemetry')
+    channel.subscribe(subscribers)
+    try {
+      const result = streamText({ model: createChatModel(c), prompt: 'Hello', telemetry: modelTelemetry(c) })
+      expect(await result.text).not.toBe('')
+    } finally {
+      channel.unsubscribe(subscribers)
+    }
+    return events
+  }
+
+  it('is off unless SLUICE_AI_TELEMETRY=1: model calls publish nothing, even to a subscriber', async () => {
+    expect(await published({})).toBe(0)
+    expect(await published({ SLUICE_AI_TELEMETRY: '1' })).toBeGreaterThan(0)
+    expect(() => parseConfig({ SLUICE_AI_TELEMETRY: 'yes' })).toThrow(/SLUICE_AI_TELEMETRY/)
   })
 })
