@@ -47,17 +47,12 @@ const VERIFIED_LIMIT = 4096
 /** The visitor id of a cookie value (`<id>.<signature>`), if its signature is valid. */
 export function verifyVisitor(value: string, secret: Buffer): string | undefined {
   let known = verified.get(secret)
-  const hit = known?.get(value)
-  if (hit !== undefined) {
-    known!.delete(value)
-    known!.set(value, hit)
-    return hit
-  }
-  const id = checkSignature(value, secret)
-  if (id === undefined) return undefined
   if (known === undefined) verified.set(secret, (known = new Map()))
-  if (known.size >= VERIFIED_LIMIT) known.delete(known.keys().next().value!)
+  const id = known.get(value) ?? checkSignature(value, secret)
+  if (id === undefined) return undefined
+  known.delete(value) // re-inserted below: most recently used last
   known.set(value, id)
+  if (known.size > VERIFIED_LIMIT) known.delete(known.keys().next().value!)
   return id
 }
 

@@ -28,7 +28,7 @@ describe('visitor cookies', () => {
     expect(readVisitor(new Request('http://x.test/'), secret)).toBeUndefined()
   })
 
-  it('remembers checked values within a bound, and checks again what it forgot', () => {
+  it('checks again the values it no longer remembers (more than it keeps), under their own secret only', () => {
     const values = Array.from({ length: 5000 }, () => {
       const id = newVisitorId()
       return [id, visitorCookieValue(secret, id)] as const

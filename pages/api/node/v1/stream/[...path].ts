@@ -7,8 +7,9 @@ import { nodeRoute, nodeRoutes } from '@/lib/http'
  * the same access rows as the App Router route `app/v1/stream/[...path]/route.ts`, with Node's
  * request as the body instead of a Web stream around it. It spends less CPU per append than the App
  * Router route and holds an open SSE reader in less memory (`npm run bench:durable`, `npm run
- * bench:live`; "Which Next.js API for which stream" in the README). The App Router route stays as the readable twin, reached with
- * `X-Sluice-Transport: app-router` and run by the same conformance suite.
+ * bench:live`; "Which Next.js API for which stream" in the README). The App Router route stays as
+ * the readable twin, reached with `X-Sluice-Transport: app-router` and run by the same conformance
+ * suite.
  */
 export const config = { api: { bodyParser: false, responseLimit: false }, maxDuration: 300 }
 
