@@ -4,7 +4,8 @@ import { encodeOffset } from '@/lib/durable/offset'
 import { liveStream, readBody, streamUrl, type StreamRequest } from '@/lib/durable/protocol-common'
 import { forkRequest, resolveFork, sameFork } from '@/lib/durable/protocol-fork'
 import { checkProtocolHeaders, closedFlag, H, isJsonType, mediaType, producerClaim, requestedExpiry } from '@/lib/durable/protocol-headers'
-import type { AppendOutcome, Expiry, StreamMeta } from '@/lib/durable/store'
+import { appendInFlight, gapMayClose } from '@/lib/durable/producer-order'
+import type { AppendOutcome, Expiry, ProducerClaim, StreamMeta } from '@/lib/durable/store'
 import { AppError } from '@/lib/errors'
 
 /** The write side of the protocol: `PUT` (create, fork), `POST` (append, close), `DELETE`. */
@@ -74,6 +75,20 @@ export async function appendToStream(req: StreamRequest): Promise<Response> {
   const close = closedFlag(headers)
   const producer = producerClaim(headers)
   const streamSeq = headers.get(H.seq) ?? undefined
+  const over = producer && appendInFlight(store, path, producer)
+  try {
+    return await append(req, { close, producer, streamSeq })
+  } finally {
+    over?.()
+  }
+}
+
+async function append(
+  req: StreamRequest,
+  { close, producer, streamSeq }: { close: boolean; producer: ProducerClaim | undefined; streamSeq: string | undefined },
+): Promise<Response> {
+  const { request, path, store } = req
+  const headers = request.headers
   const body = await readBody(req, config().SLUICE_STREAMS_MAX_APPEND_BYTES)
   const meta = await liveStream(store, path)
 
@@ -89,7 +104,12 @@ export async function appendToStream(req: StreamRequest): Promise<Response> {
     }
     if (isJsonType(meta.contentType)) data = encodeJsonBody(body, { allowEmpty: false })
   }
-  const outcome = await store.append(path, { data, close, producer, streamSeq, incarnation: meta.incarnation })
+  const input = { data, close, producer, streamSeq, incarnation: meta.incarnation }
+  let outcome = await store.append(path, input)
+  // Ahead of an earlier batch of the same producer that is still on its way: wait for it, not a 409.
+  while (outcome.kind === 'seq-gap' && producer && (await gapMayClose(store, path, producer, outcome.expected))) {
+    outcome = await store.append(path, input)
+  }
   return appendResponse(outcome, data.byteLength > 0)
 }
 
