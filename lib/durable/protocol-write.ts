@@ -106,8 +106,11 @@ async function append(
   }
   const input = { data, close, producer, streamSeq, incarnation: meta.incarnation }
   let outcome = await store.append(path, input)
-  // Ahead of an earlier batch of the same producer that is still on its way: wait for it, not a 409.
-  while (outcome.kind === 'seq-gap' && producer && (await gapMayClose(store, path, producer, outcome.expected))) {
+  // Ahead of an earlier batch of the same producer that is still on its way (a new epoch starts
+  // at 0): wait for it, instead of the 409 (or 400) that makes the client send this one again.
+  while (producer && (outcome.kind === 'seq-gap' || outcome.kind === 'bad-epoch-start')) {
+    const expected = outcome.kind === 'seq-gap' ? outcome.expected : 0
+    if (!(await gapMayClose(store, path, producer, expected))) break
     outcome = await store.append(path, input)
   }
   return appendResponse(outcome, data.byteLength > 0)

@@ -86,6 +86,19 @@ describe('appends of one producer that overtook each other', () => {
     expect(await contents('order/e')).toBe('zero one two')
   })
 
+  test("a new epoch's second batch waits for its first one still arriving", async () => {
+    await created('order/g')
+    expect((await appendToStream(request('order/g', 'POST', claim(0), now('zero ')))).status).toBe(200)
+    const first = heldBody('one ')
+    const epochOne = (seq: number) => ({ ...claim(seq), 'Producer-Epoch': '1' })
+    const one = appendToStream(request('order/g', 'POST', epochOne(0), first.body))
+    const two = appendToStream(request('order/g', 'POST', epochOne(1), now('two')))
+    first.release()
+    expect((await one).status).toBe(200)
+    expect((await two).status).toBe(200)
+    expect(await contents('order/g')).toBe('zero one two')
+  })
+
   test('a real gap (the missing sequence never comes) is answered 409, at most GAP_WAIT_MS later', async () => {
     await created('order/b')
     expect((await appendToStream(request('order/b', 'POST', claim(0), now('zero')))).status).toBe(200)
