@@ -3,6 +3,7 @@
  * `--inspect-port=127.0.0.1:<port>` (the inspector stays off, at no cost) gets SIGUSR1, which turns
  * its inspector on; over the DevTools protocol we force a full GC and read the heap in use.
  */
+import path from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 
 /** Turns on the inspector of `pid` (listening on `port`) and connects to it. */
@@ -87,6 +88,42 @@ export async function attachInspector(pid, port) {
         entry.bytes += nodes[i + sizeAt]
       }
       return summary
+    },
+    /**
+     * Starts sampling allocations (one sample per `intervalBytes` allocated on average), collected
+     * objects included: what the process allocates, garbage and all.
+     */
+    async startAllocationSampling(intervalBytes = 16_384) {
+      if (scripts.size === 0) await call('Debugger.enable')
+      await call('HeapProfiler.startSampling', {
+        samplingInterval: intervalBytes,
+        includeObjectsCollectedByMajorGC: true,
+        includeObjectsCollectedByMinorGC: true,
+      })
+    },
+    /**
+     * Stops sampling; the bytes allocated, estimated from the samples, summed by allocating function
+     * (`name (owner)`, its own allocations, not its callees') and by owner.
+     */
+    async stopAllocationSampling() {
+      const { profile } = await call('HeapProfiler.stopSampling')
+      const byFunction = new Map()
+      const byOwner = new Map()
+      const add = (map, key, bytes) => map.set(key, (map.get(key) ?? 0) + bytes)
+      const visit = (node) => {
+        const frame = node.callFrame
+        const who = owner(frame.url || scripts.get(Number(frame.scriptId)))
+        const bytes = node.selfSize
+        if (bytes > 0) {
+          const file = who === 'app bundle' ? ` ${path.basename(frame.url || scripts.get(Number(frame.scriptId)) || '')}` : ''
+          const at = frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''
+          add(byFunction, `${frame.functionName || '(anonymous)'} (${who}${file}${at})`, bytes)
+          add(byOwner, who, bytes)
+        }
+        for (const child of node.children) visit(child)
+      }
+      visit(profile.head)
+      return { byFunction, byOwner }
     },
     close: () => ws.close(),
   }

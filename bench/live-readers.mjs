@@ -22,6 +22,8 @@
  * Run: `npm run build && npm run bench:live`. Sizes: BENCH_LIVE_READERS (2000), BENCH_LIVE_HOLD_MS
  * (20000), BENCH_ROUNDS (3); BENCH_LIVE_CASES picks cases (feed-pages,feed-app,feed-plain,durable,durable-app);
  * BENCH_LIVE_HEAP=1 adds a heap-snapshot diff per case: what one reader keeps, by kind of object.
+ * BENCH_LIVE_ALLOC=1 samples allocations during the hold (garbage included) and prints who allocates
+ * what, per reader and event: the garbage behind the gap between RSS and what a reader holds.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -41,6 +43,8 @@ const TARGET_BYTES = 64 * 1024
 const MOVE_RATIO = 1.3
 // BENCH_LIVE_HEAP=1: also a heap snapshot before and after the readers, printed as a diff by kind of object.
 const HEAP_SUMMARY = process.env.BENCH_LIVE_HEAP === '1'
+// BENCH_LIVE_ALLOC=1: allocations sampled during the hold, by allocating function and by owner.
+const ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === '1'
 
 const CASES = {
   'feed-pages': { label: 'feed, Pages API', server: 'next', kind: 'feed', path: '/api/node/feed' },
@@ -199,6 +203,26 @@ function printHeapDiff(label, before, after) {
   )
 }
 
+/** Who allocated what during the hold, per reader and per event (a durable append; for the feed, a second). */
+function printAllocations(label, { byFunction, byOwner }, events) {
+  const per = (bytes) => (bytes / READERS / Math.max(1, events)).toFixed(0)
+  const total = [...byOwner.values()].reduce((sum, b) => sum + b, 0)
+  console.log(`\n  allocations during the hold, ${label}: ${per(total)} bytes per reader per event; by owner:`)
+  console.log(
+    table([['owner', 'bytes per reader per event'], ...[...byOwner].sort((a, b) => b[1] - a[1]).map(([who, bytes]) => [who, per(bytes)])]),
+  )
+  console.log('  the 25 largest allocating functions:')
+  console.log(
+    table([
+      ['function (owner:line)', 'bytes per reader per event'],
+      ...[...byFunction]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 25)
+        .map(([fn, bytes]) => [fn, per(bytes)]),
+    ]),
+  )
+}
+
 /** `fetch`, tried again (up to 3 times) when a loaded machine resets the connection. */
 async function retried(url, init) {
   for (let attempt = 1; ; attempt++) {
@@ -253,6 +277,7 @@ async function runCase(name) {
     const rssBefore = await rssBytes(pid)
     readers.push(...(await openReaders(READERS, open)))
     log(`  ${c.label}: ${READERS} readers open; holding ${HOLD_MS / 1000} s`)
+    if (ALLOCATIONS) await inspector.startAllocationSampling()
     let appended = 0
     let appending
     if (c.kind === 'durable') {
@@ -267,6 +292,7 @@ async function runCase(name) {
       })()
     }
     await (appending ?? sleep(HOLD_MS))
+    if (ALLOCATIONS) printAllocations(c.label, await inspector.stopAllocationSampling(), c.kind === 'durable' ? appended : HOLD_MS / 1000)
     const rssAfter = await rssBytes(pid)
     const heapAfter = await inspector.liveHeapBytes()
     // The same RSS once that full GC has run: what the readers hold, less the garbage not yet collected.
