@@ -24,6 +24,19 @@ import {
   type WaitOutcome,
 } from '@/lib/durable/store'
 
+/** Chunks already in memory as an async iterable: one small object, not an async generator per read. */
+function chunksOf(chunks: Uint8Array[]): AsyncIterable<Uint8Array> {
+  return {
+    [Symbol.asyncIterator]() {
+      let next = 0
+      return {
+        next: async (): Promise<IteratorResult<Uint8Array>> =>
+          next < chunks.length ? { value: chunks[next++]!, done: false } : { value: undefined, done: true },
+      }
+    },
+  }
+}
+
 export interface EmbeddedStoreOptions {
   /** Directory for the catalogue (`streams.db`) and the stream files (`data/`). */
   dir: string
@@ -52,6 +65,7 @@ export class EmbeddedStore implements StreamStore {
   private readonly catalogue: Catalogue
   private readonly files: DataFiles
   private readonly recent = new RecentBytes()
+  private readonly metas = new WeakMap<StreamRow, StreamMeta>()
   private readonly notifier: ChangeNotifier
   private readonly now: () => number
   private readonly space: SpaceForDeletes | undefined
@@ -142,7 +156,12 @@ export class EmbeddedStore implements StreamStore {
 
   async lookup(streamPath: string): Promise<Lookup> {
     const found = this.liveRow(streamPath)
-    return 'row' in found ? { state: 'live', meta: rowToMeta(found.row) } : found
+    if (!('row' in found)) return found
+    // Every live reader looks its stream up after each append: they share one answer per row
+    // (rows are replaced, never changed, and a meta is never changed by its users).
+    let meta = this.metas.get(found.row)
+    if (!meta) this.metas.set(found.row, (meta = rowToMeta(found.row)))
+    return { state: 'live', meta }
   }
 
   async touch(streamPath: string): Promise<void> {
@@ -218,10 +237,7 @@ export class EmbeddedStore implements StreamStore {
     const end = Math.min(to, meta.tail)
     // Live readers mostly ask for what was just appended: answer from memory when it is there.
     const cached = this.recent.slice(meta.incarnation, from, end)
-    if (cached)
-      return (async function* () {
-        yield* cached
-      })()
+    if (cached) return chunksOf(cached)
     return this.files.read(meta.incarnation, meta.compressed, from, end, signal)
   }
 
