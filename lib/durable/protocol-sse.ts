@@ -27,38 +27,37 @@ type Encoding = 'json' | 'text' | 'base64'
 const JSON_BATCH = 64 * 1024
 
 /**
- * `data` payloads, each with the position after it, from what the follower yields: text and
- * base64 one per read chunk; JSON whole messages only, batched up to {@link JSON_BATCH} bytes
- * (a batch is sent early when it reaches the tail, which is always a message boundary).
+ * Turns what the follower yields into `data` payloads, each with the position after it: text and
+ * base64 one per read chunk; JSON whole messages only, batched up to {@link JSON_BATCH} bytes (a
+ * batch is sent early when it reaches the tail, which is always a message boundary). One per
+ * reader, called once per chunk: a plain object, not another async generator between the
+ * follower and the events (every live reader runs this for every append).
  */
-async function* events(
-  items: AsyncIterable<FollowItem>,
-  encoding: Encoding,
-): AsyncGenerator<{ data: string; end: number; meta: StreamMeta } | { caughtUp: StreamMeta; position: number }> {
-  const text = new TextDecoder()
-  let pending = Buffer.alloc(0)
-  let position = 0
-  for await (const item of items) {
-    if (item.kind === 'caught-up') {
-      yield { caughtUp: item.meta, position: item.position }
-      continue
-    }
+class Payloads {
+  private readonly text = new TextDecoder()
+  private pending = Buffer.alloc(0)
+  private position = 0
+
+  constructor(private readonly encoding: Encoding) {}
+
+  /** The payload for `item`, or `undefined` while a JSON batch is still incomplete. */
+  next(item: Extract<FollowItem, { kind: 'data' }>): { data: string; end: number } | undefined {
     const chunk = item.bytes
-    if (encoding !== 'json') {
+    if (this.encoding !== 'json') {
       const data =
-        encoding === 'base64'
+        this.encoding === 'base64'
           ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')
-          : text.decode(chunk, { stream: true })
-      yield { data, end: item.end, meta: item.meta }
-      continue
+          : this.text.decode(chunk, { stream: true })
+      return { data, end: item.end }
     }
-    if (pending.byteLength === 0) position = item.end - chunk.byteLength
-    pending = Buffer.concat([pending, chunk])
-    const whole = wholeLinesLength(pending)
-    if (whole === 0 || (whole < JSON_BATCH && item.end < item.meta.tail)) continue
-    position += whole
-    yield { data: linesToArrayText(pending.subarray(0, whole)), end: position, meta: item.meta }
-    pending = pending.subarray(whole)
+    if (this.pending.byteLength === 0) this.position = item.end - chunk.byteLength
+    this.pending = Buffer.concat([this.pending, chunk])
+    const whole = wholeLinesLength(this.pending)
+    if (whole === 0 || (whole < JSON_BATCH && item.end < item.meta.tail)) return undefined
+    this.position += whole
+    const data = linesToArrayText(this.pending.subarray(0, whole))
+    this.pending = this.pending.subarray(whole)
+    return { data, end: this.position }
   }
 }
 
@@ -83,22 +82,25 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
     const deadline = lifetimeDeadline(config().SLUICE_STREAMS_SSE_MAX_MS)
     // Each wait for an append lasts at most until the deadline; then the follower looks once more and we end.
     const items = followStream(store, first, from, { signal, waitMs: () => Math.max(0, deadline.remaining()) })
+    const payloads = new Payloads(encoding)
     let announced = false
     let announcedClosed = false
-    for await (const event of events(items, encoding)) {
-      if ('data' in event) {
-        yield { event: 'data', data: event.data }
+    for await (const item of items) {
+      if (item.kind === 'data') {
+        const payload = payloads.next(item)
+        if (!payload) continue
+        yield { event: 'data', data: payload.data }
         announced = true
-        announcedClosed = event.meta.closed && event.end === event.meta.tail
-        yield control(event.meta, event.end)
+        announcedClosed = item.meta.closed && payload.end === item.meta.tail
+        yield control(item.meta, payload.end)
         if (deadline.passed()) return // right after a control event: the client resumes from it
         continue
       }
       // Caught up: say so once, and again when the stream was closed without new data.
-      if (!announced || (event.caughtUp.closed && !announcedClosed)) {
-        yield control(event.caughtUp, event.position)
+      if (!announced || (item.meta.closed && !announcedClosed)) {
+        yield control(item.meta, item.position)
         announced = true
-        announcedClosed = event.caughtUp.closed
+        announcedClosed = item.meta.closed
       }
       if (deadline.remaining() <= 0) return
     }
