@@ -5,7 +5,7 @@
 // reports medians; their own full output goes to stderr as they run, and their JSON results to a
 // temporary directory read at the end.
 //
-//   npm run build && npm run bench        (about an hour on 2 cores)
+//   npm run build && npm run bench        (21 minutes on a quiet 2-core machine, 1 December 2026)
 //
 // BENCH_ONLY=uploads,durable,foundation,live,chat,export,csv picks scripts; BENCH_SMALL=1 runs each at a tiny
 // size (the smoke test runs them one by one instead, test/integration/bench-smoke.test.ts). The Bun
