@@ -128,11 +128,13 @@ export class ChangeSubscription {
     if (waiting) this.finish(waiting, outcome)
   }
 
+  /** Every reader's wait ends here at each append: no copy of the lists, which are emptied first. */
   private settleAll(outcome: WaitOutcome): void {
-    const all = this.all()
+    const { waiting, more } = this
     this.waiting = undefined
     this.more = undefined
-    for (const waiting of all) this.finish(waiting, outcome)
+    if (waiting) this.finish(waiting, outcome)
+    if (more) for (const other of more) this.finish(other, outcome)
   }
 
   /** Ends a wait already taken off the lists. */

@@ -55,6 +55,15 @@ describe('ChangeNotifier', () => {
     subscription.dispose()
   })
 
+  test('one notification ends every wait in progress on a subscription', async () => {
+    const notifier = new ChangeNotifier()
+    const subscription = notifier.subscribe('a')
+    const waits = [subscription.wait({ timeoutMs: 10_000 }), subscription.wait({ timeoutMs: 10_000 })]
+    notifier.notify('a')
+    await expect(Promise.all(waits)).resolves.toEqual(['changed', 'changed'])
+    subscription.dispose()
+  })
+
   test('one notification wakes every subscriber of the key; disposed ones are forgotten', async () => {
     const notifier = new ChangeNotifier()
     const subscriptions = Array.from({ length: 3 }, () => notifier.subscribe('a'))
