@@ -112,10 +112,11 @@ export async function attachInspector(pid, port) {
       const add = (map, key, bytes) => map.set(key, (map.get(key) ?? 0) + bytes)
       const visit = (node) => {
         const frame = node.callFrame
-        const who = owner(frame.url || scripts.get(Number(frame.scriptId)))
         const bytes = node.selfSize
         if (bytes > 0) {
-          const file = who === 'app bundle' ? ` ${path.basename(frame.url || scripts.get(Number(frame.scriptId)) || '')}` : ''
+          const url = frame.url || scripts.get(Number(frame.scriptId))
+          const who = owner(url)
+          const file = who === 'app bundle' ? ` ${path.basename(url ?? '')}` : ''
           const at = frame.lineNumber >= 0 ? `:${frame.lineNumber + 1}:${frame.columnNumber + 1}` : ''
           add(byFunction, `${frame.functionName || '(anonymous)'} (${who}${file}${at})`, bytes)
           add(byOwner, who, bytes)
