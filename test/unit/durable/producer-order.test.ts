@@ -57,10 +57,15 @@ async function created(p: string): Promise<void> {
   expect((await createStream(request(p, 'PUT', { 'Content-Type': 'text/plain' }, null))).status).toBe(201)
 }
 
+/** A new stream at `p` to which the producer of {@link claim} has sent sequence 0 (`text`), accepted. */
+async function afterSequenceZero(p: string, text: string): Promise<void> {
+  await created(p)
+  expect((await appendToStream(request(p, 'POST', claim(0), now(text)))).status).toBe(200)
+}
+
 describe('appends of one producer that overtook each other', () => {
   test('a later batch waits for the earlier one still arriving, then both are accepted in order', async () => {
-    await created('order/a')
-    expect((await appendToStream(request('order/a', 'POST', claim(0), now('zero ')))).status).toBe(200)
+    await afterSequenceZero('order/a', 'zero ')
     const first = heldBody('one ')
     const one = appendToStream(request('order/a', 'POST', claim(1), first.body))
     let twoSettled = false
@@ -76,8 +81,7 @@ describe('appends of one producer that overtook each other', () => {
   })
 
   test('a batch that arrived before the earlier one started arriving waits for it too', async () => {
-    await created('order/e')
-    expect((await appendToStream(request('order/e', 'POST', claim(0), now('zero ')))).status).toBe(200)
+    await afterSequenceZero('order/e', 'zero ')
     const two = appendToStream(request('order/e', 'POST', claim(2), now('two')))
     await new Promise((resolve) => setTimeout(resolve, GAP_WAIT_MS / 5))
     const one = appendToStream(request('order/e', 'POST', claim(1), now('one ')))
@@ -87,8 +91,7 @@ describe('appends of one producer that overtook each other', () => {
   })
 
   test("a new epoch's second batch waits for its first one still arriving", async () => {
-    await created('order/g')
-    expect((await appendToStream(request('order/g', 'POST', claim(0), now('zero ')))).status).toBe(200)
+    await afterSequenceZero('order/g', 'zero ')
     const first = heldBody('one ')
     const epochOne = (seq: number) => ({ ...claim(seq), 'Producer-Epoch': '1' })
     const one = appendToStream(request('order/g', 'POST', epochOne(0), first.body))
@@ -100,8 +103,7 @@ describe('appends of one producer that overtook each other', () => {
   })
 
   test('a real gap (the missing sequence never comes) is answered 409, at most GAP_WAIT_MS later', async () => {
-    await created('order/b')
-    expect((await appendToStream(request('order/b', 'POST', claim(0), now('zero')))).status).toBe(200)
+    await afterSequenceZero('order/b', 'zero')
     // Were it held until the gap closes, the test would time out.
     await expect(appendToStream(request('order/b', 'POST', claim(2), now('two')))).rejects.toMatchObject({
       code: 'conflict:producer_seq',
@@ -109,8 +111,7 @@ describe('appends of one producer that overtook each other', () => {
   })
 
   test('a gap larger than a pipeline is answered without waiting, even for a missing batch in flight', async () => {
-    await created('order/f')
-    expect((await appendToStream(request('order/f', 'POST', claim(0), now('zero')))).status).toBe(200)
+    await afterSequenceZero('order/f', 'zero')
     const held = heldBody('one')
     const one = appendToStream(request('order/f', 'POST', claim(1), held.body))
     await expect(appendToStream(request('order/f', 'POST', claim(MAX_WAITED_GAP + 2), now('far')))).rejects.toMatchObject({
@@ -121,8 +122,7 @@ describe('appends of one producer that overtook each other', () => {
   })
 
   test('when the earlier batch fails, the later one gets the 409 the gap deserves', async () => {
-    await created('order/c')
-    expect((await appendToStream(request('order/c', 'POST', claim(0), now('zero')))).status).toBe(200)
+    await afterSequenceZero('order/c', 'zero')
     const failing = (async function* (): AsyncGenerator<Uint8Array> {
       await new Promise((resolve) => setTimeout(resolve, 30))
       throw new Error('client went away')
