@@ -4,6 +4,7 @@ import { countRequest } from '@/lib/activity'
 import { type Access, accessTable, guard, type RouteKey } from '@/lib/access'
 import { AppError, toAppError } from '@/lib/errors'
 import { parseJsonText } from '@/lib/json-depth'
+import { type IterablePump, type StreamChunk, takePump } from '@/lib/stream'
 
 export type { Access, RouteKey } from '@/lib/access'
 
@@ -110,10 +111,16 @@ function writeHead(response: Response, res: ServerResponse): void {
 
 /**
  * Writes the body of a Web `Response` to a Node `ServerResponse`, waiting for `drain` when the
- * socket is full, and ends it; never rejects (a failing body destroys the response).
+ * socket is full, and ends it; never rejects (a failing body destroys the response). A body made by
+ * `iterableToStream` (every SSE and iterable response in `lib/stream`) that nobody has read yet is
+ * written straight from its source ({@link takePump}): no Web stream between the source and the
+ * socket, which is most of what an open reader allocates per event on this transport
+ * (`BENCH_LIVE_ALLOC=1 npm run bench:live`).
  */
 async function writeBody(response: Response, res: ServerResponse): Promise<void> {
   if (!response.body) return void res.end()
+  const pump = takePump(response.body)
+  if (pump) return writeFromPump(pump, res)
   const reader = response.body.getReader()
   const onClose = () => void reader.cancel().catch(() => {})
   res.once('close', onClose)
@@ -124,6 +131,29 @@ async function writeBody(response: Response, res: ServerResponse): Promise<void>
       if (!res.write(value)) await drainedOrClosed(res)
     }
     res.end()
+  } catch {
+    res.destroy()
+  } finally {
+    res.off('close', onClose)
+  }
+}
+
+/** {@link writeBody} for a body read from its pump: the same backpressure, the same ending. */
+async function writeFromPump(pump: IterablePump<StreamChunk>, res: ServerResponse): Promise<void> {
+  const onClose = () => void pump.stop(new AppError('bad_request:aborted', 'The request broke off'))
+  res.once('close', onClose)
+  try {
+    for (;;) {
+      const bytes = await pump.next()
+      if (!bytes || res.destroyed) break
+      if (!res.write(bytes)) await drainedOrClosed(res)
+    }
+    // A finished pump ends the response; otherwise the client left (or is leaving): stop the source.
+    if (pump.outcome === 'done') res.end()
+    else {
+      res.destroy()
+      await pump.stop(new AppError('bad_request:aborted', 'The request broke off'))
+    }
   } catch {
     res.destroy()
   } finally {

@@ -78,7 +78,7 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
     return { event: 'control', data: JSON.stringify(body) }
   }
 
-  async function* messages(signal: AbortSignal): AsyncGenerator<SseMessage> {
+  async function* messages(signal: AbortSignal): AsyncGenerator<SseMessage | SseMessage[]> {
     const deadline = lifetimeDeadline(config().SLUICE_STREAMS_SSE_MAX_MS)
     // Each wait for an append lasts at most until the deadline; then the follower looks once more and we end.
     const items = followStream(store, first, from, { signal, waitMs: () => Math.max(0, deadline.remaining()) })
@@ -89,10 +89,10 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
       if (item.kind === 'data') {
         const payload = payloads.next(item)
         if (!payload) continue
-        yield { event: 'data', data: payload.data }
+        // The data event and the control event after it go out as one write.
+        yield [{ event: 'data', data: payload.data }, control(item.meta, payload.end)]
         announced = true
         announcedClosed = item.meta.closed && payload.end === item.meta.tail
-        yield control(item.meta, payload.end)
         if (deadline.passed()) return // right after a control event: the client resumes from it
         continue
       }

@@ -6,6 +6,8 @@
 export {
   iterableResponse,
   iterableToStream,
+  IterablePump,
+  takePump,
   TEXT_STREAM_HEADERS,
   type IterableSource,
   type IterableStreamOptions,
@@ -18,6 +20,7 @@ export {
   sseStream,
   withHeartbeats,
   type SseFormatOptions,
+  type SseSource,
   type SseMessage,
   type SseStreamOptions,
 } from './sse'

@@ -21,6 +21,122 @@ export interface IterableStreamOptions {
 const encoder = new TextEncoder()
 
 /**
+ * One iterable source read one chunk at a time, with the lifecycle every streamed response needs:
+ * the source starts on {@link open}, strings are UTF-8 encoded and empty chunks skipped, an error in
+ * the source ends it as `'error'`, and {@link stop} (a cancel, a client gone, `options.signal`)
+ * aborts the signal handed to a factory source and calls the iterator's `return()`, so its `finally`
+ * blocks run; `onEnd` is called once, however it ends. Transport-neutral: {@link iterableToStream}
+ * puts a Web `ReadableStream` in front of it (the App Router's way), and a Pages API route writes
+ * its chunks to Node's response directly ({@link takePump}; `lib/http.ts`), without a Web stream
+ * between them.
+ */
+export class IterablePump<T extends StreamChunk> {
+  private readonly cancel = new AbortController()
+  private iterator: AsyncIterator<T> | Iterator<T> | undefined
+  /** How the pump ended, once it has. */
+  outcome: 'done' | 'cancelled' | 'error' | undefined
+  /**
+   * Who reads the pump: the Web stream in front of it (`'stream'`, from its first pull) or a caller
+   * that took it ({@link takePump}, `'direct'`). Set once, by the reader; a pump has one reader.
+   */
+  reader: 'stream' | 'direct' | undefined
+
+  constructor(
+    private readonly source: IterableSource<T>,
+    private readonly options: Pick<IterableStreamOptions, 'signal' | 'onEnd'> & {
+      /** Called when `options.signal` aborts, before the source is stopped. */
+      onAbort?: (reason: unknown) => void
+    } = {},
+  ) {}
+
+  /** Starts the source, and follows `options.signal` (already aborted: stops at once). */
+  open(): void {
+    const iterable = typeof this.source === 'function' ? this.source(this.cancel.signal) : this.source
+    this.iterator =
+      Symbol.asyncIterator in iterable
+        ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
+        : (iterable as Iterable<T>)[Symbol.iterator]()
+    const signal = this.options.signal
+    if (signal?.aborted) this.handleEvent()
+    else signal?.addEventListener('abort', this, { once: true })
+  }
+
+  /** `options.signal` aborted (the pump is its own listener: no closure per stream). */
+  handleEvent(): void {
+    if (this.outcome) return
+    this.options.onAbort?.(this.options.signal?.reason ?? abortError())
+    void this.stop(this.options.signal?.reason)
+  }
+
+  /**
+   * The next non-empty chunk as bytes, or `undefined` when the source is done or the pump stopped.
+   * Rejects with the source's error (the pump has then ended as `'error'`).
+   */
+  async next(): Promise<Uint8Array | undefined> {
+    const it = this.iterator
+    if (!it) return undefined
+    try {
+      // Loop only past empty chunks: one real chunk per call keeps the source in step with the reader.
+      for (;;) {
+        const result = await it.next()
+        if (this.outcome || this.iterator !== it) return undefined
+        if (result.done) {
+          this.iterator = undefined
+          this.finish('done')
+          return undefined
+        }
+        const value: StreamChunk = result.value
+        const bytes = typeof value === 'string' ? encoder.encode(value) : value
+        if (bytes.byteLength > 0) return bytes
+      }
+    } catch (error) {
+      if (this.outcome || this.iterator !== it) return undefined
+      this.iterator = undefined
+      this.finish('error')
+      throw error
+    }
+  }
+
+  /** Stops the source: aborts its signal, runs its clean-up, ends the pump as `'cancelled'`. */
+  async stop(reason?: unknown): Promise<void> {
+    if (!this.cancel.signal.aborted) this.cancel.abort(reason ?? abortError('Stream cancelled'))
+    const it = this.iterator
+    this.iterator = undefined
+    try {
+      await it?.return?.()
+    } catch {
+      // The source failed while cleaning up; the stream is already cancelled.
+    } finally {
+      this.finish('cancelled')
+    }
+  }
+
+  private finish(outcome: 'done' | 'cancelled' | 'error'): void {
+    if (this.outcome) return
+    this.outcome = outcome
+    this.options.signal?.removeEventListener('abort', this)
+    this.options.onEnd?.(outcome)
+  }
+}
+
+/** The pump behind each stream made by {@link iterableToStream}, while nobody has read either. */
+const pumps = new WeakMap<ReadableStream<Uint8Array>, IterablePump<StreamChunk>>()
+
+/**
+ * The pump behind `stream` if it came from {@link iterableToStream} and neither it nor its pump has
+ * been read yet (a stream with a high-water mark above 0 has pulled already): the caller then reads
+ * the pump instead of the stream, and owns it, stopping it when its consumer goes away. Otherwise
+ * `undefined`, and the caller reads the stream.
+ */
+export function takePump(stream: ReadableStream<Uint8Array>): IterablePump<StreamChunk> | undefined {
+  const pump = pumps.get(stream)
+  if (!pump || pump.reader || stream.locked) return undefined
+  pumps.delete(stream)
+  pump.reader = 'direct'
+  return pump
+}
+
+/**
  * Turns an async (or sync) iterable into a pull-based `ReadableStream<Uint8Array>`.
  *
  * - The source is read only when the consumer reads (no unbounded queue).
@@ -28,91 +144,47 @@ const encoder = new TextEncoder()
  * - An error in the source errors the stream.
  * - Cancellation (`reader.cancel()`, client disconnect, `options.signal`) aborts the signal handed to
  *   a factory source and calls the iterator's `return()`, so its `finally` blocks run.
+ *
+ * The lifecycle is {@link IterablePump}'s; a Pages API route may read the pump directly ({@link takePump}).
  */
 export function iterableToStream<T extends StreamChunk>(
   source: IterableSource<T>,
   options: IterableStreamOptions = {},
 ): ReadableStream<Uint8Array> {
-  const cancel = new AbortController()
-  let iterator: AsyncIterator<T> | Iterator<T> | undefined
-  let ended = false
-
-  const finish = (outcome: 'done' | 'cancelled' | 'error') => {
-    if (ended) return
-    ended = true
-    options.signal?.removeEventListener('abort', onExternalAbort)
-    options.onEnd?.(outcome)
-  }
-
-  const stop = async (reason: unknown) => {
-    if (!cancel.signal.aborted) cancel.abort(reason ?? abortError('Stream cancelled'))
-    const it = iterator
-    iterator = undefined
-    try {
-      await it?.return?.()
-    } catch {
-      // The source failed while cleaning up; the stream is already cancelled.
-    } finally {
-      finish('cancelled')
-    }
-  }
-
   let controllerRef: ReadableStreamDefaultController<Uint8Array> | undefined
-  const onExternalAbort = () => {
-    if (ended) return
-    try {
-      controllerRef?.error(options.signal?.reason ?? abortError())
-    } catch {
-      // already closed
-    }
-    void stop(options.signal?.reason)
-  }
-
-  return new ReadableStream<Uint8Array>(
+  const pump = new IterablePump(source, {
+    signal: options.signal,
+    onEnd: options.onEnd,
+    onAbort: (reason) => {
+      try {
+        controllerRef?.error(reason)
+      } catch {
+        // already closed
+      }
+    },
+  })
+  const stream = new ReadableStream<Uint8Array>(
     {
       start(controller) {
         controllerRef = controller
-        const iterable = typeof source === 'function' ? source(cancel.signal) : source
-        iterator =
-          Symbol.asyncIterator in iterable
-            ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
-            : (iterable as Iterable<T>)[Symbol.iterator]()
-        if (options.signal?.aborted) onExternalAbort()
-        else options.signal?.addEventListener('abort', onExternalAbort, { once: true })
+        pump.open()
       },
       async pull(controller) {
-        const it = iterator
-        if (!it) return
-        try {
-          // Loop only past empty chunks: one real chunk per pull keeps the source in step with the reader.
-          for (;;) {
-            const result = await it.next()
-            if (ended || iterator !== it) return
-            if (result.done) {
-              iterator = undefined
-              controller.close()
-              finish('done')
-              return
-            }
-            const value: StreamChunk = result.value
-            const bytes = typeof value === 'string' ? encoder.encode(value) : value
-            if (bytes.byteLength === 0) continue
-            controller.enqueue(bytes)
-            return
-          }
-        } catch (error) {
-          if (ended || iterator !== it) return
-          iterator = undefined
-          controller.error(error)
-          finish('error')
-        }
+        if (pump.reader === 'direct') return // taken before the stream's first pull: nobody reads the stream
+        pump.reader = 'stream'
+        const bytes = await pump.next()
+        // A stopped pump gives `undefined` too; closing a cancelled or errored stream is refused.
+        if (bytes) controller.enqueue(bytes)
+        else if (pump.outcome === 'done') controller.close()
       },
       cancel(reason) {
-        return stop(reason)
+        return pump.stop(reason)
       },
     },
     new CountQueuingStrategy({ highWaterMark: options.highWaterMark ?? 1 }),
   )
+  pumps.set(stream, pump)
+  return stream
 }
 
 /** Headers for a streamed text response: no caching or transforming, no proxy buffering, no sniffing. */

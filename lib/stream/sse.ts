@@ -55,7 +55,9 @@ export function formatSse(message: SseMessage, options: SseFormatOptions = {}): 
   }
   if (message.data !== undefined) {
     const text = typeof message.data === 'string' ? message.data : JSON.stringify(message.data)
-    for (const line of text.split(lineBreak)) out += `${dataPrefix}${line}\n`
+    // One line (the usual case: JSON, a token) needs no split.
+    if (text.indexOf('\n') === -1 && text.indexOf('\r') === -1) out += `${dataPrefix}${text}\n`
+    else for (const line of text.split(lineBreak)) out += `${dataPrefix}${line}\n`
   }
   return out === '' ? '' : `${out}\n`
 }
@@ -93,11 +95,20 @@ export interface SseStreamOptions extends SseFormatOptions {
 }
 
 /**
+ * What an SSE source yields: one message, or several written together as one chunk (a protocol
+ * that always sends two events back to back, such as a durable stream's `data` and `control`,
+ * pays for one write instead of two).
+ */
+export type SseSource = IterableSource<SseMessage | readonly SseMessage[]>
+
+/**
  * A `ReadableStream` of SSE bytes from a source of messages, with heartbeats when quiet,
  * a final `done` event, and an `error` event (the app's error shape) if the source throws.
- * Pull-based like {@link iterableToStream}: cancelling it cancels the source.
+ * Pull-based like {@link iterableToStream}, with nothing read ahead (high-water mark 0): cancelling
+ * it cancels the source, and a Pages API route writes it to the socket without the Web stream
+ * (`takePump`).
  */
-export function sseStream(source: IterableSource<SseMessage>, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
+export function sseStream(source: SseSource, options: SseStreamOptions = {}): ReadableStream<Uint8Array> {
   const heartbeatMs = options.heartbeatMs ?? config().SLUICE_HEARTBEAT_MS
   const done = options.done === undefined ? { event: 'done', data: {} } : options.done
   const lifetime = options.lifetime
@@ -109,9 +120,9 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
     const inner = typeof source === 'function' ? source(signal) : source
     const iterator =
       Symbol.asyncIterator in inner
-        ? (inner as AsyncIterable<SseMessage>)[Symbol.asyncIterator]()
-        : (inner as Iterable<SseMessage>)[Symbol.iterator]()
-    let pending: Promise<IteratorResult<SseMessage>> | undefined
+        ? (inner as AsyncIterable<SseMessage | readonly SseMessage[]>)[Symbol.asyncIterator]()
+        : (inner as Iterable<SseMessage | readonly SseMessage[]>)[Symbol.iterator]()
+    let pending: Promise<IteratorResult<SseMessage | readonly SseMessage[]>> | undefined
     try {
       if (options.retry !== undefined) yield formatSse({ retry: options.retry })
       // Flush headers at once so clients see the connection open before the first event.
@@ -131,7 +142,8 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
         }
         pending = undefined
         if (result.done) break
-        const text = formatSse(result.value, options)
+        const value = result.value
+        const text = isBatch(value) ? value.map((message) => formatSse(message, options)).join('') : formatSse(value, options)
         if (text) {
           yield text
           watch.activity()
@@ -151,14 +163,15 @@ export function sseStream(source: IterableSource<SseMessage>, options: SseStream
     }
   }
 
-  return iterableToStream(frames, { signal: options.signal, onEnd: options.onEnd })
+  return iterableToStream(frames, { signal: options.signal, onEnd: options.onEnd, highWaterMark: 0 })
+}
+
+function isBatch(value: SseMessage | readonly SseMessage[]): value is readonly SseMessage[] {
+  return Array.isArray(value)
 }
 
 /** An SSE `Response` with the right headers. */
-export function sseResponse(
-  source: IterableSource<SseMessage>,
-  options: SseStreamOptions & { headers?: HeadersInit; status?: number } = {},
-): Response {
+export function sseResponse(source: SseSource, options: SseStreamOptions & { headers?: HeadersInit; status?: number } = {}): Response {
   const headers = new Headers(SSE_HEADERS)
   new Headers(options.headers).forEach((value, key) => headers.set(key, value))
   return new Response(sseStream(source, options), { status: options.status ?? 200, headers })

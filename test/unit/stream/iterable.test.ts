@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { deferred, sleep } from '@/lib/async'
-import { iterableToStream } from '@/lib/stream/iterable'
+import { iterableToStream, takePump } from '@/lib/stream/iterable'
 
 const decode = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks))
 
@@ -123,5 +123,116 @@ describe('iterableToStream', () => {
     const outcomes: string[] = []
     await readAll(iterableToStream(['a', 'b'], { onEnd: (o) => outcomes.push(o) }))
     expect(outcomes).toEqual(['done'])
+  })
+})
+
+describe("takePump: reading a stream's source without the Web stream (the Pages transport)", () => {
+  it('hands over the source of a stream nobody has read, which then gives the same chunks and ends once', async () => {
+    const outcomes: string[] = []
+    const stream = iterableToStream(['héllo', '', new Uint8Array([0x21])], { highWaterMark: 0, onEnd: (o) => outcomes.push(o) })
+    await sleep(10)
+    const pump = takePump(stream)!
+    expect(pump).toBeDefined()
+    const chunks: Uint8Array[] = []
+    for (let bytes = await pump.next(); bytes; bytes = await pump.next()) chunks.push(bytes)
+    expect(decode(chunks)).toBe('héllo!')
+    expect(outcomes).toEqual(['done'])
+    expect(takePump(stream)).toBeUndefined() // one reader only
+  })
+
+  it('refuses a stream that has been read, locked or has pulled ahead, so no chunk is read twice or lost', async () => {
+    const ahead = iterableToStream(['a', 'b']) // high-water mark 1: pulls one chunk at once
+    await sleep(10)
+    expect(takePump(ahead)).toBeUndefined()
+    const locked = iterableToStream(['a'], { highWaterMark: 0 })
+    locked.getReader()
+    expect(takePump(locked)).toBeUndefined()
+    expect(takePump(new ReadableStream<Uint8Array>())).toBeUndefined()
+  })
+
+  it('a stream whose pump was taken never reads the source itself', async () => {
+    let produced = 0
+    const stream = iterableToStream(
+      (function* () {
+        for (;;) {
+          produced++
+          yield 'x'
+        }
+      })(),
+      { highWaterMark: 0 },
+    )
+    const pump = takePump(stream)!
+    await pump.next()
+    const reader = stream.getReader()
+    const read = reader.read()
+    await sleep(10)
+    expect(produced).toBe(1)
+    void read
+    await pump.stop()
+  })
+
+  it('stopping the pump aborts a factory source, runs its finally and ends it as cancelled', async () => {
+    const cleaned = deferred<string>()
+    let ended: string | undefined
+    let seenSignal: AbortSignal | undefined
+    const stream = iterableToStream(
+      async function* (signal) {
+        seenSignal = signal
+        try {
+          for (;;) {
+            yield 'tick'
+            await sleep(60_000, signal)
+          }
+        } finally {
+          cleaned.resolve('finally ran')
+        }
+      },
+      { highWaterMark: 0, onEnd: (o) => (ended = o) },
+    )
+    const pump = takePump(stream)!
+    expect(decode([(await pump.next())!])).toBe('tick')
+    const pending = pump.next() // the source now waits in sleep()
+    await pump.stop(new Error('client left'))
+    await expect(cleaned.promise).resolves.toBe('finally ran')
+    expect(seenSignal?.aborted).toBe(true)
+    await expect(pending).resolves.toBeUndefined()
+    expect(ended).toBe('cancelled')
+  })
+
+  it('the external signal stops a taken pump too', async () => {
+    const controller = new AbortController()
+    const cleaned = deferred()
+    const stream = iterableToStream(
+      async function* (signal) {
+        try {
+          yield 'x'
+          await sleep(60_000, signal)
+        } finally {
+          cleaned.resolve()
+        }
+      },
+      { highWaterMark: 0, signal: controller.signal },
+    )
+    const pump = takePump(stream)!
+    await pump.next()
+    const pending = pump.next()
+    controller.abort(new Error('request aborted'))
+    await cleaned.promise
+    await expect(pending).resolves.toBeUndefined()
+    expect(pump.outcome).toBe('cancelled')
+  })
+
+  it("an error in the source rejects the pump's next chunk and ends it as error", async () => {
+    const stream = iterableToStream(
+      (async function* () {
+        yield 'ok'
+        throw new Error('source broke')
+      })(),
+      { highWaterMark: 0 },
+    )
+    const pump = takePump(stream)!
+    await pump.next()
+    await expect(pump.next()).rejects.toThrow('source broke')
+    expect(pump.outcome).toBe('error')
   })
 })

@@ -55,6 +55,25 @@ describe('sseStream', () => {
     expect(out).toBe('retry: 500\n\n: open\n\nid: 1\ndata: a\n\nid: 2\ndata: b\n\nevent: done\ndata: {}\n\n')
   })
 
+  it('writes a batch of messages as one chunk, in order', async () => {
+    const reader = sseStream(
+      [
+        [
+          { event: 'data', data: 'a' },
+          { event: 'control', data: { at: 1 } },
+        ],
+        { data: 'b' },
+      ],
+      {
+        heartbeatMs: 0,
+        done: false,
+      },
+    ).getReader()
+    const chunks: string[] = []
+    for (let r = await reader.read(); !r.done; r = await reader.read()) chunks.push(new TextDecoder().decode(r.value))
+    expect(chunks).toEqual([': open\n\n', 'event: data\ndata: a\n\nevent: control\ndata: {"at":1}\n\n', 'data: b\n\n'])
+  })
+
   it('omits the done event when asked (streams that should be resumed)', async () => {
     const out = await text(sseStream([{ data: 'a' }], { heartbeatMs: 0, done: false }))
     expect(out).toBe(': open\n\ndata: a\n\n')
