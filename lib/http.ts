@@ -140,6 +140,8 @@ async function writeBody(response: Response, res: ServerResponse): Promise<void>
 
 /** {@link writeBody} for a body read from its pump: the same backpressure, the same ending. */
 async function writeFromPump(pump: IterablePump<StreamChunk>, res: ServerResponse): Promise<void> {
+  // Chunks the source writes aside (`WriteAside`) go to the socket at once while it has room.
+  pump.sink = { ready: () => !res.writableNeedDrain && !res.destroyed, write: (bytes) => void res.write(bytes) }
   const onClose = () => void pump.stop(new AppError('bad_request:aborted', 'The request broke off'))
   res.once('close', onClose)
   try {

@@ -1,4 +1,5 @@
-import type { StreamMeta, StreamStore } from '@/lib/durable/store'
+import type { StreamMeta, StreamStore, WaitOutcome } from '@/lib/durable/store'
+import { parkAtTail, type TailAppend } from '@/lib/durable/tail'
 
 /** How long one wait for the next append lasts when the caller does not say (then `keepWaiting` is asked). */
 export const FOLLOW_WAIT_MS = 10_000
@@ -15,6 +16,14 @@ export interface FollowOptions {
    * went away. Default: keep waiting until the stream is closed.
    */
   keepWaiting?: () => Promise<boolean>
+  /**
+   * Offered each append while the follow waits at the tail of an open stream, by the stream's one
+   * shared follower on this instance (`tail.ts`) instead of a wait, a lookup and a read of its own:
+   * return `true` once it is handled (it is then not yielded), `false` to have it yielded as usual.
+   * Called synchronously, in the middle of other readers' appends: do only synchronous work. Not
+   * used together with `keepWaiting`.
+   */
+  atTail?: (append: TailAppend) => boolean
 }
 
 /** What a follow yields: bytes as they are read, and a mark each time it has caught up with the tail. */
@@ -62,11 +71,55 @@ export async function* followStream(
       meta = last.meta
       continue
     }
-    const outcome = await store.waitForChange(path, position, { signal: options.signal, timeoutMs: options.waitMs?.() ?? FOLLOW_WAIT_MS })
+    const timeoutMs = options.waitMs?.() ?? FOLLOW_WAIT_MS
+    let outcome: WaitOutcome | 'unparked' | undefined
+    if (options.atTail && !options.keepWaiting) {
+      const atTail = options.atTail
+      outcome = await parked(store, meta, position, options.signal, timeoutMs, (append) => {
+        if (!atTail(append)) return false
+        position = append.end
+        meta = append.meta
+        return true
+      })
+    }
+    outcome ??= await store.waitForChange(path, position, { signal: options.signal, timeoutMs })
     if (outcome === 'aborted') return
-    provenAlive = outcome === 'changed'
+    provenAlive = outcome !== 'timeout'
     const next = await store.lookup(path)
     if (next.state !== 'live' || next.meta.incarnation !== first.incarnation) return
     meta = next.meta
   }
+}
+
+/**
+ * Waits parked at the stream's shared tail (`tail.ts`) until it is unparked, `timeoutMs` pass or
+ * `signal` aborts; meanwhile `take` is offered each append. `undefined` when it cannot park there
+ * (the caller then waits by itself).
+ */
+function parked(
+  store: StreamStore,
+  meta: StreamMeta,
+  position: number,
+  signal: AbortSignal,
+  timeoutMs: number,
+  take: (append: TailAppend) => boolean,
+): Promise<WaitOutcome | 'unparked'> | undefined {
+  if (signal.aborted) return Promise.resolve('aborted')
+  let end!: (outcome: WaitOutcome | 'unparked') => void
+  const ended = new Promise<WaitOutcome | 'unparked'>((resolve) => (end = resolve))
+  const leave = parkAtTail(store, meta, position, {
+    take,
+    unparked: () => finish('unparked'),
+  })
+  if (!leave) return undefined
+  const timer = setTimeout(() => finish('timeout'), timeoutMs)
+  const onAbort = () => finish('aborted')
+  signal.addEventListener('abort', onAbort, { once: true })
+  function finish(outcome: WaitOutcome | 'unparked'): void {
+    clearTimeout(timer)
+    signal.removeEventListener('abort', onAbort)
+    leave?.()
+    end(outcome)
+  }
+  return ended
 }

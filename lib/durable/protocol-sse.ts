@@ -8,7 +8,8 @@ import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
 import { followStream, type FollowItem } from '@/lib/durable/follow'
 import type { StreamMeta } from '@/lib/durable/store'
-import { lifetimeDeadline, type SseMessage, sseResponse } from '@/lib/stream'
+import type { TailAppend } from '@/lib/durable/tail'
+import { lifetimeDeadline, type SseAside, type SseMessage, sseResponse } from '@/lib/stream'
 
 /**
  * `GET ?live=sse` (PROTOCOL.md §5.8): catch up, then tail. Every `data` event is followed by a
@@ -41,7 +42,7 @@ class Payloads {
   constructor(private readonly encoding: Encoding) {}
 
   /** The payload for `item`, or `undefined` while a JSON batch is still incomplete. */
-  next(item: Extract<FollowItem, { kind: 'data' }>): { data: string; end: number } | undefined {
+  next(item: Pick<Extract<FollowItem, { kind: 'data' }>, 'bytes' | 'end' | 'meta'>): { data: string; end: number } | undefined {
     const chunk = item.bytes
     if (this.encoding !== 'json') {
       const data =
@@ -78,11 +79,20 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
     return { event: 'control', data: JSON.stringify(body) }
   }
 
-  async function* messages(signal: AbortSignal): AsyncGenerator<SseMessage | SseMessage[]> {
+  async function* messages(signal: AbortSignal, aside: SseAside): AsyncGenerator<SseMessage | SseMessage[]> {
     const deadline = lifetimeDeadline(config().SLUICE_STREAMS_SSE_MAX_MS)
-    // Each wait for an append lasts at most until the deadline; then the follower looks once more and we end.
-    const items = followStream(store, first, from, { signal, waitMs: () => Math.max(0, deadline.remaining()) })
     const payloads = new Payloads(encoding)
+    // At the tail of an open stream, each append is offered here by the stream's shared follower
+    // (`tail.ts`) and sent at once beside the pull, while the response has room and time is left;
+    // otherwise it comes through the loop below like everything else.
+    const atTail = (append: TailAppend): boolean => {
+      if (deadline.passed() || !aside.ready()) return false
+      const payload = payloads.next(append)
+      if (payload) aside.send([{ event: 'data', data: payload.data }, control(append.meta, payload.end)])
+      return true
+    }
+    // Each wait for an append lasts at most until the deadline; then the follower looks once more and we end.
+    const items = followStream(store, first, from, { signal, waitMs: () => Math.max(0, deadline.remaining()), atTail })
     let announced = false
     let announcedClosed = false
     for await (const item of items) {

@@ -12,6 +12,7 @@ export {
   type IterableSource,
   type IterableStreamOptions,
   type StreamChunk,
+  type WriteAside,
 } from './iterable'
 export {
   formatSse,
@@ -20,7 +21,9 @@ export {
   sseStream,
   withHeartbeats,
   type SseFormatOptions,
+  type SseAside,
   type SseSource,
+  type SseYield,
   type SseMessage,
   type SseStreamOptions,
 } from './sse'

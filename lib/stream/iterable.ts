@@ -3,8 +3,35 @@ import { abortError } from '@/lib/async'
 /** What an iterable stream may yield: text (UTF-8 encoded on the way out) or bytes. */
 export type StreamChunk = string | Uint8Array
 
-/** A source, or a factory that receives an `AbortSignal` aborted when the stream is cancelled. */
-export type IterableSource<T> = AsyncIterable<T> | Iterable<T> | ((signal: AbortSignal) => AsyncIterable<T> | Iterable<T>)
+/**
+ * A source, or a factory that receives an `AbortSignal` aborted when the stream is cancelled, and
+ * the stream's {@link WriteAside} channel.
+ */
+export type IterableSource<T> =
+  AsyncIterable<T> | Iterable<T> | ((signal: AbortSignal, aside: WriteAside) => AsyncIterable<T> | Iterable<T>)
+
+/**
+ * Writing to a stream's consumer beside the pull: a source that is waiting (its `next()` pending)
+ * may write a chunk at once when {@link ready}, without settling that wait. For a reader parked at
+ * a live tail, one synchronous write per event instead of a chain of promises
+ * (`lib/durable/tail.ts`). Chunks written aside reach the consumer in the order written, and never
+ * in the middle of a pulled chunk.
+ */
+export interface WriteAside {
+  /** Whether {@link write} can take a chunk now (a consumer is attached and has room). */
+  ready(): boolean
+  /** Writes a chunk now; call only when {@link ready}. */
+  write(chunk: StreamChunk): void
+}
+
+/** Where a pump's {@link WriteAside} chunks go: set by whoever reads the pump. */
+export interface AsideSink {
+  ready(): boolean
+  write(bytes: Uint8Array): void
+}
+
+/** A stream read through its Web `ReadableStream` takes this many chunks written aside beyond its queue. */
+const ASIDE_QUEUE = 8
 
 export interface IterableStreamOptions {
   /**
@@ -30,7 +57,7 @@ const encoder = new TextEncoder()
  * its chunks to Node's response directly ({@link takePump}; `lib/http.ts`), without a Web stream
  * between them.
  */
-export class IterablePump<T extends StreamChunk> {
+export class IterablePump<T extends StreamChunk> implements WriteAside {
   private readonly cancel = new AbortController()
   private iterator: AsyncIterator<T> | Iterator<T> | undefined
   /** How the pump ended, once it has. */
@@ -40,6 +67,8 @@ export class IterablePump<T extends StreamChunk> {
    * that took it ({@link takePump}, `'direct'`). Set once, by the reader; a pump has one reader.
    */
   reader: 'stream' | 'direct' | undefined
+  /** Where chunks written aside go; until its reader sets it, none can be. */
+  sink: AsideSink | undefined
 
   constructor(
     private readonly source: IterableSource<T>,
@@ -51,7 +80,7 @@ export class IterablePump<T extends StreamChunk> {
 
   /** Starts the source, and follows `options.signal` (already aborted: stops at once). */
   open(): void {
-    const iterable = typeof this.source === 'function' ? this.source(this.cancel.signal) : this.source
+    const iterable = typeof this.source === 'function' ? this.source(this.cancel.signal, this) : this.source
     this.iterator =
       Symbol.asyncIterator in iterable
         ? (iterable as AsyncIterable<T>)[Symbol.asyncIterator]()
@@ -95,6 +124,15 @@ export class IterablePump<T extends StreamChunk> {
       this.finish('error')
       throw error
     }
+  }
+
+  ready(): boolean {
+    return this.outcome === undefined && this.sink !== undefined && this.sink.ready()
+  }
+
+  write(chunk: StreamChunk): void {
+    const bytes = typeof chunk === 'string' ? encoder.encode(chunk) : chunk
+    if (bytes.byteLength > 0) this.sink!.write(bytes)
   }
 
   /** Stops the source: aborts its signal, runs its clean-up, ends the pump as `'cancelled'`. */
@@ -171,7 +209,13 @@ export function iterableToStream<T extends StreamChunk>(
       },
       async pull(controller) {
         if (pump.reader === 'direct') return // taken before the stream's first pull: nobody reads the stream
-        pump.reader = 'stream'
+        if (!pump.reader) {
+          pump.reader = 'stream'
+          pump.sink = {
+            ready: () => (controller.desiredSize ?? -Infinity) > -ASIDE_QUEUE,
+            write: (bytes) => controller.enqueue(bytes),
+          }
+        }
         const bytes = await pump.next()
         // A stopped pump gives `undefined` too; closing a cancelled or errored stream is refused.
         if (bytes) controller.enqueue(bytes)

@@ -129,6 +129,15 @@ export class QuietWatch {
     if (this.heartbeat) this.heartbeat.clock.start(this.heartbeat.entry)
   }
 
+  /**
+   * Something was sent beside the wait in progress (a source writing at once, `sseStream`'s push):
+   * the quiet period starts again, and the wait in progress still ends at the next happening.
+   */
+  sentAside(): void {
+    if (this.happened === 'quiet') this.happened = undefined
+    if (this.heartbeat) this.heartbeat.clock.start(this.heartbeat.entry)
+  }
+
   dispose(): void {
     if (this.heartbeat) this.heartbeat.clock.stop(this.heartbeat.entry)
     if (this.deadline) this.deadline.clock.stop(this.deadline.entry)

@@ -1,6 +1,6 @@
 import { config } from '@/lib/config'
 import { toAppError } from '@/lib/errors'
-import { iterableToStream, type IterableSource } from '@/lib/stream/iterable'
+import { iterableToStream, type WriteAside } from '@/lib/stream/iterable'
 import { lifetimeDeadline } from '@/lib/stream/lifetime'
 import { QuietWatch } from '@/lib/stream/quiet-watch'
 
@@ -99,7 +99,25 @@ export interface SseStreamOptions extends SseFormatOptions {
  * that always sends two events back to back, such as a durable stream's `data` and `control`,
  * pays for one write instead of two).
  */
-export type SseSource = IterableSource<SseMessage | readonly SseMessage[]>
+export type SseSource =
+  AsyncIterable<SseYield> | Iterable<SseYield> | ((signal: AbortSignal, aside: SseAside) => AsyncIterable<SseYield> | Iterable<SseYield>)
+
+/** One step of an {@link SseSource}. */
+export type SseYield = SseMessage | readonly SseMessage[]
+
+/**
+ * Sending events beside the pull (`WriteAside` in `iterable.ts`): a source waiting for its next
+ * event may send events at once while {@link ready}, without settling its wait; they count as
+ * activity for the heartbeat. Used by durable readers parked at a stream's tail
+ * (`lib/durable/tail.ts`), for whom an append is then one synchronous write instead of a chain of
+ * promises through every layer. A source that sends aside keeps its own lifetime: `lifetime` only
+ * ends the stream between pulled events.
+ */
+export interface SseAside {
+  ready(): boolean
+  /** Sends `events` now; call only when {@link ready}. */
+  send(events: SseYield): void
+}
 
 /**
  * A `ReadableStream` of SSE bytes from a source of messages, with heartbeats when quiet,
@@ -113,16 +131,26 @@ export function sseStream(source: SseSource, options: SseStreamOptions = {}): Re
   const done = options.done === undefined ? { event: 'done', data: {} } : options.done
   const lifetime = options.lifetime
 
-  async function* frames(signal: AbortSignal): AsyncGenerator<string> {
+  const format = (value: SseYield) =>
+    isBatch(value) ? value.map((message) => formatSse(message, options)).join('') : formatSse(value, options)
+
+  async function* frames(signal: AbortSignal, writeAside: WriteAside): AsyncGenerator<string> {
     const deadline = lifetime ? lifetimeDeadline(lifetime.capMs) : undefined
     // Heartbeat and lifetime on the process's shared timers (`quiet-watch.ts`), not one per stream.
     const watch = new QuietWatch({ heartbeatMs, deadlineMs: deadline?.remaining() }, signal)
-    const inner = typeof source === 'function' ? source(signal) : source
+    const aside: SseAside = {
+      ready: () => writeAside.ready(),
+      send(events) {
+        writeAside.write(format(events))
+        watch.sentAside()
+      },
+    }
+    const inner = typeof source === 'function' ? source(signal, aside) : source
     const iterator =
       Symbol.asyncIterator in inner
-        ? (inner as AsyncIterable<SseMessage | readonly SseMessage[]>)[Symbol.asyncIterator]()
-        : (inner as Iterable<SseMessage | readonly SseMessage[]>)[Symbol.iterator]()
-    let pending: Promise<IteratorResult<SseMessage | readonly SseMessage[]>> | undefined
+        ? (inner as AsyncIterable<SseYield>)[Symbol.asyncIterator]()
+        : (inner as Iterable<SseYield>)[Symbol.iterator]()
+    let pending: Promise<IteratorResult<SseYield>> | undefined
     try {
       if (options.retry !== undefined) yield formatSse({ retry: options.retry })
       // Flush headers at once so clients see the connection open before the first event.
@@ -142,8 +170,7 @@ export function sseStream(source: SseSource, options: SseStreamOptions = {}): Re
         }
         pending = undefined
         if (result.done) break
-        const value = result.value
-        const text = isBatch(value) ? value.map((message) => formatSse(message, options)).join('') : formatSse(value, options)
+        const text = format(result.value)
         if (text) {
           yield text
           watch.activity()
@@ -166,7 +193,7 @@ export function sseStream(source: SseSource, options: SseStreamOptions = {}): Re
   return iterableToStream(frames, { signal: options.signal, onEnd: options.onEnd, highWaterMark: 0 })
 }
 
-function isBatch(value: SseMessage | readonly SseMessage[]): value is readonly SseMessage[] {
+function isBatch(value: SseYield): value is readonly SseMessage[] {
   return Array.isArray(value)
 }
 

@@ -74,6 +74,41 @@ describe('sseStream', () => {
     expect(chunks).toEqual([': open\n\n', 'event: data\ndata: a\n\nevent: control\ndata: {"at":1}\n\n', 'data: b\n\n'])
   })
 
+  it('a waiting source may send events aside; they come in order, and heartbeats go on while it waits', async () => {
+    const release = deferred()
+    const stream = sseStream(
+      async function* (signal, aside) {
+        yield { data: 'pulled' }
+        // Waiting for its next event, the source sends two aside, spaced out.
+        const sending = (async () => {
+          for (const data of ['aside 1', 'aside 2']) {
+            await new Promise((r) => setTimeout(r, 5))
+            expect(aside.ready()).toBe(true)
+            aside.send([
+              { event: 'data', data },
+              { event: 'control', data: '{}' },
+            ])
+          }
+        })()
+        await release.promise
+        await sending
+        yield { data: 'pulled again' }
+      },
+      { heartbeatMs: 30, done: false },
+    )
+    const reading = text(stream)
+    await new Promise((r) => setTimeout(r, 150))
+    release.resolve()
+    const out = await reading
+    expect(out.indexOf('data: pulled\n')).toBeLessThan(out.indexOf('data: aside 1\n'))
+    expect(out.indexOf('data: aside 1\n')).toBeLessThan(out.indexOf('data: aside 2\n'))
+    expect(out.indexOf('data: aside 2\n')).toBeLessThan(out.indexOf('data: pulled again\n'))
+    expect(out).toContain('event: data\ndata: aside 1\n\nevent: control\ndata: {}\n\n')
+    // Sent aside, then quiet for ~140 ms at 30 ms heartbeats: the wait in progress still ends in heartbeats.
+    const afterAside = out.slice(out.indexOf('data: aside 2\n'), out.indexOf('data: pulled again\n'))
+    expect(afterAside.match(/: heartbeat\n\n/g)?.length ?? 0).toBeGreaterThanOrEqual(2)
+  })
+
   it('omits the done event when asked (streams that should be resumed)', async () => {
     const out = await text(sseStream([{ data: 'a' }], { heartbeatMs: 0, done: false }))
     expect(out).toBe(': open\n\ndata: a\n\n')
