@@ -57,6 +57,10 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
       const headers = new Headers()
       for (let i = 0; i < req.rawHeaders.length; i += 2) headers.append(req.rawHeaders[i]!, req.rawHeaders[i + 1]!)
       const request = new Request(`http://${req.headers.host ?? 'localhost'}${req.url ?? '/'}`, { method, headers, signal: abort.signal })
+      // `request.signal` follows `abort.signal` only while `request` itself is alive (undici links
+      // them through a WeakRef): handlers keep the signal, not the request, so the response keeps
+      // the request until the connection closes.
+      requestOf.set(res, request)
       const params = Object.fromEntries(Object.entries(req.query ?? {}).filter((e): e is [string, string | string[]] => e[1] !== undefined))
       const context = { params: Promise.resolve(params) } as Ctx
       const guarded = await guard(key, request, context)
@@ -73,6 +77,9 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
     void writeBody(response, res)
   }
 }
+
+/** The `Request` each open Pages response was handed: see `nodeRoute`. */
+const requestOf = new WeakMap<ServerResponse, Request>()
 
 type NodeHandler = (req: IncomingMessage & { query?: Record<string, string | string[] | undefined> }, res: ServerResponse) => Promise<void>
 
