@@ -33,25 +33,30 @@ const nextConfig: NextConfig = {
     return {
       beforeFiles: [],
       afterFiles: [
-        { source: '/api/stream/words', destination: '/api/words' },
-        { source: '/api/transform', destination: '/api/pipeline' },
-        { source: '/api/streams', destination: '/api/durable' },
-        { source: '/api/streams/:path*', destination: '/api/durable/:path*' },
-        // Uploads are served by a Pages API route (raw Node request body: 1.9× the App Router route,
-        // README "Which Next.js API for which stream"); `X-Sluice-Transport: app-router` reaches the
-        // App Router twin, which the same tests and the benchmark run.
-        {
-          source: '/api/uploads/:name',
-          missing: [{ type: 'header', key: 'x-sluice-transport', value: 'app-router' }],
-          destination: '/api/node/uploads/:name',
-        },
-        // The Durable Streams protocol likewise (less CPU per append, less memory per open reader);
-        // the same header reaches the App Router twin, which the conformance suite runs too.
+        // The hot paths first: for each request Next.js compiles the source of every rewrite it tries
+        // (`getPathMatch` in the route module's `prepare`) until one matches, so a rule further down
+        // costs each of its requests the compiles of the rules above it (about 30 KB of garbage and
+        // CPU per request for the last of six; `BENCH_LIVE_ALLOC=open npm run bench:live`).
+        // The Durable Streams protocol is served by a Pages API route (less CPU per append, less
+        // memory per open reader); `X-Sluice-Transport: app-router` reaches the App Router twin,
+        // which the conformance suite runs too.
         {
           source: '/v1/stream/:path*',
           missing: [{ type: 'header', key: 'x-sluice-transport', value: 'app-router' }],
           destination: '/api/node/v1/stream/:path*',
         },
+        // Uploads likewise (raw Node request body: 1.9× the App Router route, README "Which Next.js
+        // API for which stream"); the same header reaches the App Router twin, which the same tests
+        // and the benchmark run.
+        {
+          source: '/api/uploads/:name',
+          missing: [{ type: 'header', key: 'x-sluice-transport', value: 'app-router' }],
+          destination: '/api/node/uploads/:name',
+        },
+        { source: '/api/stream/words', destination: '/api/words' },
+        { source: '/api/transform', destination: '/api/pipeline' },
+        { source: '/api/streams', destination: '/api/durable' },
+        { source: '/api/streams/:path*', destination: '/api/durable/:path*' },
       ],
       fallback: [],
     }
@@ -59,12 +64,16 @@ const nextConfig: NextConfig = {
   // Security headers (lib/security-headers.ts). Set here, not in a proxy/middleware, which would
   // make Next.js buffer request bodies (uploads and the pipeline stream them). For a path both
   // sources match, the later entry wins: API responses get the API's policy.
+  // The sources have no named parameter (`(.*)`, not `:path*`): with one, Next.js treats every
+  // header value containing a colon (the pages' policy: `data:`, `blob:`) as a template and
+  // compiles it on every request, about 20 KB of garbage per request
+  // (`BENCH_LIVE_ALLOC=open npm run bench:live`, docs/benchmarks.md).
   async headers() {
     const dev = process.env.NODE_ENV === 'development'
     return [
-      { source: '/:path*', headers: pageHeaders(dev) },
-      { source: '/api/:path*', headers: apiHeaders },
-      { source: '/v1/:path*', headers: apiHeaders },
+      { source: '/(.*)', headers: pageHeaders(dev) },
+      { source: '/api(/.*)?', headers: apiHeaders },
+      { source: '/v1(/.*)?', headers: apiHeaders },
     ]
   },
 }

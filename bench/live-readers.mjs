@@ -23,7 +23,8 @@
  * (20000), BENCH_ROUNDS (3); BENCH_LIVE_CASES picks cases (feed-pages,feed-app,feed-plain,durable,durable-app);
  * BENCH_LIVE_HEAP=1 adds a heap-snapshot diff per case: what one reader keeps, by kind of object.
  * BENCH_LIVE_ALLOC=1 samples allocations during the hold (garbage included) and prints who allocates
- * what, per reader and event: the garbage behind the gap between RSS and what a reader holds.
+ * what, per reader and event: the garbage behind the gap between RSS and what a reader holds;
+ * BENCH_LIVE_ALLOC=open does the same while the readers are opened, per reader.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -44,7 +45,9 @@ const MOVE_RATIO = 1.3
 // BENCH_LIVE_HEAP=1: also a heap snapshot before and after the readers, printed as a diff by kind of object.
 const HEAP_SUMMARY = process.env.BENCH_LIVE_HEAP === '1'
 // BENCH_LIVE_ALLOC=1: allocations sampled during the hold, by allocating function and by owner.
+// BENCH_LIVE_ALLOC=open: the same while the readers are being opened, per reader (what each opening request leaves behind).
 const ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === '1'
+const OPENING_ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === 'open'
 
 const CASES = {
   'feed-pages': { label: 'feed, Pages API', server: 'next', kind: 'feed', path: '/api/node/feed' },
@@ -204,17 +207,16 @@ function printHeapDiff(label, before, after) {
 }
 
 /** Who allocated what during the hold, per reader and per event (a durable append; for the feed, a second). */
-function printAllocations(label, { byFunction, byOwner }, events) {
+function printAllocations(label, { byFunction, byOwner }, events, what = 'during the hold') {
   const per = (bytes) => (bytes / READERS / Math.max(1, events)).toFixed(0)
+  const unit = events === 0 ? 'bytes per reader' : 'bytes per reader per event'
   const total = [...byOwner.values()].reduce((sum, b) => sum + b, 0)
-  console.log(`\n  allocations during the hold, ${label}: ${per(total)} bytes per reader per event; by owner:`)
-  console.log(
-    table([['owner', 'bytes per reader per event'], ...[...byOwner].sort((a, b) => b[1] - a[1]).map(([who, bytes]) => [who, per(bytes)])]),
-  )
+  console.log(`\n  allocations ${what}, ${label}: ${per(total)} ${unit}; by owner:`)
+  console.log(table([['owner', unit], ...[...byOwner].sort((a, b) => b[1] - a[1]).map(([who, bytes]) => [who, per(bytes)])]))
   console.log('  the 25 largest allocating functions:')
   console.log(
     table([
-      ['function (owner:line)', 'bytes per reader per event'],
+      ['function (owner:line)', unit],
       ...[...byFunction]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 25)
@@ -275,8 +277,14 @@ async function runCase(name) {
     const heapBefore = await inspector.liveHeapBytes()
     const summaryBefore = HEAP_SUMMARY ? await inspector.heapSummary() : undefined
     const rssBefore = await rssBytes(pid)
+    if (OPENING_ALLOCATIONS) await inspector.startAllocationSampling()
     readers.push(...(await openReaders(READERS, open)))
-    log(`  ${c.label}: ${READERS} readers open; holding ${HOLD_MS / 1000} s`)
+    if (OPENING_ALLOCATIONS) printAllocations(c.label, await inspector.stopAllocationSampling(), 0, 'while opening the readers')
+    // RSS once every reader is open, before the hold: how much of the figure the opening requests leave behind.
+    const rssOpened = await rssBytes(pid)
+    log(
+      `  ${c.label}: ${READERS} readers open (RSS ${kb((rssOpened - rssBefore) / READERS)} KB/reader so far); holding ${HOLD_MS / 1000} s`,
+    )
     if (ALLOCATIONS) await inspector.startAllocationSampling()
     let appended = 0
     let appending

@@ -6,7 +6,7 @@ import { encodeOffset, type ReadStart } from '@/lib/durable/offset'
 import { liveStream, readPosition, type StreamRequest } from '@/lib/durable/protocol-common'
 import { touchIfSliding } from '@/lib/durable/protocol-read'
 import { H, isJsonType, isTextType } from '@/lib/durable/protocol-headers'
-import { followStream, type FollowItem } from '@/lib/durable/follow'
+import { followStream } from '@/lib/durable/follow'
 import type { StreamMeta } from '@/lib/durable/store'
 import type { TailAppend } from '@/lib/durable/tail'
 import { lifetimeDeadline, type SseAside, type SseMessage, sseResponse } from '@/lib/stream'
@@ -41,8 +41,8 @@ class Payloads {
 
   constructor(private readonly encoding: Encoding) {}
 
-  /** The payload for `item`, or `undefined` while a JSON batch is still incomplete. */
-  next(item: Pick<Extract<FollowItem, { kind: 'data' }>, 'bytes' | 'end' | 'meta'>): { data: string; end: number } | undefined {
+  /** The payload for `item` (read by the reader's own follow, or handed over at the tail), or `undefined` while a JSON batch is still incomplete. */
+  next(item: TailAppend): { data: string; end: number } | undefined {
     const chunk = item.bytes
     if (this.encoding !== 'json') {
       const data =
