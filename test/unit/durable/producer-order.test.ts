@@ -1,29 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
+import { describe, expect, test } from 'vitest'
 import type { StreamRequest } from '@/lib/durable/protocol-common'
 import { GAP_WAIT_MS, MAX_WAITED_GAP } from '@/lib/durable/producer-order'
 import { appendToStream, createStream } from '@/lib/durable/protocol-write'
+import { tempStore } from './temp-store'
 
 // Pipelined batches of one producer can overtake each other on the way in: the later one waits
 // for the earlier one still arriving here, instead of a 409 that makes the client send it again.
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-producer-order-'))
-let store: EmbeddedStore
-beforeAll(async () => {
-  store = await EmbeddedStore.open({ dir })
-})
-afterAll(async () => {
-  await store.dispose()
-  rmSync(dir, { recursive: true, force: true })
-})
+const store = tempStore('producer-order')
 
 const url = (p: string) => new URL(`http://localhost/v1/stream/${p}`)
 
 function request(p: string, method: string, headers: Record<string, string>, body: AsyncIterable<Uint8Array> | null): StreamRequest {
-  return { request: new Request(url(p), { method, headers }), url: url(p), path: p, store, body }
+  return { request: new Request(url(p), { method, headers }), url: url(p), path: p, store: store(), body }
 }
 
 /** A body that arrives when `release()` is called. */
@@ -46,10 +35,10 @@ const now = (text: string): AsyncIterable<Uint8Array> =>
 const claim = (seq: number) => ({ 'Content-Type': 'text/plain', 'Producer-Id': 'p', 'Producer-Epoch': '0', 'Producer-Seq': String(seq) })
 
 async function contents(p: string): Promise<string> {
-  const found = await store.lookup(p)
+  const found = await store().lookup(p)
   if (found.state !== 'live') throw new Error(found.state)
   let text = ''
-  for await (const chunk of store.read(found.meta, 0, found.meta.tail)) text += new TextDecoder().decode(chunk)
+  for await (const chunk of store().read(found.meta, 0, found.meta.tail)) text += new TextDecoder().decode(chunk)
   return text
 }
 

@@ -1,24 +1,13 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
+import { describe, expect, test, vi } from 'vitest'
 import { sseRead } from '@/lib/durable/protocol-sse'
 import { parkedReaders } from '@/lib/durable/tail'
+import { tempStore } from './temp-store'
 
 // `live=sse` readers at the tail are handed each append by the stream's shared follower and send
 // it beside the pull (`SseAside`): every event still arrives exactly once and in order, also for
 // a reader that stops reading for a while (it is then unparked and catches up by itself).
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-sse-tail-'))
-let store: EmbeddedStore
-beforeAll(async () => {
-  store = await EmbeddedStore.open({ dir })
-})
-afterAll(async () => {
-  await store.dispose()
-  rmSync(dir, { recursive: true, force: true })
-})
+const store = tempStore('sse-tail')
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 
@@ -29,7 +18,7 @@ async function sseReader(p: string) {
   // Held for the reader's life, as a server holds the request it answers (`request.signal` follows
   // `abort.signal` only while the Request lives: see `nodeRoute`).
   const request = new Request(url, { signal: abort.signal })
-  const response = await sseRead({ request, url, path: p, store, body: null }, { kind: 'start' })
+  const response = await sseRead({ request, url, path: p, store: store(), body: null }, { kind: 'start' })
   const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader()
   let text = ''
   return {
@@ -50,29 +39,29 @@ async function sseReader(p: string) {
 describe('live=sse readers parked at the tail', () => {
   test('each event arrives once and in order, for readers that keep up and for one that stops reading a while', async () => {
     const p = 'sse/tail'
-    await store.create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
+    await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
     const readers = await Promise.all([sseReader(p), sseReader(p), sseReader(p)])
     await Promise.all(readers.map((r) => r.until((t) => t.includes('"upToDate":true'))))
-    const found = await store.lookup(p)
+    const found = await store().lookup(p)
     if (found.state !== 'live') throw new Error(found.state)
-    await vi.waitFor(() => expect(parkedReaders(store, found.meta)).toBe(3))
+    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3))
 
     const [slow, ...keeping] = readers as [Awaited<ReturnType<typeof sseReader>>, ...Awaited<ReturnType<typeof sseReader>>[]]
     const sent: string[] = []
     for (let i = 0; i < 40; i++) {
       sent.push(`e${i}`)
-      await store.append(p, { data: bytes(`e${i}`) })
+      await store().append(p, { data: bytes(`e${i}`) })
       await Promise.all(keeping.map((r) => r.until((t) => t.includes(`data:e${i}\n`))))
     }
     for (const r of keeping) expect(r.data()).toEqual(sent)
     // What is sent aside is bounded: the reader that does not read was unparked, not queued without end.
-    expect(parkedReaders(store, found.meta)).toBe(2)
+    expect(parkedReaders(store(), found.meta)).toBe(2)
     // The slow reader read nothing during the appends: it got what its queue could hold aside, was
     // unparked, and now reads the rest by itself.
     await slow.until((t) => t.includes('data:e39\n'))
     expect(slow.data()).toEqual(sent)
-    await vi.waitFor(() => expect(parkedReaders(store, found.meta)).toBe(3)) // all back at the tail
+    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3)) // all back at the tail
     for (const r of readers) r.abort.abort()
-    await vi.waitFor(() => expect(parkedReaders(store, found.meta)).toBe(0))
+    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(0))
   })
 })

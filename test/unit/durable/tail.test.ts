@@ -1,31 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import os from 'node:os'
-import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
-import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
+import { describe, expect, test, vi } from 'vitest'
 import { followStream } from '@/lib/durable/follow'
 import type { StreamMeta } from '@/lib/durable/store'
 import { parkedReaders, SHARED_READ_LIMIT, type TailAppend } from '@/lib/durable/tail'
+import { tempStore } from './temp-store'
 
 // Readers at the tail of one stream park at its one shared follower: an append is waited for,
 // looked up and read once, and handed to each of them in a synchronous call.
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'sluice-tail-'))
-let store: EmbeddedStore
-beforeAll(async () => {
-  store = await EmbeddedStore.open({ dir })
-})
-afterAll(async () => {
-  await store.dispose()
-  rmSync(dir, { recursive: true, force: true })
-})
+const store = tempStore('tail')
 
 const bytes = (text: string) => new TextEncoder().encode(text)
 const decode = (chunk: Uint8Array) => new TextDecoder().decode(chunk)
 
 async function opened(p: string): Promise<StreamMeta> {
-  await store.create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
-  const found = await store.lookup(p)
+  await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
+  const found = await store().lookup(p)
   if (found.state !== 'live') throw new Error(found.state)
   return found.meta
 }
@@ -39,7 +28,7 @@ function follower(meta: StreamMeta, from: number, refuse: (append: TailAppend) =
   const got: string[] = []
   const viaTail: string[] = []
   const done = (async () => {
-    const items = followStream(store, meta, from, {
+    const items = followStream(store(), meta, from, {
       signal: abort.signal,
       waitMs: () => 60_000,
       atTail: (append) => {
@@ -54,22 +43,22 @@ function follower(meta: StreamMeta, from: number, refuse: (append: TailAppend) =
   return { abort, got, viaTail, done }
 }
 
-const parked = (meta: StreamMeta, n: number) => vi.waitFor(() => expect(parkedReaders(store, meta)).toBe(n))
+const parked = (meta: StreamMeta, n: number) => vi.waitFor(() => expect(parkedReaders(store(), meta)).toBe(n))
 
 describe('the shared tail of a stream', () => {
   test('followers at the tail share one wait, one lookup and one read per append, and each gets every append once', async () => {
     await opened('tail/shared')
-    await store.append('tail/shared', { data: bytes('before,') })
-    const found = await store.lookup('tail/shared')
+    await store().append('tail/shared', { data: bytes('before,') })
+    const found = await store().lookup('tail/shared')
     if (found.state !== 'live') throw new Error(found.state)
     const meta = found.meta // at the tail: the followers read 'before,' themselves, then park
     const followers = Array.from({ length: 20 }, () => follower(meta, 0))
     await parked(meta, 20)
-    const reads = vi.spyOn(store, 'read')
-    const waits = vi.spyOn(store, 'waitForChange')
+    const reads = vi.spyOn(store(), 'read')
+    const waits = vi.spyOn(store(), 'waitForChange')
     try {
       for (const part of ['one,', 'two,', 'three,']) {
-        await store.append(meta.path, { data: bytes(part) })
+        await store().append(meta.path, { data: bytes(part) })
         await vi.waitFor(() => expect(followers.every((f) => f.got.at(-1) === part)).toBe(true))
       }
       expect(reads).toHaveBeenCalledTimes(3) // one per append, not one per follower
@@ -84,7 +73,7 @@ describe('the shared tail of a stream', () => {
       f.abort.abort()
     }
     await Promise.all(followers.map((f) => f.done))
-    expect(parkedReaders(store, meta)).toBe(0) // the last one to leave stops the tail
+    expect(parkedReaders(store(), meta)).toBe(0) // the last one to leave stops the tail
   })
 
   test('a follower that cannot take an append gets it through its own loop, in order, while the others stay parked', async () => {
@@ -93,7 +82,7 @@ describe('the shared tail of a stream', () => {
     const others = [follower(meta, 0), follower(meta, 0)]
     await parked(meta, 3)
     for (const part of ['one,', 'two,', 'three,', 'four,']) {
-      await store.append(meta.path, { data: bytes(part) })
+      await store().append(meta.path, { data: bytes(part) })
       await vi.waitFor(() => expect([slow, ...others].every((f) => f.got.at(-1) === part)).toBe(true))
     }
     expect(slow.got).toEqual(['one,', 'two,', 'three,', 'four,'])
@@ -107,19 +96,19 @@ describe('the shared tail of a stream', () => {
     const meta = await opened('tail/close')
     const followers = [follower(meta, 0), follower(meta, 0)]
     await parked(meta, 2)
-    await store.append(meta.path, { data: bytes('last'), close: true })
+    await store().append(meta.path, { data: bytes('last'), close: true })
     await Promise.all(followers.map((f) => f.done))
     for (const f of followers) expect(f.got).toEqual(['last'])
-    expect(parkedReaders(store, meta)).toBe(0)
+    expect(parkedReaders(store(), meta)).toBe(0)
   })
 
   test('deleting the stream ends every parked follower', async () => {
     const meta = await opened('tail/delete')
     const followers = [follower(meta, 0), follower(meta, 0)]
     await parked(meta, 2)
-    await store.delete(meta.path)
+    await store().delete(meta.path)
     await Promise.all(followers.map((f) => f.done))
-    expect(parkedReaders(store, meta)).toBe(0)
+    expect(parkedReaders(store(), meta)).toBe(0)
   })
 
   test('a burst larger than the shared read unparks the followers, which read it themselves, each byte once', async () => {
@@ -127,11 +116,11 @@ describe('the shared tail of a stream', () => {
     const followers = [follower(meta, 0), follower(meta, 0)]
     await parked(meta, 2)
     const big = 'x'.repeat(SHARED_READ_LIMIT + 1)
-    await store.append(meta.path, { data: bytes(big) })
+    await store().append(meta.path, { data: bytes(big) })
     await vi.waitFor(() => expect(followers.every((f) => f.got.join('').length === big.length)).toBe(true))
     for (const f of followers) expect(f.viaTail).toEqual([])
     await parked(meta, 2) // back at the (new) tail
-    await store.append(meta.path, { data: bytes('small') })
+    await store().append(meta.path, { data: bytes('small') })
     await vi.waitFor(() => expect(followers.every((f) => f.got.at(-1) === 'small')).toBe(true))
     for (const f of followers) {
       expect(f.got.join('')).toBe(`${big}small`)
@@ -144,16 +133,16 @@ describe('the shared tail of a stream', () => {
     const meta = await opened('tail/behind')
     const first = follower(meta, 0)
     await parked(meta, 1)
-    await store.append(meta.path, { data: bytes('a,') })
+    await store().append(meta.path, { data: bytes('a,') })
     await vi.waitFor(() => expect(first.got).toEqual(['a,']))
     const late = follower(meta, 0) // starts at 0 while the tail is at 2
     await parked(meta, 2)
     expect(late.got).toEqual(['a,'])
-    await store.append(meta.path, { data: bytes('b,') })
+    await store().append(meta.path, { data: bytes('b,') })
     await vi.waitFor(() => expect(late.got).toEqual(['a,', 'b,']))
     expect(late.viaTail).toEqual(['b,'])
     for (const f of [first, late]) f.abort.abort()
     await Promise.all([first, late].map((f) => f.done))
-    expect(parkedReaders(store, meta)).toBe(0)
+    expect(parkedReaders(store(), meta)).toBe(0)
   })
 })

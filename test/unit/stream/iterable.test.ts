@@ -4,6 +4,18 @@ import { iterableToStream, takePump } from '@/lib/stream/iterable'
 
 const decode = (chunks: Uint8Array[]) => new TextDecoder().decode(Buffer.concat(chunks))
 
+/** An endless source of `'x'` that counts what it has produced. */
+function endless(): { produced: number; source: Iterable<string> } {
+  const counted = { produced: 0, source: [] as Iterable<string> }
+  counted.source = (function* () {
+    for (;;) {
+      counted.produced++
+      yield 'x'
+    }
+  })()
+  return counted
+}
+
 async function readAll(stream: ReadableStream<Uint8Array>): Promise<Uint8Array[]> {
   const out: Uint8Array[] = []
   for await (const chunk of stream) out.push(chunk)
@@ -37,21 +49,13 @@ describe('iterableToStream', () => {
   })
 
   it('with a high-water mark of 0 produces nothing until the first read', async () => {
-    let produced = 0
-    const stream = iterableToStream(
-      (function* () {
-        for (;;) {
-          produced++
-          yield 'x'
-        }
-      })(),
-      { highWaterMark: 0 },
-    )
+    const counted = endless()
+    const stream = iterableToStream(counted.source, { highWaterMark: 0 })
     await sleep(10)
-    expect(produced).toBe(0)
+    expect(counted.produced).toBe(0)
     const reader = stream.getReader()
     await reader.read()
-    expect(produced).toBe(1)
+    expect(counted.produced).toBe(1)
     await reader.cancel()
   })
 
@@ -151,23 +155,14 @@ describe("takePump: reading a stream's source without the Web stream (the Pages 
   })
 
   it('a stream whose pump was taken never reads the source itself', async () => {
-    let produced = 0
-    const stream = iterableToStream(
-      (function* () {
-        for (;;) {
-          produced++
-          yield 'x'
-        }
-      })(),
-      { highWaterMark: 0 },
-    )
+    const counted = endless()
+    const stream = iterableToStream(counted.source, { highWaterMark: 0 })
     const pump = takePump(stream)!
     await pump.next()
     const reader = stream.getReader()
-    const read = reader.read()
+    void reader.read() // stays pending: the stream's own pull does nothing once the pump is taken
     await sleep(10)
-    expect(produced).toBe(1)
-    void read
+    expect(counted.produced).toBe(1)
     await pump.stop()
   })
 
