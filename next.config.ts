@@ -35,8 +35,8 @@ const nextConfig: NextConfig = {
       afterFiles: [
         // The hot paths first: for each request Next.js compiles the source of every rewrite it tries
         // (`getPathMatch` in the route module's `prepare`) until one matches, so a rule further down
-        // costs each of its requests the compiles of the rules above it (about 30 KB of garbage and
-        // CPU per request for the last of six; `BENCH_LIVE_ALLOC=open npm run bench:live`).
+        // costs each of its requests the compiles of the rules above it (about 25 KB of garbage per
+        // request for the last of six; `BENCH_LIVE_ALLOC=open npm run bench:live`).
         // The Durable Streams protocol is served by a Pages API route (less CPU per append, less
         // memory per open reader); `X-Sluice-Transport: app-router` reaches the App Router twin,
         // which the conformance suite runs too.
@@ -66,7 +66,7 @@ const nextConfig: NextConfig = {
   // sources match, the later entry wins: API responses get the API's policy.
   // The sources have no named parameter (`(.*)`, not `:path*`): with one, Next.js treats every
   // header value containing a colon (the pages' policy: `data:`, `blob:`) as a template and
-  // compiles it on every request, about 20 KB of garbage per request
+  // compiles it on every request, about 30 KB of garbage per request
   // (`BENCH_LIVE_ALLOC=open npm run bench:live`, docs/benchmarks.md).
   async headers() {
     const dev = process.env.NODE_ENV === 'development'

@@ -50,7 +50,7 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
   return async (req, res) => {
     countRequest()
     const abort = new AbortController()
-    res.once('close', () => abort.abort(new AppError('bad_request:aborted', 'The request broke off')))
+    res.once('close', () => abort.abort(brokeOff()))
     let response: Response
     try {
       if (req.method !== method) throw new AppError('method_not_allowed:route', `${req.method} is not allowed here`)
@@ -77,6 +77,9 @@ export function nodeRoute<Ctx extends { params: Promise<Record<string, string | 
     void writeBody(response, res)
   }
 }
+
+/** Why a Pages response's work is stopped when its client leaves. */
+const brokeOff = () => new AppError('bad_request:aborted', 'The request broke off')
 
 /** The `Request` each open Pages response was handed: see `nodeRoute`. */
 const requestOf = new WeakMap<ServerResponse, Request>()
@@ -149,7 +152,7 @@ async function writeBody(response: Response, res: ServerResponse): Promise<void>
 async function writeFromPump(pump: IterablePump<StreamChunk>, res: ServerResponse): Promise<void> {
   // Chunks the source writes aside (`WriteAside`) go to the socket at once while it has room.
   pump.sink = { ready: () => !res.writableNeedDrain && !res.destroyed, write: (bytes) => void res.write(bytes) }
-  const onClose = () => void pump.stop(new AppError('bad_request:aborted', 'The request broke off'))
+  const onClose = () => void pump.stop(brokeOff())
   res.once('close', onClose)
   try {
     for (;;) {
@@ -161,7 +164,7 @@ async function writeFromPump(pump: IterablePump<StreamChunk>, res: ServerRespons
     if (pump.outcome === 'done') res.end()
     else {
       res.destroy()
-      await pump.stop(new AppError('bad_request:aborted', 'The request broke off'))
+      await pump.stop(brokeOff())
     }
   } catch {
     res.destroy()

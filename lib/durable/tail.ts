@@ -127,7 +127,7 @@ export function parkAtTail(store: StreamStore, meta: StreamMeta, position: numbe
   return () => parked.leave(reader)
 }
 
-/** How many readers are parked at the tail of `meta`'s stream on this instance (for tests and metrics). */
+/** How many readers are parked at the tail of `meta`'s stream on this instance (the tests read it). */
 export function parkedReaders(store: StreamStore, meta: StreamMeta): number {
   return tailsOf.get(store)?.get(`${meta.incarnation}\n${meta.path}`)?.readers.size ?? 0
 }

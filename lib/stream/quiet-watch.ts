@@ -122,11 +122,10 @@ export class QuietWatch {
 
   /** Something was sent: the quiet period starts again. */
   activity(): void {
-    if (this.happened === 'quiet') this.happened = undefined
     // A fresh promise for the next wait: every `Promise.race` against the old one left a reaction
     // on it, which a busy stream (never quiet) would otherwise pile up until its lifetime ends.
     this.waiting = undefined
-    if (this.heartbeat) this.heartbeat.clock.start(this.heartbeat.entry)
+    this.sentAside()
   }
 
   /**
