@@ -243,19 +243,19 @@ await step('live', async () => {
   const m = r.median
   const delivery = (c) => `lost ${c.lost}, dup ${c.duplicates}`
   row(
-    `live readers: feed RSS per reader, ${r.readers} readers, App Router (the public URL) (KB, median)`,
-    f(kb(m['feed-app'].rssPerReader), 1),
+    `live readers: feed RSS per reader, ${r.readers} readers, Pages API route (the public URL) (KB, median)`,
+    f(kb(m['feed-pages'].rssPerReader), 1),
     `node:http ${f(kb(m['feed-plain'].rssPerReader), 1)}`,
-    x(m['feed-app'].rssPerReader, m['feed-plain'].rssPerReader),
+    x(m['feed-pages'].rssPerReader, m['feed-plain'].rssPerReader),
     '≤ 64 KB',
     at,
   )
   row(
-    `live readers: feed RSS per reader, App Router vs its Pages API twin (KB, median)`,
+    `live readers: feed RSS per reader, its App Router twin vs the Pages API route (KB, median)`,
     f(kb(m['feed-app'].rssPerReader), 1),
     `Pages API ${f(kb(m['feed-pages'].rssPerReader), 1)}`,
     x(m['feed-app'].rssPerReader, m['feed-pages'].rssPerReader),
-    'move to Pages at ≥ 1.30×',
+    'moved to Pages at ≥ 1.30×',
     at,
   )
   row(

@@ -32,7 +32,8 @@ export const demos: readonly Demo[] = [
     topic: 'Server-Sent Events with reconnection and replay',
     doc: 'docs/architecture.md',
     code: [
-      { path: 'app/api/feed/route.ts', role: 'the route handler' },
+      { path: 'pages/api/feed.ts', role: 'the route (a Pages API route: less memory per open reader)' },
+      { path: 'app/api/app-router/feed/route.ts', role: 'the same route as an App Router route handler' },
       { path: 'app/api/feed/get.ts', role: 'the handler, on either transport' },
       { path: 'lib/feed.ts', role: 'the metrics and their replay buffer' },
       { path: 'lib/stream/sse.ts', role: 'SSE framing and heartbeats' },

@@ -25,9 +25,9 @@ export default function FeedPage() {
           <code>addEventListener(&apos;reconnect&apos;, …)</code>; <code>onmessage</code> gets nothing.
         </p>
         <p>
-          An open reader costs the server memory for as long as it stays. The same handler also runs as a Pages API route at{' '}
-          <code>/api/node/feed</code>, writing to Node&apos;s response: it holds a reader in less memory, but not by enough to move the feed
-          off the App Router (<code>npm run bench:live</code>).
+          An open reader costs the server memory for as long as it stays. <code>/api/feed</code> is a Pages API route writing to Node&apos;s
+          response, which holds a reader in less memory than an App Router route handler (<code>npm run bench:live</code>). The same handler
+          runs as an App Router route at <code>/api/app-router/feed</code>, the shape to copy for a route with few readers.
         </p>
       </DemoHeader>
       <CurlCommand command="curl -N -H 'Last-Event-ID: 0' '{origin}/api/feed'" sse={SSE_HINTS.feed} />

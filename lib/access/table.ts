@@ -49,6 +49,11 @@ const streamParam = (param: string) => ({ kind: 'stream', id: { param } }) as co
 const uploadName = { kind: 'upload', id: { param: 'name' } } as const
 const uploadSession = { kind: 'upload-session', id: { param: 'id' } } as const
 const notFound: AccessRow = { who: 'anyone', says: 'a JSON 404 for any /api path no route claims' }
+/** The live feed, at its public URL (a Pages API route) and on its App Router twin. */
+const feed: AccessRow = {
+  who: 'visitor',
+  says: 'this instance’s live metrics (no visitor data); the identity lets the caller drop its own connections',
+}
 
 export const accessTable = {
   'GET /api/[...path]': notFound,
@@ -62,10 +67,8 @@ export const accessTable = {
   'GET /api/health': { who: 'anyone', says: 'liveness and this instance’s counters' },
   'GET /api/words': { who: 'anyone', says: 'a stateless token stream' },
   'POST /api/pipeline': { who: 'anyone', says: 'a stateless pipeline: the body streams back transformed, nothing is stored' },
-  'GET /api/feed': {
-    who: 'visitor',
-    says: 'this instance’s live metrics (no visitor data); the identity lets the caller drop its own connections',
-  },
+  'GET /api/feed': feed,
+  'GET /api/app-router/feed': feed,
   'POST /api/feed/drop': { who: 'visitor', sameSite: true, says: 'closes the caller’s own feed connections (the operator’s: every one)' },
 
   'POST /api/chat': {

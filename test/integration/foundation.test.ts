@@ -87,12 +87,13 @@ describe('words stream', () => {
 })
 
 /**
- * The feed on both of its transports, one handler (`app/api/feed/get.ts`): the App Router route at
- * the public URL, and its Pages API route twin at `/api/node/feed` (`pages/api/node/feed.ts`).
+ * The feed on both of its transports, one handler (`app/api/feed/get.ts`): the Pages API route at
+ * the public URL (`pages/api/feed.ts`), and its App Router twin at `/api/app-router/feed`
+ * (`app/api/app-router/feed/route.ts`).
  */
 describe.each([
-  { transport: 'App Router route (the public URL)', base: '/api/feed', served: 'app' },
-  { transport: 'Pages API route', base: '/api/node/feed', served: 'pages' },
+  { transport: 'Pages API route (the public URL)', base: '/api/feed', served: 'pages' },
+  { transport: 'App Router route', base: '/api/app-router/feed', served: 'app' },
 ])('live feed, $transport', ({ base, served }) => {
   const feed = (query = '', init: RequestInit = {}) => fetch(url(`${base}${query}`), init)
 

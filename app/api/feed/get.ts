@@ -4,9 +4,10 @@ import { reconnectEvent, sseResponse } from '@/lib/stream'
 import { feedQuery, lastEventId } from './schema'
 
 /**
- * `GET /api/feed`, whichever transport brought it: the App Router route handler (`route.ts`, the
- * public URL) and its Pages API route twin (`pages/api/node/feed.ts`, served at `/api/node/feed` to
- * measure what an open reader costs on each, `npm run bench:live`) both call this.
+ * `GET /api/feed`, whichever transport brought it: the Pages API route at the public URL
+ * (`pages/api/feed.ts`, which holds an open reader in less memory) and its App Router twin at
+ * `/api/app-router/feed` (`app/api/app-router/feed/route.ts`) both call this (`npm run bench:live`
+ * measures the two).
  *
  * Server-Sent Events of this instance's live metrics, one per interval, each with an increasing
  * `id`. A reconnecting client (`Last-Event-ID` header, or `?lastEventId=`) first gets every sample

@@ -43,28 +43,43 @@ describe('the access table', () => {
     expect(served.map((s) => s.key)).toContain('POST /v1/stream/[...path]')
   })
 
+  /** Every Pages API route file, with the row keys its handlers run under. */
+  const pagesApi = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+      entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
+    )
+  const pages = pagesApi(path.join(root, 'pages', 'api')).map((file) => {
+    const name = path.relative(root, file)
+    const source = readFileSync(file, 'utf8')
+    const single = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]
+    const several = /export default nodeRoutes\(\{([^]*?)\}\)/.exec(source)?.[1]
+    const methods = [...(several ?? '').matchAll(/(\w+): nodeRoute[^(]*\('([^']+)'/g)].map((m) => ({ method: m[1]!, key: m[2]! }))
+    return { name, keys: single !== undefined ? [single] : methods.map((m) => m.key), methods }
+  })
+
   it('every Pages API route runs under a row, through nodeRoute() (one per method under nodeRoutes())', () => {
-    const pagesApi = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-        entry.isDirectory() ? pagesApi(path.join(dir, entry.name)) : [path.join(dir, entry.name)],
-      )
-    for (const file of pagesApi(path.join(root, 'pages', 'api'))) {
-      const name = path.relative(root, file)
-      const source = readFileSync(file, 'utf8')
-      const single = /export default nodeRoute[^(]*\('([^']+)'/.exec(source)?.[1]
-      const several = /export default nodeRoutes\(\{([^]*?)\}\)/.exec(source)?.[1]
-      const keys =
-        single !== undefined
-          ? [single]
-          : [...(several ?? '').matchAll(/(\w+): nodeRoute[^(]*\('([^']+)'/g)].map((m) => {
-              expect(m[2]!.startsWith(`${m[1]} `), `${name}: ${m[1]} must run under a ${m[1]} row, not ${m[2]}`).toBe(true)
-              return m[2]!
-            })
+    for (const { name, keys, methods } of pages) {
+      for (const { method, key } of methods)
+        expect(key.startsWith(`${method} `), `${name}: ${method} must run under a ${method} row, not ${key}`).toBe(true)
       expect(
         keys.length,
         `${name} must export default nodeRoute('<METHOD> <route>', …) or nodeRoutes({ METHOD: nodeRoute(…) })`,
       ).toBeGreaterThan(0)
       for (const key of keys) expect(key in accessTable, `${key} (${name}) has no access row`).toBe(true)
+    }
+  })
+
+  it('a Pages API route outside pages/api/node/ serves its own path, so its row names the URL it answers', () => {
+    const own = pages.filter(({ name }) => !name.startsWith(path.join('pages', 'api', 'node') + path.sep))
+    expect(own.map((p) => p.name)).toContain(path.join('pages', 'api', 'feed.ts'))
+    for (const { name, keys } of own) {
+      const served =
+        '/' +
+        name
+          .replace(/^pages\//, '')
+          .replace(/\.ts$/, '')
+          .replace(/\/index$/, '')
+      for (const key of keys) expect(key.slice(key.indexOf(' ') + 1), name).toBe(served)
     }
   })
 
@@ -74,7 +89,7 @@ describe('the access table', () => {
   })
 
   it('has no row for a route or method that does not exist', () => {
-    const keys = new Set(served.map((s) => s.key))
+    const keys = new Set([...served.map((s) => s.key), ...pages.flatMap((p) => p.keys)])
     expect(Object.keys(accessTable).filter((key) => !keys.has(key))).toEqual([])
   })
 
