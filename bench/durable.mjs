@@ -11,6 +11,7 @@
 // its build as the targets `base` and `base-fsync` (before/after figures in one interleaved run).
 // Each append figure also gives the serving process's CPU time per append (/proc/<pid>/stat).
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -45,6 +46,27 @@ const TARGETS = (
 const ROUNDS = Number(env.BENCH_ROUNDS ?? 3)
 const PARTS = new Set((env.BENCH_PARTS ?? 'appends,producer,catchup,latency,memory').split(','))
 /**
+ * BENCH_SLOW_DISK_MS=5: every server (Sluice's and the reference) runs under `strace`, which makes
+ * each of its `fdatasync`/`fsync` calls take that much longer — a slow disk (a network volume) on a
+ * machine whose disk flushes in a fraction of a millisecond. Only those calls are stopped
+ * (`--seccomp-bpf`), so the rest of each server runs at full speed. Needs `strace`.
+ */
+const SLOW_DISK_MS = Number(env.BENCH_SLOW_DISK_MS ?? 0)
+const slowDisk =
+  SLOW_DISK_MS > 0
+    ? [
+        'strace',
+        '-f',
+        '--seccomp-bpf',
+        '-o',
+        '/dev/null',
+        '-e',
+        'trace=fdatasync,fsync',
+        '-e',
+        `inject=fdatasync,fsync:delay_exit=${SLOW_DISK_MS * 1000}`,
+      ]
+    : []
+/**
  * The public `/v1/stream/` is served by a Pages API route (`pages/api/node/v1/stream/[...path].ts`).
  * Two targets send their appends to another transport of the same build: `sluice-app-router` to the
  * App Router twin, with the header that selects it (`next.config.ts`), and `sluice-direct` (not run
@@ -60,26 +82,38 @@ const appendBase = (t) => (t.name.endsWith('-direct') ? `${t.server.baseUrl}/api
 async function startTarget(name) {
   if (name.startsWith('sluice') || name.startsWith('base')) {
     const root = name.startsWith('base') ? path.resolve(/** @type {string} */ (env.BENCH_BASELINE)) : undefined
-    const server = await startServer({ root, env: { SLUICE_STREAMS_DURABILITY: name.endsWith('-fsync') ? 'fsync' : 'process' } })
+    const server = await startServer({
+      root,
+      prefix: slowDisk,
+      env: { SLUICE_STREAMS_DURABILITY: name.endsWith('-fsync') ? 'fsync' : 'process' },
+    })
     const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json() // the serving process
-    return { baseUrl: server.baseUrl, pid, stop: () => server.stop(), output: () => server.output() }
+    // Under strace, stopping strace would leave the server running: stop the server itself first.
+    const stop = async () => {
+      if (slowDisk.length > 0) process.kill(pid, 'SIGTERM')
+      await server.stop()
+    }
+    return { baseUrl: server.baseUrl, pid, stop, output: () => server.output() }
   }
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-'))
-  const child = spawn(process.execPath, [path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
+  const [program, ...args] = [...slowDisk, process.execPath, path.join(import.meta.dirname, 'reference-server.mjs'), String(port), dataDir]
+  const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   child.stderr.on('data', (d) => (output += d))
   await new Promise((resolve, reject) => {
     child.stdout.on('data', (d) => String(d).includes('ready') && resolve(undefined))
     child.once('exit', (code) => reject(new Error(`reference server exited with ${code}`)))
   })
+  // Under strace the server is strace's child: its CPU is what the figures count.
+  const spawned = /** @type {number} */ (child.pid)
+  const pid = slowDisk.length > 0 ? Number(readFileSync(`/proc/${spawned}/task/${spawned}/children`, 'utf8').trim().split(' ')[0]) : spawned
   return {
     baseUrl: `http://127.0.0.1:${port}`,
-    pid: child.pid,
+    pid,
     output: () => output,
     stop: async () => {
+      if (pid !== spawned) process.kill(pid, 'SIGTERM')
       child.kill('SIGTERM')
       await new Promise((resolve) => child.once('exit', resolve))
       await rm(dataDir, { recursive: true, force: true })

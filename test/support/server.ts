@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import os from 'node:os'
@@ -49,6 +49,8 @@ export interface ServerOptions {
   dataDir?: string
   /** Run the server as this user (when tests run as root, so that file permissions apply). */
   user?: { uid: number; gid: number }
+  /** A command the server runs under (a benchmark's `strace` that slows the disk's flushes down). */
+  prefix?: string[]
 }
 
 /**
@@ -62,16 +64,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   }
   const port = await freePort()
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'sluice-test-')))
-  const child = spawn(
-    process.execPath,
-    [path.join(dir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)],
-    {
-      cwd: dir,
-      env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...options.user,
-    },
-  )
+  const command = [process.execPath, path.join(dir, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(port)]
+  const [program, ...args] = [...(options.prefix ?? []), ...command]
+  const child = spawn(program!, args, {
+    cwd: dir,
+    env: { ...process.env, NODE_ENV: 'production', SLUICE_DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...options.user,
+  })
   let output = ''
   child.stdout!.on('data', (d) => (output += d))
   child.stderr!.on('data', (d) => (output += d))
@@ -87,7 +87,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       const res = await fetch(`${baseUrl}/api/health`)
       if (res.ok) {
         const { pid } = (await res.json()) as { pid?: number }
-        if (pid === child.pid) break
+        // Under a prefix (strace) the server is the prefix's child.
+        if (pid === child.pid || (options.prefix && pid !== undefined && parentOf(pid) === child.pid)) break
         child.kill('SIGKILL')
         throw new Error(`Another process (pid ${pid}) answered on port ${port}, not the next start this test started (pid ${child.pid})`)
       }
@@ -123,5 +124,15 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
         await exited
       }
     },
+  }
+}
+
+/** The parent of a process, from `/proc/<pid>/stat` (Linux). */
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])
+  } catch {
+    return undefined
   }
 }

@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
+import type { Flusher } from '@/lib/durable/embedded/files'
 import { expiryInstant, type Expiry, type ProducerClaim, type StreamMeta } from '@/lib/durable/store'
 
 /**
@@ -90,14 +91,16 @@ export function openCatalogue(file: string): DatabaseSync {
  * Flushes the catalogue's write-ahead log (`<file>-wal`) to the disk: after it, every transaction
  * committed before is durable, as `synchronous=FULL` would have made it at its own commit. The
  * log file is opened once (SQLite keeps it, reusing it from the start after a checkpoint, while
- * the connection is open); `fdatasync` on any descriptor of a file flushes that file.
+ * the connection is open); `fdatasync` on any descriptor of a file flushes that file, the
+ * `flusher`'s way (inline or on the thread pool); the store closes the log only once no flush is
+ * running (`dispose`).
  */
-export function walFlusher(file: string): { flush(): void; close(): void } {
+export function walFlusher(file: string, flusher: Flusher): { flush(): Promise<void>; close(): void } {
   let fd: number | undefined
   return {
     flush() {
       fd ??= fs.openSync(`${file}-wal`, 'r')
-      fs.fdatasyncSync(fd)
+      return flusher.flush(fd)
     },
     close() {
       if (fd !== undefined) fs.closeSync(fd)

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
 import { isExpired, openCatalogue, rowToMeta, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
-import { DataFiles } from '@/lib/durable/embedded/files'
+import { DataFiles, Flusher } from '@/lib/durable/embedded/files'
 import { GroupCommit } from '@/lib/durable/embedded/group-commit'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
 import { commitAppend, commitCreate } from '@/lib/durable/embedded/writes'
@@ -51,6 +51,11 @@ export interface EmbeddedStoreOptions {
   now?: () => number
   /** Lets a delete that a full disk refused run again (`lib/disk-reserve.ts`). */
   space?: SpaceForDeletes
+  /**
+   * With `fsync`: flushes that take this long on average (ms) and longer run on the thread pool,
+   * faster ones inline (`Flusher`); default 1, `0` always on the thread pool (tests).
+   */
+  slowFlushMs?: number
 }
 
 /**
@@ -79,14 +84,17 @@ export class EmbeddedStore implements StreamStore {
     mkdirSync(options.dir, { recursive: true })
     const catalogueFile = path.join(options.dir, 'streams.db')
     this.catalogue = new Catalogue(openCatalogue(catalogueFile))
-    this.files = new DataFiles(path.join(options.dir, 'data'), fsync)
-    if (fsync) {
-      const wal = walFlusher(catalogueFile)
+    const flusher = fsync ? new Flusher(options.slowFlushMs) : undefined
+    this.files = new DataFiles(path.join(options.dir, 'data'), flusher)
+    if (flusher) {
+      const wal = walFlusher(catalogueFile, flusher)
       this.wal = wal
-      // Data first, then the catalogue that points at it: a committed tail never lies past bytes on disk.
-      this.group = new GroupCommit(() => {
-        this.files.syncDirty()
-        wal.flush()
+      // Data first, then the catalogue that points at it (on the thread pool when the disk is slow).
+      // No append commits while they run (`append` waits for `group.running()`), so the log's flush
+      // never makes durable a tail whose bytes the data files' flush did not cover.
+      this.group = new GroupCommit(async () => {
+        await this.files.syncDirty()
+        await wal.flush()
       })
     }
     this.notifier = options.notifier ?? new ChangeNotifier()
@@ -217,6 +225,9 @@ export class EmbeddedStore implements StreamStore {
   }
 
   async append(streamPath: string, input: AppendInput): Promise<AppendOutcome> {
+    // With `fsync`, commits wait while a flush runs (the event loop serves everything else): they
+    // join the next group, whose flush covers their bytes before the tails that point at them.
+    for (let running = this.group?.running(); running; running = this.group?.running()) await running
     const found = this.liveRow(streamPath)
     if (!('row' in found)) return { kind: found.state }
     const now = this.now()

@@ -21,15 +21,57 @@ function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT'
 }
 
+/** `fdatasync` on libuv's thread pool. (`fs.fdatasync` is looked up at each call, so tests can stand in for it.) */
+function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fdatasync(fd, (error) => (error ? reject(error) : resolve())))
+}
+
+/**
+ * How a store flushes files to the disk (`fdatasync`): inline, on the event loop, while flushes are
+ * fast (a flush of a fraction of a millisecond costs less than the trips through libuv's thread
+ * pool), and on the thread pool once they are slow (a network volume), so that a slow disk does
+ * not stall every other request. The choice follows a moving average of how long the last flushes
+ * took: `slowMs` and over goes to the thread pool (`0`: always). Measured both ways in
+ * docs/durable-streams.md, "Issue 17: flushes off the event loop".
+ */
+export class Flusher {
+  private averageMs = 0
+
+  constructor(private readonly slowMs = 1) {}
+
+  /** Whether the next flush runs on the thread pool. */
+  get offLoop(): boolean {
+    return this.averageMs >= this.slowMs
+  }
+
+  async flush(fd: number): Promise<void> {
+    const start = performance.now()
+    if (this.offLoop) await fdatasync(fd)
+    else fs.fdatasyncSync(fd)
+    this.averageMs = this.averageMs * 0.8 + (performance.now() - start) * 0.2
+  }
+}
+
+/** Waits for every promise; then throws the first failure, if any (none is left running behind it). */
+async function allOrFirstError(work: Array<Promise<unknown>>): Promise<void> {
+  const failed = (await Promise.allSettled(work)).find((r) => r.status === 'rejected')
+  if (failed) throw failed.reason
+}
+
 export class DataFiles {
   /** Open write descriptors, least recently used first. */
   private readonly fds = new Map<string, number>()
   /** With `fsync`: descriptors written since their last flush ({@link syncDirty}). */
   private readonly dirty = new Set<number>()
+  /** Descriptors a flush is running on; closing one waits for it (its number must not be reused). */
+  private readonly syncing = new Set<number>()
+  /** Descriptors to close once their flush is over. */
+  private readonly closeAfterSync = new Set<number>()
 
+  /** `flusher`: with `fsync` durability, how the files are flushed (`undefined`: never). */
   constructor(
     private readonly dir: string,
-    private readonly fsync: boolean,
+    private readonly flusher: Flusher | undefined,
   ) {
     fs.mkdirSync(dir, { recursive: true })
   }
@@ -57,15 +99,33 @@ export class DataFiles {
     const fd = this.fdFor(incarnation, committedTail)
     let done = 0
     while (done < data.byteLength) done += fs.writeSync(fd, data, done, data.byteLength - done, position + done)
-    if (this.fsync) this.dirty.add(fd)
+    if (this.flusher) this.dirty.add(fd)
   }
 
-  /** Flushes every file written since the last call to the disk (`fdatasync`); returns how many. */
-  syncDirty(): number {
-    const count = this.dirty.size
-    for (const fd of this.dirty) fs.fdatasyncSync(fd)
+  /**
+   * Flushes every file written before this call to the disk (the {@link Flusher}'s way); resolves
+   * with how many, or rejects with the first failure once every flush is over. Files written while
+   * it runs are flushed by the next call.
+   */
+  async syncDirty(): Promise<number> {
+    const fds = [...this.dirty]
     this.dirty.clear()
-    return count
+    for (const fd of fds) this.syncing.add(fd)
+    try {
+      await allOrFirstError(fds.map((fd) => this.flusher!.flush(fd)))
+    } finally {
+      for (const fd of fds) {
+        this.syncing.delete(fd)
+        if (this.closeAfterSync.delete(fd)) fs.closeSync(fd)
+      }
+    }
+    return fds.length
+  }
+
+  /** Closes a write descriptor, after the flush running on it if there is one. */
+  private close(fd: number): void {
+    if (this.syncing.has(fd)) this.closeAfterSync.add(fd)
+    else fs.closeSync(fd)
   }
 
   private fdFor(incarnation: string, committedTail: number): number {
@@ -87,7 +147,7 @@ export class DataFiles {
       const [oldest, oldFd] = this.fds.entries().next().value as [string, number]
       this.fds.delete(oldest)
       if (this.dirty.delete(oldFd)) fs.fdatasyncSync(oldFd) // its appends still wait for their flush
-      fs.closeSync(oldFd)
+      this.close(oldFd)
     }
   }
 
@@ -96,7 +156,7 @@ export class DataFiles {
     if (fd === undefined) return
     this.fds.delete(incarnation)
     if (this.dirty.delete(fd)) fs.fdatasyncSync(fd)
-    fs.closeSync(fd)
+    this.close(fd)
   }
 
   /** Removes every file of an incarnation. Readers that already opened one keep reading it. */
@@ -167,7 +227,7 @@ export class DataFiles {
         while (done < chunk.byteLength) done += (await handle.write(chunk, done, chunk.byteLength - done, position + done)).bytesWritten
         position += chunk.byteLength
       }
-      if (this.fsync) await handle.datasync()
+      if (this.flusher) await handle.datasync()
     } finally {
       await handle.close()
     }

@@ -5,41 +5,61 @@ import { deferred, type Deferred } from '@/lib/async'
  * flush to disk instead of paying one each (the reference server batches its fdatasyncs the same way).
  *
  * A writer makes its change (visible to the process, not yet on disk), then awaits {@link sync}.
- * The flush runs once the current turn of the event loop has handled what arrived with it
- * (`setImmediate`), synchronously, so every change made before it started is covered; only then
- * do the waiters resolve. Whatever arrives while a flush runs waits for the next one. A flush that
- * throws rejects every waiter it would have covered: none of them is acknowledged.
+ * The flush starts once the current turn of the event loop has handled what arrived with it
+ * (`setImmediate`), so every change made before it started is covered; only then do the waiters
+ * resolve. On a slow disk the flush runs off the event loop (`Flusher`, `files.ts`): requests go
+ * on being served meanwhile. A change that must not be made durable by a flush that does not cover
+ * it whole (an append: its bytes, then the tail that points at them) is made only while no flush
+ * runs ({@link running}); it then waits for the next flush, which starts as soon as this one is
+ * over. One flush at a time. A flush that fails rejects every waiter it would have covered: none
+ * of them is acknowledged.
  */
 export class GroupCommit {
   private waiting: Deferred<void>[] = []
   private scheduled = false
+  private flushing: Deferred<void> | undefined
   /** Flushes run so far (for tests and benchmarks). */
   flushes = 0
 
-  constructor(private readonly flush: () => void) {}
+  constructor(private readonly flush: () => Promise<void>) {}
 
   /** Resolves once a flush that started after this call has completed. */
   sync(): Promise<void> {
     const waiter = deferred()
     this.waiting.push(waiter)
-    if (!this.scheduled) {
-      this.scheduled = true
-      setImmediate(() => this.run())
-    }
+    this.schedule()
     return waiter.promise
   }
 
-  private run(): void {
+  /** While a flush runs: a promise of its end (resolved before its waiters are); otherwise `undefined`. */
+  running(): Promise<void> | undefined {
+    return this.flushing?.promise
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return
+    this.scheduled = true
+    setImmediate(() => void this.run())
+  }
+
+  private async run(): Promise<void> {
     this.scheduled = false
     const batch = this.waiting
     this.waiting = []
+    const flushing = (this.flushing = deferred())
+    this.flushes++
+    let failure: { error: unknown } | undefined
     try {
-      this.flushes++
-      this.flush()
+      await this.flush()
     } catch (error) {
-      for (const waiter of batch) waiter.reject(error)
-      return
+      failure = { error }
     }
-    for (const waiter of batch) waiter.resolve()
+    this.flushing = undefined
+    flushing.resolve()
+    if (this.waiting.length > 0) this.schedule()
+    for (const waiter of batch) {
+      if (failure) waiter.reject(failure.error)
+      else waiter.resolve()
+    }
   }
 }
