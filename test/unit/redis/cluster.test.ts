@@ -119,7 +119,8 @@ describe('on a Redis Cluster', () => {
 
   test('with replicas required, an append is acknowledged once a replica confirms it; more than exist answer 503 unavailable:replicas', async () => {
     const prefix = uniquePrefix()
-    const one = new RedisStore(await instance({ prefix, minReplicas: 1, waitTimeoutMs: 2_000 }))
+    // A generous wait: on a busy machine (the whole suite runs in parallel) a replica took over 2 s to confirm once.
+    const one = new RedisStore(await instance({ prefix, minReplicas: 1, waitTimeoutMs: 15_000 }))
     const two = new RedisStore(await instance({ prefix, minReplicas: 2, waitTimeoutMs: 200 }))
     await one.create('cluster/replicated', plain)
     expect(await one.append('cluster/replicated', { data: text('kept by a replica') })).toMatchObject({ kind: 'ok' })
@@ -127,7 +128,7 @@ describe('on a Redis Cluster', () => {
     await expect(two.append('cluster/replicated', { data: text('+') })).rejects.toMatchObject({ code: 'unavailable:replicas', status: 503 })
     expect(await tailOf(one, 'cluster/replicated')).toBe('kept by a replica+'.length)
     await Promise.all([one.dispose(), two.dispose()])
-  })
+  }, 30_000)
 
   // Last: it kills a master.
   test('a failover: the master of a stream’s slot is killed; the promoted replica takes the appends, and a reader on another instance keeps being woken', async () => {
