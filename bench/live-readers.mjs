@@ -26,6 +26,7 @@
  * BENCH_LIVE_ALLOC=1 samples allocations during the hold (garbage included) and prints who allocates
  * what, per reader and event: the garbage behind the gap between RSS and what a reader holds;
  * BENCH_LIVE_ALLOC=open does the same while the readers are opened, per reader.
+ * BENCH_LIVE_RSS_EVERY_MS logs the RSS per reader at that interval through the hold.
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -45,6 +46,8 @@ const TARGET_BYTES = 64 * 1024
 const MOVE_RATIO = 1.3
 // BENCH_LIVE_HEAP=1: also a heap snapshot before and after the readers, printed as a diff by kind of object.
 const HEAP_SUMMARY = process.env.BENCH_LIVE_HEAP === '1'
+// BENCH_LIVE_RSS_EVERY_MS=10000: also log the RSS per reader every so often during the hold (does it settle, and where?).
+const RSS_EVERY_MS = Number(process.env.BENCH_LIVE_RSS_EVERY_MS ?? 0)
 // BENCH_LIVE_ALLOC=1: allocations sampled during the hold, by allocating function and by owner.
 // BENCH_LIVE_ALLOC=open: the same while the readers are being opened, per reader (what each opening request leaves behind).
 const ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === '1'
@@ -300,7 +303,15 @@ async function runCase(name) {
         }
       })()
     }
+    const tracing =
+      RSS_EVERY_MS > 0
+        ? setInterval(async () => {
+            const rss = await rssBytes(pid).catch(() => NaN)
+            log(`  ${c.label}: RSS ${kb((rss - rssBefore) / READERS)} KB/reader during the hold`)
+          }, RSS_EVERY_MS)
+        : undefined
     await (appending ?? sleep(HOLD_MS))
+    clearInterval(tracing)
     if (ALLOCATIONS) printAllocations(c.label, await inspector.stopAllocationSampling(), c.kind === 'durable' ? appended : HOLD_MS / 1000)
     const rssAfter = await rssBytes(pid)
     const heapAfter = await inspector.liveHeapBytes()
