@@ -26,7 +26,8 @@
  * BENCH_LIVE_ALLOC=1 samples allocations during the hold (garbage included) and prints who allocates
  * what, per reader and event: the garbage behind the gap between RSS and what a reader holds;
  * BENCH_LIVE_ALLOC=open does the same while the readers are opened, per reader.
- * BENCH_LIVE_RSS_EVERY_MS logs the RSS per reader at that interval through the hold.
+ * BENCH_LIVE_RSS_EVERY_MS logs the RSS per reader at that interval through the hold;
+ * BENCH_LIVE_NODE_OPTIONS adds Node options to the Next.js servers (e.g. `--max-semi-space-size=64`).
  */
 import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
@@ -254,7 +255,10 @@ async function runCase(name) {
       ? await startPlain(inspectPort)
       : await startServer({
           // Durable SSE reads otherwise end (and reconnect) after 60 s; the hold must not see that.
-          env: { NODE_OPTIONS: `--inspect-port=127.0.0.1:${inspectPort}`, SLUICE_STREAMS_SSE_MAX_MS: '3600000' },
+          env: {
+            NODE_OPTIONS: `${process.env.BENCH_LIVE_NODE_OPTIONS ?? ''} --inspect-port=127.0.0.1:${inspectPort}`,
+            SLUICE_STREAMS_SSE_MAX_MS: '3600000',
+          },
         })
   const readers = []
   let inspector
