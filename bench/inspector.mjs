@@ -43,6 +43,8 @@ export async function attachInspector(pid, port) {
     })
   return {
     /** Bytes of JS heap still in use after two full garbage collections. */
+    /** The V8 heap as it is, no collection first: `usedSize` (objects, garbage included) and `totalSize` (what V8 has reserved). */
+    heapUsage: () => call('Runtime.getHeapUsage'),
     async liveHeapBytes() {
       await call('HeapProfiler.collectGarbage')
       await call('HeapProfiler.collectGarbage')
@@ -91,14 +93,16 @@ export async function attachInspector(pid, port) {
     },
     /**
      * Starts sampling allocations (one sample per `intervalBytes` allocated on average), collected
-     * objects included: what the process allocates, garbage and all.
+     * objects included: what the process allocates, garbage and all. With `kept`, only what is still
+     * in the heap when sampling stops: live objects, and garbage no collection has reclaimed yet
+     * (promoted by young-generation collections, waiting for a full one).
      */
-    async startAllocationSampling(intervalBytes = 16_384) {
+    async startAllocationSampling(intervalBytes = 16_384, { kept = false } = {}) {
       if (scripts.size === 0) await call('Debugger.enable')
       await call('HeapProfiler.startSampling', {
         samplingInterval: intervalBytes,
-        includeObjectsCollectedByMajorGC: true,
-        includeObjectsCollectedByMinorGC: true,
+        includeObjectsCollectedByMajorGC: !kept,
+        includeObjectsCollectedByMinorGC: !kept,
       })
     },
     /**

@@ -25,7 +25,8 @@
  * BENCH_LIVE_HEAP=1 adds a heap-snapshot diff per case: what one reader keeps, by kind of object.
  * BENCH_LIVE_ALLOC=1 samples allocations during the hold (garbage included) and prints who allocates
  * what, per reader and event: the garbage behind the gap between RSS and what a reader holds;
- * BENCH_LIVE_ALLOC=open does the same while the readers are opened, per reader.
+ * BENCH_LIVE_ALLOC=open does the same while the readers are opened, per reader; BENCH_LIVE_ALLOC=kept
+ * samples the hold's allocations still in the heap at its end (live, or garbage waiting for a full GC).
  * BENCH_LIVE_RSS_EVERY_MS logs the RSS per reader at that interval through the hold;
  * BENCH_LIVE_NODE_OPTIONS adds Node options to the Next.js servers (e.g. `--max-semi-space-size=64`).
  */
@@ -51,7 +52,9 @@ const HEAP_SUMMARY = process.env.BENCH_LIVE_HEAP === '1'
 const RSS_EVERY_MS = Number(process.env.BENCH_LIVE_RSS_EVERY_MS ?? 0)
 // BENCH_LIVE_ALLOC=1: allocations sampled during the hold, by allocating function and by owner.
 // BENCH_LIVE_ALLOC=open: the same while the readers are being opened, per reader (what each opening request leaves behind).
-const ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === '1'
+const ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === '1' || process.env.BENCH_LIVE_ALLOC === 'kept'
+// BENCH_LIVE_ALLOC=kept: of what the hold allocated, only what is still in the heap at its end (live, or garbage not yet collected).
+const KEPT_ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === 'kept'
 const OPENING_ALLOCATIONS = process.env.BENCH_LIVE_ALLOC === 'open'
 
 const CASES = {
@@ -285,6 +288,7 @@ async function runCase(name) {
     const heapBefore = await inspector.liveHeapBytes()
     const summaryBefore = HEAP_SUMMARY ? await inspector.heapSummary() : undefined
     const rssBefore = await rssBytes(pid)
+    const usageBefore = RSS_EVERY_MS > 0 ? await inspector.heapUsage() : undefined
     if (OPENING_ALLOCATIONS) await inspector.startAllocationSampling()
     readers.push(...(await openReaders(READERS, open)))
     if (OPENING_ALLOCATIONS) printAllocations(c.label, await inspector.stopAllocationSampling(), 0, 'while opening the readers')
@@ -293,7 +297,7 @@ async function runCase(name) {
     log(
       `  ${c.label}: ${READERS} readers open (RSS ${kb((rssOpened - rssBefore) / READERS)} KB/reader so far); holding ${HOLD_MS / 1000} s`,
     )
-    if (ALLOCATIONS) await inspector.startAllocationSampling()
+    if (ALLOCATIONS) await inspector.startAllocationSampling(undefined, { kept: KEPT_ALLOCATIONS })
     let appended = 0
     let appending
     if (c.kind === 'durable') {
@@ -311,12 +315,19 @@ async function runCase(name) {
       RSS_EVERY_MS > 0
         ? setInterval(async () => {
             const rss = await rssBytes(pid).catch(() => NaN)
-            log(`  ${c.label}: RSS ${kb((rss - rssBefore) / READERS)} KB/reader during the hold`)
+            const usage = await inspector.heapUsage().catch(() => ({ usedSize: NaN, totalSize: NaN }))
+            const per = (now, before) => kb((now - before) / READERS)
+            log(
+              `  ${c.label}: RSS ${per(rss, rssBefore)} KB/reader during the hold; V8 heap used ${per(usage.usedSize, usageBefore.usedSize)}, reserved ${per(usage.totalSize, usageBefore.totalSize)} KB/reader`,
+            )
           }, RSS_EVERY_MS)
         : undefined
     await (appending ?? sleep(HOLD_MS))
     clearInterval(tracing)
-    if (ALLOCATIONS) printAllocations(c.label, await inspector.stopAllocationSampling(), c.kind === 'durable' ? appended : HOLD_MS / 1000)
+    if (KEPT_ALLOCATIONS)
+      printAllocations(c.label, await inspector.stopAllocationSampling(), 0, 'during the hold and still in the heap at its end')
+    else if (ALLOCATIONS)
+      printAllocations(c.label, await inspector.stopAllocationSampling(), c.kind === 'durable' ? appended : HOLD_MS / 1000)
     const rssAfter = await rssBytes(pid)
     const heapAfter = await inspector.liveHeapBytes()
     // The same RSS once that full GC has run: what the readers hold, less the garbage not yet collected.
