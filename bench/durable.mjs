@@ -88,12 +88,7 @@ async function startTarget(name) {
       env: { SLUICE_STREAMS_DURABILITY: name.endsWith('-fsync') ? 'fsync' : 'process' },
     })
     const { pid } = await (await fetch(`${server.baseUrl}/api/health`)).json() // the serving process
-    // Under strace, stopping strace would leave the server running: stop the server itself first.
-    const stop = async () => {
-      if (slowDisk.length > 0) process.kill(pid, 'SIGTERM')
-      await server.stop()
-    }
-    return { baseUrl: server.baseUrl, pid, stop, output: () => server.output() }
+    return { baseUrl: server.baseUrl, pid, stop: () => server.stop(), output: () => server.output() }
   }
   const port = await freePort()
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'ds-reference-'))

@@ -42,9 +42,9 @@ export async function attachInspector(pid, port) {
       ws.send(JSON.stringify({ id, method, params }))
     })
   return {
-    /** Bytes of JS heap still in use after two full garbage collections. */
     /** The V8 heap as it is, no collection first: `usedSize` (objects, garbage included) and `totalSize` (what V8 has reserved). */
     heapUsage: () => call('Runtime.getHeapUsage'),
+    /** Bytes of JS heap still in use after two full garbage collections. */
     async liveHeapBytes() {
       await call('HeapProfiler.collectGarbage')
       await call('HeapProfiler.collectGarbage')

@@ -78,6 +78,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const baseUrl = `http://127.0.0.1:${port}`
 
+  // The process that serves: `child`, or under a prefix (strace) the prefix's child.
+  let serving = child.pid!
   const deadline = Date.now() + 60_000
   for (;;) {
     if (child.exitCode !== null) throw new Error(`next start exited with ${child.exitCode}:\n${output}`)
@@ -87,8 +89,10 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
       const res = await fetch(`${baseUrl}/api/health`)
       if (res.ok) {
         const { pid } = (await res.json()) as { pid?: number }
-        // Under a prefix (strace) the server is the prefix's child.
-        if (pid === child.pid || (options.prefix && pid !== undefined && parentOf(pid) === child.pid)) break
+        if (pid !== undefined && (pid === child.pid || (options.prefix && parentOf(pid) === child.pid))) {
+          serving = pid
+          break
+        }
         child.kill('SIGKILL')
         throw new Error(`Another process (pid ${pid}) answered on port ${port}, not the next start this test started (pid ${child.pid})`)
       }
@@ -103,6 +107,14 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     await new Promise((r) => setTimeout(r, 100))
   }
 
+  // Signals go to the serving process: a prefix such as strace, stopped, would leave it running.
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(serving, name)
+    } catch {
+      // already gone
+    }
+  }
   return {
     baseUrl,
     port,
@@ -111,8 +123,8 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     output: () => output,
     async stop({ keepData = false } = {}) {
       if (child.exitCode === null) {
-        child.kill('SIGTERM')
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5_000)
+        signal('SIGTERM')
+        const timer = setTimeout(() => signal('SIGKILL'), 5_000)
         await exited
         clearTimeout(timer)
       }
@@ -120,7 +132,7 @@ export async function startServer(options: ServerOptions = {}): Promise<TestServ
     },
     async kill() {
       if (child.exitCode === null) {
-        child.kill('SIGKILL')
+        signal('SIGKILL')
         await exited
       }
     },
