@@ -39,17 +39,40 @@ class Payloads {
   private pending = Buffer.alloc(0)
   private position = 0
 
+  /** The text decoder holds the start of a character split across two chunks. */
+  private carry = false
+
   constructor(private readonly encoding: Encoding) {}
 
+  /**
+   * The payload of `item` as any reader with nothing carried over would make it, or `undefined`
+   * when this reader's payload depends on what came before (a JSON batch or a character still
+   * incomplete) or `item` leaves something for the next one: then {@link next} makes it. A reader
+   * that takes this payload keeps its state as it was (nothing to carry).
+   */
+  static alone(item: Omit<TailAppend, 'shared'>, encoding: Encoding): { data: string; end: number } | undefined {
+    const chunk = item.bytes
+    if (encoding === 'base64')
+      return { data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), end: item.end }
+    if (encoding === 'text') return endsOnCharacter(chunk) ? { data: new TextDecoder().decode(chunk), end: item.end } : undefined
+    const whole = wholeLinesLength(chunk)
+    if (whole !== chunk.byteLength || whole === 0 || (whole < JSON_BATCH && item.end < item.meta.tail)) return undefined
+    return { data: linesToArrayText(chunk), end: item.end }
+  }
+
+  /** Whether the next payload depends on the next chunk alone (see {@link alone}). */
+  get clean(): boolean {
+    return this.encoding === 'json' ? this.pending.byteLength === 0 : !this.carry
+  }
+
   /** The payload for `item` (read by the reader's own follow, or handed over at the tail), or `undefined` while a JSON batch is still incomplete. */
-  next(item: TailAppend): { data: string; end: number } | undefined {
+  next(item: Omit<TailAppend, 'shared'>): { data: string; end: number } | undefined {
     const chunk = item.bytes
     if (this.encoding !== 'json') {
-      const data =
-        this.encoding === 'base64'
-          ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')
-          : this.text.decode(chunk, { stream: true })
-      return { data, end: item.end }
+      if (this.encoding === 'base64')
+        return { data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), end: item.end }
+      this.carry = !endsOnCharacter(chunk)
+      return { data: this.text.decode(chunk, { stream: true }), end: item.end }
     }
     if (this.pending.byteLength === 0) this.position = item.end - chunk.byteLength
     this.pending = Buffer.concat([this.pending, chunk])
@@ -62,6 +85,22 @@ class Payloads {
   }
 }
 
+/**
+ * Whether `bytes` end on a whole UTF-8 character, so that a streaming decoder keeps nothing back.
+ * Bytes that are not valid UTF-8 count as ending one (the decoder replaces them); a chunk of only
+ * continuation bytes does not (they may finish a character begun before).
+ */
+function endsOnCharacter(bytes: Uint8Array): boolean {
+  const n = bytes.byteLength
+  for (let back = 1; back <= Math.min(4, n); back++) {
+    const byte = bytes[n - back]!
+    if ((byte & 0xc0) === 0x80) continue // a continuation byte: look further back for its lead
+    const length = byte < 0x80 ? 1 : byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1
+    return back >= length
+  }
+  return n === 0
+}
+
 export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Response> {
   const { store, path, request } = req
   const first = await liveStream(store, path)
@@ -70,13 +109,29 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
   const encoding: Encoding = isJsonType(first.contentType) ? 'json' : isTextType(first.contentType) ? 'text' : 'base64'
   const clientCursor = req.url.searchParams.get('cursor')
 
-  const control = (meta: StreamMeta, position: number): SseMessage => {
+  const control = (meta: StreamMeta, position: number, cursor = cursorFor(clientCursor)): SseMessage => {
     const atTail = position === meta.tail
     const body =
       meta.closed && atTail
         ? { streamNextOffset: encodeOffset(position), streamClosed: true, upToDate: true }
-        : { streamNextOffset: encodeOffset(position), streamCursor: cursorFor(clientCursor), ...(atTail ? { upToDate: true } : {}) }
+        : { streamNextOffset: encodeOffset(position), streamCursor: cursor, ...(atTail ? { upToDate: true } : {}) }
     return { event: 'control', data: JSON.stringify(body) }
+  }
+
+  /**
+   * The `data` and `control` events of an append handed over at the tail, framed as every reader of
+   * this encoding and cursor sends them: by the first reader, then reused by the others (`null`
+   * when the append's payload depends on what each reader carries over).
+   */
+  const sharedFrame = (append: TailAppend, cursor: string, aside: SseAside): Uint8Array | null => {
+    const key = `sse ${encoding} ${cursor}`
+    let frame = append.shared.get(key) as Uint8Array | null | undefined
+    if (frame === undefined) {
+      const payload = Payloads.alone(append, encoding)
+      frame = payload ? aside.frame([{ event: 'data', data: payload.data }, control(append.meta, payload.end, cursor)]) : null
+      append.shared.set(key, frame)
+    }
+    return frame
   }
 
   async function* messages(signal: AbortSignal, aside: SseAside): AsyncGenerator<SseMessage | SseMessage[]> {
@@ -87,6 +142,11 @@ export async function sseRead(req: StreamRequest, start: ReadStart): Promise<Res
     // otherwise it comes through the loop below like everything else.
     const atTail = (append: TailAppend): boolean => {
       if (deadline.passed() || !aside.ready()) return false
+      const frame = payloads.clean ? sharedFrame(append, cursorFor(clientCursor), aside) : null
+      if (frame) {
+        aside.send(frame)
+        return true
+      }
       const payload = payloads.next(append)
       if (payload) aside.send([{ event: 'data', data: payload.data }, control(append.meta, payload.end)])
       return true

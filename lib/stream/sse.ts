@@ -15,6 +15,7 @@ export interface SseMessage {
 }
 
 const lineBreak = /\r\n|\r|\n/
+const encoder = new TextEncoder()
 
 function assertNoLineBreak(field: string, value: string): void {
   if (lineBreak.test(value)) throw new TypeError(`SSE ${field} must not contain a line break`)
@@ -115,8 +116,10 @@ export type SseYield = SseMessage | readonly SseMessage[]
  */
 export interface SseAside {
   ready(): boolean
-  /** Sends `events` now; call only when {@link ready}. */
-  send(events: SseYield): void
+  /** Sends `events` now, or bytes {@link frame} made; call only when {@link ready}. */
+  send(events: SseYield | Uint8Array): void
+  /** `events` as this stream writes them: to frame once what several streams of the same options send. */
+  frame(events: SseYield): Uint8Array
 }
 
 /**
@@ -141,9 +144,10 @@ export function sseStream(source: SseSource, options: SseStreamOptions = {}): Re
     const aside: SseAside = {
       ready: () => writeAside.ready(),
       send(events) {
-        writeAside.write(format(events))
+        writeAside.write(events instanceof Uint8Array ? events : format(events))
         watch.sentAside()
       },
+      frame: (events) => encoder.encode(format(events)),
     }
     const inner = typeof source === 'function' ? source(signal, aside) : source
     const iterator =

@@ -64,4 +64,38 @@ describe('live=sse readers parked at the tail', () => {
     for (const r of readers) r.abort.abort()
     await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(0))
   })
+
+  test('readers at the tail share one frame per append, and a character split across two appends still arrives whole', async () => {
+    const p = 'sse/shared-frame'
+    await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
+    const readers = await Promise.all([sseReader(p), sseReader(p), sseReader(p)])
+    await Promise.all(readers.map((r) => r.until((t) => t.includes('"upToDate":true'))))
+    const found = await store().lookup(p)
+    if (found.state !== 'live') throw new Error(found.state)
+    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3))
+
+    // Bytes are framed (encoded) once for the three readers, not once each.
+    const whole = bytes('one')
+    const encode = vi.spyOn(TextEncoder.prototype, 'encode')
+    try {
+      await store().append(p, { data: whole })
+      await Promise.all(readers.map((r) => r.until((t) => t.includes('data:one\n'))))
+      expect(encode).toHaveBeenCalledTimes(1)
+    } finally {
+      encode.mockRestore()
+    }
+    // 'é' is two bytes: each reader's decoder carries the first to the next append, so that
+    // append is not one frame for all (it would read as a lone continuation byte).
+    const [first, second] = [new Uint8Array([0xc3]), new Uint8Array([0xa9, 0x21])]
+    await store().append(p, { data: first })
+    await Promise.all(readers.map((r) => r.until(() => r.data().length === 2))) // an empty event: the decoder holds the byte
+    await store().append(p, { data: second })
+    await Promise.all(readers.map((r) => r.until((t) => t.includes('!\n'))))
+    for (const r of readers) expect(r.data()).toEqual(['one', '', 'é!'])
+    await store().append(p, { data: bytes('two') }) // whole again: shared again, and right
+    await Promise.all(readers.map((r) => r.until((t) => t.includes('data:two\n'))))
+    for (const r of readers) expect(r.data()).toEqual(['one', '', 'é!', 'two'])
+    for (const r of readers) r.abort.abort()
+    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(0))
+  })
 })
