@@ -42,16 +42,6 @@ export interface TailReader {
 /** The most bytes the tail reads for its readers at once; a larger burst unparks them. */
 export const SHARED_READ_LIMIT = 1024 * 1024
 
-/**
- * How many parked readers an append is handed to in one turn of the event loop. Handing it to
- * thousands at once makes one long synchronous burst whose writes all wait for the loop at the
- * same time: a young-generation collection in the middle of it finds most of the burst alive and
- * moves it to the old generation, where it stays as garbage until a full collection (the RSS
- * growth of a long hold, `docs/benchmarks.md`). Between two slices the loop runs, so the writes of
- * one slice complete and their objects die young.
- */
-export const DELIVERY_SLICE = 128
-
 /** How long one wait of the tail on the store lasts before it waits again (a wait ends early when its last reader leaves). */
 const TAIL_WAIT_MS = 60_000
 
@@ -91,39 +81,20 @@ class StreamTail {
           shared: new Map(),
         }
         this.position = meta.tail
-        await this.deliver(append)
-        if (this.stop.signal.aborted) return
+        for (const reader of this.readers) {
+          let took = false
+          try {
+            took = reader.take(append)
+          } catch {
+            // It meets the same failure by itself, in its own loop.
+          }
+          if (!took) this.unpark(reader)
+        }
       }
     } catch {
       // A failed wait, lookup or read: every reader goes back to its own loop, and meets it there.
     } finally {
       this.close()
-    }
-  }
-
-  /**
-   * Hands `append` to the readers parked when it was read, {@link DELIVERY_SLICE} per turn. A
-   * reader that parks meanwhile is already past it (it parks only at {@link position}, which has
-   * moved); one that leaves meanwhile is skipped (it reads the append by itself), and so is one
-   * that leaves and parks again, since each park is a new `TailReader`.
-   */
-  private async deliver(append: TailAppend): Promise<void> {
-    const readers = this.readers.size <= DELIVERY_SLICE ? this.readers : [...this.readers]
-    let handed = 0
-    for (const reader of readers) {
-      if (handed > 0 && handed % DELIVERY_SLICE === 0) {
-        await new Promise((resolve) => setImmediate(resolve))
-        if (this.stop.signal.aborted) return
-      }
-      handed++
-      if (!this.readers.has(reader)) continue
-      let took = false
-      try {
-        took = reader.take(append)
-      } catch {
-        // It meets the same failure by itself, in its own loop.
-      }
-      if (!took) this.unpark(reader)
     }
   }
 

@@ -1,12 +1,11 @@
 import { describe, expect, test, vi } from 'vitest'
 import { followStream } from '@/lib/durable/follow'
 import type { StreamMeta } from '@/lib/durable/store'
-import { DELIVERY_SLICE, parkedReaders, SHARED_READ_LIMIT, type TailAppend } from '@/lib/durable/tail'
+import { parkedReaders, SHARED_READ_LIMIT, type TailAppend } from '@/lib/durable/tail'
 import { tempStore } from './temp-store'
 
 // Readers at the tail of one stream park at its one shared follower: an append is waited for,
-// looked up and read once, and handed to each of them in synchronous calls, a slice of readers per
-// turn of the event loop.
+// looked up and read once, and handed to each of them in a synchronous call.
 
 const store = tempStore('tail')
 
@@ -145,57 +144,5 @@ describe('the shared tail of a stream', () => {
     for (const f of [first, late]) f.abort.abort()
     await Promise.all([first, late].map((f) => f.done))
     expect(parkedReaders(store(), meta)).toBe(0)
-  })
-
-  test('an append for more readers than one slice is handed over across turns of the event loop, to each reader once', async () => {
-    const meta = await opened('tail/slices')
-    const total = DELIVERY_SLICE * 2 + 10
-    let taken = 0
-    let takenWhenTheLoopRan: number | undefined
-    const followers = Array.from({ length: total }, () =>
-      follower(meta, 0, () => {
-        if (taken++ === 0) setImmediate(() => (takenWhenTheLoopRan = taken))
-        return false // refuses nothing: it only counts the appends offered at the tail
-      }),
-    )
-    await parked(meta, total)
-    await store().append(meta.path, { data: bytes('x') })
-    await vi.waitFor(() => expect(followers.every((f) => f.got.length === 1)).toBe(true))
-    expect(taken).toBe(total)
-    // The loop ran after the first slice, not only once all readers had the append.
-    expect(takenWhenTheLoopRan).toBe(DELIVERY_SLICE)
-    for (const f of followers) {
-      expect(f.got).toEqual(['x'])
-      f.abort.abort()
-    }
-    await Promise.all(followers.map((f) => f.done))
-  })
-
-  test('a reader that leaves while an append is handed over in slices is skipped, and the others each get it once', async () => {
-    const meta = await opened('tail/leave-in-slices')
-    const total = DELIVERY_SLICE * 2
-    let first = true
-    const followers: ReturnType<typeof follower>[] = []
-    for (let i = 0; i < total; i++)
-      followers.push(
-        follower(meta, 0, () => {
-          if (first) {
-            first = false
-            followers.at(-1)!.abort.abort() // the last one leaves before its slice comes
-          }
-          return false
-        }),
-      )
-    await parked(meta, total)
-    await store().append(meta.path, { data: bytes('x') })
-    const staying = followers.slice(0, -1)
-    await vi.waitFor(() => expect(staying.every((f) => f.got.length === 1)).toBe(true))
-    await followers.at(-1)!.done
-    expect(followers.at(-1)!.viaTail).toEqual([])
-    for (const f of staying) {
-      expect(f.viaTail).toEqual(['x'])
-      f.abort.abort()
-    }
-    await Promise.all(staying.map((f) => f.done))
   })
 })
