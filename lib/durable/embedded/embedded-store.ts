@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto'
 import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import { Catalogue } from '@/lib/durable/embedded/catalogue'
-import { isExpired, openCatalogue, rowToMeta, walFlusher, type StreamRow } from '@/lib/durable/embedded/database'
+import { isExpired, openCatalogue, rowToMeta, type StreamRow } from '@/lib/durable/embedded/database'
 import { DataFiles, Flusher } from '@/lib/durable/embedded/files'
-import { GroupCommit } from '@/lib/durable/embedded/group-commit'
+import { FsyncDurability } from '@/lib/durable/embedded/group-commit'
 import { RecentBytes } from '@/lib/durable/embedded/recent'
 import { commitAppend, commitCreate } from '@/lib/durable/embedded/writes'
 import { ChangeNotifier } from '@/lib/notifier'
@@ -75,9 +75,8 @@ export class EmbeddedStore implements StreamStore {
   private readonly now: () => number
   private readonly space: SpaceForDeletes | undefined
   private readonly background = new Set<Promise<void>>()
-  private readonly wal: ReturnType<typeof walFlusher> | undefined
-  /** With `fsync` durability: the flush that changes wait for before they are acknowledged. */
-  readonly group: GroupCommit | undefined
+  /** With `fsync` durability: the group commit that changes wait for before they are acknowledged. */
+  readonly fsync: FsyncDurability | undefined
 
   private constructor(options: EmbeddedStoreOptions) {
     const fsync = options.durability === 'fsync'
@@ -86,17 +85,7 @@ export class EmbeddedStore implements StreamStore {
     this.catalogue = new Catalogue(openCatalogue(catalogueFile))
     const flusher = fsync ? new Flusher(options.slowFlushMs) : undefined
     this.files = new DataFiles(path.join(options.dir, 'data'), flusher)
-    if (flusher) {
-      const wal = walFlusher(catalogueFile, flusher)
-      this.wal = wal
-      // Data first, then the catalogue that points at it (on the thread pool when the disk is slow).
-      // No append commits while they run (`append` waits for `group.running()`), so the log's flush
-      // never makes durable a tail whose bytes the data files' flush did not cover.
-      this.group = new GroupCommit(async () => {
-        await this.files.syncDirty()
-        await wal.flush()
-      })
-    }
+    this.fsync = flusher && new FsyncDurability(this.files, catalogueFile, flusher)
     this.notifier = options.notifier ?? new ChangeNotifier()
     this.now = options.now ?? Date.now
     this.space = options.space
@@ -120,7 +109,7 @@ export class EmbeddedStore implements StreamStore {
 
   /** With `fsync` durability, waits until every change made so far is on disk; otherwise at once. */
   private async durable(): Promise<void> {
-    await this.group?.sync()
+    await this.fsync?.sync()
   }
 
   private inBackground(work: Promise<void>): void {
@@ -227,7 +216,8 @@ export class EmbeddedStore implements StreamStore {
   async append(streamPath: string, input: AppendInput): Promise<AppendOutcome> {
     // With `fsync`, commits wait while a flush runs (the event loop serves everything else): they
     // join the next group, whose flush covers their bytes before the tails that point at them.
-    for (let running = this.group?.running(); running; running = this.group?.running()) await running
+    const betweenFlushes = this.fsync?.betweenFlushes()
+    if (betweenFlushes) await betweenFlushes
     const found = this.liveRow(streamPath)
     if (!('row' in found)) return { kind: found.state }
     const now = this.now()
@@ -300,7 +290,7 @@ export class EmbeddedStore implements StreamStore {
     await this.idle()
     await this.durable()
     this.files.closeAll()
-    this.wal?.close()
+    this.fsync?.close()
     this.catalogue.db.close()
   }
 }

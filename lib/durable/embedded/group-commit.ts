@@ -1,4 +1,6 @@
 import { deferred, type Deferred } from '@/lib/async'
+import { walFlusher } from '@/lib/durable/embedded/database'
+import type { DataFiles, Flusher } from '@/lib/durable/embedded/files'
 
 /**
  * Group commit for `SLUICE_STREAMS_DURABILITY=fsync`: writes that happen close together share one
@@ -61,5 +63,48 @@ export class GroupCommit {
       if (failure) waiter.reject(failure.error)
       else waiter.resolve()
     }
+  }
+}
+
+/**
+ * The embedded store's `fsync` durability: one {@link GroupCommit} whose flush writes the data
+ * files to the disk first, then the catalogue's log that points at them (each inline or on the
+ * thread pool, as the `Flusher` decides). Appends commit only between flushes ({@link
+ * betweenFlushes}), so the log's flush never makes durable a tail whose bytes the data files'
+ * flush did not cover.
+ */
+export class FsyncDurability {
+  readonly group: GroupCommit
+  private readonly wal: ReturnType<typeof walFlusher>
+
+  constructor(files: DataFiles, catalogueFile: string, flusher: Flusher) {
+    const wal = (this.wal = walFlusher(catalogueFile, flusher))
+    this.group = new GroupCommit(async () => {
+      await files.syncDirty()
+      await wal.flush()
+    })
+  }
+
+  /**
+   * While a flush runs, a promise that resolves once none does (`undefined` when none runs, so
+   * that a change made at once pays no await): a change must be made then to join the next flush whole.
+   */
+  betweenFlushes(): Promise<void> | undefined {
+    const running = this.group.running()
+    return running && this.afterFlushes(running)
+  }
+
+  private async afterFlushes(running: Promise<void>): Promise<void> {
+    for (let next: Promise<void> | undefined = running; next; next = this.group.running()) await next
+  }
+
+  /** Resolves once every change made so far is on disk. */
+  sync(): Promise<void> {
+    return this.group.sync()
+  }
+
+  /** Closes the log's descriptor; call once no flush is running (after a last {@link sync}). */
+  close(): void {
+    this.wal.close()
   }
 }

@@ -51,7 +51,7 @@ describe('group commit (SLUICE_STREAMS_DURABILITY=fsync)', () => {
       events.push('fdatasync')
       fdatasync(fd, callback)
     })
-    const flushesBefore = store.group!.flushes
+    const flushesBefore = store.fsync!.group.flushes
     const appends = Array.from({ length: 32 }, (_, i) =>
       store.append('s', { data: text(`line ${i}\n`) }).then((outcome) => {
         events.push('ack')
@@ -61,16 +61,16 @@ describe('group commit (SLUICE_STREAMS_DURABILITY=fsync)', () => {
     const outcomes = await Promise.all(appends)
     expect(outcomes.every((o) => o.kind === 'ok')).toBe(true)
     // One flush for all 32: the data file and the catalogue's log — then the 32 acknowledgements.
-    expect(store.group!.flushes - flushesBefore).toBe(1)
+    expect(store.fsync!.group.flushes - flushesBefore).toBe(1)
     expect(events).toEqual(['fdatasync', 'fdatasync', ...Array<string>(32).fill('ack')])
   })
 
   test('appends that do not overlap each get their own flush', async () => {
     const store = await fsyncStore()
-    const before = store.group!.flushes
+    const before = store.fsync!.group.flushes
     await store.append('s', { data: text('a') })
     await store.append('s', { data: text('b') })
-    expect(store.group!.flushes - before).toBe(2)
+    expect(store.fsync!.group.flushes - before).toBe(2)
   })
 
   test('an append whose flush fails is not acknowledged', async () => {
@@ -123,7 +123,7 @@ describe('group commit (SLUICE_STREAMS_DURABILITY=fsync)', () => {
       return found.state === 'live' ? found.meta.tail : -1
     }
     const flushes = holdFlushes()
-    const before = store.group!.flushes
+    const before = store.fsync!.group.flushes
     const acked: string[] = []
     const first = store.append('s', { data: text('a') }).then((o) => acked.push(`a:${o.kind}`))
     await vi.waitFor(() => expect(flushes.calls()).toBe(1)) // the data file first
@@ -146,7 +146,7 @@ describe('group commit (SLUICE_STREAMS_DURABILITY=fsync)', () => {
     expect(acked).toEqual(['a:ok'])
     await flushes.releaseUntil(second)
     expect(acked).toEqual(['a:ok', 'b:ok'])
-    expect(store.group!.flushes - before).toBe(2)
+    expect(store.fsync!.group.flushes - before).toBe(2)
   })
 
   test('one flush at a time: a change that does not wait to commit (a create) still waits for the running flush to end before its own starts', async () => {
