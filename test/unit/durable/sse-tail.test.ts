@@ -36,15 +36,21 @@ async function sseReader(p: string) {
   }
 }
 
+/** A text stream `p` with three `live=sse` readers parked at its tail. */
+async function threeParked(p: string) {
+  await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
+  const readers = await Promise.all([sseReader(p), sseReader(p), sseReader(p)])
+  await Promise.all(readers.map((r) => r.until((t) => t.includes('"upToDate":true'))))
+  const found = await store().lookup(p)
+  if (found.state !== 'live') throw new Error(found.state)
+  await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3))
+  return { readers, found }
+}
+
 describe('live=sse readers parked at the tail', () => {
   test('each event arrives once and in order, for readers that keep up and for one that stops reading a while', async () => {
     const p = 'sse/tail'
-    await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
-    const readers = await Promise.all([sseReader(p), sseReader(p), sseReader(p)])
-    await Promise.all(readers.map((r) => r.until((t) => t.includes('"upToDate":true'))))
-    const found = await store().lookup(p)
-    if (found.state !== 'live') throw new Error(found.state)
-    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3))
+    const { readers, found } = await threeParked(p)
 
     const [slow, ...keeping] = readers as [Awaited<ReturnType<typeof sseReader>>, ...Awaited<ReturnType<typeof sseReader>>[]]
     const sent: string[] = []
@@ -67,12 +73,7 @@ describe('live=sse readers parked at the tail', () => {
 
   test('readers at the tail share one frame per append, and a character split across two appends still arrives whole', async () => {
     const p = 'sse/shared-frame'
-    await store().create(p, { contentType: 'text/plain', expiry: { kind: 'none' } })
-    const readers = await Promise.all([sseReader(p), sseReader(p), sseReader(p)])
-    await Promise.all(readers.map((r) => r.until((t) => t.includes('"upToDate":true'))))
-    const found = await store().lookup(p)
-    if (found.state !== 'live') throw new Error(found.state)
-    await vi.waitFor(() => expect(parkedReaders(store(), found.meta)).toBe(3))
+    const { readers, found } = await threeParked(p)
 
     // Bytes are framed (encoded) once for the three readers, not once each.
     const whole = bytes('one')
