@@ -65,7 +65,7 @@ export class DataFiles {
   private readonly dirty = new Set<number>()
   /** Descriptors a flush is running on; closing one waits for it (its number must not be reused). */
   private readonly syncing = new Set<number>()
-  /** Descriptors to close once their flush is over. */
+  /** Descriptors no longer used for writing, to close once no flush needs them ({@link close}). */
   private readonly closeAfterSync = new Set<number>()
 
   /** `flusher`: with `fsync` durability, how the files are flushed (`undefined`: never). */
@@ -116,15 +116,20 @@ export class DataFiles {
     } finally {
       for (const fd of fds) {
         this.syncing.delete(fd)
-        if (this.closeAfterSync.delete(fd)) fs.closeSync(fd)
+        // Written again while this flush ran: the next flush still needs it open.
+        if (!this.dirty.has(fd) && this.closeAfterSync.delete(fd)) fs.closeSync(fd)
       }
     }
     return fds.length
   }
 
-  /** Closes a write descriptor, after the flush running on it if there is one. */
+  /**
+   * Closes a write descriptor once no flush needs it: after the flush running on it, and, if it
+   * was written since the last flush, after the next one, which its appends are waiting for. So
+   * an evicted file is flushed with the group, the {@link Flusher}'s way, not on the event loop.
+   */
   private close(fd: number): void {
-    if (this.syncing.has(fd)) this.closeAfterSync.add(fd)
+    if (this.syncing.has(fd) || this.dirty.has(fd)) this.closeAfterSync.add(fd)
     else fs.closeSync(fd)
   }
 
@@ -146,7 +151,6 @@ export class DataFiles {
     while (this.fds.size > MAX_OPEN_FILES) {
       const [oldest, oldFd] = this.fds.entries().next().value as [string, number]
       this.fds.delete(oldest)
-      if (this.dirty.delete(oldFd)) fs.fdatasyncSync(oldFd) // its appends still wait for their flush
       this.close(oldFd)
     }
   }
@@ -155,7 +159,6 @@ export class DataFiles {
     const fd = this.fds.get(incarnation)
     if (fd === undefined) return
     this.fds.delete(incarnation)
-    if (this.dirty.delete(fd)) fs.fdatasyncSync(fd)
     this.close(fd)
   }
 
@@ -268,6 +271,7 @@ export class DataFiles {
     return new Set(names.map((name) => name.replace(/\.log(\.gz)?(\.tmp)?$/, '')))
   }
 
+  /** Closes every write descriptor; call once no flush runs or is due (after the store's last sync). */
   closeAll(): void {
     for (const incarnation of [...this.fds.keys()]) this.forget(incarnation)
   }

@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { EmbeddedStore } from '@/lib/durable/embedded/embedded-store'
-import { describeStoreContract } from './store-contract'
+import { describeStoreContract, live, readAll } from './store-contract'
 
 // The whole contract again with `fsync` durability: group commit changes when answers come, not what they are.
 describeStoreContract('embedded (SQLite + files), fsync durability', async ({ now }) => {
@@ -185,6 +185,43 @@ describe('group commit (SLUICE_STREAMS_DURABILITY=fsync)', () => {
     expect((await flushes.releaseUntil(append)).kind).toBe('ok') // its fdatasync found the file open
     expect(closed).toContain(flushing) // and closed it after
     expect((await flushes.releaseUntil(creates)).every((o) => o.kind === 'created')).toBe(true)
+  })
+
+  test('a data file evicted before its flush is flushed with the group, off the event loop, and closed after it', async () => {
+    const store = await fsyncStore() // flushes on the thread pool
+    await store.append('s', { data: text('warm-up') })
+    const inline = vi.spyOn(fs, 'fdatasyncSync')
+    const events: string[] = []
+    const fdatasync = fs.fdatasync
+    vi.spyOn(fs, 'fdatasync').mockImplementation((fd, callback) => {
+      events.push(`flush ${fd}`)
+      fdatasync(fd, callback)
+    })
+    const closeSync = fs.closeSync
+    const closed: number[] = []
+    vi.spyOn(fs, 'closeSync').mockImplementation((fd) => {
+      closed.push(fd)
+      events.push(`close ${fd}`)
+      closeSync(fd)
+    })
+    // In one turn: 'a' is written to the file of 's' (its flush starts on the next turn), then 64
+    // more streams open their files, so the file of 's' is evicted before that flush.
+    const append = store.append('s', { data: text('a') }).then((outcome) => {
+      events.push('ack')
+      return outcome
+    })
+    const spec = { contentType: 'text/plain', expiry: { kind: 'none' } } as const
+    const creates = Promise.all(Array.from({ length: 64 }, (_, i) => store.create(`t${i}`, spec)))
+    expect(closed).toEqual([]) // not closed at eviction: its appends wait for its flush
+    expect((await append).kind).toBe('ok')
+    expect((await creates).every((o) => o.kind === 'created')).toBe(true)
+    expect(inline).not.toHaveBeenCalled() // no flush on the event loop
+    expect(closed).toHaveLength(1)
+    const evicted = closed[0]
+    expect(events.indexOf(`flush ${evicted}`)).toBeGreaterThan(-1)
+    expect(events.indexOf(`flush ${evicted}`)).toBeLessThan(events.indexOf(`close ${evicted}`))
+    expect(events.indexOf(`flush ${evicted}`)).toBeLessThan(events.indexOf('ack'))
+    expect(await readAll(store, await live(store, 's'))).toBe('warm-upa')
   })
 
   test('fast flushes run inline on the event loop; after a slow one, flushes go to the thread pool until they are fast again', async () => {

@@ -21,13 +21,15 @@ export type StoreFactory = (options: { now: () => number }) => Promise<StoreFixt
 const text = (s: string) => new TextEncoder().encode(s)
 const plain = { contentType: 'text/plain', expiry: { kind: 'none' } } as const
 
-async function readAll(store: StreamStore, meta: StreamMeta, from = 0, to = meta.tail): Promise<string> {
+/** The bytes `[from, to)` of a stream, as UTF-8 text. */
+export async function readAll(store: StreamStore, meta: StreamMeta, from = 0, to = meta.tail): Promise<string> {
   const chunks: Uint8Array[] = []
   for await (const chunk of store.read(meta, from, to)) chunks.push(chunk)
   return Buffer.concat(chunks).toString('utf8')
 }
 
-async function live(store: StreamStore, path: string): Promise<StreamMeta> {
+/** The meta of a stream that must be live. */
+export async function live(store: StreamStore, path: string): Promise<StreamMeta> {
   const found = await store.lookup(path)
   if (found.state !== 'live') throw new Error(`expected ${path} to be live, it is ${found.state}`)
   return found.meta
