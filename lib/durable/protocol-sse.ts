@@ -52,8 +52,7 @@ class Payloads {
    */
   static alone(item: Omit<TailAppend, 'shared'>, encoding: Encoding): { data: string; end: number } | undefined {
     const chunk = item.bytes
-    if (encoding === 'base64')
-      return { data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), end: item.end }
+    if (encoding === 'base64') return { data: base64(chunk), end: item.end }
     if (encoding === 'text') return endsOnCharacter(chunk) ? { data: new TextDecoder().decode(chunk), end: item.end } : undefined
     const whole = wholeLinesLength(chunk)
     if (whole !== chunk.byteLength || whole === 0 || (whole < JSON_BATCH && item.end < item.meta.tail)) return undefined
@@ -69,8 +68,7 @@ class Payloads {
   next(item: Omit<TailAppend, 'shared'>): { data: string; end: number } | undefined {
     const chunk = item.bytes
     if (this.encoding !== 'json') {
-      if (this.encoding === 'base64')
-        return { data: Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'), end: item.end }
+      if (this.encoding === 'base64') return { data: base64(chunk), end: item.end }
       this.carry = !endsOnCharacter(chunk)
       return { data: this.text.decode(chunk, { stream: true }), end: item.end }
     }
@@ -83,6 +81,11 @@ class Payloads {
     this.pending = this.pending.subarray(whole)
     return { data, end: this.position }
   }
+}
+
+/** One chunk's base64 payload (each event of a binary stream is encoded on its own). */
+function base64(chunk: Uint8Array): string {
+  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64')
 }
 
 /**
